@@ -1,0 +1,267 @@
+"""The spaCy side: a Doc built from a reader's Document, and thin argument Pipes.
+
+Factories (registered here and as `spacy_factories` entry points, so
+`nlp.add_pipe("argument_quotes")` works in any spaCy pipeline):
+
+    argument_quotes      QUOTE spans with span._.speaker
+    argument_units       CLAIM and SUPPORT (titles, headings, leads, …)
+    argument_directives  DIRECTIVE sentences
+    argument_relations   doc._.argument_relations (supports)
+
+All write to `doc.spans["arguments"]` (configurable `spans_key`); every span's
+`id_` is the id of the rule that produced it (also `span._.rule`).
+
+The Doc's tokens are pkuseg words, computed per sentence, and only for
+sentences where a rule reads words (a modal-marker character is present) —
+elsewhere a cheap split stands in. Output is identical to segmenting every
+sentence (`full_segmentation=True`), because the rules read words nowhere else.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import get_words_and_spaces
+
+from annotate.document import Document
+from annotate.rules.directives import find_directives, needs_words
+from annotate.rules.layout import Block, Layout, layout_from_document, layout_from_text
+from annotate.rules.quotes import Quote, find_quotes
+from annotate.rules.relations import find_relations
+from annotate.rules.text import strip_span
+from annotate.rules.units import Unit, find_units, resolve_precedence
+
+SPANS_KEY = "arguments"
+BLOCKS_KEY = "blocks"
+BOLD_KEY = "bold"
+KIND_KEY = "annotate.kind"
+
+if not Span.has_extension("speaker"):
+    Span.set_extension("speaker", default=None)
+if not Span.has_extension("rule"):
+    Span.set_extension("rule", getter=lambda span: span.id_ or None)
+if not Doc.has_extension("argument_relations"):
+    Doc.set_extension("argument_relations", default=None)
+
+_COARSE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]+|[A-Za-z0-9]+|\S")
+
+
+# ---- building the Doc -------------------------------------------------------
+
+def _segment(nlp: Language):
+    seg = getattr(nlp.tokenizer, "pkuseg_seg", None)
+    if seg is None:
+        raise ValueError("the pipeline's tokenizer is not spaCy's Chinese tokenizer with the pkuseg segmenter")
+    return seg.cut
+
+
+def _pieces(text: str, start: int, end: int, cuts: set[int], words: list[str] | None) -> list[str]:
+    """Tokens of text[start:end]: the given words (or a coarse split), cut at `cuts`
+    and around every punctuation mark, so that rule boundaries fall between tokens."""
+    spans, pos = [], start
+    for w in words if words is not None else ():
+        at = text.find(w, pos, end)
+        if at < 0:  # a segmenter that normalised the text: fall back to the coarse split
+            return _pieces(text, start, end, cuts, None)
+        if w.isalnum():
+            spans.append((at, at + len(w)))
+        else:
+            spans.extend((m.start(), m.end()) for m in _COARSE.finditer(text, at, at + len(w)))
+        pos = at + len(w)
+    if words is None:
+        spans = [(m.start(), m.end()) for m in _COARSE.finditer(text, start, end)]
+    out = []
+    for s, e in spans:
+        inner = [c for c in range(s + 1, e) if c in cuts]
+        for a, b in zip([s, *inner], [*inner, e]):
+            out.append(text[a:b])
+    return out
+
+
+def build_doc(nlp: Language, document: Document, full_segmentation: bool = False) -> Doc:
+    """A Doc over document.text whose tokens line up with every span a rule can make."""
+    cut = _segment(nlp)
+    layout = layout_from_document(document)
+    text = document.text
+    cuts: set[int] = set()
+    for block in document.blocks:
+        cuts.update((block.start, block.end))
+    for block in layout.blocks:
+        cuts.update((block.start, block.end))
+        for s, e in block.bold:
+            cuts.update(strip_span(text, s, e))
+        for s, e in block.sentences:
+            cuts.update((s, e))
+    # Words only where a rule reads them: paragraph sentences with a marker character.
+    segmented = [(s, e) for b in layout.paragraphs() for s, e in b.sentences
+                 if full_segmentation or needs_words(text[s:e])]
+    words: list[str] = []
+    pos = 0
+    for s, e in segmented + [(len(text), len(text))]:
+        if s > pos:
+            words += _pieces(text, pos, s, cuts, None)
+        if e > s:
+            words += _pieces(text, s, e, cuts, cut(text[s:e]))
+        pos = max(pos, e)
+    words, spaces = get_words_and_spaces(words, text)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc.spans[BLOCKS_KEY] = [_char_span(doc, b.start, b.end, b.kind) for b in layout.blocks]
+    bold = [strip_span(text, s, e) for b in layout.blocks for s, e in b.bold]
+    doc.spans[BOLD_KEY] = [_char_span(doc, s, e, "BOLD") for s, e in bold if e > s]
+    doc.user_data[KIND_KEY] = document.kind
+    return doc
+
+
+def _char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = None) -> Span:
+    span = doc.char_span(start, end, label=label, span_id=rule or 0)
+    if span is None:  # tokens from another tokenizer: widen to whole tokens
+        span = doc.char_span(start, end, label=label, span_id=rule or 0, alignment_mode="expand")
+    return span
+
+
+# ---- reading the outline back from a Doc ---------------------------------------
+
+def doc_layout(doc: Doc) -> Layout:
+    if BLOCKS_KEY not in doc.spans:
+        layout = layout_from_text(doc.text)
+        layout.kind = doc.user_data.get(KIND_KEY, "article")
+        return layout
+    bold = [(s.start_char, s.end_char) for s in doc.spans.get(BOLD_KEY, [])]
+    text = doc.text
+    blocks = []
+    from annotate.rules.layout import _with_sentences  # one sentence splitter for both paths
+    for span in doc.spans[BLOCKS_KEY]:
+        b = Block(span.label_, span.start_char, span.end_char,
+                  [(s, e) for s, e in bold if span.start_char <= s < span.end_char])
+        blocks.append(_with_sentences(text, b))
+    return Layout(text, blocks, doc.user_data.get(KIND_KEY, "article"))
+
+
+def _group(doc: Doc, key: str):
+    if key not in doc.spans:
+        doc.spans[key] = []
+    return doc.spans[key]
+
+
+def _quotes(doc: Doc, key: str) -> list[Quote]:
+    return [Quote(s.start_char, s.end_char, s._.speaker, s.id_) for s in doc.spans.get(key, []) if s.label_ == "QUOTE"]
+
+
+def _units(doc: Doc, key: str) -> list[Unit]:
+    return [Unit(s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans.get(key, []) if s.label_ != "QUOTE"]
+
+
+def _add_units(doc: Doc, key: str, units: list[Unit]) -> None:
+    group = _group(doc, key)
+    for u in units:
+        group.append(_char_span(doc, u.start, u.end, u.label, u.rule))
+
+
+# ---- the Pipes ------------------------------------------------------------------
+
+class ArgumentQuotes:
+    """QUOTE spans, paragraph by paragraph, with span._.speaker."""
+
+    def __init__(self, spans_key: str = SPANS_KEY):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = doc_layout(doc)
+        group = _group(doc, self.spans_key)
+        for block in layout.paragraphs():
+            for q in find_quotes(doc.text, block.start, block.end):
+                span = _char_span(doc, q.start, q.end, "QUOTE", q.rule)
+                span._.speaker = q.speaker
+                group.append(span)
+        return doc
+
+
+class ArgumentUnits:
+    """CLAIM and SUPPORT from the outline (needs QUOTE spans first)."""
+
+    def __init__(self, spans_key: str = SPANS_KEY):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        units = find_units(doc_layout(doc), _quotes(doc, self.spans_key))
+        _add_units(doc, self.spans_key, units)
+        return doc
+
+
+class ArgumentDirectives:
+    """DIRECTIVE sentences; reads words (the Doc's tokens) where a marker may stand."""
+
+    def __init__(self, spans_key: str = SPANS_KEY):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        def words_of(start: int, end: int) -> list[str]:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            return [t.text for t in span] if span is not None else []
+
+        taken = _units(doc, self.spans_key)
+        found = find_directives(doc_layout(doc), taken, _quotes(doc, self.spans_key), words_of)
+        _add_units(doc, self.spans_key, resolve_precedence(found, ("SUPPORT", "CLAIM", "DIRECTIVE")))
+        return doc
+
+
+class ArgumentRelations:
+    """doc._.argument_relations: dicts with source/target spans, type and rule."""
+
+    def __init__(self, spans_key: str = SPANS_KEY):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = doc_layout(doc)
+        spans = [s for s in doc.spans.get(self.spans_key, []) if s.label_ != "QUOTE"]
+        by_offsets = {(s.start_char, s.end_char, s.label_): s for s in spans}
+        links = find_relations(layout, [Unit(s.start_char, s.end_char, s.label_, s.id_) for s in spans])
+        doc._.argument_relations = [
+            {"source": by_offsets[(l.source.start, l.source.end, l.source.label)],
+             "target": by_offsets[(l.target.start, l.target.end, l.target.label)],
+             "type": l.type, "rule": l.rule}
+            for l in links
+        ]
+        return doc
+
+
+@Language.factory("argument_quotes", default_config={"spans_key": SPANS_KEY})
+def make_quotes(nlp: Language, name: str, spans_key: str) -> ArgumentQuotes:
+    return ArgumentQuotes(spans_key)
+
+
+@Language.factory("argument_units", default_config={"spans_key": SPANS_KEY})
+def make_units(nlp: Language, name: str, spans_key: str) -> ArgumentUnits:
+    return ArgumentUnits(spans_key)
+
+
+@Language.factory("argument_directives", default_config={"spans_key": SPANS_KEY})
+def make_directives(nlp: Language, name: str, spans_key: str) -> ArgumentDirectives:
+    return ArgumentDirectives(spans_key)
+
+
+@Language.factory("argument_relations", default_config={"spans_key": SPANS_KEY})
+def make_relations(nlp: Language, name: str, spans_key: str) -> ArgumentRelations:
+    return ArgumentRelations(spans_key)
+
+
+PIPES = ("argument_quotes", "argument_units", "argument_directives", "argument_relations")
+
+
+def add_argument_pipes(nlp: Language) -> Language:
+    for name in PIPES:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name)
+    return nlp
+
+
+def load_nlp() -> Language:
+    """The cached pkuseg pipeline (see `annotate model fetch`) with the argument pipes."""
+    from annotate.model import load_pipeline
+
+    return add_argument_pipes(load_pipeline())
+
+
+def annotate_document(nlp: Language, document: Document, full_segmentation: bool = False) -> Doc:
+    return nlp(build_doc(nlp, document, full_segmentation))

@@ -1,0 +1,93 @@
+"""Pure text helpers shared by the rules: sentences, clauses, quotation marks.
+
+Everything works on Python code-point offsets into one string, so results can
+be placed in a spaCy Doc or a Label Studio task without conversion.
+"""
+from __future__ import annotations
+
+import re
+
+# A sentence ends with 。！？ or …… (also ! ? and a lone … run), plus any closing
+# quotation mark or bracket right after it. A semicolon does not end a sentence.
+_SENT_END = re.compile(r"(?:[。！？!?]+|…{1,2}|\.{3,6})[”’」』）)\]】》〉]*")
+CLOSERS = "”’」』）)]】》〉"
+FINAL_PUNCT = "。！？!?…"
+CLAUSE_BREAK = "，,；;：:"
+OPEN_QUOTES = {"“": "”", "「": "」"}
+CLOSE_QUOTES = {"”": "“", "」": "「"}
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) so that it has no surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as (start, end) pairs, whitespace-trimmed.
+
+    Text after the last terminator (a page-break fragment, a heading) is one
+    more sentence.
+    """
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _SENT_END.finditer(text, start, end):
+        s, e = strip_span(text, pos, m.end())
+        if e > s:
+            out.append((s, e))
+        pos = m.end()
+    s, e = strip_span(text, pos, end)
+    if e > s:
+        out.append((s, e))
+    return out
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clauses of one sentence: pieces between ，；： (terminal punctuation trimmed)."""
+    out = []
+    pos = start
+    for i in range(start, end):
+        if text[i] in CLAUSE_BREAK:
+            if i > pos:
+                out.append((pos, i))
+            pos = i + 1
+    tail_end = end
+    while tail_end > pos and (text[tail_end - 1] in FINAL_PUNCT or text[tail_end - 1] in CLOSERS):
+        tail_end -= 1
+    if tail_end > pos:
+        out.append((pos, tail_end))
+    return out
+
+
+def find_quotation_marks(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Paired quotations in text[start:end] as (content_start, content_end, closed).
+
+    Pairs “…” and 「…」 at the outer level: a quotation inside a quotation
+    (‘…’ or a nested “…”) is part of the outer one. An opening mark that is never
+    closed quotes to the end of the range; a stray closing mark starts nothing.
+    """
+    out = []
+    depth = 0
+    opener = ""
+    open_at = -1
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPEN_QUOTES and (depth == 0 or ch == opener):
+            if depth == 0:
+                opener, open_at = ch, i
+            depth += 1
+        elif ch in CLOSE_QUOTES and depth and CLOSE_QUOTES[ch] == opener:
+            depth -= 1
+            if depth == 0:
+                out.append((open_at + 1, i, True))
+    if depth:
+        out.append((open_at + 1, end, False))
+    return out
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"

@@ -1,0 +1,139 @@
+"""Label Studio tasks from an annotated Doc: regions, speakers, relations.
+
+The task format is Label Studio's import JSON with one prediction per task.
+Offsets are Python code-point offsets into data.text (Label Studio's Text tag
+counts code points too), and text[start:end] == value.text for every region.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from annotate import __version__
+from annotate.document import Document
+from annotate.pipeline import SPANS_KEY
+from annotate.rules import RULES
+from annotate.scheme import load_scheme
+
+# Files whose content decides what the rules emit: any change gives a new model_version.
+_RULE_SOURCES = ("pipeline.py", "rules/__init__.py", "rules/text.py", "rules/layout.py", "rules/quotes.py",
+                 "rules/units.py", "rules/directives.py", "rules/relations.py", "data/user_dict.txt")
+
+
+@lru_cache(maxsize=1)
+def model_version() -> str:
+    h = hashlib.sha256()
+    root = resources.files("annotate")
+    for name in _RULE_SOURCES:
+        f = root.joinpath(name)
+        if f.is_file():
+            h.update(name.encode() + b"\0" + f.read_bytes())
+    return f"argrules-{__version__}-{h.hexdigest()[:8]}"
+
+
+MODEL_VERSION = model_version()
+_CONFIDENCE = {r.id: r.confidence for r in RULES}
+
+
+def region_id(doc_id: str, label: str, start: int, end: int) -> str:
+    """Stable across runs, so a re-push of unchanged rules gives identical regions."""
+    return hashlib.sha1(f"{doc_id}:{label}:{start}:{end}".encode()).hexdigest()[:10]
+
+
+def task_data(document: Document) -> dict:
+    return {
+        "text": document.text,
+        "doc_id": document.doc_id,
+        "source": document.source,
+        "path": document.path,
+        "index": document.index,
+        "kind": document.kind,
+        "title": document.title or "",
+        "authors": " ".join(document.authors),
+        "author_note": document.author_note or "",
+        "column": document.column or "",
+        "line_map": [list(pair) for pair in document.line_map],
+    }
+
+
+def to_task(document: Document, doc: Doc) -> dict:
+    scheme = load_scheme()
+    text = document.text
+    if doc.text != text:
+        raise ValueError(f"{document.path}: Doc text differs from the document text")
+    doc_id = document.doc_id
+    result, ids, scores = [], {}, []
+    spans = sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_))
+    for span in spans:
+        start, end, label = span.start_char, span.end_char, span.label_
+        assert text[start:end] == span.text
+        rid = region_id(doc_id, label, start, end)
+        ids[(start, end, label)] = rid
+        rule = span.id_ or None
+        score = _CONFIDENCE.get(rule, 0.5)
+        scores.append(score)
+        result.append({
+            "id": rid, "from_name": scheme.labels_name, "to_name": scheme.text_name, "type": "labels",
+            "origin": "prediction",
+            "value": {"start": start, "end": end, "text": span.text, "labels": [label]},
+            "meta": {"text": [f"rule: {rule}"]}, "score": score,
+        })
+        if label == scheme.speaker_label and span._.speaker:
+            result.append({
+                "id": rid, "from_name": scheme.speaker_name, "to_name": scheme.text_name, "type": "textarea",
+                "origin": "prediction",
+                "value": {"start": start, "end": end, "text": [span._.speaker]},
+            })
+    for rel in doc._.argument_relations or []:
+        a, b = rel["source"], rel["target"]
+        result.append({
+            "type": "relation", "from_id": ids[(a.start_char, a.end_char, a.label_)],
+            "to_id": ids[(b.start_char, b.end_char, b.label_)], "direction": "right", "labels": [rel["type"]],
+        })
+    prediction = {
+        "model_version": model_version(),
+        "score": round(sum(scores) / len(scores), 3) if scores else 0.0,
+        "result": result,
+    }
+    return {"data": task_data(document), "predictions": [prediction]}
+
+
+def validate_task(task: dict) -> list[str]:
+    """Problems with a task's prediction regions (empty list: fine to import)."""
+    scheme = load_scheme()
+    problems = []
+    data = task.get("data") or {}
+    text = data.get("text")
+    if not isinstance(text, str) or not text:
+        return ["data.text is missing or empty"]
+    labels = set(scheme.label_names)
+    relation_types = {r.name for r in scheme.relations}
+    for pred in task.get("predictions") or []:
+        ids = set()
+        for r in pred.get("result") or []:
+            kind = r.get("type")
+            if kind == "relation":
+                continue
+            v = r.get("value") or {}
+            s, e = v.get("start"), v.get("end")
+            rid = r.get("id")
+            if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text)):
+                problems.append(f"region {rid}: bad offsets {s}..{e} for a text of {len(text)} characters")
+                continue
+            if kind == "labels":
+                ids.add(rid)
+                bad = [lab for lab in v.get("labels") or [] if lab not in labels]
+                if bad or not v.get("labels"):
+                    problems.append(f"region {rid}: label {bad or v.get('labels')} is not in the scheme")
+                if v.get("text") != text[s:e]:
+                    problems.append(f"region {rid}: value.text does not match text[{s}:{e}]")
+        for r in pred.get("result") or []:
+            if r.get("type") == "relation":
+                if r.get("from_id") not in ids or r.get("to_id") not in ids:
+                    problems.append(f"relation {r.get('from_id')}->{r.get('to_id')}: an end is not a region")
+                if any(lab not in relation_types for lab in r.get("labels") or []):
+                    problems.append(f"relation {r.get('from_id')}->{r.get('to_id')}: type {r.get('labels')} is not in the scheme")
+    return problems
