@@ -124,7 +124,7 @@ def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
         if lead and not _is_quote_only(text, *lead, quotes):
             found.append(Unit(*lead, "SUPPORT", BOLD_LEAD.id))
         elif prev == HEADING:
-            if not _is_quote_frame(text, first_s, first_e, quotes):
+            if not _is_quote_frame(text, first_s, first_e, quotes) and not _CONCLUSION.match(text[first_s:first_e]):
                 found.append(Unit(first_s, first_e, "CLAIM", SECTION_OPENING.id))
         elif (not has_bold_leads and prev != TITLE and len(block.sentences) > 1
               and first_e - first_s <= SHORT_LEAD_MAX

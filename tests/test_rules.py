@@ -1,0 +1,247 @@
+"""Each rule: a hit and a near miss. Pure functions, no model needed."""
+from __future__ import annotations
+
+import pytest
+
+from annotate.rules import RULES
+from annotate.rules.directives import find_directives, has_modal, is_imperative
+from annotate.rules.layout import layout_from_text
+from annotate.rules.quotes import find_quotes
+from annotate.rules.relations import find_relations
+from annotate.rules.text import find_quotation_marks, split_sentences
+from annotate.rules.units import find_units
+from annotate.scheme import load_scheme
+
+
+def quotes(text):
+    return [(text[q.start:q.end], q.speaker, q.rule) for q in find_quotes(text, 0, len(text))]
+
+
+def units(text):
+    layout = layout_from_text(text)
+    qs = [q for b in layout.paragraphs() for q in find_quotes(text, b.start, b.end)]
+    return [(u.label, u.rule, text[u.start:u.end]) for u in find_units(layout, qs)]
+
+
+def rules_of(text):
+    return {rule for _, rule, _ in units(text)}
+
+
+# ---- the catalogue ------------------------------------------------------------
+
+def test_rule_ids_are_unique_and_labels_in_scheme():
+    scheme = load_scheme()
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    allowed = set(scheme.label_names) | {r.name for r in scheme.relations}
+    assert {r.label for r in RULES} <= allowed
+    assert all(r.example and r.near_miss and 0 < r.confidence <= 1 for r in RULES)
+
+
+# ---- text helpers ---------------------------------------------------------------
+
+def test_sentences_end_with_closing_marks_and_not_at_semicolons():
+    text = "他说：“好。”我们要干；还要干。最后一段没有标点"
+    assert [text[s:e] for s, e in split_sentences(text)] == ["他说：“好。”", "我们要干；还要干。", "最后一段没有标点"]
+
+
+def test_unclosed_quote_runs_to_the_end_and_stray_close_starts_nothing():
+    text = "便求知若渴”的精神。他指出：“要及时将成果应用"
+    assert [(text[s:e], closed) for s, e, closed in find_quotation_marks(text, 0, len(text))] == [("要及时将成果应用", False)]
+
+
+# ---- QUOTE --------------------------------------------------------------------------
+
+def test_quote_attributed_hit_and_term_near_miss():
+    assert quotes("去年4月，习近平总书记在广东考察时强调：“使粤港澳大湾区成为新发展格局的战略支点。”") == [
+        ("使粤港澳大湾区成为新发展格局的战略支点。", "习近平总书记", "quote.attributed")]
+    assert quotes("我们要下好“先手棋”，打好主动仗。") == []
+
+
+def test_quote_attributed_without_colon_and_by_a_document():
+    assert quotes("强调“发展新质生产力是推动高质量发展的内在要求和重要着力点”。")[0][2] == "quote.attributed"
+    assert quotes("《建议》提出“加快建设现代化产业体系，巩固壮大实体经济根基”。")[0][1] == "《建议》"
+
+
+def test_quote_naming_verb_is_a_near_miss():
+    assert quotes("这被称为“中国式现代化的重要标志和鲜明特征之一”。") == []
+
+
+def test_quote_attributed_after_hit_and_near_miss():
+    assert quotes("“民族复兴是一场接力跑，也是一场马拉松”，习近平总书记的话掷地有声。")[0][1:] == (
+        "习近平总书记", "quote.attributed_after")
+    assert quotes("既要重视“从0到1”的原始创新。") == []
+
+
+def test_quote_chained_hit_and_near_miss():
+    text = "习近平总书记指出：“要牢牢把握高质量发展这个首要任务”“发展新质生产力不是忽视、放弃传统产业”。"
+    assert [r for _, _, r in quotes(text)] == ["quote.attributed", "quote.chained"]
+    assert quotes("坚持“先立后破”“因地制宜”。") == []
+
+
+def test_quote_saying_hit_and_near_miss():
+    assert quotes("“绳短不能汲深井，浅水难以负大舟。”能成为事业尖兵的人") == [
+        ("绳短不能汲深井，浅水难以负大舟。", None, "quote.saying")]
+    assert quotes("以“时时放心不下”的责任感种好自己的“责任田”。") == []
+
+
+def test_quote_with_surrogate_plane_characters_keeps_code_point_offsets():
+    text = "𠮷𠮷习近平总书记指出：“𠮷要坚持。”"
+    (q,) = find_quotes(text, 0, len(text))
+    assert text[q.start:q.end] == "𠮷要坚持。"
+
+
+# ---- CLAIM ---------------------------------------------------------------------------
+
+ARTICLE = """发展新质生产力是推动高质量发展的内在要求
+
+粤港澳大湾区是我国经济活力最强的区域之一。这里开放程度高。
+
+一、大力推进科技创新
+
+科技创新是发展新质生产力的核心要素。新质生产力源于新的科学发现。
+
+（一）加强基础研究
+
+思想是行动的先导。争当事业尖兵，首先要思想上走在前列，这是关键所在。
+
+二、结语
+
+总的来看，新质生产力已经形成。"""
+
+
+def test_claim_title_and_heading_hit_trivial_heading_near_miss():
+    found = units(ARTICLE)
+    assert ("CLAIM", "claim.title", "发展新质生产力是推动高质量发展的内在要求") in found
+    assert ("CLAIM", "claim.heading", "一、大力推进科技创新") in found
+    assert not any(text == "二、结语" for _, _, text in found)
+
+
+def test_claim_section_opening_hit_and_first_sentence_after_title_near_miss():
+    found = units(ARTICLE)
+    assert ("CLAIM", "claim.section_opening", "科技创新是发展新质生产力的核心要素。") in found
+    assert not any(text.startswith("粤港澳大湾区") for _, _, text in found)
+
+
+def test_claim_section_opening_near_miss_quotation_frame():
+    text = "标题\n\n一、加强科技创新和产业创新深度融合\n\n习近平总书记指出：“以科技创新为引领，统筹推进传统产业转型升级，加强科技创新和产业创新深度融合”。新兴产业是重要载体。"
+    assert "claim.section_opening" not in rules_of(text)
+
+
+def test_claim_conclusion_hit_and_near_miss():
+    assert ("CLAIM", "claim.conclusion", "总的来看，新质生产力已经形成。") in units(ARTICLE)
+    assert "claim.conclusion" not in rules_of("标题\n\n一段话。总体上看起来不错，但还不够。")
+
+
+# ---- SUPPORT -------------------------------------------------------------------------------
+
+def test_support_subheading_hit_and_top_level_near_miss():
+    found = units(ARTICLE)
+    assert ("SUPPORT", "support.subheading", "（一）加强基础研究") in found
+    assert not any(label == "SUPPORT" and text.startswith("一、") for label, _, text in found)
+
+
+def test_support_short_lead_hit_and_long_near_miss():
+    assert ("SUPPORT", "support.short_lead", "思想是行动的先导。") in units(ARTICLE)
+    long_first = "标题\n\n前言段。还有一句。\n\n习近平新时代中国特色社会主义思想在新时代伟大实践中创立并随新时代伟大变革而不断发展。第二句。"
+    assert "support.short_lead" not in rules_of(long_first)
+
+
+def test_support_short_lead_near_miss_quotation_only():
+    text = "标题\n\n前言段。还有一句。\n\n“绳短不能汲深井，浅水难以负大舟。”能成为事业尖兵的人，定是行家里手。"
+    assert "support.short_lead" not in rules_of(text)
+
+
+def test_support_enumeration_hit_and_lone_shouxian_near_miss():
+    text = "标题\n\n前言段很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。一是加快推进农业农村现代化；二是推动城乡融合。"
+    assert "support.enumeration" in rules_of(text)
+    assert "support.enumeration" not in rules_of(ARTICLE)  # 首先要… with no 其次
+
+
+def test_bold_lead_hit_and_mid_paragraph_bold_near_miss():
+    from annotate.rules.layout import Block, Layout
+
+    text = "加强原创性、颠覆性科技创新。原创性创新是科技创新的源头。"
+    layout = Layout(text, [Block("paragraph", 0, len(text), [(0, 14)], split_sentences(text))])
+    assert [(u.rule, text[u.start:u.end]) for u in find_units(layout, [])] == [
+        ("support.bold_lead", "加强原创性、颠覆性科技创新。")]
+    layout = Layout(text, [Block("paragraph", 0, len(text), [(14, 20)], split_sentences(text))])
+    assert not any(u.rule == "support.bold_lead" for u in find_units(layout, []))
+
+
+def test_precedence_support_over_claim():
+    text = "标题\n\n一、小节\n\n一是加快推进农业农村现代化，其次推动城乡融合。后面一句。"
+    found = units(text)
+    first = [f for f in found if f[2].startswith("一是")]
+    assert first == [("SUPPORT", "support.enumeration", "一是加快推进农业农村现代化，其次推动城乡融合。")]
+
+
+# ---- DIRECTIVE -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words", [
+    ["我们", "要", "准确", "把握"], ["就要", "坚持"], ["还要", "在", "实践", "中", "学习"], ["必须", "因地制宜"],
+    ["应当", "认识", "到"], ["但", "需要", "认识", "到"], ["迫切", "要求", "我们", "加强"], ["让", "我们", "携手"],
+    ["既", "要", "重视"], ["不要", "搞"],
+])
+def test_modal_hits(words):
+    assert has_modal(words)
+
+
+@pytest.mark.parametrize("words", [
+    ["新兴产业", "是", "新质", "生产力", "的", "重要", "载体"], ["主要", "依靠", "要素", "投入"],
+    ["适应", "新质", "生产力", "发展", "要求"], ["为什么", "要", "发展", "新质", "生产力"],
+    ["需要", "一大批", "尖兵"], ["满足", "资金", "需要"], ["首要", "任务"],
+])
+def test_modal_near_misses(words):
+    assert not has_modal(words)
+
+
+def test_imperative_hit_and_predicate_as_subject_near_miss():
+    hit = "实行更加开放的人才政策，完善高端人才培养工作，建设全球人才高地。"
+    assert is_imperative(hit, 0, len(hit))
+    miss = "推动高质量发展成为全党全社会的共识，成为经济社会发展的主旋律。"
+    assert not is_imperative(miss, 0, len(miss))
+    described = "紧紧抓住科技革命机遇，在新技术领域取得突破，将重塑创新生态。"
+    assert not is_imperative(described, 0, len(described))
+
+
+def _directives(text, words):
+    layout = layout_from_text(text)
+    return [(u.rule, text[u.start:u.end]) for u in find_directives(layout, [], [], lambda s, e: words.get(text[s:e], [text[s:e]]))]
+
+
+def test_imperative_needs_a_run_of_prescriptions():
+    alone = "标题\n\n实行更加开放的人才政策，完善人才培养工作。其他描述。"
+    assert _directives(alone, {}) == []
+    run = "标题\n\n要优化学科设置。实行更加开放的人才政策，完善人才培养工作。"
+    found = _directives(run, {"要优化学科设置。": ["要", "优化", "学科", "设置", "。"]})
+    assert found == [("directive.modal", "要优化学科设置。"),
+                     ("directive.imperative", "实行更加开放的人才政策，完善人才培养工作。")]
+
+
+def test_modal_inside_quotation_only_is_a_near_miss():
+    text = "标题\n\n习近平总书记强调：“各地要坚持从实际出发。”这是方法论。"
+    layout = layout_from_text(text)
+    qs = find_quotes(text, 0, len(text))
+    found = find_directives(layout, [], qs, lambda s, e: ["要"] if "要" in text[s:e] else [text[s:e]])
+    assert found == []
+
+
+def test_necessity_hit_and_near_miss():
+    assert _directives("标题\n\n当前最重要的任务，就是撸起袖子加油干。", {}) == [
+        ("directive.necessity", "当前最重要的任务，就是撸起袖子加油干。")]
+    assert _directives("标题\n\n这是一项重要任务。", {}) == []
+
+
+# ---- relations -------------------------------------------------------------------------------
+
+def test_relations_hit_and_fragment_near_miss():
+    layout = layout_from_text(ARTICLE)
+    qs = []
+    found = find_units(layout, qs)
+    links = {(ARTICLE[l.source.start:l.source.end], ARTICLE[l.target.start:l.target.end], l.rule)
+             for l in find_relations(layout, found)}
+    assert ("一、大力推进科技创新", "发展新质生产力是推动高质量发展的内在要求", "supports.title") in links
+    assert ("（一）加强基础研究", "一、大力推进科技创新", "supports.section") in links
+    layout.kind = "fragment"
+    assert find_relations(layout, found) == []
