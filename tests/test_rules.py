@@ -245,3 +245,10 @@ def test_relations_hit_and_fragment_near_miss():
     assert ("（一）加强基础研究", "一、大力推进科技创新", "supports.section") in links
     layout.kind = "fragment"
     assert find_relations(layout, found) == []
+
+
+def test_quote_standing_as_a_sentence_is_a_saying_and_its_modal_is_not_the_authors():
+    text = "标题\n\n这是基调。“打铁必须自身硬”。各级党组织要从严。牢记“三个务必”。"
+    assert quotes(text[4:]) == [("打铁必须自身硬", None, "quote.saying")]
+    found = _directives(text, {"各级党组织要从严。": ["各级", "党组织", "要", "从严", "。"]})
+    assert found == [("directive.modal", "各级党组织要从严。")]

@@ -1,8 +1,9 @@
 """DIRECTIVE: a prescription in the author's voice.
 
 Modal markers are read off the word segmentation (要 in 重要/主要/要素/要求/
-首要 is inside another word and is not a marker), and only outside quotations:
-a sentence whose prescription sits inside a quotation is not a DIRECTIVE.
+首要 is inside another word and is not a marker), and only outside quotation
+marks: a sentence whose prescription sits inside a quotation (or a quoted term
+such as “三个务必”) is not a DIRECTIVE.
 Subjectless commands (实行…，完善…，建设…。) count when they stand in a run of
 prescriptions.
 """
@@ -13,7 +14,7 @@ import re
 from annotate.rules import Rule, register
 from annotate.rules.layout import Layout
 from annotate.rules.quotes import Quote
-from annotate.rules.text import split_clauses
+from annotate.rules.text import find_quotation_marks, split_clauses
 from annotate.rules.units import Unit, quotes_in
 
 MODAL = register(Rule(
@@ -142,11 +143,13 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
     found: list[Unit] = []
     for block in layout.paragraphs():
         lead_taken = any(u.start == block.start and u.label == "SUPPORT" for u in taken)
+        # Everything between quotation marks is someone else's words or a term.
+        quoted = quotes + [Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)]
         candidates = []  # (start, end, is_modal, is_imperative)
         for s, e in block.sentences:
             if any(u.start < e and s < u.end for u in taken):
                 continue
-            pieces = _mask_quotes(text, s, e, quotes)
+            pieces = _mask_quotes(text, s, e, quoted)
             outside = "".join(text[a:b] for a, b in pieces)
             modal = needs_words(outside) and any(has_modal(words_of(a, b)) for a, b in pieces if needs_words(text[a:b]))
             necessity = bool(_NECESSITY.search(outside))

@@ -31,7 +31,7 @@ CHAINED = register(Rule(
     "“先立后破”、“因地制宜”（terms in a list, the first is not attributed）", 0.9))
 SAYING = register(Rule(
     "quote.saying", "QUOTE",
-    "an unattributed saying, verse or classical line: a full clause with its own punctuation",
+    "an unattributed saying, verse or classical line: a full clause with its own punctuation, or a quotation standing as a sentence of its own",
     "“绳短不能汲深井，浅水难以负大舟。”",
     "“时时放心不下”（8 characters or less, no punctuation: a term）", 0.85))
 
@@ -109,6 +109,17 @@ def _is_saying(content: str) -> bool:
     return any(ch in SENTENCE_PUNCT for ch in inner)
 
 
+def _stands_alone(text: str, start: int, end: int, open_mark: int, close_mark: int, closed: bool) -> bool:
+    """A quotation that is a whole sentence by itself (“打铁必须自身硬”。) is a saying, not a term."""
+    before = text[start:open_mark].rstrip()
+    if before and before[-1] not in "。！？!?…":
+        return False
+    if not closed:
+        return False
+    after = text[close_mark + 1:end].lstrip()
+    return not after or after[0] in "。！？!?…"
+
+
 def find_quotes(text: str, start: int, end: int) -> list[Quote]:
     """QUOTE spans in one paragraph text[start:end] (page-break pieces already joined)."""
     out: list[Quote] = []
@@ -137,7 +148,7 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
             m = AFTER_PATTERN.match(after)
             if m and (any(n in m.group("speaker") for n in KNOWN_SPEAKERS) or _SOURCE_TITLE.search(m.group("speaker"))):
                 quote = Quote(s, e, speaker_in(m.group("speaker")), ATTRIBUTED_AFTER.id)
-            elif _is_saying(content):
+            elif _is_saying(content) or _stands_alone(text, start, end, open_mark, q_end, closed):
                 quote = Quote(s, e, None, SAYING.id)
         if quote:
             out.append(quote)
