@@ -11,10 +11,11 @@ Factories (registered here and as `spacy_factories` entry points, so
 All write to `doc.spans["arguments"]` (configurable `spans_key`); every span's
 `id_` is the id of the rule that produced it (also `span._.rule`).
 
-The Doc's tokens are pkuseg words, computed per sentence, and only for
-sentences where a rule reads words (a modal-marker character is present) —
-elsewhere a cheap split stands in. Output is identical to segmenting every
-sentence (`full_segmentation=True`), because the rules read words nowhere else.
+The Doc's tokens are pkuseg words, computed per run of text between
+punctuation marks, and only for runs where a rule reads words (a modal-marker
+character is present); elsewhere a cheap split stands in. Output is identical
+to segmenting every run (`full_segmentation=True`), because the rules read
+words nowhere else and a marker's context never crosses a punctuation mark.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ SPANS_KEY = "arguments"
 BLOCKS_KEY = "blocks"
 BOLD_KEY = "bold"
 KIND_KEY = "annotate.kind"
+TEXT_KEY = "annotate.text"  # doc.text joins every token on each call: computed once per Doc
 
 if not Span.has_extension("speaker"):
     Span.set_extension("speaker", default=None)
@@ -44,6 +46,8 @@ if not Span.has_extension("rule"):
 if not Doc.has_extension("argument_relations"):
     Doc.set_extension("argument_relations", default=None)
 
+# A run of text between punctuation marks (the unit pkuseg segments).
+_RUN = re.compile(r"[^\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\u2010-\u206f!-/:-@\[-`{-~]+")
 _COARSE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]+|[A-Za-z0-9]+|\S")
 
 
@@ -93,23 +97,28 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
             cuts.update(strip_span(text, s, e))
         for s, e in block.sentences:
             cuts.update((s, e))
-    # Words only where a rule reads them: paragraph sentences with a marker character.
-    segmented = [(s, e) for b in layout.paragraphs() for s, e in b.sentences
-                 if full_segmentation or needs_words(text[s:e])]
+    # Words only where a rule reads them: runs between punctuation marks that hold a
+    # marker character. The run is the unit of segmentation in both modes, so the
+    # words a rule sees do not depend on which other runs were segmented.
     words: list[str] = []
     pos = 0
-    for s, e in segmented + [(len(text), len(text))]:
-        if s > pos:
-            words += _pieces(text, pos, s, cuts, None)
-        if e > s:
-            words += _pieces(text, s, e, cuts, cut(text[s:e]))
-        pos = max(pos, e)
+    for b in layout.paragraphs():
+        for m in _RUN.finditer(text, b.start, b.end):
+            s, e = m.span()
+            if not (full_segmentation or needs_words(m.group())):
+                continue
+            if s > pos:
+                words += _pieces(text, pos, s, cuts, None)
+            words += _pieces(text, s, e, cuts, cut(m.group()))
+            pos = e
+    words += _pieces(text, pos, len(text), cuts, None)
     words, spaces = get_words_and_spaces(words, text)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.spans[BLOCKS_KEY] = [_char_span(doc, b.start, b.end, b.kind) for b in layout.blocks]
     bold = [strip_span(text, s, e) for b in layout.blocks for s, e in b.bold]
     doc.spans[BOLD_KEY] = [_char_span(doc, s, e, "BOLD") for s, e in bold if e > s]
     doc.user_data[KIND_KEY] = document.kind
+    doc.user_data[TEXT_KEY] = text
     return doc
 
 
@@ -122,13 +131,20 @@ def _char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = No
 
 # ---- reading the outline back from a Doc ---------------------------------------
 
+def doc_text(doc: Doc) -> str:
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def doc_layout(doc: Doc) -> Layout:
+    text = doc_text(doc)
     if BLOCKS_KEY not in doc.spans:
-        layout = layout_from_text(doc.text)
+        layout = layout_from_text(text)
         layout.kind = doc.user_data.get(KIND_KEY, "article")
         return layout
     bold = [(s.start_char, s.end_char) for s in doc.spans.get(BOLD_KEY, [])]
-    text = doc.text
     blocks = []
     from annotate.rules.layout import _with_sentences  # one sentence splitter for both paths
     for span in doc.spans[BLOCKS_KEY]:
@@ -170,7 +186,7 @@ class ArgumentQuotes:
         layout = doc_layout(doc)
         group = _group(doc, self.spans_key)
         for block in layout.paragraphs():
-            for q in find_quotes(doc.text, block.start, block.end):
+            for q in find_quotes(layout.text, block.start, block.end):
                 span = _char_span(doc, q.start, q.end, "QUOTE", q.rule)
                 span._.speaker = q.speaker
                 group.append(span)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from annotate import __version__
 from annotate.document import Document
-from annotate.pipeline import SPANS_KEY
+from annotate.pipeline import SPANS_KEY, doc_text
 from annotate.rules import RULES
 from annotate.scheme import load_scheme
 
@@ -62,7 +62,7 @@ def task_data(document: Document) -> dict:
 def to_task(document: Document, doc: Doc) -> dict:
     scheme = load_scheme()
     text = document.text
-    if doc.text != text:
+    if doc_text(doc) != text:
         raise ValueError(f"{document.path}: Doc text differs from the document text")
     doc_id = document.doc_id
     result, ids, scores = [], {}, []

@@ -49,7 +49,8 @@ _TRIVIAL_HEADING = re.compile(
 _CONCLUSION = re.compile(
     r"^(?:总的来看|总的来说|总体来看|总而言之|总之|综上所述|综上|由此可见|可见[，,]|归根到底|归根结底|从根本上说|从根本上讲|从根本上看|说到底|一言以蔽之)")
 _ENUMERATOR = re.compile(
-    r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、]|第[一二三四五六七八九十]+[，,、：:]|首先|其次)")
+    r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、]|第[一二三四五六七八九十]+[，,、：:]|首先|其次|再次|最后[，,])")
+_SEQUENCE_WORDS = ("首先", "其次", "再次", "最后")
 SHORT_LEAD_MAX = 36
 
 
@@ -92,14 +93,16 @@ def _bold_lead(text: str, block: Block) -> tuple[int, int] | None:
     return None
 
 
-def _has_enumeration_pair(text: str, blocks: list[Block], i: int) -> bool:
-    """首先 counts only with a 其次 in the same paragraph or a later one of the same section."""
-    for b in blocks[i:]:
-        if b.kind != PARAGRAPH and b is not blocks[i]:
-            break
-        if "其次" in text[b.start:b.end]:
-            return True
-    return False
+def _in_sequence(text: str, blocks: list[Block], i: int) -> bool:
+    """首先/其次/再次/最后 enumerate only as a series: 首先 and 其次 both in the section."""
+    lo = i
+    while lo > 0 and blocks[lo - 1].kind == PARAGRAPH:
+        lo -= 1
+    hi = i
+    while hi + 1 < len(blocks) and blocks[hi + 1].kind == PARAGRAPH:
+        hi += 1
+    section = text[blocks[lo].start:blocks[hi].end]
+    return "首先" in section and "其次" in section
 
 
 def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
@@ -137,7 +140,7 @@ def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
             if _CONCLUSION.match(sentence):
                 found.append(Unit(s, e, "CLAIM", CONCLUSION.id))
             m = _ENUMERATOR.search(_outside_quotes(text, s, e, quotes))
-            if m and ("首先" not in m.group(0) or _has_enumeration_pair(text, blocks, i)):
+            if m and (not m.group(0).lstrip("，,；;：: ").startswith(_SEQUENCE_WORDS) or _in_sequence(text, blocks, i)):
                 found.append(Unit(s, e, "SUPPORT", ENUMERATION.id))
     return resolve_precedence(found, ("SUPPORT", "CLAIM", "DIRECTIVE"))
 
