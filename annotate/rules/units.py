@@ -23,7 +23,7 @@ SECTION_OPENING = register(Rule(
     "习近平总书记指出：“以科技创新为引领……”（only a quotation frame: the quotation is a QUOTE）", 0.8))
 CONCLUSION = register(Rule(
     "claim.conclusion", "CLAIM",
-    "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 归根到底, 从根本上说, 说到底)",
+    "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底)",
     "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
     "总体上看起来 (not a marker at the start of a sentence)", 0.85))
 BOLD_LEAD = register(Rule(

@@ -1,0 +1,292 @@
+"""Raw blocks → Documents: article splitting, metadata lines, fragments,
+page-break joins, clean text with offsets and a line map."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..document import HEADING as K_HEADING
+from ..document import PARAGRAPH, SUBHEADING, TITLE, Block, Document
+from .patterns import (SENTENCE_END, CLOSERS, author_note, byline_names, column_line,
+                       editor_note, is_dropped_line, is_finished, is_latin_running_head,
+                       is_page_number, is_short_han_label, is_short_plain, numbered_kind,
+                       open_quote_depth, starts_by_closing_quote, title_tag)
+from .raw import HEADING, PARA, RawBlock, merge_runs
+
+SEP = "\n\n"  # between blocks of the clean text
+
+
+@dataclass
+class _Seg:
+    kind: str                                   # "article" or "fragment"
+    titles: list[RawBlock] = field(default_factory=list)
+    body: list[RawBlock] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    column: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Piece:
+    kind: str
+    text: str
+    line: int
+    bold: list[tuple[int, int]]
+    lines: list[tuple[int, int]]
+
+
+def _bold_only(b: RawBlock) -> bool:
+    return b.bold == [(0, len(b.text))] and b.text.rstrip(CLOSERS)[-1:] not in SENTENCE_END
+
+
+def _heading_like(b: RawBlock) -> bool:
+    return b.kind == HEADING or _bold_only(b)
+
+
+def _dash_subtitle(b: RawBlock) -> bool:
+    return b.text.startswith(("——", "--", "—")) and len(b.text.lstrip("—-– ")) > 0
+
+
+# ---- step 1: lines that are not article text ----------------------------------
+def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
+    """Per block: None (content), "drop", "note", "column" or "editor"; values; running-head column."""
+    roles: list[str | None] = [None] * len(blocks)
+    values: list = [None] * len(blocks)
+    running_column = None
+    for k, b in enumerate(blocks):
+        t = b.text
+        if is_latin_running_head(t) or is_page_number(t):
+            roles[k] = "drop"
+        elif k and is_latin_running_head(blocks[k - 1].text) and is_short_han_label(t):
+            roles[k], running_column = "drop", t   # the Chinese running head: the spread's column
+        elif (note := author_note(t)) is not None:
+            roles[k], values[k] = "note", note
+        elif (col := column_line(t)) is not None:
+            roles[k], values[k] = "column", col
+        elif is_dropped_line(t):
+            roles[k] = "drop"
+        elif (ed := editor_note(t)) is not None:
+            roles[k], values[k] = "editor", ed
+    # a short line that recurs on several pages is a running head
+    def candidate(k: int) -> bool:
+        t = blocks[k].text
+        followed_by_byline = k + 1 < len(blocks) and byline_names(blocks[k + 1].text)
+        return (roles[k] is None and blocks[k].kind == PARA and len(t) <= 30 and not is_finished(t)
+                and not byline_names(t) and not numbered_kind(t) and not followed_by_byline)
+    counts = Counter(blocks[k].text for k in range(len(blocks)) if candidate(k))
+    for k in range(len(blocks)):
+        t = blocks[k].text
+        n = counts.get(t, 0) if candidate(k) else 0
+        if n >= 3 or n >= 2 and (t == running_column or any(c.isascii() and c.isalnum() for c in t)):
+            roles[k] = "drop"
+    return roles, values, running_column
+
+
+# ---- step 2: where articles start ---------------------------------------------------
+@dataclass
+class _Start:
+    titles: list[int]
+    consumed: list[int]
+    authors: list[str]
+    subtitle: str | None = None
+
+
+def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
+    """Article starts keyed by the block index of the first title line. `cs` = content indices."""
+    starts: dict[int, _Start] = {}
+    used: set[int] = set()
+    for p in range(1, len(cs)):
+        names = byline_names(blocks[cs[p]].text)
+        if not names or cs[p] in used:
+            continue
+        q, subtitle = p - 1, None
+        if q >= 1 and _dash_subtitle(blocks[cs[q]]):
+            subtitle, q = cs[q], q - 1
+        cand = blocks[cs[q]]
+        if cs[q] in used or byline_names(cand.text):
+            continue
+        prev = blocks[cs[q - 1]] if q >= 1 else None
+        if _heading_like(cand):
+            titles = [q]
+            # a title set on two heading lines (the first no smaller than the second)
+            if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used \
+                    and not byline_names(prev.text) and not numbered_kind(prev.text) \
+                    and (prev.level or 0) <= (cand.level or 99):
+                titles = [q - 1, q]
+        elif is_short_plain(cand.text, 40):
+            if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used:
+                titles = [q - 1, q]   # heading + a subtitle line that is not a byline
+            elif prev is None or is_finished(prev.text) or _heading_like(prev):
+                titles = [q]
+            else:
+                continue
+        else:
+            continue
+        start = _Start([cs[t] for t in titles], [], names)
+        start.consumed = [*start.titles, cs[p]]
+        if subtitle is not None:
+            start.subtitle = blocks[subtitle].text
+            start.consumed.append(subtitle)
+        if p + 1 < len(cs) and start.subtitle is None and _dash_subtitle(blocks[cs[p + 1]]):
+            start.subtitle = blocks[cs[p + 1]].text
+            start.consumed.append(cs[p + 1])
+        used.update(start.consumed)
+        starts[start.titles[0]] = start
+    if not starts:
+        # no byline anywhere: the first heading is the title of one article
+        first = next((p for p in range(len(cs)) if _heading_like(blocks[cs[p]])), None)
+        if first is not None:
+            start = _Start([cs[first]], [cs[first]], [])
+            if first + 1 < len(cs) and _dash_subtitle(blocks[cs[first + 1]]):
+                start.subtitle = blocks[cs[first + 1]].text
+                start.consumed.append(cs[first + 1])
+            starts[cs[first]] = start
+    return starts
+
+
+# ---- step 3: segments -----------------------------------------------------------------
+def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
+    roles, values, running_column = _roles(blocks)
+    cs = [k for k in range(len(blocks)) if roles[k] is None]
+    starts = _starts(blocks, cs)
+    consumed = {k for s in starts.values() for k in s.consumed}
+    next_content = {}
+    nxt = None
+    for k in range(len(blocks) - 1, -1, -1):
+        next_content[k] = nxt
+        if roles[k] is None:
+            nxt = k
+
+    segs: list[_Seg] = []
+    cur: _Seg | None = None
+    pending = _Seg("fragment")   # metadata met while no segment is open
+
+    def open_seg(seg: _Seg) -> _Seg:
+        seg.column = seg.column or pending.column
+        seg.notes[:0] = pending.notes
+        for key, val in pending.meta.items():
+            seg.meta.setdefault(key, val)
+        pending.column, pending.notes, pending.meta = None, [], {}
+        segs.append(seg)
+        return seg
+
+    for k, b in enumerate(blocks):
+        role = roles[k]
+        if role == "drop":
+            continue
+        if role == "note":
+            target = cur or (segs[-1] if segs else pending)  # notes in a row go together
+            target.notes.append(values[k])
+            if cur is not None and cur.body:
+                cur = None   # an author note ends its article (one right under the byline does not)
+        elif role == "column":
+            if cur is not None and next_content[k] not in starts:
+                cur.column = cur.column or values[k]
+            else:
+                pending.column = values[k]
+        elif role == "editor":
+            target = cur or pending
+            old = target.meta.get("editor_note")
+            target.meta["editor_note"] = f"{old}\n{values[k]}" if old else values[k]
+        elif k in starts:
+            st = starts[k]
+            cur = open_seg(_Seg("article", [blocks[t] for t in st.titles], authors=st.authors))
+            if st.subtitle:
+                cur.meta["subtitle"] = st.subtitle
+        elif k not in consumed:
+            if cur is None:
+                cur = open_seg(_Seg("fragment"))
+            cur.body.append(b)
+    if segs:   # metadata after the last text belongs to the last segment
+        segs[-1].notes += pending.notes
+        segs[-1].column = segs[-1].column or pending.column
+        for key, val in pending.meta.items():
+            segs[-1].meta.setdefault(key, val)
+    return segs, running_column
+
+
+# ---- step 4: block kinds and page-break joins -----------------------------------------------
+def _continues(prev: str, nxt: RawBlock) -> bool:
+    """A page break: `prev` ends mid-sentence, or mid-quotation that `nxt` closes."""
+    if nxt.bold and nxt.bold[0][0] == 0:
+        return False   # a bold lead opens a new point: never glue it to a torn paragraph
+    return not is_finished(prev) or (open_quote_depth(prev) > 0 and starts_by_closing_quote(nxt.text))
+
+
+def _pieces(body: list[RawBlock]) -> list[_Piece]:
+    levels = [b.level for b in body if b.kind == HEADING and b.level is not None]
+    section = min(levels) if levels else None
+    numbered_sections = any(b.kind == HEADING and b.level == section and numbered_kind(b.text) == "heading"
+                            for b in body)
+    out: list[_Piece] = []
+    for b in body:
+        prev = out[-1] if out else None
+        explicit, bold_only = b.kind == HEADING, _bold_only(b)
+        if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and _continues(prev.text, b):
+            shift = len(prev.text)
+            prev.text += b.text
+            prev.bold = merge_runs(prev.bold + [(s + shift, e + shift) for s, e in b.bold])
+            prev.lines += [(o + shift, ln) for o, ln in b.lines]
+            continue
+        nk = numbered_kind(b.text)
+        if explicit:
+            if section is not None and b.level is not None and b.level > section:
+                kind = SUBHEADING
+            elif nk == "subheading" and numbered_sections:
+                kind = SUBHEADING
+            else:
+                kind = K_HEADING
+        elif bold_only:
+            kind = SUBHEADING if nk == "subheading" else K_HEADING
+        elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.text)):
+            kind = SUBHEADING if nk == "subheading" else K_HEADING
+        else:
+            kind = PARAGRAPH
+        out.append(_Piece(kind, b.text, b.line, list(b.bold), list(b.lines)))
+    return out
+
+
+# ---- step 5: documents ----------------------------------------------------------------
+def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
+    all_pieces = [_Piece(TITLE, t.text, t.line, list(t.bold), list(t.lines)) for t in seg.titles] + pieces
+    parts, blocks, line_map, pos = [], [], [], 0
+    titles, column = [], seg.column
+    for p in all_pieces:
+        if parts:
+            pos += len(SEP)
+        start, end = pos, pos + len(p.text)
+        claim = None
+        if p.kind == TITLE:
+            cs, ce, tag = title_tag(p.text)
+            if (cs, ce) != (0, len(p.text)):
+                claim = (start + cs, start + ce)
+            column = column or tag
+            titles.append(p.text[cs:ce].strip())
+        blocks.append(Block(p.kind, start, end, p.line,
+                            [(start + s, start + e) for s, e in p.bold if e > s], claim))
+        line_map += [(start + o, ln) for o, ln in p.lines]
+        parts.append(p.text)
+        pos = end
+    return Document(
+        text=SEP.join(parts), source=base.source, path=base.path, kind=seg.kind,
+        title=" ".join(titles) if seg.kind == "article" and titles else None,
+        authors=list(seg.authors), author_note="\n".join(seg.notes) or None, column=column,
+        blocks=blocks, line_map=line_map, meta={**base.meta, **seg.meta},
+    )
+
+
+def build(blocks: list[RawBlock], *, source: str, path: str, meta: dict | None = None) -> list[Document]:
+    """Documents (articles and fragments) in file order; `meta` goes to every Document.meta."""
+    blocks = [b for b in blocks if b.text]
+    segs, running_column = _segments(blocks)
+    base = Document(text="", source=source, path=path, meta=dict(meta or {}))
+    docs: list[Document] = []
+    for seg in segs:
+        doc = _document(seg, _pieces(seg.body), base)
+        if not any(ch.isalnum() for ch in doc.text):
+            continue   # nothing to annotate
+        doc.column = doc.column or running_column
+        doc.index = len(docs)
+        docs.append(doc)
+    return docs

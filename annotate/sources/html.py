@@ -1,0 +1,155 @@
+"""HTML → raw blocks, with the standard library's html.parser.
+
+Paragraphs come from block elements (<p>, <div>, <li>, …) and <br>; headings
+from <h1>–<h6> and from paragraphs set in a heading font (小标宋, 黑体) or
+centred and short; bold from <b>/<strong> and font-weight. <script>, <style>
+and <head> are ignored, except that <title> stands in for a missing <h1>.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from .patterns import has_inner_sentence_end
+from .raw import HEADING, PARA, RawBlock, TextBuilder
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+         "param", "source", "track", "wbr"}
+_BLOCK = {"address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
+          "details", "dialog", "div", "dl", "dt", "fieldset", "figure", "footer", "form",
+          "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "html", "li", "main", "nav",
+          "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+          "thead", "tr", "ul"}
+_SKIP = {"script", "style", "head", "noscript", "template", "figcaption", "svg", "select"}
+_SELF_CLOSING_SIBLINGS = {"p", "li", "dt", "dd", "tr", "td", "th"}
+# Title and first-level heading fonts of Chinese official layout; 楷体 / 仿宋 are body fonts.
+_HEADING_FONTS = (("小标宋", 1), ("黑体", 2), ("simhei", 2), ("黑體", 2))
+_BOLD_WEIGHT = re.compile(r"font-weight:(?:bold|bolder|[6-9]00)")
+_TITLE_SEP = re.compile(r"\s+[-|—–]\s+|[_｜|]")
+
+
+@dataclass
+class _El:
+    tag: str
+    bold: bool = False
+    skip: bool = False
+    center: bool = False
+    hlevel: int | None = None   # heading level from <hN> or a heading font
+
+
+def _element(tag: str, attrs: list[tuple[str, str | None]]) -> _El:
+    a = {k.lower(): (v or "") for k, v in attrs}
+    style = re.sub(r"\s+", "", a.get("style", "")).lower()
+    fonts = (style + " " + a.get("face", "")).lower()
+    hlevel = int(tag[1]) if re.fullmatch(r"h[1-6]", tag) else None
+    for name, level in _HEADING_FONTS:
+        if name in fonts:
+            hlevel = min(hlevel or level, level)
+    return _El(
+        tag,
+        bold=tag in ("b", "strong") or bool(_BOLD_WEIGHT.search(style)),
+        skip=tag in _SKIP,
+        center=tag == "center" or "text-align:center" in style or a.get("align", "").lower() == "center",
+        hlevel=hlevel,
+    )
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[RawBlock] = []
+        self.stack: list[_El] = []
+        self.title: list[str] = []
+        self.title_line = 1
+        self._reset()
+
+    def _reset(self) -> None:
+        self.b = TextBuilder()
+        self.chars = self.center_chars = self.heading_chars = 0
+        self.level: int | None = None
+        self.tag_level: int | None = None
+
+    def flush(self) -> None:
+        text_len = self.b.len
+        kind, level = PARA, None
+        if self.tag_level is not None:
+            kind, level = HEADING, self.tag_level
+        elif self.chars and self.heading_chars == self.chars and text_len <= 60:
+            kind, level = HEADING, self.level
+        elif self.chars and self.center_chars == self.chars and text_len <= 40:
+            kind, level = HEADING, 2
+        blk = self.b.finish(kind, level)
+        if blk and kind == HEADING and blk.level != self.tag_level and has_inner_sentence_end(blk.text):
+            blk.kind, blk.level = PARA, None  # a centred or styled sentence is body text
+        if blk:
+            self.blocks.append(blk)
+        self._reset()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        tag = tag.lower()
+        if tag in ("br", "hr"):
+            self.flush()
+        if tag in _VOID:
+            return
+        if tag in _SELF_CLOSING_SIBLINGS:
+            for k in range(len(self.stack) - 1, -1, -1):
+                if self.stack[k].tag in _BLOCK:
+                    if self.stack[k].tag == tag:
+                        del self.stack[k:]
+                    break
+        if tag in _BLOCK:
+            self.flush()
+        if tag == "title":
+            self.title_line = self.getpos()[0]
+        self.stack.append(_element(tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        for k in range(len(self.stack) - 1, -1, -1):
+            if self.stack[k].tag == tag:
+                del self.stack[k:]
+                if tag in _BLOCK:
+                    self.flush()
+                break
+
+    def handle_data(self, data: str) -> None:
+        if any(e.tag == "title" for e in self.stack):
+            self.title.append(data)
+            return
+        if any(e.skip for e in self.stack):
+            return
+        line = self.getpos()[0]
+        data = data.replace("\xa0", " ")
+        n = sum(1 for ch in data if not ch.isspace())
+        if n:
+            bold = any(e.bold for e in self.stack)
+            if bold != self.b.bold_is_open:
+                self.b.toggle_bold()
+            self.chars += n
+            self.center_chars += n if any(e.center for e in self.stack) else 0
+            levels = [e.hlevel for e in self.stack if e.hlevel and not e.tag.startswith("h")]
+            if levels:
+                self.heading_chars += n
+                self.level = min(levels + ([self.level] if self.level else []))
+            tags = [int(e.tag[1]) for e in self.stack if re.fullmatch(r"h[1-6]", e.tag)]
+            if tags:
+                self.tag_level = min(tags)
+        self.b.text(data, line)
+
+
+def parse(text: str) -> tuple[dict, list[RawBlock]]:
+    r = _Reader()
+    r.feed(text)
+    r.close()
+    r.flush()
+    blocks = r.blocks
+    meta: dict = {}
+    title = " ".join("".join(r.title).split())
+    if title:
+        meta["html_title"] = title
+        has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
+        short = _TITLE_SEP.split(title)[0].strip() or title
+        if not has_h1 and not any(b.text in (title, short) for b in blocks):
+            blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
+    return meta, blocks

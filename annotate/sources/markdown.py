@@ -1,0 +1,190 @@
+"""Markdown → raw blocks (no Markdown dependency: the subset commentary uses).
+
+Front matter (`---` … `---`, `key: value` lines), ATX and setext headings,
+paragraphs, `>` quotes, list items, hard breaks; inline `**bold**`/`__bold__`,
+`<strong>`/`<b>`, links, code, entities and escapes.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from .patterns import is_finished, is_latin_running_head, is_short_han_label, is_standalone_line
+from .raw import HEADING, PARA, RawBlock, TextBuilder
+
+_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
+_ITEM = re.compile(r"^\s*-\s+(.*)$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(\s*)(.*?)(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
+_ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")
+_BR = re.compile(r"<br\s*/?>", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_IMG = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_INLINE = re.compile(r"""
+  (?P<esc>\\[!-/:-@\[-`{-~])
+| (?P<code>`+)(?P<ctext>[^`\n]+?)(?P=code)
+| (?P<auto><(?:https?|mailto):[^>\s]+>)
+| (?P<tag></?(?P<tname>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>\n]*)?/?>)
+| (?P<ent>&(?:\#\d{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
+| (?P<stars>\*+)
+| (?P<unders>__+)
+""", re.X)
+
+
+def _unquote(v: str) -> str:
+    v = v.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        v = v[1:-1]
+    return v
+
+
+def front_matter(lines: list[str]) -> tuple[dict, int]:
+    """(meta, index of the first body line). Values: str, or list for `[a, b]` / `- a` items."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    end = next((j for j in range(1, len(lines)) if lines[j].strip() in ("---", "...")), None)
+    if end is None:
+        return {}, 0
+    meta: dict = {}
+    key = None
+    for raw in lines[1:end]:
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        m = _ITEM.match(raw)
+        if m and key is not None and (meta[key] == "" or isinstance(meta[key], list)):
+            meta[key] = [*(meta[key] or []), _unquote(m.group(1))]
+            continue
+        m = _KEY.match(raw)
+        if not m:
+            continue
+        key, val = m.group(1), m.group(2).strip()
+        if val.startswith("[") and val.endswith("]"):
+            meta[key] = [_unquote(x) for x in re.split(r"[,，]", val[1:-1]) if x.strip()]
+        else:
+            meta[key] = _unquote(val)
+    return meta, end + 1
+
+
+def _inline(parts: list[tuple[int, str]], b: TextBuilder) -> None:
+    """Add the lines of one block (`(line number, content)`) to the builder."""
+    singles = sum(len(m.group("stars")) % 2 for p in parts for m in _INLINE.finditer(p[1])
+                  if m.group("stars"))
+    drop_singles = singles % 2 == 0  # paired single stars are emphasis markers
+    for n, (line, s) in enumerate(parts):
+        if n:
+            b.space(newline=True)
+        s = _LINK.sub(lambda m: m.group(1), _IMG.sub("", s))   # images are dropped, links keep their text
+        pos = 0
+        for m in _INLINE.finditer(s):
+            b.text(s[pos:m.start()], line)
+            pos = m.end()
+            if m.group("esc"):
+                b.text(m.group()[1], line)
+            elif m.group("code"):
+                b.text(m.group("ctext"), line)
+            elif m.group("auto"):
+                b.text(m.group()[1:-1], line)
+            elif m.group("tag"):
+                if m.group("tname").lower() in ("b", "strong"):
+                    b.bold_off() if m.group().startswith("</") else b.bold_on()
+            elif m.group("ent"):
+                b.text(html.unescape(m.group()).replace("\xa0", " "), line)
+            elif m.group("stars"):
+                n_stars = len(m.group())
+                for _ in range(n_stars // 2):
+                    b.toggle_bold()
+                if n_stars % 2 and not drop_singles:
+                    b.text("*", line)
+            elif m.group("unders"):
+                for _ in range(len(m.group()) // 2):
+                    b.toggle_bold()
+                if len(m.group()) % 2:
+                    b.text("_", line)
+        b.text(s[pos:], line)
+
+
+def _block(kind: str, parts: list[tuple[int, str]], level: int | None = None) -> RawBlock | None:
+    b = TextBuilder()
+    _inline(parts, b)
+    # an unmatched ** is removed markup with no bold run
+    return b.finish(kind, level, close_bold=False, default_line=parts[0][0])
+
+
+def parse(text: str) -> tuple[dict, list[RawBlock]]:
+    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    lines = text.split("\n")
+    meta, first = front_matter(lines)
+    blocks: list[RawBlock] = []
+    para: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if para:
+            blk = _block(PARA, para)
+            if blk:
+                blocks.append(blk)
+            para.clear()
+
+    for i in range(first, len(lines)):
+        n, line = i + 1, lines[i]
+        if _FENCE.match(line):
+            flush()
+            continue
+        while _QUOTE.match(line):
+            line = _QUOTE.sub("", line, count=1)
+        if not line.strip():
+            flush()
+            continue
+        m = _SETEXT.match(line)
+        if m and len(para) == 1 and not is_finished(para[0][1].strip().strip("*_")):
+            head = _block(HEADING, para, 1 if m.group(1)[0] == "=" else 2)
+            para.clear()
+            if head:
+                blocks.append(head)
+            continue
+        if _RULE.match(line) or m:   # a rule, or an underline under a sentence
+            flush()
+            continue
+        m = _ATX.match(line)
+        if m and (m.group(2) or "#" not in m.group(3)):   # not a #话题# hashtag
+            flush()
+            head = _block(HEADING, [(n, m.group(3))], len(m.group(1)))
+            if head:
+                blocks.append(head)
+            continue
+        if _BULLET.match(line):
+            flush()
+            line = _BULLET.sub("", line, count=1)
+        elif _ORDERED.match(line):
+            flush()
+        # metadata lines (running heads, bylines, author notes…) are blocks of their own
+        alone = is_standalone_line(line) or (
+            i > first and is_latin_running_head(lines[i - 1]) and is_short_han_label(line))
+        if alone:
+            flush()
+            para.append((n, line.rstrip("\\ \t")))
+            flush()
+            continue
+        # Chinese Markdown often puts one paragraph per line with no blank line between:
+        # a line after a finished sentence, or indented with 　, starts a new paragraph
+        if para and (is_finished(para[-1][1].rstrip("*_ \t")) or line.startswith("\u3000")):
+            flush()
+        hard = line.endswith(("  ", "\\"))
+        pieces = _BR.split(line.rstrip("\\ \t") if hard else line)
+        for k, piece in enumerate(pieces):
+            para.append((n, piece))
+            if k < len(pieces) - 1:
+                flush()
+        if hard:
+            flush()
+    flush()
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip() and not any(b.kind == HEADING for b in blocks):
+        # a title given only in the front matter heads the text, so it can be annotated
+        line = next(i + 1 for i in range(first) if re.match(r"\s*title\s*:", lines[i]))
+        blocks.insert(0, RawBlock(HEADING, " ".join(title.split()), line, 1))
+    return meta, blocks

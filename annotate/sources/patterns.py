@@ -1,0 +1,204 @@
+"""Line-level predicates on clean text: bylines, author notes, running heads,
+column tags, captions, heading numbers, and where a paragraph ends."""
+from __future__ import annotations
+
+import re
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+
+# ---- where a sentence / paragraph ends -------------------------------------
+FINAL = "。！？!?…；;：:."
+CLOSERS = "”’」』）)\"'"
+SENTENCE_END = "。！？!?"
+
+
+def is_finished(text: str) -> bool:
+    """Ends with final punctuation, optionally followed by closing quotes/brackets."""
+    t = text.rstrip().rstrip(CLOSERS)
+    return bool(t) and t[-1] in FINAL
+
+
+def open_quote_depth(text: str) -> int:
+    """“…” nesting left open at the end; a stray closing mark opens nothing."""
+    depth = 0
+    for ch in text:
+        if ch == "“":
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+    return depth
+
+
+def starts_by_closing_quote(text: str) -> bool:
+    """The first quotation mark of `text` is a closing one (the rest of a quotation)."""
+    m = re.search("[“”]", text)
+    return bool(m) and m.group() == "”"
+
+
+def has_inner_sentence_end(text: str) -> bool:
+    return any(ch in SENTENCE_END for ch in text.rstrip(CLOSERS + SENTENCE_END))
+
+
+# ---- bylines ---------------------------------------------------------------
+SURNAMES = set(
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章"
+    "云苏潘葛奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常"
+    "乐于时傅皮卞齐康伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞"
+    "熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍"
+    "虞万支柯昝管卢莫经房裘缪干解应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁"
+    "荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫"
+    "宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙"
+    "池乔阴郁胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农"
+    "温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东"
+    "欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红"
+    "游竺权逯盖益桓公覃佘揭练邝区晋楚闫寿付过卿蔺庹钭粟栗银谌岳帅"
+)
+COMPOUND_SURNAMES = {
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+    "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "百里", "呼延", "轩辕", "澹台",
+}
+_BYLINE_PREFIX = re.compile(r"^(?:文\s*[/／|｜]|(?:本报)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
+_COMMENTATOR = re.compile(r"^(?:本报|人民日报|光明日报|经济日报|新华社)?(?:特约)?评论员$")
+_NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}[·•][{HAN}]{{1,8}}$")
+_NAME_SEP = re.compile(r"[\s、，,]+")
+
+
+def _surname_ok(name: str) -> bool:
+    return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES or "·" in name or "•" in name
+
+
+def byline_names(text: str) -> list[str] | None:
+    """The author names of a byline line (王一鸣 / 谢宝剑 黄丰斌 / 文/张三), else None."""
+    t = text.strip()
+    if not t or len(t) > 40:
+        return None
+    if _COMMENTATOR.match(t):
+        return [t]
+    m = _BYLINE_PREFIX.match(t)
+    prefixed = bool(m and m.group().strip())
+    t = t[m.end():] if m else t
+    names = [n for n in _NAME_SEP.split(t) if n]
+    if not 1 <= len(names) <= 4 or not all(_NAME.match(n) for n in names):
+        return None
+    if not prefixed and not all(_surname_ok(n) for n in names):
+        return None
+    return names
+
+
+# ---- metadata lines ----------------------------------------------------------
+_AUTHOR_NOTE = re.compile(r"^[（(]\s*作者.{1,300}[）)]$", re.S)
+
+
+def author_note(text: str) -> str | None:
+    """（作者为…）→ 作者为…"""
+    t = text.strip()
+    if _AUTHOR_NOTE.match(t) and _wrapped_in_parens(t):
+        return t[1:-1].strip()
+    return None
+
+
+def _wrapped_in_parens(t: str) -> bool:
+    # the closing bracket at the end closes the opening one at the start
+    depth = 0
+    for i, ch in enumerate(t):
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth == 0 and i < len(t) - 1:
+            return False
+    return depth == 0
+
+
+_COLUMN_LINE = re.compile(r"^【([^【】]{1,12})】$")
+_TITLE_PREFIX_TAG = re.compile(r"^【([^【】]{1,12})】\s*")
+_TITLE_SUFFIX_TAG = re.compile(rf"\s*[（(]([{HAN}]{{3,10}})[)）]$")
+
+
+def column_line(text: str) -> str | None:
+    m = _COLUMN_LINE.match(text.strip())
+    return m.group(1).strip() if m else None
+
+
+def title_tag(text: str) -> tuple[int, int, str | None]:
+    """(claim start, claim end, column) of a title line: a column tag 【…】 at the
+    start or （…） at the end is not part of the claim."""
+    start, end, col = 0, len(text), None
+    m = _TITLE_PREFIX_TAG.match(text)
+    if m and m.end() < len(text):
+        start, col = m.end(), m.group(1).strip()
+    m = _TITLE_SUFFIX_TAG.search(text, start)
+    if m and m.start() > start:
+        end, col = m.start(), col or m.group(1)
+    return start, end, col
+
+
+_DROPPED = re.compile(
+    r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
+    r"|[（(]?\s*(?:责任编辑|编辑|校对|审核|审校|终审|监制)\s*[:：])"
+)
+_EDITOR_NOTE = re.compile(r"^[【\[［]?\s*编者按\s*[】\]］]?\s*[:：]?\s*")
+
+
+def is_dropped_line(text: str) -> bool:
+    """Photo captions, source lines and editorial staff lines."""
+    t = text.strip()
+    return bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)
+
+
+def editor_note(text: str) -> str | None:
+    m = _EDITOR_NOTE.match(text)
+    return text[m.end():].strip() or text if m else None
+
+
+_LATIN_RUNNING_HEAD = re.compile(r"^[A-Z]{1,12}(?:[ \u3000]+[A-Z]{1,12}){1,7}$")
+_PAGE_NUMBER = re.compile(r"^(?:[-—–·]?\s*\d{1,4}\s*[-—–·]?|第\s*\d{1,4}\s*页)$")
+
+
+def is_latin_running_head(text: str) -> bool:
+    """Spaced Latin capitals, e.g. ZHUAN TI SHEN SI (a pinyin page head)."""
+    t = text.strip()
+    return bool(_LATIN_RUNNING_HEAD.match(t)) and sum(c.isalpha() for c in t) >= 6
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def is_short_han_label(text: str) -> bool:
+    """A short all-Han line such as the Chinese running head 专题深思."""
+    return bool(re.fullmatch(rf"[{HAN}]{{2,8}}", text.strip()))
+
+
+# ---- heading numbers -----------------------------------------------------------
+_NUM = "一二三四五六七八九十百零〇"
+_SECTION_NUM = re.compile(rf"^(?:[{_NUM}]+、|第[{_NUM}\d]+(?:章|部分|篇|编)(?:\s|$|[、：:，,])?)")
+_SUB_NUM = re.compile(rf"^(?:[（(][{_NUM}]+[)）]|[（(]\d{{1,2}}[)）]|\d{{1,2}}[.．、](?!\d)|第[{_NUM}\d]+节)")
+
+
+def numbered_kind(text: str) -> str | None:
+    """"heading" for 一、… / 第一部分…, "subheading" for （一）… / 1. …, when the
+    line is short enough to be a heading; else None."""
+    t = text.strip()
+    if len(t) > 50 or has_inner_sentence_end(t):
+        return None
+    if _SECTION_NUM.match(t):
+        return "heading"
+    if _SUB_NUM.match(t):
+        return "subheading"
+    return None
+
+
+def is_short_plain(text: str, limit: int = 30) -> bool:
+    """A short line with no final punctuation: a title or heading candidate."""
+    t = text.strip()
+    return (0 < len(t) <= limit and not is_finished(t) and not has_inner_sentence_end(t)
+            and t[-1] not in "，,、")
+
+
+def is_standalone_line(text: str) -> bool:
+    """A line that is a block of its own even inside a soft-wrapped paragraph:
+    metadata lines and byline-like lines. (Splitting a torn paragraph here is
+    harmless: the page-break join puts it back together.)"""
+    t = text.strip().strip("*_").strip()
+    return bool(t) and (is_latin_running_head(t) or is_page_number(t) or author_note(t) is not None
+                        or column_line(t) is not None or is_dropped_line(t)
+                        or editor_note(t) is not None or byline_names(t) is not None)

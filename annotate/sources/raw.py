@@ -1,0 +1,132 @@
+"""Raw blocks: what a format reader hands to the article builder.
+
+A reader turns a file into a flat list of `RawBlock`s (one heading line or one
+paragraph each) with markup already removed. `TextBuilder` is the shared tool
+the readers use to assemble a block's text: it collapses whitespace, records
+bold runs and keeps a map from text offsets to source lines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+HEADING = "heading"
+PARA = "para"
+
+# Zero-width characters that carry nothing for the reader.
+_INVISIBLE = re.compile("[\u200b\ufeff]")
+_WS_OR_WORD = re.compile(r"\s+|\S+")
+
+
+@dataclass
+class RawBlock:
+    kind: str                 # HEADING or PARA
+    text: str                 # stripped, no markup
+    line: int                 # 1-based source line of text[0]
+    level: int | None = None  # heading level (1 = h1 / # / a plain-text title line)
+    bold: list[tuple[int, int]] = field(default_factory=list)   # relative to text
+    lines: list[tuple[int, int]] = field(default_factory=list)  # (relative offset, source line)
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            self.lines = [(0, self.line)]
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, CJK and full-width punctuation, and the curly quotes/dashes Chinese text uses."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x2014 <= o <= 0x2026 or 0x20000 <= o <= 0x3FFFF)
+
+
+class TextBuilder:
+    """Accumulates one block's text.
+
+    Whitespace runs collapse to one space; a run that holds a line break
+    between CJK characters vanishes (a soft-wrapped Chinese line joins with
+    nothing). Leading and trailing whitespace never reach the text.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.len = 0
+        self._last = ""           # last emitted character
+        self._ws: str | None = None  # pending whitespace: None, " " or "\n"
+        self.bold: list[tuple[int, int]] = []
+        self._bold_open = False
+        self._bold_start: int | None = None
+        self.lines: list[tuple[int, int]] = []
+        self.first_line: int | None = None
+
+    def space(self, newline: bool = False) -> None:
+        if self.len:
+            self._ws = "\n" if newline or self._ws == "\n" else " "
+
+    def text(self, s: str, line: int) -> int:
+        """Add literal text starting on source line `line`; returns the line after it."""
+        s = _INVISIBLE.sub("", s)
+        for m in _WS_OR_WORD.finditer(s):
+            chunk = m.group()
+            if chunk[0].isspace():
+                nl = chunk.count("\n")
+                line += nl
+                self.space(newline=nl > 0)
+            else:
+                self._emit(chunk, line)
+        return line
+
+    def _emit(self, chunk: str, line: int) -> None:
+        if self._ws and self.len:
+            if self._ws == " " or not (is_cjk(self._last) or is_cjk(chunk[0])):
+                self._parts.append(" ")
+                self.len += 1
+        self._ws = None
+        if not self.lines or self.lines[-1][1] != line:
+            self.lines.append((self.len, line))
+        if self.first_line is None:
+            self.first_line = line
+        if self._bold_open and self._bold_start is None:
+            self._bold_start = self.len
+        self._parts.append(chunk)
+        self.len += len(chunk)
+        self._last = chunk[-1]
+
+    def bold_on(self) -> None:
+        if not self._bold_open:
+            self._bold_open, self._bold_start = True, None
+
+    def bold_off(self) -> None:
+        if self._bold_open:
+            if self._bold_start is not None and self.len > self._bold_start:
+                self.bold.append((self._bold_start, self.len))
+            self._bold_open, self._bold_start = False, None
+
+    def toggle_bold(self) -> None:
+        self.bold_off() if self._bold_open else self.bold_on()
+
+    @property
+    def bold_is_open(self) -> bool:
+        return self._bold_open
+
+    def finish(self, kind: str, level: int | None = None, *, close_bold: bool = True,
+               default_line: int = 1) -> RawBlock | None:
+        """The block, or None when no text was added. An unclosed bold run is
+        closed at the end (HTML) or dropped (`close_bold=False`, Markdown)."""
+        if close_bold:
+            self.bold_off()
+        text = "".join(self._parts)
+        if not text:
+            return None
+        return RawBlock(kind, text, self.first_line or default_line, level,
+                        merge_runs(self.bold), self.lines)
+
+
+def merge_runs(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort, drop empty runs, merge touching or overlapping ones."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(r for r in runs if r[1] > r[0]):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
