@@ -1,0 +1,285 @@
+"""The `annotate` command line (typer + rich).
+
+Other modules add commands with `register(app)` (see the bottom of this file).
+Heavy imports (spaCy, the model, the rules) happen inside the commands, so that
+`annotate --version` or `annotate model fetch` on a fetched model stay quick.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from annotate import __version__
+
+app = typer.Typer(
+    name="annotate",
+    help="Rule-based argument-structure pre-annotator for Chinese commentary articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+model_app = typer.Typer(help="The pkuseg word-segmenter model (fetched once, cached).",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(model_app, name="model")
+
+DEFAULT_OUTPUT = Path("exports/prelabels.json")
+PROGRESS_EVERY = 15.0  # seconds between progress lines when stderr is not a terminal
+
+
+def err_console() -> Console:
+    # Built per use: sys.stderr may be swapped (tests, redirection).
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def out_console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console().print(f"error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"annotate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Rule-based argument-structure pre-annotator for Chinese commentary articles."""
+
+
+# --------------------------------------------------------------------------- prelabel
+
+
+class _Progress:
+    """A transient rich bar on a terminal; otherwise a plain line every PROGRESS_EVERY s."""
+
+    def __init__(self, enabled: bool):
+        self.console = err_console()
+        self.live = enabled and self.console.is_terminal
+        self.plain = enabled and not self.live
+        self.bar = None
+        self.task = None
+        self.last = time.monotonic()
+
+    def __enter__(self):
+        if self.live:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("prelabel"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("{task.description}"),
+                                console=self.console, transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("", total=None)
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+    def update(self, path: str, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total, description=Path(path).name)
+        elif self.plain and time.monotonic() - self.last >= PROGRESS_EVERY:
+            self.last = time.monotonic()
+            self.console.print(f"prelabel: {done}/{total} files", markup=False)
+
+    def error(self, path: str, reason: str) -> None:
+        line = f"error: {path}: {reason}"
+        (self.bar.console if self.bar is not None else self.console).print(line, markup=False)
+
+
+@app.command()
+def prelabel(
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Source files or folders.", show_default=False),
+    output: str = typer.Option(str(DEFAULT_OUTPUT), "-o", "--output",
+                               help="Output file, or - for standard output."),
+    jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary (errors are still shown)."),
+) -> None:
+    """Pre-annotate articles: Label Studio tasks with predicted spans and relations.
+
+    Exit status: 0 all files went through, 1 some failed (the output holds the
+    others) or the model is missing, 2 usage error.
+    """
+    from annotate.atomic import atomic_open
+
+    if output != "-" and Path(output).is_dir():
+        raise typer.BadParameter(f"{output} is a folder; give a file name", param_hint="'-o'")
+    progress = _Progress(enabled=not quiet)
+    if not quiet and progress.live:
+        with progress.console.status("loading the model…"):
+            nlp = _load_nlp()
+    else:
+        nlp = _load_nlp()
+
+    from annotate.prelabel import Summary
+    from annotate.prelabel import prelabel as run
+
+    summary = Summary()
+    to_stdout = output == "-"
+
+    class NoArticles(Exception):
+        pass
+
+    try:
+        with progress, atomic_open(output) as fh:
+            n = 0
+            if not jsonl:
+                fh.write("[")
+            for task in run(paths, nlp, on_error=progress.error, on_progress=progress.update, summary=summary):
+                if jsonl:
+                    fh.write(json.dumps(task, ensure_ascii=False) + "\n")
+                else:
+                    fh.write(("\n" if n == 0 else ",\n") + json.dumps(task, ensure_ascii=False, indent=1))
+                n += 1
+            if not jsonl:
+                fh.write("\n]\n" if n else "]\n")
+            if n == 0 and not to_stdout:
+                raise NoArticles()  # keep a previous output file rather than replace it with nothing
+    except NoArticles:
+        pass
+    except OSError as e:
+        raise fail(f"{output}: {e.strerror or e}") from None
+
+    if not quiet:
+        err_console().print(summary.line(), markup=False)
+    if summary.tasks == 0:
+        where = "" if to_stdout else f"; {output} not written"
+        raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def _load_nlp():
+    """The full pipeline (segmenter + argument components); exits 1 with the message if the model is missing."""
+    from annotate.model import ModelMissing
+
+    try:
+        from annotate.pipeline import load_nlp
+
+        return load_nlp()
+    except ModelMissing as e:
+        raise fail(str(e)) from None
+    except ImportError as e:
+        raise fail(f"the annotation pipeline cannot be loaded: {e}") from None
+
+
+# --------------------------------------------------------------------------- model
+
+
+@model_app.command("fetch")
+def model_fetch(
+    force: bool = typer.Option(False, "--force", help="Rebuild even if the model is there and up to date."),
+    wheel: Optional[Path] = typer.Option(None, "--wheel", help="Use this local copy of the pkuseg 0.0.25 wheel "
+                                         "instead of downloading it (its sha256 is still checked).",
+                                         exists=True, dir_okay=False),
+) -> None:
+    """Download pkuseg's trained model (from PyPI), add the user dictionary, cache the spaCy pipeline."""
+    from annotate.model import FetchError, fetch_model
+
+    try:
+        fetch_model(force=force, progress=lambda msg: typer.echo(msg), wheel=wheel)
+    except FetchError as e:
+        raise fail(str(e)) from None
+
+
+@model_app.command("info")
+def model_info_cmd() -> None:
+    """Where the model is cached, its size, whether it is there."""
+    from annotate.model import FETCH_COMMAND, model_info
+
+    info = model_info()
+    lines = [
+        ("path", info["path"]),
+        ("present", "yes" if info["present"] else f"no — run `{FETCH_COMMAND}`"),
+    ]
+    if info["present"]:
+        lines.append(("size", f"{info['size_bytes'] / 1e6:.0f} MB"))
+        for key in ("built", "spacy_version", "user_dict_terms", "wheel_sha256"):
+            if key in info:
+                lines.append((key.replace("_", " "), str(info[key])))
+        lines.append(("up to date", "yes" if not info["stale"]
+                      else f"no ({'; '.join(info['stale'])}) — run `{FETCH_COMMAND}`"))
+    lines.append(("user dictionary", info["user_dict"]))
+    width = max(len(k) for k, _ in lines)
+    for key, value in lines:
+        typer.echo(f"{key:<{width}}  {value}")
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _md_cell(value: object) -> str:
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|") or " "
+
+
+def rules_markdown(rules) -> str:
+    head = ["id", "label", "what it matches", "example", "near miss"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    for r in rules:
+        cells = [f"`{r.id}`", r.label, r.summary, r.example, r.near_miss]
+        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+@app.command()
+def rules(
+    markdown: bool = typer.Option(False, "--markdown", help="A Markdown table for the manual, on stdout."),
+) -> None:
+    """The rule catalogue: every rule id, its label, what it matches, an example."""
+    try:
+        import annotate.pipeline  # noqa: F401 — importing it registers every rule module
+    except ImportError as e:
+        raise fail(f"the rules cannot be loaded: {e}") from None
+    from annotate.rules import RULES
+
+    if markdown:
+        sys.stdout.write(rules_markdown(RULES))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{len(RULES)} rules", show_lines=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("label", no_wrap=True)
+    table.add_column("what it matches", overflow="fold")
+    table.add_column("example", overflow="fold")
+    for r in RULES:
+        table.add_row(*(Text(str(x)) for x in (r.id, r.label, r.summary, r.example)))
+    out_console().print(table)
+
+
+def main() -> None:
+    app(prog_name="annotate")
+
+
+# --------------------------------------------------------------------------- plug-ins
+
+# Label Studio commands (studio, push, export, report) live in their own module.
+try:
+    from annotate.labelstudio.cli import register as _register_studio
+except ImportError as _e:  # not written yet, or its dependencies are missing
+    if getattr(_e, "name", None) not in ("annotate.labelstudio", "annotate.labelstudio.cli"):
+        print(f"warning: Label Studio commands unavailable: {_e}", file=sys.stderr)
+else:
+    _register_studio(app)
+
+
+if __name__ == "__main__":  # python -m annotate.cli …
+    main()

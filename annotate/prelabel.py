@@ -1,0 +1,192 @@
+"""The batch runner: source files in, Label Studio tasks out, one file at a time.
+
+    summary = Summary()
+    for task in prelabel(paths, nlp, on_error=lambda path, reason: ..., summary=summary):
+        ...  # write it out
+
+Per file: read → for each Document annotate + to_task + validate_task → yield
+the file's tasks. Anything that goes wrong for a file (a SourceError from the
+reader, a task with problems, any other exception) makes that file an error:
+`on_error(path, reason)` is called with a one-line reason, none of its tasks is
+yielded and the batch goes on. Ctrl-C (KeyboardInterrupt) is not an error of a
+file and stops the run.
+
+Memory does not grow with the corpus: only one file's documents and tasks are
+held at a time (a file's tasks are yielded together once the whole file went
+through).
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+OnError = Callable[[str, str], object]
+OnProgress = Callable[[str, int, int], object]  # (path just done, files done, files in all)
+
+
+@dataclass
+class Summary:
+    files: int = 0             # source files found
+    files_read: int = 0        # … that went through without an error
+    files_failed: int = 0
+    articles: int = 0          # documents of kind "article"
+    fragments: int = 0         # documents of kind "fragment"
+    tasks: int = 0             # tasks yielded (articles + fragments)
+    chars: int = 0             # characters of clean text in the yielded tasks
+    spans: Counter = field(default_factory=Counter)  # label → spans
+    relations: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    def add_task(self, task: dict) -> None:
+        spans, relations = count_results(task)
+        self.spans.update(spans)
+        self.relations += relations
+
+    def line(self) -> str:
+        """`N files, M articles, spans: CLAIM a, SUPPORT b, QUOTE c, DIRECTIVE d, relations r, errors e`"""
+        labels = list(_label_names())
+        labels += sorted(label for label in self.spans if label not in labels)
+        spans = ", ".join(f"{label} {self.spans.get(label, 0)}" for label in labels)
+        docs = f"{self.articles} articles"
+        if self.fragments:
+            docs += f" + {self.fragments} fragment{'s' if self.fragments != 1 else ''}"
+        return (f"{self.files} files, {docs}, spans: {spans}, "
+                f"relations {self.relations}, errors {len(self.errors)}")
+
+
+def _label_names() -> tuple[str, ...]:
+    try:
+        from annotate.scheme import load_scheme
+
+        return load_scheme().label_names
+    except Exception:  # the summary must never fail the run
+        return ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE")
+
+
+def count_results(task: dict) -> tuple[Counter, int]:
+    """(spans per label, relations) in a Label Studio task's predictions."""
+    spans: Counter = Counter()
+    relations = 0
+    for prediction in task.get("predictions") or []:
+        for item in prediction.get("result") or []:
+            kind = item.get("type")
+            if kind == "relation":
+                relations += 1
+            elif kind == "labels":
+                for label in (item.get("value") or {}).get("labels") or []:
+                    spans[label] += 1
+    return spans, relations
+
+
+def one_line(exc: BaseException, path: str | os.PathLike | None = None) -> str:
+    """A one-line reason for an exception, without a leading "PATH: " (the caller adds it)."""
+    text = " ".join(str(exc).split())
+    if path is not None:
+        for prefix in (f"{path}: ", f"{os.fspath(path)}: "):
+            if text.startswith(prefix):
+                text = text[len(prefix):]
+                break
+    from annotate.sources import SourceError
+
+    if not isinstance(exc, SourceError):
+        text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return text or "unknown error"
+
+
+def source_files(paths: Iterable[str | os.PathLike], on_error: OnError) -> list[Path]:
+    """The source files under `paths` (files as given, folders searched), in order.
+
+    A path that does not exist, or a folder with no source file, is reported
+    through `on_error`. Only the file names are held, not their contents.
+    """
+    from annotate.sources import SourceError, iter_source_files
+
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        p = Path(path)
+        if not p.exists():
+            on_error(str(path), "no such file or folder")
+            continue
+        try:
+            found = list(iter_source_files([p]))
+        except SourceError as e:
+            on_error(str(path), one_line(e, path))
+            continue
+        except OSError as e:
+            on_error(str(path), f"{type(e).__name__}: {e.strerror or e}")
+            continue
+        if not found:
+            on_error(str(path), "no source files found")
+            continue
+        for f in found:
+            f = Path(f)
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(f)
+    return files
+
+
+def prelabel_file(path: str | os.PathLike, nlp) -> list[tuple[object, dict]]:
+    """(document, task) for every document of one file; raises on any problem."""
+    from annotate.pipeline import annotate_document
+    from annotate.sources import read_file
+    from annotate.tasks import to_task, validate_task
+
+    out = []
+    for document in read_file(path):
+        doc = annotate_document(nlp, document)
+        task = to_task(document, doc)
+        problems = validate_task(task)
+        if problems:
+            where = f"article {getattr(document, 'index', '?')}"
+            title = getattr(document, "title", None)
+            if title:
+                where += f" ({title[:30]})"
+            more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ValueError(f"{where}: invalid task: {' '.join(str(problems[0]).split())}{more}")
+        out.append((document, task))
+    return out
+
+
+def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
+             on_progress: OnProgress | None = None,
+             summary: Summary | None = None) -> Iterator[dict]:
+    """Yield one Label Studio task per document of the source files under `paths`.
+
+    `on_error(path, reason)` for each file (or given path) that failed;
+    `on_progress(path, done, total)` after each file; `summary` (if given) is
+    kept up to date as the tasks are yielded.
+    """
+    summary = summary if summary is not None else Summary()
+
+    def error(path: str, reason: str) -> None:
+        summary.errors.append((path, reason))
+        on_error(path, reason)
+
+    files = source_files(paths, error)
+    summary.files = len(files)
+    for done, path in enumerate(files, 1):
+        try:
+            results = prelabel_file(path, nlp)
+        except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
+            summary.files_failed += 1
+            error(str(path), one_line(e, path))
+        else:
+            summary.files_read += 1
+            for document, task in results:
+                if getattr(document, "kind", "article") == "fragment":
+                    summary.fragments += 1
+                else:
+                    summary.articles += 1
+                summary.tasks += 1
+                summary.chars += len(getattr(document, "text", "") or "")
+                summary.add_task(task)
+                yield task
+            del results
+        if on_progress is not None:
+            on_progress(str(path), done, len(files))

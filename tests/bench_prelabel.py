@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Benchmark of `annotate prelabel` (a script, not a test).
+
+    python tests/bench_prelabel.py [--mb 1] [--keep DIR]
+
+Builds a corpus of at least --mb MB by repeating corpus/*.md (each copy with its
+own front-matter `source`, so doc_ids differ) in a temporary folder, then runs the
+whole prelabel (read + annotate + tasks + write, as the CLI does) and prints:
+characters/second of it, characters/second of bare pkuseg segmentation of the same
+clean text (nlp.tokenizer on each document's text), their ratio, and the peak RSS,
+with the RSS after the first 10% of the files and at the end to show that memory
+does not grow with the corpus.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def rss_mb() -> float:
+    """Current resident set size (Linux /proc), in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def build_corpus(folder: Path, mb: float) -> tuple[list[Path], int]:
+    seeds = sorted((REPO / "corpus").glob("*.md"))
+    if not seeds:
+        sys.exit("error: corpus/*.md is empty")
+    target = int(mb * 1024 * 1024)
+    files, size, n = [], 0, 0
+    while size < target:
+        for seed in seeds:
+            text = seed.read_text(encoding="utf-8")
+            stem = f"{n:05d}_{seed.stem}"
+            if text.startswith("---\n") and re.search(r"^source:", text, re.M):
+                text = re.sub(r"^source:\s*(.*)$", lambda m: f"source: {n:05d}_{m.group(1)}", text, count=1, flags=re.M)
+            else:
+                text = f"---\nsource: {stem}.txt\n---\n\n{text}"
+            path = folder / f"{stem}.md"
+            path.write_text(text, encoding="utf-8")
+            files.append(path)
+            size += path.stat().st_size
+            n += 1
+            if size >= target:
+                break
+    return files, size
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mb", type=float, default=1.0, help="corpus size in MB (default 1)")
+    ap.add_argument("--keep", type=Path, help="build the corpus in this folder and keep it")
+    args = ap.parse_args()
+
+    from annotate.atomic import atomic_open
+    from annotate.model import ModelMissing
+    from annotate.prelabel import Summary, prelabel
+
+    try:
+        from annotate.pipeline import load_nlp
+    except ImportError as e:
+        sys.exit(f"error: annotate.pipeline is not available: {e}")
+
+    with tempfile.TemporaryDirectory(prefix="bench-prelabel-") as tmp:
+        folder = args.keep or Path(tmp) / "corpus"
+        folder.mkdir(parents=True, exist_ok=True)
+        files, size = build_corpus(folder, args.mb)
+        print(f"corpus: {len(files)} files, {size / 1e6:.2f} MB in {folder}")
+
+        t0 = time.perf_counter()
+        try:
+            nlp = load_nlp()
+        except ModelMissing as e:
+            sys.exit(f"error: {e}")
+        load_s = time.perf_counter() - t0
+        print(f"load_nlp: {load_s:.1f} s, RSS {rss_mb():.0f} MB")
+
+        # 1. the whole prelabel, as `annotate prelabel DIR -o out.json` does it
+        summary = Summary()
+        marks: dict[str, float] = {}
+        tenth = max(1, len(files) // 10)
+
+        def on_progress(_path: str, done: int, _total: int) -> None:
+            if done == tenth:
+                marks["10%"] = rss_mb()
+
+        errors: list[str] = []
+        out = Path(tmp) / "prelabels.json"
+        t0 = time.perf_counter()
+        with atomic_open(out) as fh:
+            fh.write("[")
+            for i, task in enumerate(prelabel([folder], nlp, on_error=lambda p, r: errors.append(f"{p}: {r}"),
+                                              on_progress=on_progress, summary=summary)):
+                fh.write(("\n" if i == 0 else ",\n") + json.dumps(task, ensure_ascii=False, indent=1))
+            fh.write("\n]\n")
+        full_s = time.perf_counter() - t0
+        marks["end"] = rss_mb()
+        for e in errors[:5]:
+            print(f"error: {e}")
+        chars = summary.chars
+
+        # 2. bare segmentation of the same clean text
+        from annotate.sources import read_file
+
+        texts = []
+        for path in files:
+            try:
+                texts.extend(d.text for d in read_file(path))
+            except Exception:  # noqa: BLE001 — failed files were reported above
+                pass
+        seg_chars = sum(len(t) for t in texts)
+        t0 = time.perf_counter()
+        for text in texts:
+            nlp.tokenizer(text)
+        seg_s = time.perf_counter() - t0
+
+    full_rate = chars / full_s if full_s else float("nan")
+    seg_rate = seg_chars / seg_s if seg_s else float("nan")
+    print(summary.line())
+    print(f"prelabel (read+annotate+tasks+write): {chars:,} chars in {full_s:.1f} s = {full_rate:,.0f} chars/s")
+    print(f"bare pkuseg segmentation:             {seg_chars:,} chars in {seg_s:.1f} s = {seg_rate:,.0f} chars/s")
+    print(f"ratio prelabel/segmentation:          {full_rate / seg_rate:.2f}")
+    print(f"RSS after 10% of the files: {marks.get('10%', float('nan')):.0f} MB; at the end: {marks['end']:.0f} MB; "
+          f"peak (ru_maxrss): {peak_rss_mb():.0f} MB")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
