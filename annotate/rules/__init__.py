@@ -19,10 +19,15 @@ class Rule:
 
 
 RULES: list[Rule] = []  # filled in by the rule modules (annotate.rules.*), in catalogue order
+# Catalogue order: by label as the scheme lists them, then the relation; within a label, as registered.
+_ORDER = ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE", "supports")
 
 
 def register(rule: Rule) -> Rule:
+    if any(r.id == rule.id for r in RULES):
+        raise ValueError(f"rule id {rule.id!r} is registered twice")
     RULES.append(rule)
+    RULES.sort(key=lambda r: _ORDER.index(r.label) if r.label in _ORDER else len(_ORDER))
     return rule
 
 

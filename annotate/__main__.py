@@ -1,0 +1,4 @@
+"""`python -m annotate …` is the `annotate` command."""
+from annotate.cli import main
+
+main()
