@@ -46,10 +46,10 @@ _NOT_MODAL_AFTER = frozenset({"是", "么", "不然", "不"})
 # 需要 before a quantity or after these is the noun "need", not an obligation.
 _NEED_NOUN_BEFORE = frozenset({"的", "满足", "根据", "按照", "适应", "结合", "工作", "发展", "现实", "实际", "有"})
 _QUANTITY = re.compile(r"^(?:[一二两三四五六七八九十几数多百千万]|大批|大量|更多|很多|许多|各种|各类)")
-# A run of text with none of these characters holds no marker, so it needs no
-# segmentation: every marker word (and 让 of 让我们) contains one of them.
-NEEDS_WORDS = frozenset("要须需务应必让亟忌宜决绝能得可")
-assert all(any(ch in NEEDS_WORDS for ch in w) for w in MODAL_WORDS)
+# A run of text with none of these characters or pairs holds no marker, so it
+# needs no segmentation: every marker word (and 让 of 让我们) contains one.
+NEEDS_WORDS = frozenset("要须需务应必让亟忌宜决绝")
+NEEDS_PAIRS = ("不能", "不得", "不可")
 
 _NECESSITY = re.compile(
     r"(?:当务之急|重中之重|最重要的(?:任务|是|就是)|最紧迫的(?:任务|是)|关键(?:在于|是)|首要任务(?:是|就是))")
@@ -132,8 +132,12 @@ def _mask_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> list[t
     return pieces
 
 
-def needs_words(sentence: str) -> bool:
-    return any(ch in NEEDS_WORDS for ch in sentence)
+def needs_words(text: str) -> bool:
+    """Could a marker word stand in this text? (If not, its words are never read.)"""
+    return any(ch in NEEDS_WORDS for ch in text) or any(p in text for p in NEEDS_PAIRS)
+
+
+assert all(needs_words(w) for w in MODAL_WORDS | {"让我们"})
 
 
 def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], words_of) -> list[Unit]:

@@ -139,7 +139,7 @@ def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
             sentence = text[s:e]
             if _CONCLUSION.match(sentence):
                 found.append(Unit(s, e, "CLAIM", CONCLUSION.id))
-            m = _ENUMERATOR.search(_outside_quotes(text, s, e, quotes))
+            m = _ENUMERATOR.search(sentence) and _ENUMERATOR.search(_outside_quotes(text, s, e, quotes))
             if m and (not m.group(0).lstrip("，,；;：: ").startswith(_SEQUENCE_WORDS) or _in_sequence(text, blocks, i)):
                 found.append(Unit(s, e, "SUPPORT", ENUMERATION.id))
     return resolve_precedence(found, ("SUPPORT", "CLAIM", "DIRECTIVE"))

@@ -1,0 +1,263 @@
+"""`annotate studio up|down|status|env`, `annotate push`, `annotate export`, `annotate report`.
+
+The main CLI calls `register(app)`. Every failure ends as one line on stderr
+("error: …" naming the problem and the fix) and a non-zero exit:
+1 = the job could not be done, 2 = done but some input was bad (reported),
+130 = interrupted.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from .errors import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, StudioError, redact
+
+# Not a terminal (a pipe, a file, a test): wide enough for the report tables.
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 140)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[red]error:[/red] {redact(message)}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def handled(fn: Callable) -> Callable:
+    """Turn StudioError / Ctrl-C into one line and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except StudioError as e:
+            _fail(str(e), e.code)
+        except KeyboardInterrupt:
+            err.print("interrupted — run the same command again to finish (it picks up where it stopped)")
+            raise typer.Exit(EXIT_INTERRUPTED)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as e:  # a bug: one redacted line, the traceback only on request
+            if os.environ.get("ANNOTATE_DEBUG"):
+                raise
+            _fail(f"unexpected {type(e).__name__}: {e} (set ANNOTATE_DEBUG=1 for the traceback)", EXIT_FAULT)
+
+    return wrapper
+
+
+def _say(msg: str) -> None:
+    err.print(msg, markup=False, soft_wrap=True)
+
+
+# -- studio -------------------------------------------------------------------
+
+studio_app = typer.Typer(help="The embedded local Label Studio (own venv, data in .studio/).",
+                         no_args_is_help=True)
+
+
+@studio_app.command("up")
+@handled
+def studio_up(port: Optional[int] = typer.Option(None, "--port", "-p",
+                                                 help="Port on 127.0.0.1 (default: the last one, else 8080; "
+                                                      "a busy default moves to the next free port)"),
+              timeout: float = typer.Option(180.0, help="Seconds to wait for the server to answer")):
+    """Start the local Label Studio (installs it into its own venv on first use)."""
+    from .server import Studio
+
+    Studio.from_env().up(port=port, timeout=timeout, say=_say)
+
+
+@studio_app.command("down")
+@handled
+def studio_down():
+    """Stop the local Label Studio that `up` started."""
+    from .server import Studio
+
+    Studio.from_env().down(say=_say)
+
+
+@studio_app.command("status")
+@handled
+def studio_status():
+    """URL, user and whether the server answers (never the token)."""
+    from .server import Studio, health
+
+    studio = Studio.from_env()
+    state = studio.state()
+    url = state.get("url")
+    pid = studio.running_pid()
+    out.print(f"studio folder: {studio.home}", markup=False)
+    if url:
+        answers = health(url)
+        out.print(f"url:    {url}", markup=False)
+        out.print(f"user:   {state.get('username', '?')}", markup=False)
+        out.print(f"server: {'answers' if answers else 'does not answer'}"
+                  f"{f' (pid {pid})' if pid else ' (not started by this studio)' if answers else ''}", markup=False)
+        out.print(f"token:  {'saved' if studio.token() else 'none yet'} ({studio.token_file})", markup=False)
+    else:
+        out.print("server: never started — `annotate studio up`", markup=False)
+    if os.environ.get("LABEL_STUDIO_URL"):
+        out.print(f"note:   LABEL_STUDIO_URL is set: push/export/report use {os.environ['LABEL_STUDIO_URL']}",
+                  markup=False)
+    if url and not health(url):
+        raise typer.Exit(EXIT_FAULT)
+
+
+@studio_app.command("env")
+@handled
+def studio_env():
+    """Print `export LABEL_STUDIO_URL=… LABEL_STUDIO_API_KEY=…` for scripts and notebooks (shows the token)."""
+    from .server import Studio
+
+    studio = Studio.from_env()
+    url, token = studio.url, studio.token()
+    if not url or not token:
+        raise StudioError("the local studio has no URL/token yet — run `annotate studio up` first")
+    sys.stdout.write(f"export LABEL_STUDIO_URL={shlex.quote(url)}\n")
+    sys.stdout.write(f"export LABEL_STUDIO_API_KEY={shlex.quote(token)}\n")
+
+
+# -- push ---------------------------------------------------------------------
+
+def _progress(total: int | None) -> Progress:
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    else:
+        columns += [TextColumn("{task.completed} tasks")]
+    columns += [TimeElapsedColumn()]
+    return Progress(*columns, console=err, transient=True)
+
+
+@handled
+def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or folders to pre-annotate and push"),
+             project: str = typer.Option(..., "--project", help="Project title (created if missing)"),
+             tasks_file: Optional[Path] = typer.Option(None, "--tasks",
+                                                       help="Push an already pre-annotated JSON/JSONL file"),
+             batch_size: int = typer.Option(500, "--batch-size", min=1, help="Tasks per import request"),
+             update_config: bool = typer.Option(False, "--update-config",
+                                                help="Replace the project's labeling config if it differs "
+                                                     "from the scheme's")):
+    """Create/find the project and import tasks with predictions — idempotent by data.doc_id."""
+    from .client import connect
+    from .push import iter_prelabel, load_task_file, push_tasks
+
+    if not paths and tasks_file is None:
+        raise StudioError("nothing to push — give source PATHs, or --tasks FILE with pre-annotated tasks")
+    file_errors: list[tuple[str, str]] = []
+
+    def on_file_error(path, reason):
+        file_errors.append((str(path), str(reason)))
+        err.print(f"[yellow]skipped file[/yellow] {path}: {reason}", soft_wrap=True)
+
+    def on_skip(doc_id, reason):
+        err.print(f"[yellow]skipped task[/yellow] {doc_id}: {reason}", soft_wrap=True)
+
+    sources = []
+    total = 0
+    if tasks_file is not None:
+        loaded = load_task_file(tasks_file)
+        sources.append(loaded)
+        total += len(loaded)
+    if paths:
+        sources.append(iter_prelabel([str(p) for p in paths], on_file_error))
+        total = None
+    conn = connect()
+    with _progress(total) as progress:
+        bar = progress.add_task(f"pushing to {project!r}", total=total)
+        result = push_tasks(conn, project, itertools.chain.from_iterable(sources), batch_size=batch_size,
+                            update_config=update_config, on_progress=lambda n: progress.advance(bar, n),
+                            on_skip=on_skip)
+    p = result.project
+    out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: "
+              f"{result.imported} tasks imported, {result.already} already there, "
+              f"{result.predictions_added} predictions added to existing tasks"
+              + (f", {result.duplicates} duplicate doc_ids in the input ignored" if result.duplicates else "")
+              + (f", {len(result.skipped)} bad tasks skipped" if result.skipped else ""), markup=False)
+    if result.shown_version_set:
+        out.print(f"shown prediction version: {result.model_version}", markup=False)
+    if result.config_differs:
+        err.print("[yellow]note:[/yellow] the project's labeling config differs from the scheme's — "
+                  "`--update-config` replaces it")
+    if result.skipped or file_errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+# -- export -------------------------------------------------------------------
+
+@handled
+def export_cmd(project: str = typer.Option(..., "--project", help="Project title"),
+               out_dir: Path = typer.Option(Path("exports"), "-o", "--out", help="Output folder")):
+    """Raw JSON snapshot + tidy tables (documents, spans, relations) as Parquet and CSV."""
+    from .client import connect
+    from .export import export_project
+
+    conn = connect()
+    with err.status(f"exporting {project!r} from {conn.url} …"):
+        result = export_project(conn, project, out_dir)
+    t = result.tables
+    for problem in t.problems:
+        err.print(f"[yellow]offset mismatch[/yellow] {problem}", soft_wrap=True)
+    out.print(f"raw snapshot: {result.raw_path}", markup=False)
+    out.print(f"tables in {Path(out_dir)}: documents {len(t.documents)}, spans {len(t.spans)}, "
+              f"relations {len(t.relations)} (Parquet + CSV)", markup=False)
+    if t.problems:
+        out.print(f"{len(t.problems)} problems flagged (spans.offset_ok is False for offset mismatches)",
+                  markup=False)
+
+
+# -- report -------------------------------------------------------------------
+
+@handled
+def report_cmd(project: Optional[str] = typer.Option(None, "--project", help="Project title"),
+               out_dir: Path = typer.Option(Path("exports"), "-o", "--out", help="Folder for the CSVs and chart"),
+               from_snapshot: Optional[Path] = typer.Option(None, "--from-snapshot",
+                                                            help="Compute offline from an export snapshot "
+                                                                 "(exports/raw/*.json)")):
+    """Accepted/changed/deleted/added, P/R/F1 (strict, lenient) and annotator agreement."""
+    from .export import fetch_snapshot, load_snapshot, parse_snapshot
+    from .report import compute_report, render, write_report
+
+    if from_snapshot is not None:
+        tasks = load_snapshot(from_snapshot)
+    elif project:
+        from .client import connect
+        from .push import find_or_create_project
+
+        conn = connect()
+        with err.status(f"fetching {project!r} from {conn.url} …"):
+            p = find_or_create_project(conn, project, create=False)
+            tasks = parse_snapshot(fetch_snapshot(conn, p.id))
+    else:
+        raise StudioError("give --project TITLE (from the server) or --from-snapshot FILE")
+    report = compute_report(tasks)
+    render(report, out)
+    files = write_report(report, out_dir)
+    out.print("written: " + ", ".join(str(f) for f in files), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `studio` (up/down/status/env), `push`, `export` and `report` to the main CLI."""
+    app.add_typer(studio_app, name="studio")
+    app.command("push")(push_cmd)
+    app.command("export")(export_cmd)
+    app.command("report")(report_cmd)
+
+
+def make_app() -> typer.Typer:
+    """A stand-alone app with these commands (tests; until the main CLI registers them)."""
+    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    register(app)
+    return app
+
+
+if __name__ == "__main__":
+    make_app()()

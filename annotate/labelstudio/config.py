@@ -1,0 +1,63 @@
+"""The Label Studio labeling config, generated from the scheme (guidelines/scheme.toml).
+
+Nothing here names a label: labels, colours, hotkeys and the control names come
+from `annotate.scheme.load_scheme()`, so the project, the rules and the manual
+cannot drift apart.
+"""
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr
+
+from annotate.scheme import Scheme, load_scheme
+
+# Data fields shown above the text (task data keys written by `annotate prelabel`).
+HEADER_FIELDS = ("title", "authors", "source")
+
+
+def _attrs(**attrs: object) -> str:
+    out = []
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        out.append(f"{key}={quoteattr(str(value))}")
+    return " ".join(out)
+
+
+def label_config(scheme: Scheme | None = None) -> str:
+    """The XML labeling config for the argument scheme."""
+    s = scheme or load_scheme()
+    text = s.text_name
+    lines = ["<View>"]
+    # Keep the article's line breaks and give CJK text some air.
+    lines.append("  <Style>.lsf-htx-richtext, .htx-richtext { white-space: pre-wrap; line-height: 1.9; }</Style>")
+    lines.append(f'  <View style="padding: 0 0 8px 0; border-bottom: 1px solid #ddd">')
+    lines.append(f"    <Header {_attrs(value='$title', size='3')}/>")
+    lines.append(f"    <Header {_attrs(value='$authors', size='6')}/>")
+    lines.append(f"    <Header {_attrs(value='$source', size='6', style='color: #888')}/>")
+    lines.append("  </View>")
+    lines.append(f"  <Labels {_attrs(name=s.labels_name, toName=text, showInline=True)}>")
+    for label in s.labels:
+        lines.append("    <Label " + _attrs(value=label.name, alias=None, background=label.color,
+                                           hotkey=label.hotkey, hint=f"{label.zh}: {label.definition}") + "/>")
+    lines.append("  </Labels>")
+    lines.append(f"  <Text {_attrs(name=text, value='$' + text, granularity='symbol')}/>")
+    if s.relations:
+        lines.append(f"  <Relations>")
+        for rel in s.relations:
+            lines.append(f"    <Relation {_attrs(value=rel.name)}/>")
+        lines.append("  </Relations>")
+    # The speaker of a QUOTE: a per-region text field, shown only while a QUOTE
+    # region is selected (View visibleWhen + the control's own whenLabelValue,
+    # both supported by Label Studio 1.23).
+    lines.append("  " + "<View " + _attrs(visibleWhen="region-selected", whenTagName=s.labels_name,
+                                           whenLabelValue=s.speaker_label) + ">")
+    lines.append(f"    <Header {_attrs(value='Speaker (' + s.speaker_label + ')', size='6')}/>")
+    lines.append("    <TextArea " + _attrs(name=s.speaker_name, toName=text, perRegion=True,
+                                             whenLabelValue=s.speaker_label, editable=True,
+                                             maxSubmissions=1, rows=1,
+                                             placeholder=s.speaker_definition) + "/>")
+    lines.append("  </View>")
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
