@@ -1,4 +1,4 @@
-"""`annotate studio up|down|status|env`, `annotate push`, `annotate export`, `annotate report`.
+"""`annotate studio up|down|status|env|config`, `annotate push`, `annotate export`, `annotate report`.
 
 The main CLI calls `register(app)`. Every failure ends as one line on stderr
 ("error: …" naming the problem and the fix) and a non-zero exit:
@@ -98,7 +98,7 @@ def studio_status():
     if url:
         answers = health(url)
         out.print(f"url:    {url}", markup=False)
-        out.print(f"user:   {state.get('username', '?')}", markup=False)
+        out.print(f"user:   {state.get('username', '?')} (password in {studio.admin_file})", markup=False)
         out.print(f"server: {'answers' if answers else 'does not answer'}"
                   f"{f' (pid {pid})' if pid else ' (not started by this studio)' if answers else ''}", markup=False)
         out.print(f"token:  {'saved' if studio.token() else 'none yet'} ({studio.token_file})", markup=False)
@@ -109,6 +109,15 @@ def studio_status():
                   markup=False)
     if url and not health(url):
         raise typer.Exit(EXIT_FAULT)
+
+
+@studio_app.command("config")
+@handled
+def studio_config():
+    """Print the Label Studio labeling config generated from the scheme (XML)."""
+    from .config import label_config
+
+    sys.stdout.write(label_config())
 
 
 @studio_app.command("env")
@@ -245,7 +254,7 @@ def report_cmd(project: Optional[str] = typer.Option(None, "--project", help="Pr
 
 
 def register(app: typer.Typer) -> None:
-    """Add `studio` (up/down/status/env), `push`, `export` and `report` to the main CLI."""
+    """Add `studio` (up/down/status/env/config), `push`, `export` and `report` to the main CLI."""
     app.add_typer(studio_app, name="studio")
     app.command("push")(push_cmd)
     app.command("export")(export_cmd)

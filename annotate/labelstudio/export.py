@@ -35,7 +35,7 @@ from annotate.scheme import Scheme, load_scheme
 
 from .client import Connection
 from .errors import StudioError
-from .regions import (ACCEPTED, ADDED, MODIFIED, PREDICTED, Region, classify, parse_result,
+from .regions import (ACCEPTED, ADDED, PREDICTED, Region, classify, parse_result,
                       source_line)
 
 # Column order and dtypes of the tables (pandas nullable dtypes; offsets int64).

@@ -289,52 +289,47 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
     seen_in_input: set[str] = set()
     batch: list[dict] = []
     new_predictions: list[tuple[str, dict]] = []
-    try:
-        for task in tasks:
-            result.seen += 1
-            problems = validate_task(task, s)
-            doc_id = ""
-            if isinstance(task, dict) and isinstance(task.get("data"), dict):
-                doc_id = str(task["data"].get("doc_id") or "")
-            if problems:
-                more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-                reason = problems[0] + more
-                result.skipped.append((doc_id or f"task #{result.seen}", reason))
-                on_skip(doc_id or f"task #{result.seen}", reason)
-                on_progress(1)
-                continue
-            if doc_id in seen_in_input:
-                result.duplicates += 1
-                on_progress(1)
-                continue
-            seen_in_input.add(doc_id)
-            task_versions = [p["model_version"] for p in task.get("predictions") or []]
-            versions.update(task_versions)
-            known = pusher.existing.get(doc_id)
-            if known is None:
-                batch.append(task)
-                if len(batch) >= batch_size:
-                    pusher.import_batch(batch)
-                    batch = []
-                continue
-            missing = [p for p in task.get("predictions") or []
-                       if p["model_version"] not in known.model_versions]
-            if not missing:
-                result.already += 1
-                on_progress(1)
-                continue
-            if known.task_id < 0:  # imported earlier in this very run: cannot happen (doc_ids unique)
-                continue
-            new_predictions += [(doc_id, p) for p in missing]
-            if len(new_predictions) >= batch_size:
-                pusher.import_predictions(new_predictions)
-                new_predictions = []
-        if batch:
-            pusher.import_batch(batch)
-        if new_predictions:
+    for task in tasks:
+        result.seen += 1
+        problems = validate_task(task, s)
+        doc_id = ""
+        if isinstance(task, dict) and isinstance(task.get("data"), dict):
+            doc_id = str(task["data"].get("doc_id") or "")
+        if problems:
+            more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+            reason = problems[0] + more
+            result.skipped.append((doc_id or f"task #{result.seen}", reason))
+            on_skip(doc_id or f"task #{result.seen}", reason)
+            on_progress(1)
+            continue
+        if doc_id in seen_in_input:
+            result.duplicates += 1
+            on_progress(1)
+            continue
+        seen_in_input.add(doc_id)
+        task_versions = [p["model_version"] for p in task.get("predictions") or []]
+        versions.update(task_versions)
+        known = pusher.existing.get(doc_id)
+        if known is None:
+            batch.append(task)
+            if len(batch) >= batch_size:
+                pusher.import_batch(batch)
+                batch = []
+            continue
+        missing = [p for p in task.get("predictions") or []
+                   if p["model_version"] not in known.model_versions]
+        if not missing:
+            result.already += 1
+            on_progress(1)
+            continue
+        new_predictions += [(doc_id, p) for p in missing]
+        if len(new_predictions) >= batch_size:
             pusher.import_predictions(new_predictions)
-    finally:
-        result.project = project
+            new_predictions = []
+    if batch:
+        pusher.import_batch(batch)
+    if new_predictions:
+        pusher.import_predictions(new_predictions)
     if versions:
         mv = versions.most_common(1)[0][0]
         result.model_version = mv

@@ -10,7 +10,7 @@ git-ignored):
     server.log     the server's output
     server.pid     the pid of the process `up` started (`down` stops it by pid)
     studio.json    url, port, user (no secret)
-    admin.json     admin user and password (0600)
+    credentials    admin user and password, JSON (0600)
     token          the personal access token (0600)
 """
 from __future__ import annotations
@@ -92,7 +92,7 @@ class Studio:
 
     @property
     def admin_file(self) -> Path:
-        return self.home / "admin.json"
+        return self.home / "credentials"
 
     @property
     def token_file(self) -> Path:
@@ -225,6 +225,14 @@ class Studio:
                 return state
             raise StudioError(f"a Label Studio process (pid {pid}) is running but {state['url']} does not answer "
                               f"— see {self.log_file}; try `annotate studio down` and `up` again")
+        if state.get("url") and _health(state["url"], timeout=3):
+            token = self.token()
+            if token and _token_works(state["url"], token):
+                # Ours (it accepts our token) but the pid file is gone: do not start a
+                # second server on the same data folder.
+                say(f"Label Studio is already running at {state['url']} (its pid file is missing, so "
+                    f"`annotate studio down` cannot stop it; stop it by hand)")
+                return state
 
         self.ensure_venv(say)
         explicit = port is not None
@@ -260,7 +268,8 @@ class Studio:
         except BaseException:
             self.down(say=lambda _msg: None)
             raise
-        say(f"Label Studio is up at {url} (user {creds.username}); `annotate studio env` prints the API settings")
+        say(f"Label Studio is up at {url} — log in as {creds.username} (password in {self.admin_file}); "
+            f"`annotate studio env` prints the API settings")
         return state
 
     def _wait_started(self, proc: subprocess.Popen, log_start: int, timeout: float) -> int:
