@@ -176,11 +176,15 @@ def _add_units(doc: Doc, key: str, units: list[Unit]) -> None:
 
 # ---- the Pipes ------------------------------------------------------------------
 
-class ArgumentQuotes:
-    """QUOTE spans, paragraph by paragraph, with span._.speaker."""
+class _ArgumentPipe:
+    """Writes to doc.spans[spans_key]; reads what the pipes before it wrote there."""
 
     def __init__(self, spans_key: str = SPANS_KEY):
         self.spans_key = spans_key
+
+
+class ArgumentQuotes(_ArgumentPipe):
+    """QUOTE spans, paragraph by paragraph, with span._.speaker."""
 
     def __call__(self, doc: Doc) -> Doc:
         layout = doc_layout(doc)
@@ -193,11 +197,8 @@ class ArgumentQuotes:
         return doc
 
 
-class ArgumentUnits:
+class ArgumentUnits(_ArgumentPipe):
     """CLAIM and SUPPORT from the outline (needs QUOTE spans first)."""
-
-    def __init__(self, spans_key: str = SPANS_KEY):
-        self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
         units = find_units(doc_layout(doc), _quotes(doc, self.spans_key))
@@ -205,11 +206,8 @@ class ArgumentUnits:
         return doc
 
 
-class ArgumentDirectives:
+class ArgumentDirectives(_ArgumentPipe):
     """DIRECTIVE sentences; reads words (the Doc's tokens) where a marker may stand."""
-
-    def __init__(self, spans_key: str = SPANS_KEY):
-        self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
         def words_of(start: int, end: int) -> list[str]:
@@ -222,11 +220,8 @@ class ArgumentDirectives:
         return doc
 
 
-class ArgumentRelations:
+class ArgumentRelations(_ArgumentPipe):
     """doc._.argument_relations: dicts with source/target spans, type and rule."""
-
-    def __init__(self, spans_key: str = SPANS_KEY):
-        self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
         layout = doc_layout(doc)

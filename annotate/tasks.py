@@ -17,6 +17,7 @@ from annotate.document import Document
 from annotate.pipeline import SPANS_KEY, doc_text
 from annotate.rules import RULES
 from annotate.scheme import load_scheme
+from annotate.validate import validate_task  # noqa: F401  (part of this module's API)
 
 # Files whose content decides what the rules emit: any change gives a new model_version.
 _RULE_SOURCES = ("pipeline.py", "rules/__init__.py", "rules/text.py", "rules/layout.py", "rules/quotes.py",
@@ -99,41 +100,3 @@ def to_task(document: Document, doc: Doc) -> dict:
         "result": result,
     }
     return {"data": task_data(document), "predictions": [prediction]}
-
-
-def validate_task(task: dict) -> list[str]:
-    """Problems with a task's prediction regions (empty list: fine to import)."""
-    scheme = load_scheme()
-    problems = []
-    data = task.get("data") or {}
-    text = data.get("text")
-    if not isinstance(text, str) or not text:
-        return ["data.text is missing or empty"]
-    labels = set(scheme.label_names)
-    relation_types = {r.name for r in scheme.relations}
-    for pred in task.get("predictions") or []:
-        ids = set()
-        for r in pred.get("result") or []:
-            kind = r.get("type")
-            if kind == "relation":
-                continue
-            v = r.get("value") or {}
-            s, e = v.get("start"), v.get("end")
-            rid = r.get("id")
-            if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text)):
-                problems.append(f"region {rid}: bad offsets {s}..{e} for a text of {len(text)} characters")
-                continue
-            if kind == "labels":
-                ids.add(rid)
-                bad = [lab for lab in v.get("labels") or [] if lab not in labels]
-                if bad or not v.get("labels"):
-                    problems.append(f"region {rid}: label {bad or v.get('labels')} is not in the scheme")
-                if v.get("text") != text[s:e]:
-                    problems.append(f"region {rid}: value.text does not match text[{s}:{e}]")
-        for r in pred.get("result") or []:
-            if r.get("type") == "relation":
-                if r.get("from_id") not in ids or r.get("to_id") not in ids:
-                    problems.append(f"relation {r.get('from_id')}->{r.get('to_id')}: an end is not a region")
-                if any(lab not in relation_types for lab in r.get("labels") or []):
-                    problems.append(f"relation {r.get('from_id')}->{r.get('to_id')}: type {r.get('labels')} is not in the scheme")
-    return problems

@@ -89,13 +89,19 @@ def test_fragment_spans_support_nothing(nlp):
 
 
 def test_validate_task_reports_bad_regions():
-    task = {"data": {"text": "一二三"}, "predictions": [{"result": [
-        {"id": "a", "type": "labels", "value": {"start": 0, "end": 2, "text": "一三", "labels": ["CLAIM"]}},
-        {"id": "b", "type": "labels", "value": {"start": 1, "end": 9, "text": "x", "labels": ["CLAIM"]}},
-        {"id": "c", "type": "labels", "value": {"start": 0, "end": 1, "text": "一", "labels": ["THESIS"]}},
+    data = {"text": "一二三", "doc_id": "d", "title": "", "authors": "", "source": "s.md"}
+    task = {"data": data, "predictions": [{"model_version": "v", "result": [
+        {"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 2, "text": "一三", "labels": ["CLAIM"]}},
+        {"id": "b", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 1, "end": 9, "text": "x", "labels": ["CLAIM"]}},
+        {"id": "c", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 1, "text": "一", "labels": ["THESIS"]}},
         {"type": "relation", "from_id": "a", "to_id": "zz", "labels": ["supports"]}]}]}
     problems = validate_task(task)
-    assert len(problems) == 4 and "does not match" in problems[0] and "bad offsets" in problems[1]
+    assert len(problems) == 4
+    assert "!= text[0:2]" in problems[0] and "outside 0..3" in problems[1]
+    assert "not in the scheme" in problems[2] and "no region zz" in problems[3]
 
 
 _sentence = st.text(alphabet=st.sampled_from(list("要必须重要我们发展新质生产力𠮷“”，。") + ["\n"]), min_size=1, max_size=40)
