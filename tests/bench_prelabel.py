@@ -9,7 +9,9 @@ whole prelabel (read + annotate + tasks + write, as the CLI does) and prints:
 characters/second of it, characters/second of bare pkuseg segmentation of the same
 clean text (nlp.tokenizer on each document's text), their ratio, and the peak RSS,
 with the RSS after the first 10% of the files and at the end to show that memory
-does not grow with the corpus.
+does not grow with the corpus. Last, the annotation step alone with words only
+where a rule needs them (the default) and with every run segmented, and
+whether the two give identical tasks.
 """
 from __future__ import annotations
 
@@ -121,17 +123,31 @@ def main() -> int:
         # 2. bare segmentation of the same clean text
         from annotate.sources import read_file
 
-        texts = []
+        documents = []
         for path in files:
             try:
-                texts.extend(d.text for d in read_file(path))
+                documents.extend(read_file(path))
             except Exception:  # noqa: BLE001 — failed files were reported above
                 pass
+        texts = [d.text for d in documents]
         seg_chars = sum(len(t) for t in texts)
         t0 = time.perf_counter()
         for text in texts:
             nlp.tokenizer(text)
         seg_s = time.perf_counter() - t0
+
+        # 3. the annotation step alone: words only where a rule needs them (the default)
+        #    against segmenting every run; the tasks must be identical.
+        from annotate.pipeline import annotate_document
+        from annotate.tasks import to_task
+
+        step = {}
+        results = {}
+        for full in (False, True):
+            t0 = time.perf_counter()
+            results[full] = [to_task(d, annotate_document(nlp, d, full_segmentation=full)) for d in documents]
+            step[full] = seg_chars / (time.perf_counter() - t0)
+        identical = results[False] == results[True]
 
     full_rate = chars / full_s if full_s else float("nan")
     seg_rate = seg_chars / seg_s if seg_s else float("nan")
@@ -139,9 +155,12 @@ def main() -> int:
     print(f"prelabel (read+annotate+tasks+write): {chars:,} chars in {full_s:.1f} s = {full_rate:,.0f} chars/s")
     print(f"bare pkuseg segmentation:             {seg_chars:,} chars in {seg_s:.1f} s = {seg_rate:,.0f} chars/s")
     print(f"ratio prelabel/segmentation:          {full_rate / seg_rate:.2f}")
+    print(f"annotate step, words where needed:    {step[False]:,.0f} chars/s ({step[False] / seg_rate:.2f}x bare segmentation)")
+    print(f"annotate step, every run segmented:   {step[True]:,.0f} chars/s ({step[True] / seg_rate:.2f}x bare segmentation)")
+    print(f"tasks identical in both modes:        {identical}")
     print(f"RSS after 10% of the files: {marks.get('10%', float('nan')):.0f} MB; at the end: {marks['end']:.0f} MB; "
           f"peak (ru_maxrss): {peak_rss_mb():.0f} MB")
-    return 1 if errors else 0
+    return 1 if errors or not identical else 0
 
 
 if __name__ == "__main__":
