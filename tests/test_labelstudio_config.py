@@ -36,8 +36,10 @@ def test_text_relations_speaker_and_header():
     assert view.get("visibleWhen") == "region-selected"
     assert view.get("whenTagName") == s.labels_name and view.get("whenLabelValue") == s.speaker_label
     headers = [h.get("value") for h in root.iter("Header")]
-    for field in ("$title", "$authors", "$source"):
+    for field in ("$title", "$authors", "$path"):
         assert field in headers
+    # Label Studio's frontend resolves "$source" to the raw task JSON, never data.source
+    assert not any("$source" in (h or "") for h in headers)
     # the metadata stands above the text
     order = [e.get("value") for e in root.iter() if e.tag in ("Header", "Text")]
     assert order.index("$title") < order.index("$text")

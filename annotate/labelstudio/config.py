@@ -11,7 +11,9 @@ from xml.sax.saxutils import quoteattr
 from annotate.scheme import Scheme, load_scheme
 
 # Data fields shown above the text (task data keys written by `annotate prelabel`).
-HEADER_FIELDS = ("title", "authors", "source")
+# The source file is shown as $path: Label Studio's frontend resolves "$source" to
+# the raw task JSON (a task attribute of its own), not to data.source.
+HEADER_FIELDS = ("title", "authors", "path")
 
 
 def _attrs(**attrs: object) -> str:
@@ -35,29 +37,29 @@ def label_config(scheme: Scheme | None = None) -> str:
     lines.append(f'  <View style="padding: 0 0 8px 0; border-bottom: 1px solid #ddd">')
     lines.append(f"    <Header {_attrs(value='$title', size='3')}/>")
     lines.append(f"    <Header {_attrs(value='$authors', size='6')}/>")
-    lines.append(f"    <Header {_attrs(value='$source', size='6', style='color: #888')}/>")
+    lines.append(f"    <Header {_attrs(value='$path', size='6', style='color: #888')}/>")
     lines.append("  </View>")
     lines.append(f"  <Labels {_attrs(name=s.labels_name, toName=text, showInline=True)}>")
     for label in s.labels:
         lines.append("    <Label " + _attrs(value=label.name, alias=None, background=label.color,
                                            hotkey=label.hotkey, hint=f"{label.zh}: {label.definition}") + "/>")
     lines.append("  </Labels>")
+    # The speaker of a QUOTE: a per-region text field, shown only while a QUOTE
+    # region is selected, above the text so that it needs no scrolling (View visibleWhen + the control's own whenLabelValue,
+    # both supported by Label Studio 1.23).
+    lines.append("  " + "<View " + _attrs(visibleWhen="region-selected", whenTagName=s.labels_name,
+                                           whenLabelValue=s.speaker_label) + ">")
+    lines.append(f"    <Header {_attrs(value='说话人 speaker (' + s.speaker_label + ')', size='6')}/>")
+    lines.append("    <TextArea " + _attrs(name=s.speaker_name, toName=text, perRegion=True,
+                                             whenLabelValue=s.speaker_label, editable=True,
+                                             maxSubmissions=1, rows=1,
+                                             placeholder=s.speaker_definition) + "/>")
+    lines.append("  </View>")
     lines.append(f"  <Text {_attrs(name=text, value='$' + text, granularity='symbol')}/>")
     if s.relations:
         lines.append(f"  <Relations>")
         for rel in s.relations:
             lines.append(f"    <Relation {_attrs(value=rel.name)}/>")
         lines.append("  </Relations>")
-    # The speaker of a QUOTE: a per-region text field, shown only while a QUOTE
-    # region is selected (View visibleWhen + the control's own whenLabelValue,
-    # both supported by Label Studio 1.23).
-    lines.append("  " + "<View " + _attrs(visibleWhen="region-selected", whenTagName=s.labels_name,
-                                           whenLabelValue=s.speaker_label) + ">")
-    lines.append(f"    <Header {_attrs(value='Speaker (' + s.speaker_label + ')', size='6')}/>")
-    lines.append("    <TextArea " + _attrs(name=s.speaker_name, toName=text, perRegion=True,
-                                             whenLabelValue=s.speaker_label, editable=True,
-                                             maxSubmissions=1, rows=1,
-                                             placeholder=s.speaker_definition) + "/>")
-    lines.append("  </View>")
     lines.append("</View>")
     return "\n".join(lines) + "\n"
