@@ -181,7 +181,7 @@ def test_precedence_support_over_claim():
 @pytest.mark.parametrize("words", [
     ["我们", "要", "准确", "把握"], ["就要", "坚持"], ["还要", "在", "实践", "中", "学习"], ["必须", "因地制宜"],
     ["应当", "认识", "到"], ["但", "需要", "认识", "到"], ["迫切", "要求", "我们", "加强"], ["让", "我们", "携手"],
-    ["既", "要", "重视"], ["不要", "搞"],
+    ["既", "要", "重视"], ["不要", "搞"], ["这", "一点", "不", "能", "忽视"], ["决不", "能", "让"],
 ])
 def test_modal_hits(words):
     assert has_modal(words)
@@ -191,6 +191,8 @@ def test_modal_hits(words):
     ["新兴产业", "是", "新质", "生产力", "的", "重要", "载体"], ["主要", "依靠", "要素", "投入"],
     ["适应", "新质", "生产力", "发展", "要求"], ["为什么", "要", "发展", "新质", "生产力"],
     ["需要", "一大批", "尖兵"], ["满足", "资金", "需要"], ["首要", "任务"],
+    ["具有", "不可", "替代", "的", "作用"], ["这", "决不", "是", "偶然", "的"], ["能", "不", "能"],
+    ["要", "想", "富", "先", "修路"],
 ])
 def test_modal_near_misses(words):
     assert not has_modal(words)
@@ -252,3 +254,7 @@ def test_quote_standing_as_a_sentence_is_a_saying_and_its_modal_is_not_the_autho
     assert quotes(text[4:]) == [("打铁必须自身硬", None, "quote.saying")]
     found = _directives(text, {"各级党组织要从严。": ["各级", "党组织", "要", "从严", "。"]})
     assert found == [("directive.modal", "各级党组织要从严。")]
+
+
+def test_requirement_as_a_noun_is_a_near_miss():
+    assert not has_modal(["构建", "新", "发展", "格局", "是", "应对", "新", "形势", "的", "必然", "要求", "。"])

@@ -20,7 +20,7 @@ from annotate.rules.units import Unit, quotes_in
 MODAL = register(Rule(
     "directive.modal", "DIRECTIVE",
     "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要, 必须, 应当/应该/应, 须/务必, "
-    "deontic 需要, 不能/不得/决不/切忌, 迫切要求/要求我们, 让我们",
+    "deontic 需要, 不能/不得/决不/切忌/切不可, 迫切要求/要求我们, 让我们",
     "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
     "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85))
 NECESSITY = register(Rule(
@@ -38,11 +38,13 @@ IMPERATIVE = register(Rule(
 MODAL_WORDS = frozenset({
     "要", "就要", "还要", "更要", "也要", "都要", "既要", "又要", "不要", "首先要", "必须", "必需", "务必",
     "务须", "须", "应当", "应该", "应", "理应", "需要", "亟需", "亟须", "亟待", "不能", "不得", "决不",
-    "绝不", "决不能", "绝不能", "切忌", "切不可", "不可", "不宜", "要求我们", "迫切要求", "必然要求",
+    "绝不", "决不能", "绝不能", "切忌", "切不可", "不宜", "要求我们", "迫切要求",
 })
 # 要 that asks or conditions rather than prescribes: 为什么要…, 要是…
 _NOT_MODAL_BEFORE = frozenset({"为什么", "什么", "是否", "怎么", "为何", "想", "主", "只"})
-_NOT_MODAL_AFTER = frozenset({"是", "么", "不然", "不"})
+_NOT_MODAL_AFTER = frozenset({"是", "么", "不然", "不", "想"})
+# 决不/绝不 before these describe (这决不是偶然的), they do not forbid.
+_NOT_PROHIBITION_AFTER = frozenset({"是", "会", "可能", "只是", "仅仅"})
 # 需要 before a quantity or after these is the noun "need", not an obligation.
 _NEED_NOUN_BEFORE = frozenset({"的", "满足", "根据", "按照", "适应", "结合", "工作", "发展", "现实", "实际", "有"})
 _QUANTITY = re.compile(r"^(?:[一二两三四五六七八九十几数多百千万]|大批|大量|更多|很多|许多|各种|各类)")
@@ -83,6 +85,9 @@ def has_modal(words: list[str]) -> bool:
                 return True
             if w == "让" and i + 1 < len(words) and words[i + 1] == "我们":
                 return True
+            # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
+            if w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能"):
+                return True
             continue
         before = words[i - 1] if i else ""
         after = words[i + 1] if i + 1 < len(words) else ""
@@ -91,6 +96,8 @@ def has_modal(words: list[str]) -> bool:
         if w == "需要" and (before in _NEED_NOUN_BEFORE or not after or _QUANTITY.match(after) or not re.match(r"\w", after)):
             continue
         if w == "应" and after in ("有", "有之义"):
+            continue
+        if w in ("决不", "绝不") and after in _NOT_PROHIBITION_AFTER:
             continue
         return True
     return False
