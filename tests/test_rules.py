@@ -258,3 +258,9 @@ def test_quote_standing_as_a_sentence_is_a_saying_and_its_modal_is_not_the_autho
 
 def test_requirement_as_a_noun_is_a_near_miss():
     assert not has_modal(["构建", "新", "发展", "格局", "是", "应对", "新", "形势", "的", "必然", "要求", "。"])
+
+
+def test_attributed_short_name_used_as_modifier_is_a_term():
+    assert quotes("习近平总书记提出了“两个结合”的重大论断。") == []
+    assert quotes("习近平总书记强调：“要坚持。”")[0][2] == "quote.attributed"
+    assert quotes("习近平总书记强调“发展新质生产力是推动高质量发展的内在要求”的重大意义。")[0][2] == "quote.attributed"

@@ -139,7 +139,10 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
         quote = None
         between = text[previous_close + 1:open_mark] if previous is not None else None
         attributed, speaker = _attributed_before(text, start, open_mark)
-        if attributed:
+        # A short name used as a modifier is a term even after a verb: 提出了“两个结合”的重大论断.
+        named = (closed and len(content) <= MIN_TERM_CHARS and not any(ch in SENTENCE_PUNCT for ch in content)
+                 and text[q_end + 1:q_end + 2] == "的")
+        if attributed and not named:
             quote = Quote(s, e, speaker, ATTRIBUTED.id)
         elif previous is not None and between is not None and re.fullmatch(r"[\s，,、]*", between):
             quote = Quote(s, e, previous.speaker, CHAINED.id)
