@@ -6,7 +6,7 @@ Factories (registered here and as `spacy_factories` entry points, so
     argument_quotes      QUOTE spans with span._.speaker
     argument_units       CLAIM and SUPPORT (titles, headings, leads, …)
     argument_directives  DIRECTIVE sentences
-    argument_relations   doc._.argument_relations (supports)
+    argument_relations   doc._.argument_relations (supports, by span offsets)
 
 All write to `doc.spans["arguments"]` (configurable `spans_key`); every span's
 `id_` is the id of the rule that produced it (also `span._.rule`).
@@ -20,6 +20,7 @@ words nowhere else and a marker's context never crosses a punctuation mark.
 from __future__ import annotations
 
 import re
+import warnings
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -27,7 +28,7 @@ from spacy.util import get_words_and_spaces
 
 from annotate.document import Document
 from annotate.rules.directives import find_directives, needs_words
-from annotate.rules.layout import Block, Layout, layout_from_document, layout_from_text
+from annotate.rules.layout import Block, Layout, layout_from_document, layout_from_text, with_sentences
 from annotate.rules.quotes import Quote, find_quotes
 from annotate.rules.relations import find_relations
 from annotate.rules.text import strip_span
@@ -38,6 +39,7 @@ BLOCKS_KEY = "blocks"
 BOLD_KEY = "bold"
 KIND_KEY = "annotate.kind"
 TEXT_KEY = "annotate.text"  # doc.text joins every token on each call: computed once per Doc
+LAYOUT_KEY = "annotate.layout"  # the outline with its sentences, computed once per Doc
 
 if not Span.has_extension("speaker"):
     Span.set_extension("speaker", default=None)
@@ -119,13 +121,19 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
     doc.spans[BOLD_KEY] = [_char_span(doc, s, e, "BOLD") for s, e in bold if e > s]
     doc.user_data[KIND_KEY] = document.kind
     doc.user_data[TEXT_KEY] = text
+    doc.user_data[LAYOUT_KEY] = layout.to_data()
     return doc
 
 
-def _char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = None) -> Span:
+def _char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = None) -> Span | None:
+    """The span at exactly these offsets. Docs from build_doc always align; with another
+    tokenizer, a boundary inside a token widens the span to whole tokens (with a warning)."""
     span = doc.char_span(start, end, label=label, span_id=rule or 0)
-    if span is None:  # tokens from another tokenizer: widen to whole tokens
+    if span is None:
         span = doc.char_span(start, end, label=label, span_id=rule or 0, alignment_mode="expand")
+        if span is not None:
+            warnings.warn(f"{rule or label} span {start}..{end} widened to {span.start_char}..{span.end_char}: "
+                          "its boundary falls inside a token", stacklevel=2)
     return span
 
 
@@ -139,19 +147,22 @@ def doc_text(doc: Doc) -> str:
 
 
 def doc_layout(doc: Doc) -> Layout:
+    """The outline: as build_doc stored it, else from the blocks span group, else guessed."""
     text = doc_text(doc)
-    if BLOCKS_KEY not in doc.spans:
+    data = doc.user_data.get(LAYOUT_KEY)
+    if data is not None:
+        return Layout.from_data(text, data)
+    kind = doc.user_data.get(KIND_KEY, "article")
+    if BLOCKS_KEY in doc.spans:
+        bold = [(s.start_char, s.end_char) for s in doc.spans.get(BOLD_KEY, [])]
+        layout = Layout(text, [with_sentences(text, Block(span.label_, span.start_char, span.end_char,
+                                                          [(s, e) for s, e in bold if span.start_char <= s < span.end_char]))
+                               for span in doc.spans[BLOCKS_KEY]], kind)
+    else:
         layout = layout_from_text(text)
-        layout.kind = doc.user_data.get(KIND_KEY, "article")
-        return layout
-    bold = [(s.start_char, s.end_char) for s in doc.spans.get(BOLD_KEY, [])]
-    blocks = []
-    from annotate.rules.layout import _with_sentences  # one sentence splitter for both paths
-    for span in doc.spans[BLOCKS_KEY]:
-        b = Block(span.label_, span.start_char, span.end_char,
-                  [(s, e) for s, e in bold if span.start_char <= s < span.end_char])
-        blocks.append(_with_sentences(text, b))
-    return Layout(text, blocks, doc.user_data.get(KIND_KEY, "article"))
+        layout.kind = kind
+    doc.user_data[LAYOUT_KEY] = layout.to_data()
+    return layout
 
 
 def _group(doc: Doc, key: str):
@@ -171,7 +182,9 @@ def _units(doc: Doc, key: str) -> list[Unit]:
 def _add_units(doc: Doc, key: str, units: list[Unit]) -> None:
     group = _group(doc, key)
     for u in units:
-        group.append(_char_span(doc, u.start, u.end, u.label, u.rule))
+        span = _char_span(doc, u.start, u.end, u.label, u.rule)
+        if span is not None:
+            group.append(span)
 
 
 # ---- the Pipes ------------------------------------------------------------------
@@ -192,8 +205,9 @@ class ArgumentQuotes(_ArgumentPipe):
         for block in layout.paragraphs():
             for q in find_quotes(layout.text, block.start, block.end):
                 span = _char_span(doc, q.start, q.end, "QUOTE", q.rule)
-                span._.speaker = q.speaker
-                group.append(span)
+                if span is not None:
+                    span._.speaker = q.speaker
+                    group.append(span)
         return doc
 
 
@@ -216,21 +230,19 @@ class ArgumentDirectives(_ArgumentPipe):
 
         taken = _units(doc, self.spans_key)
         found = find_directives(doc_layout(doc), taken, _quotes(doc, self.spans_key), words_of)
-        _add_units(doc, self.spans_key, resolve_precedence(found, ("SUPPORT", "CLAIM", "DIRECTIVE")))
+        _add_units(doc, self.spans_key, resolve_precedence(found))
         return doc
 
 
 class ArgumentRelations(_ArgumentPipe):
-    """doc._.argument_relations: dicts with source/target spans, type and rule."""
+    """doc._.argument_relations: dicts with source and target as [start_char, end_char, label]
+    (plain lists, so the Doc still serialises), type and rule."""
 
     def __call__(self, doc: Doc) -> Doc:
-        layout = doc_layout(doc)
-        spans = [s for s in doc.spans.get(self.spans_key, []) if s.label_ != "QUOTE"]
-        by_offsets = {(s.start_char, s.end_char, s.label_): s for s in spans}
-        links = find_relations(layout, [Unit(s.start_char, s.end_char, s.label_, s.id_) for s in spans])
+        links = find_relations(doc_layout(doc), _units(doc, self.spans_key))
         doc._.argument_relations = [
-            {"source": by_offsets[(l.source.start, l.source.end, l.source.label)],
-             "target": by_offsets[(l.target.start, l.target.end, l.target.label)],
+            {"source": [l.source.start, l.source.end, l.source.label],
+             "target": [l.target.start, l.target.end, l.target.label],
              "type": l.type, "rule": l.rule}
             for l in links
         ]

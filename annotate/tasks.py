@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -19,20 +19,27 @@ from annotate.rules import RULES
 from annotate.scheme import load_scheme
 from annotate.validate import validate_task  # noqa: F401  (part of this module's API)
 
-# Files whose content decides what the rules emit: any change gives a new model_version.
-_RULE_SOURCES = ("pipeline.py", "rules/__init__.py", "rules/text.py", "rules/layout.py", "rules/quotes.py",
-                 "rules/units.py", "rules/directives.py", "rules/relations.py", "data/user_dict.txt")
+# Everything that decides which spans come out (readers, outline, rules, their data)
+# is hashed: any change gives a new model_version. Not the server side or the CLI.
+_NOT_RULES = ("labelstudio/", "cli.py", "model.py", "atomic.py", "prelabel.py", "validate.py", "__main__.py")
+
+
+def _rule_files(root: Path) -> list[Path]:
+    files = [*root.rglob("*.py"), *(root / "data").glob("*")]
+    return sorted(f for f in files if f.is_file() and "__pycache__" not in f.parts
+                  and not f.relative_to(root).as_posix().startswith(_NOT_RULES))
+
+
+def rules_hash(root: Path) -> str:
+    h = hashlib.sha256()
+    for f in _rule_files(root):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:8]
 
 
 @lru_cache(maxsize=1)
 def model_version() -> str:
-    h = hashlib.sha256()
-    root = resources.files("annotate")
-    for name in _RULE_SOURCES:
-        f = root.joinpath(name)
-        if f.is_file():
-            h.update(name.encode() + b"\0" + f.read_bytes())
-    return f"argrules-{__version__}-{h.hexdigest()[:8]}"
+    return f"argrules-{__version__}-{rules_hash(Path(__file__).resolve().parent)}"
 
 
 MODEL_VERSION = model_version()
@@ -70,7 +77,6 @@ def to_task(document: Document, doc: Doc) -> dict:
     spans = sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_))
     for span in spans:
         start, end, label = span.start_char, span.end_char, span.label_
-        assert text[start:end] == span.text
         rid = region_id(doc_id, label, start, end)
         ids[(start, end, label)] = rid
         rule = span.id_ or None
@@ -79,7 +85,7 @@ def to_task(document: Document, doc: Doc) -> dict:
         result.append({
             "id": rid, "from_name": scheme.labels_name, "to_name": scheme.text_name, "type": "labels",
             "origin": "prediction",
-            "value": {"start": start, "end": end, "text": span.text, "labels": [label]},
+            "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]},
             "meta": {"text": [f"rule: {rule}"]}, "score": score,
         })
         if label == scheme.speaker_label and span._.speaker:
@@ -89,10 +95,9 @@ def to_task(document: Document, doc: Doc) -> dict:
                 "value": {"start": start, "end": end, "text": [span._.speaker]},
             })
     for rel in doc._.argument_relations or []:
-        a, b = rel["source"], rel["target"]
         result.append({
-            "type": "relation", "from_id": ids[(a.start_char, a.end_char, a.label_)],
-            "to_id": ids[(b.start_char, b.end_char, b.label_)], "direction": "right", "labels": [rel["type"]],
+            "type": "relation", "from_id": ids[tuple(rel["source"])], "to_id": ids[tuple(rel["target"])],
+            "direction": "right", "labels": [rel["type"]],
         })
     prediction = {
         "model_version": model_version(),

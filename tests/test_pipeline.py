@@ -116,3 +116,43 @@ def test_every_region_slices_back_and_lazy_equals_full(nlp, paragraphs):
     full = to_task(document, annotate_document(nlp, document, full_segmentation=True))
     assert lazy == full
     assert validate_task(lazy) == []
+
+
+def test_model_version_follows_the_rules_not_the_server_side(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    import annotate
+    from annotate.tasks import rules_hash
+
+    root = tmp_path / "annotate"
+    shutil.copytree(Path(annotate.__file__).parent, root, ignore=shutil.ignore_patterns("__pycache__"))
+    before = rules_hash(root)
+    (root / "labelstudio" / "push.py").write_text("# server side\n", encoding="utf-8")
+    (root / "cli.py").write_text("# command line\n", encoding="utf-8")
+    assert rules_hash(root) == before
+    with open(root / "rules" / "directives.py", "a", encoding="utf-8") as f:
+        f.write("\n# a rule change\n")
+    assert rules_hash(root) != before
+
+
+@pytest.mark.model
+def test_annotated_doc_round_trips_through_bytes(nlp):
+    from spacy.tokens import Doc
+
+    document = make_document(["加强基础研究。我们要从源头解决关键技术问题。"], bold_first=True)
+    doc = annotate_document(nlp, document)
+    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [(s.label_, s.text, s.id_) for s in again.spans[SPANS_KEY]] == [(s.label_, s.text, s.id_) for s in doc.spans[SPANS_KEY]]
+
+
+def test_readme_spacy_example_runs(capsys):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The spaCy components", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "CLAIM claim.title" in out and "QUOTE quote.attributed 习近平总书记" in out

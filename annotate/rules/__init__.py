@@ -29,10 +29,3 @@ def register(rule: Rule) -> Rule:
     RULES.append(rule)
     RULES.sort(key=lambda r: _ORDER.index(r.label) if r.label in _ORDER else len(_ORDER))
     return rule
-
-
-def rule_by_id(rule_id: str) -> Rule:
-    for rule in RULES:
-        if rule.id == rule_id:
-            return rule
-    raise KeyError(rule_id)

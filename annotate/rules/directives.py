@@ -15,7 +15,7 @@ from annotate.rules import Rule, register
 from annotate.rules.layout import Layout
 from annotate.rules.quotes import Quote
 from annotate.rules.text import find_quotation_marks, split_clauses
-from annotate.rules.units import Unit, quotes_in
+from annotate.rules.units import Unit, pieces_outside_quotes, quotes_in
 
 MODAL = register(Rule(
     "directive.modal", "DIRECTIVE",
@@ -127,18 +127,6 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     return commands * 2 > len(clauses)
 
 
-def _mask_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:
-    """Pieces of [start, end) outside quotations (marks included in the quotation)."""
-    pieces, pos = [], start
-    for q in sorted(quotes_in(quotes, start, end), key=lambda q: q.start):
-        if q.start - 1 > pos:
-            pieces.append((pos, q.start - 1))
-        pos = max(pos, q.end + 1)
-    if pos < end:
-        pieces.append((pos, end))
-    return pieces
-
-
 def needs_words(text: str) -> bool:
     """Could a marker word stand in this text? (If not, its words are never read.)"""
     return any(ch in NEEDS_WORDS for ch in text) or any(p in text for p in NEEDS_PAIRS)
@@ -156,13 +144,13 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
     found: list[Unit] = []
     for block in layout.paragraphs():
         lead_taken = any(u.start == block.start and u.label == "SUPPORT" for u in taken)
-        # Everything between quotation marks is someone else's words or a term.
-        quoted = quotes + [Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)]
+        # Everything between quotation marks (QUOTE or term) is someone else's words.
+        quoted = [Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)]
         candidates = []  # (start, end, is_modal, is_imperative)
         for s, e in block.sentences:
             if any(u.start < e and s < u.end for u in taken):
                 continue
-            pieces = _mask_quotes(text, s, e, quoted)
+            pieces = pieces_outside_quotes(s, e, quoted)
             outside = "".join(text[a:b] for a, b in pieces)
             modal = needs_words(outside) and any(has_modal(words_of(a, b)) for a, b in pieces if needs_words(text[a:b]))
             necessity = bool(_NECESSITY.search(outside))

@@ -31,8 +31,19 @@ class Layout:
     def paragraphs(self):
         return [b for b in self.blocks if b.kind == PARAGRAPH]
 
+    def to_data(self) -> list:
+        """Plain lists (msgpack-safe, so a Doc carrying it still serialises)."""
+        return [self.kind, [[b.kind, b.start, b.end, [list(x) for x in b.bold], [list(x) for x in b.sentences]]
+                            for b in self.blocks]]
 
-def _with_sentences(text: str, block: Block) -> Block:
+    @classmethod
+    def from_data(cls, text: str, data: list) -> "Layout":
+        kind, blocks = data
+        return cls(text, [Block(k, s, e, [tuple(x) for x in bold], [tuple(x) for x in sents])
+                          for k, s, e, bold, sents in blocks], kind)
+
+
+def with_sentences(text: str, block: Block) -> Block:
     if block.kind == PARAGRAPH:
         block.sentences = split_sentences(text, block.start, block.end)
     else:
@@ -44,12 +55,11 @@ def layout_from_document(document: Document) -> Layout:
     blocks = []
     for b in document.blocks:
         start, end = b.claim if (b.kind == TITLE and b.claim) else (b.start, b.end)
-        blocks.append(_with_sentences(document.text, Block(b.kind, start, end, list(b.bold))))
+        blocks.append(with_sentences(document.text, Block(b.kind, start, end, list(b.bold))))
     return Layout(document.text, blocks, document.kind)
 
 
 _SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S)")
-_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def layout_from_text(text: str) -> Layout:
@@ -69,5 +79,5 @@ def layout_from_text(text: str) -> Layout:
                 kind = HEADING
         else:
             kind = PARAGRAPH
-        blocks.append(_with_sentences(text, Block(kind, start, end)))
+        blocks.append(with_sentences(text, Block(kind, start, end)))
     return Layout(text, blocks)

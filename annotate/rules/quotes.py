@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from annotate.rules import Rule, register
-from annotate.rules.text import find_quotation_marks
+from annotate.rules.text import find_quotation_marks, strip_span
 
 ATTRIBUTED = register(Rule(
     "quote.attributed", "QUOTE",
@@ -127,11 +127,7 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
     previous_close = -1
     for q_start, q_end, closed in find_quotation_marks(text, start, end):
         open_mark = q_start - 1
-        s, e = q_start, q_end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = strip_span(text, q_start, q_end)
         if e <= s:
             previous = None
             continue

@@ -87,7 +87,3 @@ def find_quotation_marks(text: str, start: int, end: int) -> list[tuple[int, int
     if depth:
         out.append((open_at + 1, end, False))
     return out
-
-
-def is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"

@@ -9,6 +9,7 @@ from annotate.rules import Rule, register
 from annotate.rules.layout import Block, Layout
 from annotate.rules.quotes import Quote
 from annotate.rules.text import strip_span
+from annotate.scheme import load_scheme
 
 TITLE_CLAIM = register(Rule(
     "claim.title", "CLAIM", "an article title line (column tags such as 【学思践悟】 left out)",
@@ -62,12 +63,20 @@ class Unit:
     rule: str
 
 
+def pieces_outside_quotes(start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:
+    """Pieces of [start, end) outside quotations (the marks belong to the quotation)."""
+    pieces, pos = [], start
+    for q in sorted(quotes_in(quotes, start, end), key=lambda q: q.start):
+        if q.start - 1 > pos:
+            pieces.append((pos, q.start - 1))
+        pos = max(pos, q.end + 1)
+    if pos < end:
+        pieces.append((pos, end))
+    return pieces
+
+
 def _outside_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> str:
-    chars = []
-    for i in range(start, end):
-        if not any(q.start - 1 <= i < q.end + 1 for q in quotes):  # the marks belong to the quote too
-            chars.append(text[i])
-    return "".join(chars)
+    return "".join(text[a:b] for a, b in pieces_outside_quotes(start, end, quotes))
 
 
 def _is_quote_only(text, start, end, quotes) -> bool:
@@ -142,12 +151,12 @@ def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
             m = _ENUMERATOR.search(sentence) and _ENUMERATOR.search(_outside_quotes(text, s, e, quotes))
             if m and (not m.group(0).lstrip("，,；;：: ").startswith(_SEQUENCE_WORDS) or _in_sequence(text, blocks, i)):
                 found.append(Unit(s, e, "SUPPORT", ENUMERATION.id))
-    return resolve_precedence(found, ("SUPPORT", "CLAIM", "DIRECTIVE"))
+    return resolve_precedence(found)
 
 
-def resolve_precedence(units: list[Unit], precedence) -> list[Unit]:
-    """Keep at most one whole-sentence label per stretch of text, strongest first."""
-    rank = {label: i for i, label in enumerate(precedence)}
+def resolve_precedence(units: list[Unit]) -> list[Unit]:
+    """Keep at most one whole-sentence label per stretch of text, strongest first (the scheme's order)."""
+    rank = {label: i for i, label in enumerate(load_scheme().precedence)}
     kept: list[Unit] = []
     for u in sorted(units, key=lambda u: (rank[u.label], u.start)):
         if not any(u.start < k.end and k.start < u.end for k in kept):
