@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
 
 from annotate.document import Document
+from annotate.punctuation import HAN
 from annotate.rules.directives import find_directives, needs_words
 from annotate.rules.layout import Block, Layout, layout_from_document, layout_from_text, with_sentences
 from annotate.rules.quotes import Quote, find_quotes
@@ -50,7 +51,7 @@ if not Doc.has_extension("argument_relations"):
 
 # A run of text between punctuation marks (the unit pkuseg segments).
 _RUN = re.compile(r"[^\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\u2010-\u206f!-/:-@\[-`{-~]+")
-_COARSE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]+|[A-Za-z0-9]+|\S")
+_COARSE = re.compile(rf"[{HAN}]+|[A-Za-z0-9]+|\S")
 
 
 # ---- building the Doc -------------------------------------------------------

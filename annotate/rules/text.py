@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
+from annotate.punctuation import CLOSERS, ELLIPSIS, SENTENCE_END
+
 # A sentence ends with 。！？ or …… (also ! ? and a lone … run), plus any closing
 # quotation mark or bracket right after it. A semicolon does not end a sentence.
-_SENT_END = re.compile(r"(?:[。！？!?]+|…{1,2}|\.{3,6})[”’」』）)\]】》〉]*")
-CLOSERS = "”’」』）)]】》〉"
-FINAL_PUNCT = "。！？!?…"
+_SENT_END = re.compile(rf"(?:[{SENTENCE_END}]+|{ELLIPSIS}{{1,2}}|\.{{3,6}})[{re.escape(CLOSERS)}]*")
+FINAL_PUNCT = SENTENCE_END + ELLIPSIS
 CLAUSE_BREAK = "，,；;：:"
 OPEN_QUOTES = {"“": "”", "「": "」"}
 CLOSE_QUOTES = {"”": "“", "」": "「"}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+from ..punctuation import CLOSERS, ELLIPSIS, HAN, SENTENCE_END  # noqa: F401  (articles imports them from here)
+
 
 # ---- where a sentence / paragraph ends -------------------------------------
-FINAL = "。！？!?…；;：:."
-CLOSERS = "”’」』）)\"'"
-SENTENCE_END = "。！？!?"
+# A paragraph that ends with one of these is finished (no page break cut it).
+FINAL = SENTENCE_END + ELLIPSIS + "；;：:."
 
 
 def is_finished(text: str) -> bool:
