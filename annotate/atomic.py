@@ -4,6 +4,14 @@ The content goes to a temporary file in the target's folder, is fsync'ed and
 then renamed over the target (os.replace). If anything fails on the way —
 an exception, Ctrl-C — the temporary file is removed and a previous file is
 left untouched. The path "-" means standard output (no atomicity there).
+
+`atomic_write_files` does the same for a set of files in one folder: all of
+them are written to temporary files first and renamed into place only when
+every one was written, so a failure leaves all the old files as they were.
+
+The new file's permissions: `mode=` if given (e.g. 0o600 for a secret — the
+temporary file is never readable by others, not even briefly), else the old
+file's mode, else the usual default (0o666 less the umask).
 """
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Union
+from typing import IO, Any, Callable, Collection, Iterator, Mapping, Union
 
 STDOUT = "-"
 
@@ -25,13 +33,49 @@ def _umask() -> int:
     return mask
 
 
+def _temp_for(target: Path, mode: int | None) -> tuple[int, str]:
+    """A temporary file beside `target` (fd, name) with the final permissions already set."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")  # 0600
+    try:
+        if mode is None:
+            try:
+                mode = os.stat(target).st_mode & 0o7777
+            except FileNotFoundError:
+                mode = 0o666 & ~_umask()
+        os.fchmod(fd, mode)
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp_name)
+        raise
+    return fd, tmp_name
+
+
+def _fdopen(fd: int, binary: bool, encoding: str) -> IO[Any]:
+    if binary:
+        return os.fdopen(fd, "wb")
+    return os.fdopen(fd, "w", encoding=encoding, newline="")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames in `folder` durable (best effort: not every filesystem allows it)."""
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike, binary: bool = False,
-                encoding: str = "utf-8") -> Iterator[IO[Any]]:
+                encoding: str = "utf-8", mode: int | None = None) -> Iterator[IO[Any]]:
     """`with atomic_open(path) as fh: fh.write(...)` — renamed into place on a clean exit.
 
-    Text mode (UTF-8, no newline translation) unless binary=True. For "-" the
-    handle is sys.stdout (or its buffer), flushed but not closed.
+    Text mode (UTF-8, no newline translation) unless binary=True. `mode` sets
+    the file's permissions (default: the old file's, else 0o666 less the
+    umask). For "-" the handle is sys.stdout (or its buffer), flushed but not
+    closed.
     """
     if str(path) == STDOUT:
         out = sys.stdout.buffer if binary else sys.stdout
@@ -40,21 +84,10 @@ def atomic_open(path: str | os.PathLike, binary: bool = False,
         return
 
     target = Path(path)
-    folder = target.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp_name = _temp_for(target, mode)
     fh = None
     try:
-        # mkstemp makes 0600; give the result the old file's mode or the usual default.
-        try:
-            mode = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.fchmod(fd, mode)
-        if binary:
-            fh = os.fdopen(fd, "wb")
-        else:
-            fh = os.fdopen(fd, "w", encoding=encoding, newline="")
+        fh = _fdopen(fd, binary, encoding)
         with fh:
             yield fh
             fh.flush()
@@ -67,29 +100,72 @@ def atomic_open(path: str | os.PathLike, binary: bool = False,
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    # Make the rename itself durable (best effort: not every filesystem allows it).
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    _fsync_dir(target.parent)
 
 
-def atomic_write(path: str | os.PathLike, content: Content, encoding: str = "utf-8") -> None:
+def _write_content(fh: IO[Any], content: Content) -> None:
+    if isinstance(content, (str, bytes, bytearray, memoryview)):
+        fh.write(content)
+    else:
+        content(fh)
+
+
+def _is_binary(content: Content) -> bool:
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        return True
+    if isinstance(content, str) or callable(content):
+        return False
+    raise TypeError(f"atomic_write: content must be str, bytes or a callable, not {type(content).__name__}")
+
+
+def atomic_write(path: str | os.PathLike, content: Content, encoding: str = "utf-8",
+                 mode: int | None = None) -> None:
     """Write `content` to `path` atomically.
 
     `content` is a str (written as `encoding`), bytes, or a function that is
-    given an open text-mode file handle and writes to it.
+    given an open text-mode file handle and writes to it. `mode` as for
+    `atomic_open`.
     """
-    if isinstance(content, (bytes, bytearray, memoryview)):
-        with atomic_open(path, binary=True) as fh:
-            fh.write(content)
-    elif isinstance(content, str):
-        with atomic_open(path, encoding=encoding) as fh:
-            fh.write(content)
-    elif callable(content):
-        with atomic_open(path, encoding=encoding) as fh:
-            content(fh)
-    else:
-        raise TypeError(f"atomic_write: content must be str, bytes or a callable, not {type(content).__name__}")
+    with atomic_open(path, binary=_is_binary(content), encoding=encoding, mode=mode) as fh:
+        _write_content(fh, content)
+
+
+def atomic_write_files(folder: str | os.PathLike, contents: Mapping[str, Content],
+                       binary: Collection[str] = (), encoding: str = "utf-8",
+                       mode: int | None = None) -> list[Path]:
+    """Write several files in `folder` all-or-nothing; return their paths.
+
+    `contents` maps a file name to its content as for `atomic_write`; a
+    function whose name is in `binary` is given a binary handle. Every file
+    goes to a temporary file in `folder` first (fsync'ed); only when all were
+    written are they renamed into place. On any failure the temporary files
+    are removed and the old files stay as they were. (The renames themselves
+    are one per file: a crash in the middle of them — not an exception — can
+    leave some files new and some old, never a half-written one.)
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    temps: list[tuple[str, str]] = []
+    try:
+        for name, content in contents.items():
+            is_binary = name in binary or _is_binary(content)
+            fd, tmp = _temp_for(out / name, mode)
+            temps.append((name, tmp))
+            try:
+                fh = _fdopen(fd, is_binary, encoding)
+            except BaseException:
+                os.close(fd)
+                raise
+            with fh:
+                _write_content(fh, content)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for name, tmp in temps:
+            os.replace(tmp, out / name)
+    except BaseException:
+        for _, tmp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    _fsync_dir(out)
+    return [out / name for name in contents]

@@ -81,54 +81,41 @@ def count_results(task: dict) -> tuple[Counter, int]:
     return spans, relations
 
 
-def one_line(exc: BaseException, path: str | os.PathLike | None = None) -> str:
-    """A one-line reason for an exception, without a leading "PATH: " (the caller adds it)."""
-    text = " ".join(str(exc).split())
-    if path is not None:
-        for prefix in (f"{path}: ", f"{os.fspath(path)}: "):
-            if text.startswith(prefix):
-                text = text[len(prefix):]
-                break
+def one_line(exc: BaseException) -> str:
+    """A one-line reason for an exception, without the path (the caller adds it):
+    a SourceError's reason, else "Type: message"."""
     from annotate.sources import SourceError
 
-    if not isinstance(exc, SourceError):
-        text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return text or "unknown error"
+    if isinstance(exc, SourceError):
+        return exc.reason or "unknown error"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def source_files(paths: Iterable[str | os.PathLike], on_error: OnError) -> list[Path]:
-    """The source files under `paths` (files as given, folders searched), in order.
+    """The source files under `paths` (files as given, folders searched), in order,
+    each once (annotate.sources.iter_source_files, one path at a time).
 
     A path that does not exist, or a folder with no source file, is reported
     through `on_error`. Only the file names are held, not their contents.
     """
     from annotate.sources import SourceError, iter_source_files
 
-    files: list[Path] = []
-    seen: set[Path] = set()
+    files: dict[Path, Path] = {}  # resolved → as found: the same file under two paths counts once
     for path in paths:
-        p = Path(path)
-        if not p.exists():
-            on_error(str(path), "no such file or folder")
-            continue
         try:
-            found = list(iter_source_files([p]))
+            found = list(iter_source_files([path]))
         except SourceError as e:
-            on_error(str(path), one_line(e, path))
+            on_error(str(path), e.reason)
             continue
         except OSError as e:
             on_error(str(path), f"{type(e).__name__}: {e.strerror or e}")
             continue
         if not found:
             on_error(str(path), "no source files found")
-            continue
         for f in found:
-            f = Path(f)
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(f)
-    return files
+            files.setdefault(f.resolve(), f)
+    return list(files.values())
 
 
 def prelabel_file(path: str | os.PathLike, nlp) -> list[tuple[object, dict]]:
@@ -143,10 +130,9 @@ def prelabel_file(path: str | os.PathLike, nlp) -> list[tuple[object, dict]]:
         task = to_task(document, doc)
         problems = validate_task(task)
         if problems:
-            where = f"article {getattr(document, 'index', '?')}"
-            title = getattr(document, "title", None)
-            if title:
-                where += f" ({title[:30]})"
+            where = f"article {document.index}"
+            if document.title:
+                where += f" ({document.title[:30]})"
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
             raise ValueError(f"{where}: invalid task: {' '.join(str(problems[0]).split())}{more}")
         out.append((document, task))
@@ -175,16 +161,16 @@ def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
             results = prelabel_file(path, nlp)
         except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
             summary.files_failed += 1
-            error(str(path), one_line(e, path))
+            error(str(path), one_line(e))
         else:
             summary.files_read += 1
             for document, task in results:
-                if getattr(document, "kind", "article") == "fragment":
+                if document.kind == "fragment":
                     summary.fragments += 1
                 else:
                     summary.articles += 1
                 summary.tasks += 1
-                summary.chars += len(getattr(document, "text", "") or "")
+                summary.chars += len(document.text)
                 summary.add_task(task)
                 yield task
             del results

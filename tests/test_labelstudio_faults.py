@@ -1,6 +1,7 @@
 """Faults that need no server: nothing listening, a server that never answers, bad
 settings, atomic writes, secrets (no server needed)."""
 import json
+import os
 import socket
 import stat
 import threading
@@ -190,3 +191,93 @@ def test_atomic_table_writes_leave_no_partial_file(tmp_path, monkeypatch):
     # all or nothing: every file as it was (the parquet written before the failure too),
     # and no temporary file left behind
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_password_in_the_url_is_redacted(env, tmp_path):
+    password = "pw-in-url-5d4c3b2a"
+    url = f"http://someone:{password}@127.0.0.1:{free_port()}"
+    env.setenv("LABEL_STUDIO_URL", url)
+    env.setenv("LABEL_STUDIO_API_KEY", SECRET)
+    target = resolve_target()
+    assert password not in redact(f"x {password} y")  # registered: redacted wherever it appears
+    res = run("push", "--project", "P", "--tasks", str(FIXTURE))
+    assert res.exit_code == 1 and "cannot reach" in one_error_line(res)
+    assert password not in res.output and "someone:***@127.0.0.1" in res.output
+    res = run("studio", "status")
+    assert "LABEL_STUDIO_URL is set" in res.stdout and password not in res.output
+    # however short, a URL's password is masked
+    assert redact("http://u:abc@h:1/x") == "http://u:***@h:1/x"
+    assert target.url == url  # the connection itself still uses it
+
+
+def test_status_probes_health_once(env, tmp_path, monkeypatch):
+    from annotate.labelstudio import server
+
+    home = tmp_path / "studio"
+    home.mkdir()
+    (home / "studio.json").write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}", "username": "u"}))
+    calls = []
+    monkeypatch.setattr(server, "health", lambda url, timeout=3.0: calls.append(url) or False)
+    res = run("studio", "status")
+    assert res.exit_code == 1 and "does not answer" in res.stdout
+    assert len(calls) == 1
+
+
+def test_debug_traceback_is_redacted(env, tmp_path, monkeypatch):
+    from test_labelstudio_report import snapshot
+
+    from annotate.labelstudio import report
+
+    register_secret(SECRET)
+
+    def boom(tasks):
+        try:
+            raise KeyError(f"inner {SECRET}")
+        except KeyError:
+            raise RuntimeError(f"outer {SECRET}")
+
+    monkeypatch.setattr(report, "compute_report", boom)
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps(snapshot()), encoding="utf-8")
+    res = run("report", "--from-snapshot", str(snap), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 1 and SECRET not in res.output
+    assert "unexpected RuntimeError: outer ***" in one_error_line(res)
+    env.setenv("ANNOTATE_DEBUG", "1")
+    res = run("report", "--from-snapshot", str(snap), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 1 and SECRET not in res.output
+    assert "Traceback" in res.stderr and "RuntimeError: outer ***" in res.stderr
+    assert "KeyError: 'inner ***'" in res.stderr  # the chained exception too
+
+
+def test_messages_are_printed_verbatim_not_as_markup(env, tmp_path):
+    missing = tmp_path / "[bold]x[/bold]" / "tasks.json"
+    env.setenv("LABEL_STUDIO_URL", f"http://127.0.0.1:{free_port()}")
+    env.setenv("LABEL_STUDIO_API_KEY", SECRET)
+    res = run("push", "--project", "P", "--tasks", str(missing))
+    assert res.exit_code == 1
+    assert f"cannot read {missing}" in one_error_line(res)
+
+
+def test_secrets_written_with_atomic_write_mode(tmp_path):
+    p = tmp_path / "token"
+    p.write_text("old")
+    os.chmod(p, 0o644)
+    auth.write_secret(p, SECRET)  # an existing, readable file becomes 0600 too
+    assert stat.S_IMODE(p.stat().st_mode) == 0o600 and p.read_text() == SECRET
+    assert [x.name for x in tmp_path.iterdir()] == ["token"]
+
+
+def test_studio_state_is_saved_atomically(tmp_path, monkeypatch):
+    from annotate.labelstudio.server import Studio
+
+    studio = Studio(home=tmp_path, venv=tmp_path / "venv")
+    studio._save_state(url="http://127.0.0.1:1", port=1)
+    assert studio.state() == {"url": "http://127.0.0.1:1", "port": 1}
+    def full(fd):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="disk full"):
+        studio._save_state(port=2)
+    monkeypatch.undo()
+    assert studio.state()["port"] == 1 and [p.name for p in tmp_path.iterdir()] == ["studio.json"]

@@ -68,3 +68,84 @@ def test_parse_result_joins_speaker_and_rule_and_normalises_relations():
     regions, relations = parse_result(result)
     assert regions == [Region("a", "QUOTE", 0, 2, "ab", "某人", "quote.x"), Region("b", "CLAIM", 3, 5, "cd")]
     assert [(r.from_id, r.to_id, r.type) for r in relations] == [("a", "b", "supports")]
+
+
+def test_region_ok():
+    from annotate.labelstudio.regions import region_ok
+
+    text = "abcdef"
+    assert region_ok(Region("a", "CLAIM", 0, 6, "abcdef"), text)
+    assert region_ok(Region("a", "CLAIM", 2, 4), text)            # no stored text: bounds only
+    assert not region_ok(Region("a", "CLAIM", 2, 4, "xy"), text)  # stored text differs
+    assert not region_ok(Region("a", "CLAIM", 4, 4), text)        # empty
+    assert not region_ok(Region("a", "CLAIM", 5, 7), text)        # past the end
+    assert not region_ok(Region("a", "CLAIM", -1, 2), text)
+
+
+def test_line_lookup_parses_once_and_agrees_with_source_line():
+    from annotate.labelstudio.regions import line_lookup, source_line
+
+    line_map = [[0, 1], [6, 3], [20, 9]]
+    line = line_lookup(line_map)
+    for o in (0, 5, 6, 19, 20, 99):
+        assert line(o) == source_line(line_map, o)
+    assert [line(o) for o in (0, 5, 6, 20)] == [1, 1, 3, 9]
+    assert line_lookup(None)(3) is None and line_lookup([["x", 1]])(3) is None
+
+
+def _task(ann_results, pred_result, text="0123456789abcdefghij"):
+    def lab(id, label, start, end, txt=None):
+        return {"id": id, "from_name": "label", "to_name": "text", "type": "labels",
+                "value": {"start": start, "end": end, "text": text[start:end] if txt is None else txt,
+                          "labels": [label]}}
+
+    return {"id": 1, "data": {"text": text, "doc_id": "d"},
+            "predictions": [{"id": 7, "result": [lab(*r) for r in pred_result]}],
+            "annotations": [{"id": 100 + i, "parent_prediction": 7, "result": [lab(*r) for r in res]}
+                            for i, res in enumerate(ann_results)]}
+
+
+def test_compare_task_scores_scheme_labels_with_good_offsets_and_parses_a_prediction_once(monkeypatch):
+    import annotate.labelstudio.regions as regions
+
+    task = _task([[("p1", "CLAIM", 0, 5), ("x", "THESIS", 6, 9), ("b", "QUOTE", 10, 12, "??")],
+                  [("p1", "CLAIM", 0, 5)]],
+                 [("p1", "CLAIM", 0, 5), ("p2", "QUOTE", 14, 30)])
+    parsed = []
+    real = regions.parse_result
+    monkeypatch.setattr(regions, "parse_result", lambda result, s=None: parsed.append(result) or real(result, s))
+    comps = list(regions.compare_task(task))
+    assert len(parsed) == 3  # two annotations, the shared prediction once
+    c = comps[0]
+    assert [r.id for r in c.regions] == ["p1", "x", "b"]          # all, as parsed
+    assert [r.id for r in c.scored] == ["p1"]                     # not THESIS, not the bad QUOTE
+    assert [r.id for r in c.bad] == ["b"] and [r.id for r in c.bad_predicted] == ["p2"]
+    assert [(r.id, o, p.id) for r, o, p in c.rows] == [("p1", ACCEPTED, "p1")]
+    assert c.deleted == [] and [r.id for r in c.scored_predicted] == ["p1"]
+
+
+def test_export_and_report_agree_on_what_is_compared():
+    from annotate.labelstudio.export import tables_from_snapshot
+    from annotate.labelstudio.report import compute_report
+
+    task = _task([[("p1", "THESIS", 0, 5), ("b", "CLAIM", 10, 12, "??"), ("p3", "QUOTE", 6, 9)]],
+                 [("p1", "CLAIM", 0, 5), ("p2", "CLAIM", 14, 30), ("p3", "QUOTE", 6, 9)])
+    t = tables_from_snapshot([task])
+    ann = t.spans[t.spans["annotation_id"] == 100]
+    # every region keeps its row; the ones not compared (label outside the scheme, bad offsets) are "added"
+    assert list(zip(ann["label"], ann["origin"], ann["offset_ok"])) == [
+        ("THESIS", ADDED, True), ("CLAIM", ADDED, False), ("QUOTE", ACCEPTED, True)]
+    labels = compute_report([task]).labels.set_index("label")
+    assert labels.loc["ALL", ["predicted", "accepted", "deleted", "added", "annotated", "bad_offsets"]].tolist() \
+        == [2, 1, 1, 0, 1, 2]  # p2 (outside the text) and b left out; p1 deleted (THESIS not scored)
+
+
+def test_export_parses_each_line_map_once(monkeypatch):
+    import annotate.labelstudio.export as export
+    from test_labelstudio_report import snapshot
+
+    calls = []
+    real = export.line_lookup
+    monkeypatch.setattr(export, "line_lookup", lambda m: calls.append(m) or real(m))
+    t = export.tables_from_snapshot(snapshot())
+    assert len(calls) == 2 and len(t.spans) == 14  # one per task, not one per span

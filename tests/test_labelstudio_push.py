@@ -191,3 +191,86 @@ def test_client_errors_and_timeouts_are_not_retried():
         with pytest.raises(StudioError):
             conn().call("x", fn)
         assert len(calls) == 1
+
+
+# -- the task's text on the server --------------------------------------------------
+
+
+def test_a_prediction_for_a_task_whose_text_differs_on_the_server_is_skipped(tasks):
+    server = FakeServer()
+    conn = FakeConn(server)
+    push_tasks(conn, "P", copy.deepcopy(tasks))
+    edited = next(i for i, t in server.tasks.items() if t["data"]["doc_id"] == tasks[1]["data"]["doc_id"])
+    server.tasks[edited]["data"] = {**server.tasks[edited]["data"], "text": "changed on the server"}
+    newer = copy.deepcopy(tasks)
+    for t in newer:
+        t["predictions"][0]["model_version"] = "v2"
+    skipped = []
+    r = push_tasks(conn, "P", newer, on_skip=lambda d, reason: skipped.append((d, reason)))
+    assert (r.imported, r.predictions_added, r.already) == (0, 2, 0)
+    assert r.skipped == skipped and [d for d, _ in skipped] == [tasks[1]["data"]["doc_id"]]
+    assert "text differs from the task on the server" in skipped[0][1]
+    assert server.tasks[edited]["versions"] == {"argrules-0.1.0-1a2b3c4d"}  # nothing attached to it
+    # the same version again: the task already has it, nothing to attach, nothing to report
+    old = push_tasks(conn, "P", copy.deepcopy(tasks))
+    assert (old.already, old.skipped) == (3, [])
+
+
+def test_existing_tasks_keeps_a_digest_of_the_text(tasks):
+    from annotate.labelstudio.push import existing_tasks, text_digest
+
+    server = FakeServer()
+    conn = FakeConn(server)
+    push_tasks(conn, "P", tasks)
+    known = existing_tasks(conn, 1)
+    assert {d: e.text_digest for d, e in known.items()} == {
+        t["data"]["doc_id"]: text_digest(t["data"]["text"]) for t in tasks}
+    assert text_digest(None) is None and text_digest("a") != text_digest("b")
+
+
+def test_text_differs_exits_2_with_the_doc_id_and_shows_brackets_verbatim(tasks, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import annotate.labelstudio.client as client
+    from annotate.labelstudio.cli import make_app
+
+    server = FakeServer()
+    tasks[0]["data"]["doc_id"] = "[bold]d1[/bold]"
+    push_tasks(FakeConn(server), "P", copy.deepcopy(tasks))
+    first = next(i for i, t in server.tasks.items() if t["data"]["doc_id"] == "[bold]d1[/bold]")
+    server.tasks[first]["data"] = {**server.tasks[first]["data"], "text": "other"}
+    for t in tasks:
+        t["predictions"][0]["model_version"] = "v2"
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(client, "connect", lambda timeout=None: FakeConn(server))
+    res = CliRunner().invoke(make_app(), ["push", "--project", "P", "--tasks", str(path)])
+    assert res.exit_code == 2, res.output
+    assert "skipped task [bold]d1[/bold]: text differs from the task on the server" in res.stderr
+    assert "2 predictions added to existing tasks" in res.stdout and "1 bad tasks skipped" in res.stdout
+
+
+# -- validation: once -----------------------------------------------------------------
+
+
+def test_tasks_from_the_pre_annotator_are_not_validated_again(tasks, monkeypatch):
+    import annotate.labelstudio.push as push
+
+    calls = []
+    real = push.validate_task
+    monkeypatch.setattr(push, "validate_task", lambda t, s=None: calls.append(t) or real(t, s))
+    server = FakeServer()
+    file_task, *from_prelabel = tasks
+    r = push_tasks(FakeConn(server), "P", [file_task] + [push.ValidTask(t) for t in from_prelabel])
+    assert r.imported == 3 and calls == [file_task]  # only the task from a --tasks file is checked
+
+
+def test_iter_prelabel_marks_its_tasks_as_validated(tasks, monkeypatch):
+    import annotate.pipeline
+    import annotate.prelabel
+    from annotate.labelstudio.push import ValidTask, iter_prelabel
+
+    monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: object())
+    monkeypatch.setattr(annotate.prelabel, "prelabel", lambda paths, nlp, on_error: iter(tasks))
+    got = list(iter_prelabel(["x"], on_error=lambda p, r: None))
+    assert got == tasks and all(isinstance(t, ValidTask) for t in got)

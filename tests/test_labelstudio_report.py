@@ -136,22 +136,25 @@ def test_report_figures_exact():
     r = compute_report(snapshot())
     got = {row.label: row for row in r.labels.itertuples(index=False)}
     counts = {lab: (row.predicted, row.accepted, row.changed, row.deleted, row.added, row.annotated,
-                    row.strict_tp, row.lenient_tp) for lab, row in got.items()}
+                    row.strict_tp, row.lenient_tp, row.bad_offsets) for lab, row in got.items()}
+    # annotation 103's CLAIM [0:1] "错" does not match data.text ("第"): left out of the scores
     assert counts == {
-        "CLAIM": (2, 2, 0, 0, 2, 4, 2, 2),
-        "SUPPORT": (2, 1, 1, 0, 0, 2, 1, 2),
-        "QUOTE": (2, 0, 2, 0, 0, 2, 1, 2),
-        "DIRECTIVE": (2, 1, 0, 1, 1, 2, 1, 1),
-        "ALL": (8, 4, 3, 1, 3, 10, 5, 7),
+        "CLAIM": (2, 2, 0, 0, 1, 3, 2, 2, 1),
+        "SUPPORT": (2, 1, 1, 0, 0, 2, 1, 2, 0),
+        "QUOTE": (2, 0, 2, 0, 0, 2, 1, 2, 0),
+        "DIRECTIVE": (2, 1, 0, 1, 1, 2, 1, 1, 0),
+        "ALL": (8, 4, 3, 1, 2, 9, 5, 7, 1),
     }
-    assert (got["CLAIM"].strict_p, got["CLAIM"].strict_r) == (1.0, 0.5)
-    assert got["CLAIM"].strict_f1 == pytest.approx(2 / 3)
+    assert (got["CLAIM"].strict_p, got["CLAIM"].strict_r) == (1.0, pytest.approx(2 / 3))
+    assert got["CLAIM"].strict_f1 == pytest.approx(0.8)
     assert (got["SUPPORT"].strict_f1, got["SUPPORT"].lenient_f1) == (0.5, 1.0)
-    assert got["ALL"].strict_p == pytest.approx(5 / 8) and got["ALL"].strict_r == pytest.approx(0.5)
-    assert got["ALL"].strict_f1 == pytest.approx(5 / 9)
-    assert got["ALL"].lenient_p == pytest.approx(7 / 8) and got["ALL"].lenient_r == pytest.approx(0.7)
-    assert got["ALL"].lenient_f1 == pytest.approx(7 / 9)
-    assert r.summary["macro_f1_strict"] == pytest.approx((2 / 3 + 0.5 + 0.5 + 0.5) / 4)
+    assert got["ALL"].strict_p == pytest.approx(5 / 8) and got["ALL"].strict_r == pytest.approx(5 / 9)
+    assert got["ALL"].strict_f1 == pytest.approx(10 / 17)
+    assert got["ALL"].lenient_p == pytest.approx(7 / 8) and got["ALL"].lenient_r == pytest.approx(7 / 9)
+    assert got["ALL"].lenient_f1 == pytest.approx(14 / 17)
+    assert r.summary["macro_f1_strict"] == pytest.approx((0.8 + 0.5 + 0.5 + 0.5) / 4)
+    assert r.summary["bad_offsets"] == 1
+    assert len(r.problems) == 1 and "doc2" in r.problems[0] and "annotation 103" in r.problems[0]
 
     rules = [(x.rule_id, x.label, x.predicted, x.accepted, x.changed, x.deleted, x.accept_rate, x.strict_p,
               x.lenient_p) for x in r.rules.itertuples(index=False)]
@@ -169,6 +172,17 @@ def test_report_figures_exact():
     assert a.span_f1_strict == pytest.approx(0.25) and a.span_f1_lenient == pytest.approx(0.75)
     assert a.kappa_chars == pytest.approx(14 / 27)
     assert r.summary["annotations"] == 3 and r.summary["tasks_annotated"] == 2
+
+
+def test_a_bad_predicted_region_is_left_out_and_counted_once():
+    tasks = snapshot()
+    p4 = next(r for r in tasks[0]["predictions"][0]["result"] if r["id"] == "p4")
+    p4["value"]["text"] = "不是这段文字"
+    r = compute_report(tasks)
+    d = r.labels.set_index("label").loc["DIRECTIVE"]
+    # both annotations of doc1 start from that prediction: its bad region is counted once
+    assert (d.predicted, d.deleted, d.accepted, d.added, d.bad_offsets) == (0, 0, 0, 2, 1)
+    assert r.summary["bad_offsets"] == 2 and sum("prediction 10" in p for p in r.problems) == 1
 
 
 def test_kappa_edge_cases():
@@ -206,5 +220,9 @@ def test_report_cli_offline(tmp_path):
     snap.write_text(json.dumps(snapshot(), ensure_ascii=False), encoding="utf-8")
     res = CliRunner().invoke(make_app(), ["report", "--from-snapshot", str(snap), "-o", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
-    assert "DIRECTIVE" in res.stdout and "0.78" in res.stdout  # lenient F1 of ALL
+    assert "DIRECTIVE" in res.stdout and "0.82" in res.stdout  # lenient F1 of ALL
+    assert "Bad offsets: 1 regions do not match data.text" in res.stdout
+    assert "bad offsets doc doc2 task 2 annotation 103: CLAIM [0:1]" in res.stderr
     assert (tmp_path / "out" / "report_rules.csv").exists()
+    labels = pd.read_csv(tmp_path / "out" / "report_labels.csv").set_index("label")
+    assert labels["bad_offsets"].to_dict() == {"CLAIM": 1, "SUPPORT": 0, "QUOTE": 0, "DIRECTIVE": 0, "ALL": 1}

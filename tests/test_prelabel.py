@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from annotate.atomic import atomic_open, atomic_write
+from annotate.atomic import atomic_open, atomic_write, atomic_write_files
 from annotate.prelabel import Summary, count_results
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,9 +84,73 @@ def test_atomic_write_dash_is_stdout(capsys, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_atomic_write_mode_for_secrets(tmp_path):
+    target = tmp_path / "token"
+    target.write_text("old")
+    os.chmod(target, 0o644)
+    seen = []
+    with atomic_open(target, mode=0o600) as fh:
+        seen.append(os.stat(fh.fileno()).st_mode & 0o777)  # private from the start
+        fh.write("s3cr3t")
+    assert seen == [0o600] and target.stat().st_mode & 0o777 == 0o600
+    atomic_write(tmp_path / "new", "x", mode=0o600)
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o600
+
+
+def test_atomic_write_files_all_or_nothing(tmp_path):
+    out = tmp_path / "out"
+    files = atomic_write_files(out, {"a.csv": "a\n", "b.bin": b"\x00", "c.bin": lambda fh: fh.write(b"\x01")},
+                               binary={"c.bin"})
+    assert [f.name for f in files] == ["a.csv", "b.bin", "c.bin"]
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert before == {"a.csv": b"a\n", "b.bin": b"\x00", "c.bin": b"\x01"}
+    assert (out / "a.csv").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+    def half(fh):
+        fh.write(b"partial")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_files(out, {"a.csv": "new", "b.bin": b"new", "c.bin": half}, binary={"c.bin"})
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # old files, no temporary file
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_atomic_write_rejects_other_content(tmp_path):
     with pytest.raises(TypeError):
         atomic_write(tmp_path / "x", 42)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- source_files, one_line
+
+
+def test_source_files_checks_each_path_and_lists_a_file_once(tmp_path):
+    from annotate.prelabel import source_files
+
+    (tmp_path / "d").mkdir()
+    (tmp_path / "empty").mkdir()
+    a = tmp_path / "d" / "a.md"
+    a.write_text("x", encoding="utf-8")
+    errors = []
+    got = source_files([a, tmp_path / "missing.md", tmp_path / "d", tmp_path / "empty"],
+                       lambda p, r: errors.append((p, r)))
+    assert got == [a]
+    assert errors == [(str(tmp_path / "missing.md"), "no such file or folder"),
+                      (str(tmp_path / "empty"), "no source files found")]
+
+
+def test_one_line():
+    from annotate.prelabel import one_line
+    from annotate.sources import SourceError
+
+    assert one_line(SourceError("dir/a.md", "not UTF-8\n (byte 3)")) == "not UTF-8 (byte 3)"
+    assert one_line(IndexError("list index\nout of range")) == "IndexError: list index out of range"
+    assert one_line(KeyboardInterrupt()) == "KeyboardInterrupt"
 
 
 # --------------------------------------------------------------------------- Summary

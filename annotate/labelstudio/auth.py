@@ -16,11 +16,12 @@ import contextlib
 import json
 import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from annotate.atomic import atomic_write
 
 from .errors import StudioError, register_secret
 
@@ -29,19 +30,7 @@ DEFAULT_USERNAME = "admin@annotate.local"
 
 def write_secret(path: Path, text: str) -> None:
     """Write `text` to `path` atomically with mode 0600 (never readable by others, not even briefly)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, text, mode=0o600)
 
 
 def read_secret(path: Path) -> str | None:

@@ -12,12 +12,14 @@ import itertools
 import os
 import shlex
 import sys
+import traceback
 from pathlib import Path
 from typing import Callable, List, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from .errors import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, StudioError, redact
 
@@ -26,8 +28,14 @@ err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() el
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 
 
+def _note(prefix: str, style: str, message: str) -> None:
+    """`prefix message` on stderr: only the prefix styled; the message (from the server, a
+    path, …) printed verbatim — no rich markup — and redacted."""
+    err.print(Text.assemble((prefix, style), " ", redact(str(message))), soft_wrap=True)
+
+
 def _fail(message: str, code: int) -> None:
-    err.print(f"[red]error:[/red] {redact(message)}", markup=True, soft_wrap=True)
+    _note("error:", "red", message)
     raise typer.Exit(code)
 
 
@@ -47,7 +55,10 @@ def handled(fn: Callable) -> Callable:
             raise
         except Exception as e:  # a bug: one redacted line, the traceback only on request
             if os.environ.get("ANNOTATE_DEBUG"):
-                raise
+                # the traceback (with any chained exception) redacted, never the raw one
+                err.print(redact("".join(traceback.format_exception(e))).rstrip(), markup=False,
+                          soft_wrap=True)
+                raise typer.Exit(EXIT_FAULT)
             _fail(f"unexpected {type(e).__name__}: {e} (set ANNOTATE_DEBUG=1 for the traceback)", EXIT_FAULT)
 
     return wrapper
@@ -88,15 +99,16 @@ def studio_down():
 @handled
 def studio_status():
     """URL, user and whether the server answers (never the token)."""
+    from .client import register_url_secrets
     from .server import Studio, health
 
     studio = Studio.from_env()
     state = studio.state()
     url = state.get("url")
     pid = studio.running_pid()
+    answers = bool(url) and health(url)  # probed once (a server that is down costs one timeout)
     out.print(f"studio folder: {studio.home}", markup=False)
     if url:
-        answers = health(url)
         out.print(f"url:    {url}", markup=False)
         out.print(f"user:   {state.get('username', '?')} (password in {studio.admin_file})", markup=False)
         out.print(f"server: {'answers' if answers else 'does not answer'}"
@@ -104,10 +116,11 @@ def studio_status():
         out.print(f"token:  {'saved' if studio.token() else 'none yet'} ({studio.token_file})", markup=False)
     else:
         out.print("server: never started — `annotate studio up`", markup=False)
-    if os.environ.get("LABEL_STUDIO_URL"):
-        out.print(f"note:   LABEL_STUDIO_URL is set: push/export/report use {os.environ['LABEL_STUDIO_URL']}",
-                  markup=False)
-    if url and not health(url):
+    team_url = os.environ.get("LABEL_STUDIO_URL")
+    if team_url:
+        register_url_secrets(team_url)
+        out.print(f"note:   LABEL_STUDIO_URL is set: push/export/report use {redact(team_url)}", markup=False)
+    if url and not answers:
         raise typer.Exit(EXIT_FAULT)
 
 
@@ -165,10 +178,10 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
 
     def on_file_error(path, reason):
         file_errors.append((str(path), str(reason)))
-        err.print(f"[yellow]skipped file[/yellow] {path}: {reason}", soft_wrap=True)
+        _note("skipped file", "yellow", f"{path}: {reason}")
 
     def on_skip(doc_id, reason):
-        err.print(f"[yellow]skipped task[/yellow] {doc_id}: {reason}", soft_wrap=True)
+        _note("skipped task", "yellow", f"{doc_id}: {reason}")
 
     sources = []
     total = 0
@@ -194,8 +207,8 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
     if result.shown_version_set:
         out.print(f"shown prediction version: {result.model_version}", markup=False)
     if result.config_differs:
-        err.print("[yellow]note:[/yellow] the project's labeling config differs from the scheme's — "
-                  "`--update-config` replaces it")
+        _note("note:", "yellow", "the project's labeling config differs from the scheme's — "
+                                 "`--update-config` replaces it")
     if result.skipped or file_errors:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -214,7 +227,7 @@ def export_cmd(project: str = typer.Option(..., "--project", help="Project title
         result = export_project(conn, project, out_dir)
     t = result.tables
     for problem in t.problems:
-        err.print(f"[yellow]offset mismatch[/yellow] {problem}", soft_wrap=True)
+        _note("offset mismatch", "yellow", problem)
     out.print(f"raw snapshot: {result.raw_path}", markup=False)
     out.print(f"tables in {Path(out_dir)}: documents {len(t.documents)}, spans {len(t.spans)}, "
               f"relations {len(t.relations)} (Parquet + CSV)", markup=False)
@@ -239,7 +252,7 @@ def report_cmd(project: Optional[str] = typer.Option(None, "--project", help="Pr
         tasks = load_snapshot(from_snapshot)
     elif project:
         from .client import connect
-        from .push import find_or_create_project
+        from .projects import find_or_create_project
 
         conn = connect()
         with err.status(f"fetching {project!r} from {conn.url} …"):
@@ -248,6 +261,8 @@ def report_cmd(project: Optional[str] = typer.Option(None, "--project", help="Pr
     else:
         raise StudioError("give --project TITLE (from the server) or --from-snapshot FILE")
     report = compute_report(tasks)
+    for problem in report.problems:
+        _note("bad offsets", "yellow", problem)
     render(report, out)
     files = write_report(report, out_dir)
     out.print("written: " + ", ".join(str(f) for f in files), markup=False)

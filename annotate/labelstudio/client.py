@@ -20,10 +20,11 @@ import random
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from .errors import StudioError, redact, register_secret
+from .errors import StudioError, register_secret
 
 T = TypeVar("T")
 
@@ -49,9 +50,21 @@ class Target:
         register_secret(self.token)
 
 
+def register_url_secrets(url: str) -> None:
+    """A password in the URL (http://user:password@host) is a secret: redacted wherever it appears."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return
+    if password:
+        register_secret(password)
+        register_secret(unquote(password))
+
+
 def resolve_target() -> Target:
     url = os.environ.get("LABEL_STUDIO_URL", "").strip()
     key = os.environ.get("LABEL_STUDIO_API_KEY", "").strip()
+    register_url_secrets(url)
     if url and key:
         return Target(url, key, "env")
     if url and not key:
@@ -209,15 +222,6 @@ class Connection:
             idempotent = method.upper() in ("GET", "HEAD", "PUT", "DELETE")
         return self.call(what, go, idempotent=idempotent)
 
-    def check(self) -> dict:
-        """Who am I (also proves URL and token). Returns the user as a dict."""
-        user = self.call("checking the connection", self.sdk.users.whoami)
-        return {"id": user.id, "email": user.email}
-
 
 def connect(timeout: float | None = None) -> Connection:
     return Connection(resolve_target(), timeout=timeout)
-
-
-def safe(text: str) -> str:
-    return redact(text)

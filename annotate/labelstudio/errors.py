@@ -17,6 +17,8 @@ _secrets: set[str] = set()
 
 # JWTs and long opaque tokens that may slip into a server's error text.
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]+)?")
+# The password of a URL with credentials (scheme://user:password@host), however short.
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@")
 
 
 class StudioError(Exception):
@@ -46,4 +48,5 @@ def redact(text: str) -> str:
     for secret in sorted(_secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, "***")
+    text = _URL_PASSWORD.sub(r"\1***@", text)
     return _JWT.sub("***", text)

@@ -12,31 +12,32 @@ spans      one row per region: the predicted ones (origin "predicted") and
            added, against the prediction the annotation started from)
 relations  one row per relation, predicted or annotated
 
-Every span's offsets are checked against data.text; a mismatch is reported
-and flagged (offset_ok False), never dropped.
+Every span's offsets are checked against data.text (regions.region_ok); a
+mismatch is reported and flagged (offset_ok False), never dropped. The origin
+of an annotated span comes from regions.compare_task (the same comparison the
+report scores): a span that is not compared there — a label outside the
+scheme, or offsets that do not fit the text — has no predicted counterpart and
+is exported as "added".
 """
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Callable
 
 import pandas as pd
 
-from annotate.atomic import atomic_write
+from annotate.atomic import atomic_write, atomic_write_files
 from annotate.scheme import Scheme, load_scheme
 
 from .client import Connection
 from .errors import StudioError
-from .regions import (ACCEPTED, ADDED, PREDICTED, Region, classify, parse_result,
-                      source_line)
+from .projects import find_or_create_project
+from .regions import (ACCEPTED, ADDED, PREDICTED, Region, compare_task, line_lookup, parse_prediction,
+                      region_ok, submitted)
 
 # Column order and dtypes of the tables (pandas nullable dtypes; offsets int64).
 DOCUMENT_COLUMNS = {
@@ -117,40 +118,7 @@ def load_snapshot(path: str | Path) -> list[dict]:
         raise StudioError(f"cannot read {p}: {e.strerror or e}") from None
 
 
-# -- annotations and their baseline prediction ------------------------------
-
-def submitted(task: dict) -> list[dict]:
-    """The task's submitted annotations (not skipped)."""
-    return [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
-
-
-def _ts(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def baseline(task: dict, annotation: dict) -> dict | None:
-    """The prediction an annotation started from.
-
-    The annotation's parent_prediction if set (the labeling UI sets it); else
-    the prediction the server recorded with it (the project's shown version at
-    the time); else the latest prediction created before the annotation; else
-    the latest prediction.
-    """
-    preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
-    if not preds:
-        return None
-    by_id = {p.get("id"): p for p in preds}
-    parent = annotation.get("parent_prediction")
-    if parent in by_id:
-        return by_id[parent]
-    recorded = annotation.get("prediction")
-    if isinstance(recorded, dict) and recorded.get("id") in by_id:
-        return by_id[recorded["id"]]
-    created = _ts(annotation.get("created_at"))
-    before = [p for p in preds if _ts(p.get("created_at")) <= created] if created else []
-    pool = before or preds
-    return max(pool, key=lambda p: (_ts(p.get("created_at")), p.get("id") or 0))
-
+# -- annotations (submitted/baseline: see regions) ---------------------------
 
 def annotator_of(annotation: dict) -> str | None:
     who = annotation.get("completed_by")
@@ -202,10 +170,12 @@ def tables_from_snapshot(tasks: list[dict], scheme: Scheme | None = None) -> Tab
         text = data.get("text") if isinstance(data.get("text"), str) else ""
         doc_id = _str(data.get("doc_id"))
         task_id = task.get("id")
+        source = _str(data.get("source"))
+        line_of = line_lookup(data.get("line_map"))  # parsed once per task
         annotations = submitted(task)
         predictions = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
         docs.append({
-            "doc_id": doc_id, "task_id": task_id, "source": _str(data.get("source")),
+            "doc_id": doc_id, "task_id": task_id, "source": source,
             "path": _str(data.get("path")), "index": data.get("index"), "kind": _str(data.get("kind")),
             "title": _str(data.get("title")), "authors": _str(data.get("authors")), "n_chars": len(text),
             "n_annotations": len(annotations),
@@ -214,7 +184,7 @@ def tables_from_snapshot(tasks: list[dict], scheme: Scheme | None = None) -> Tab
         })
 
         def span_row(r: Region, origin: str, rule_id, model_version, annotation=None, stamps=None):
-            ok = 0 <= r.start < r.end <= len(text) and (r.text is None or text[r.start:r.end] == r.text)
+            ok = region_ok(r, text)
             if not ok:
                 who = f"annotation {annotation.get('id')}" if annotation else f"prediction ({model_version})"
                 problems.append(f"doc {doc_id} task {task_id} {who}: {r.label} [{r.start}:{r.end}] "
@@ -223,8 +193,8 @@ def tables_from_snapshot(tasks: list[dict], scheme: Scheme | None = None) -> Tab
                                    f" (outside 0..{len(text)})"))
             src = stamps or {}
             spans.append({
-                "doc_id": doc_id, "task_id": task_id, "source": _str(data.get("source")),
-                "source_line": source_line(data.get("line_map"), r.start),
+                "doc_id": doc_id, "task_id": task_id, "source": source,
+                "source_line": line_of(r.start),
                 "annotation_id": annotation.get("id") if annotation else None,
                 "annotator": annotator_of(annotation) if annotation else None,
                 "label": r.label, "start": r.start, "end": r.end,
@@ -251,29 +221,25 @@ def tables_from_snapshot(tasks: list[dict], scheme: Scheme | None = None) -> Tab
                     "type": rel.type, "origin": origin_of(rel), "model_version": model_version,
                 })
 
-        parsed_preds = {}
+        cache: dict = {}  # each prediction parsed once, here and in compare_task
         for p in predictions:
-            regions, relations = parse_result(p.get("result"), s)
-            parsed_preds[p.get("id")] = (regions, relations)
+            regions, relations = parse_prediction(p, s, cache)
             mv = _str(p.get("model_version"))
             for r in regions:
                 span_row(r, PREDICTED, r.rule_id, mv, stamps=p)
             rel_rows(regions, relations, lambda rel: PREDICTED, mv)
 
-        for ann in annotations:
-            regions, relations = parse_result(ann.get("result"), s)
-            base = baseline(task, ann)
-            if base is not None:
-                b_regions, b_relations = parsed_preds.get(base.get("id")) or parse_result(base.get("result"), s)
-                mv = _str(base.get("model_version"))
-            else:
-                b_regions, b_relations, mv = [], [], None
-            rows, _deleted = classify(regions, b_regions)
+        for c in compare_task(task, s, cache):
+            ann = c.annotation
+            mv = _str(c.prediction.get("model_version")) if c.prediction is not None else None
+            # regions that were not compared (see the module's docstring) have no counterpart
+            origin_of = {id(r): (origin, pr) for r, origin, pr in c.rows}
             counterpart = {}
-            for r, origin, pr in rows:
+            for r in c.regions:
+                origin, pr = origin_of.get(id(r), (ADDED, None))
                 counterpart[r.id] = pr
                 span_row(r, origin, pr.rule_id if pr is not None else None, mv, annotation=ann, stamps=ann)
-            predicted_pairs = {(rel.from_id, rel.to_id, rel.type) for rel in b_relations}
+            predicted_pairs = {(rel.from_id, rel.to_id, rel.type) for rel in c.predicted_relations}
 
             def rel_origin(rel, counterpart=counterpart, predicted_pairs=predicted_pairs):
                 a, b = counterpart.get(rel.from_id), counterpart.get(rel.to_id)
@@ -281,42 +247,12 @@ def tables_from_snapshot(tasks: list[dict], scheme: Scheme | None = None) -> Tab
                     return ACCEPTED
                 return ADDED
 
-            rel_rows(regions, relations, rel_origin, mv, annotation=ann)
+            rel_rows(c.regions, c.relations, rel_origin, mv, annotation=ann)
     return Tables(frame(docs, DOCUMENT_COLUMNS), frame(spans, SPAN_COLUMNS), frame(rels, RELATION_COLUMNS),
                   problems)
 
 
 # -- writing ------------------------------------------------------------------
-
-def write_files(out_dir: str | Path, writers: dict[str, Callable[[IO], object]], binary: set[str] = frozenset()
-                ) -> list[Path]:
-    """Write a set of files all-or-nothing: every file goes to a temporary file in
-    `out_dir` first; only when all were written are they renamed into place
-    (os.replace). On any failure the temporary files are removed and the old
-    files stay as they were."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    temps: list[tuple[str, Path]] = []
-    try:
-        for name, write in writers.items():
-            fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-            temps.append((name, Path(tmp)))
-            os.fchmod(fd, 0o644)
-            mode = "wb" if name in binary else "w"
-            kwargs = {} if name in binary else {"encoding": "utf-8", "newline": ""}
-            with os.fdopen(fd, mode, **kwargs) as fh:
-                write(fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-    except BaseException:
-        for _, tmp in temps:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        raise
-    for name, tmp in temps:
-        os.replace(tmp, out / name)
-    return [out / name for name in writers]
-
 
 def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
     """Parquet and CSV (UTF-8) of each table; all files replaced together, atomically."""
@@ -326,7 +262,7 @@ def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
         binary.add(f"{name}.parquet")
         writers[f"{name}.csv"] = lambda fh, df=df: df.to_csv(fh, index=False, lineterminator="\n",
                                                              date_format="%Y-%m-%dT%H:%M:%S.%fZ")
-    return write_files(out_dir, writers, binary)
+    return atomic_write_files(out_dir, writers, binary)
 
 
 def slug(title: str) -> str:
@@ -343,8 +279,6 @@ class ExportResult:
 
 
 def export_project(conn: Connection, title: str, out_dir: str | Path, scheme: Scheme | None = None) -> ExportResult:
-    from .push import find_or_create_project
-
     project = find_or_create_project(conn, title, scheme, create=False)
     data = fetch_snapshot(conn, project.id)
     tasks = parse_snapshot(data)

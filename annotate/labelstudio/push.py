@@ -7,7 +7,9 @@ prediction model versions) and then, for each incoming task:
 * a doc_id not in the project → imported (with its prediction), in batches;
 * a doc_id already there, with a model_version it does not have yet → the
   prediction is added to the existing task (bulk prediction import); human
-  annotations are never touched;
+  annotations are never touched. If the task's text on the server is not the
+  incoming data.text (edited on the server, or another file), the prediction's
+  offsets would not fit it: it is skipped and reported instead;
 * otherwise → nothing to do.
 
 At the end the project's shown prediction version (`model_version`) is set to
@@ -19,10 +21,13 @@ up twice.
 
 Every task is validated before it is sent (the server does not check
 predictions): a bad one is reported with its doc_id and the reason, and
-skipped; the rest goes on and the command exits non-zero.
+skipped; the rest goes on and the command exits non-zero. Tasks straight from
+the pre-annotator (`iter_prelabel`, marked `ValidTask`) were validated there
+and are not checked twice.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +39,7 @@ from annotate.scheme import Scheme, load_scheme
 from .client import Connection
 from .config import label_config
 from .errors import StudioError
+from .projects import Project, find_or_create_project, project_config
 from .regions import validate_task
 
 LIST_PAGE_SIZE = 1000
@@ -44,14 +50,18 @@ MAX_BATCH_ATTEMPTS = 3
 class Existing:
     task_id: int
     model_versions: set[str]
+    text_digest: str | None = None  # of the task's data.text on the server (`text_digest`)
 
 
-@dataclass
-class Project:
-    id: int
-    title: str
-    model_version: str | None
-    created: bool = False
+def text_digest(text: object) -> str | None:
+    """A digest of a task's data.text (None if it is not a string)."""
+    if not isinstance(text, str):
+        return None
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ValidTask(dict):
+    """A task already validated against the scheme (by the pre-annotator): push does not check it again."""
 
 
 @dataclass
@@ -99,39 +109,6 @@ def load_task_file(path: str | Path) -> list[dict]:
 
 # -- projects ---------------------------------------------------------------
 
-def find_project(conn: Connection, title: str) -> Project | None:
-    """The project with exactly this title; a title that exists twice is an error."""
-    pager = conn.call("listing projects", conn.sdk.projects.list, title=title, page_size=100)
-    found = conn.call("listing projects", lambda: [p for p in pager if p.title == title])
-    if len(found) > 1:
-        ids = ", ".join(str(i) for i in sorted(p.id for p in found))
-        raise StudioError(f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}) — rename or "
-                          f"delete all but one in Label Studio, then run again")
-    if not found:
-        return None
-    p = found[0]
-    return Project(p.id, p.title, getattr(p, "model_version", None) or None)
-
-
-def find_or_create_project(conn: Connection, title: str, scheme: Scheme | None = None,
-                           create: bool = True) -> Project:
-    project = find_project(conn, title)
-    if project is not None:
-        return project
-    if not create:
-        raise StudioError(f"no project titled {title!r} on {conn.url} — check the title (`annotate push` "
-                          f"creates it)")
-    config = label_config(scheme)
-    created = conn.call(f"creating project {title!r}", conn.sdk.projects.create, title=title,
-                        label_config=config, show_collab_predictions=True,
-                        description="Argument structure (annotate push)", idempotent=False)
-    return Project(created.id, title, None, created=True)
-
-
-def project_config(conn: Connection, project_id: int) -> str:
-    return conn.call("reading the project", conn.sdk.projects.get, project_id).label_config or ""
-
-
 def _norm_xml(xml: str) -> str:
     return " ".join(xml.split())
 
@@ -147,7 +124,7 @@ def _versions(value: object) -> set[str]:
 
 
 def existing_tasks(conn: Connection, project_id: int, page_size: int = LIST_PAGE_SIZE) -> dict[str, Existing]:
-    """doc_id → (task id, model versions of its predictions), in one paged listing."""
+    """doc_id → (task id, model versions of its predictions, digest of its text), in one paged listing."""
     out: dict[str, Existing] = {}
     page = 1
     while True:
@@ -157,7 +134,8 @@ def existing_tasks(conn: Connection, project_id: int, page_size: int = LIST_PAGE
                     "include": "id,data,predictions_model_versions", "resolve_uri": "false"})
         tasks = body.get("tasks", []) if isinstance(body, dict) else body
         for t in tasks:
-            doc_id = (t.get("data") or {}).get("doc_id")
+            data = t.get("data") or {}
+            doc_id = data.get("doc_id")
             raw = t.get("predictions_model_versions")
             versions = _versions(raw)
             if isinstance(raw, str) and len(raw) >= 490:  # the server truncates this column at 500 chars
@@ -166,7 +144,7 @@ def existing_tasks(conn: Connection, project_id: int, page_size: int = LIST_PAGE
                 if doc_id in out:  # already twice in the project (not by us): keep the first, merge versions
                     out[doc_id].model_versions |= versions
                 else:
-                    out[doc_id] = Existing(t["id"], versions)
+                    out[doc_id] = Existing(t["id"], versions, text_digest(data.get("text")))
         total = body.get("total", 0) if isinstance(body, dict) else len(tasks)
         if not tasks or page * page_size >= total:
             return out
@@ -237,7 +215,8 @@ class _Pusher:
             break
         for t in batch:
             versions = {p.get("model_version") for p in t.get("predictions") or []}
-            self.existing.setdefault(t["data"]["doc_id"], Existing(-1, set())).model_versions |= versions
+            known = Existing(-1, set(), text_digest(t["data"].get("text")))
+            self.existing.setdefault(t["data"]["doc_id"], known).model_versions |= versions
         self.result.imported += len(batch)
         self.on_progress(len(batch))
 
@@ -289,18 +268,21 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
     seen_in_input: set[str] = set()
     batch: list[dict] = []
     new_predictions: list[tuple[str, dict]] = []
+
+    def skip(doc_id: str, reason: str) -> None:
+        result.skipped.append((doc_id, reason))
+        on_skip(doc_id, reason)
+        on_progress(1)
+
     for task in tasks:
         result.seen += 1
-        problems = validate_task(task, s)
+        problems = [] if isinstance(task, ValidTask) else validate_task(task, s)
         doc_id = ""
         if isinstance(task, dict) and isinstance(task.get("data"), dict):
             doc_id = str(task["data"].get("doc_id") or "")
         if problems:
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            reason = problems[0] + more
-            result.skipped.append((doc_id or f"task #{result.seen}", reason))
-            on_skip(doc_id or f"task #{result.seen}", reason)
-            on_progress(1)
+            skip(doc_id or f"task #{result.seen}", problems[0] + more)
             continue
         if doc_id in seen_in_input:
             result.duplicates += 1
@@ -321,6 +303,10 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
         if not missing:
             result.already += 1
             on_progress(1)
+            continue
+        if text_digest(task["data"].get("text")) != known.text_digest:
+            skip(doc_id, f"text differs from the task on the server (task {known.task_id}) — its "
+                         f"prediction would not fit that text; not added")
             continue
         new_predictions += [(doc_id, p) for p in missing]
         if len(new_predictions) >= batch_size:
@@ -353,4 +339,5 @@ def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object]) -> I
         nlp = load_nlp()
     except Exception as e:  # noqa: BLE001 — e.g. the model is missing
         raise StudioError(f"cannot load the pre-annotation model: {' '.join(str(e).split())}") from None
-    yield from prelabel(paths, nlp, on_error)
+    for task in prelabel(paths, nlp, on_error):  # validated there
+        yield ValidTask(task)

@@ -1,7 +1,9 @@
 """Regions and relations of a Label Studio result, validation, and matching.
 
 Shared by push (validate before sending), export (origin of each span) and
-report (accept/change/delete/add, precision/recall, agreement).
+report (accept/change/delete/add, precision/recall, agreement). Export and
+report compare each submitted annotation with the prediction it started from
+through one generator, `compare_task`.
 
 Matching follows /work/shared/bin/score: one to one, greedy, per label;
 strict = same start and end, lenient = the overlap covers at least half of the
@@ -10,13 +12,13 @@ longer span.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from annotate.scheme import Scheme, load_scheme
 from annotate.validate import validate_result, validate_task  # noqa: F401  (re-exported for push)
 
 ACCEPTED, MODIFIED, ADDED, PREDICTED = "accepted", "modified", "added", "predicted"
-DELETED = "deleted"  # a predicted region with no counterpart (report only; no span row)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,13 @@ class Region:
     @property
     def length(self) -> int:
         return self.end - self.start
+
+
+def region_ok(region: Region, text: str) -> bool:
+    """Do the region's offsets fit the text (0 <= start < end <= len) and, if the
+    region stores its text, is that text what the offsets point at?"""
+    return (0 <= region.start < region.end <= len(text)
+            and (region.text is None or text[region.start:region.end] == region.text))
 
 
 @dataclass(frozen=True)
@@ -199,14 +208,125 @@ def classify(annotated: list[Region], predicted: list[Region]
     return rows, deleted
 
 
-def source_line(line_map: object, offset: int) -> int | None:
-    """The source line of a clean-text offset: the line of the last pair with offset <= o."""
+def line_lookup(line_map: object) -> Callable[[int], int | None]:
+    """The offset → source line function of a task's data.line_map, parsed once.
+
+    The source line of a clean-text offset is the line of the last pair with
+    offset <= o; None for every offset if the map is missing or malformed.
+    """
     if not isinstance(line_map, list) or not line_map:
-        return None
+        return lambda offset: None
     try:
         pairs = [(int(a), int(b)) for a, b in line_map]
     except (TypeError, ValueError):
-        return None
+        return lambda offset: None
     keys = [a for a, _ in pairs]
-    i = bisect.bisect_right(keys, offset) - 1
-    return pairs[max(i, 0)][1]
+
+    def line(offset: int) -> int | None:
+        i = bisect.bisect_right(keys, offset) - 1
+        return pairs[max(i, 0)][1]
+
+    return line
+
+
+def source_line(line_map: object, offset: int) -> int | None:
+    """The source line of a clean-text offset (see `line_lookup`, which parses the map once)."""
+    return line_lookup(line_map)(offset)
+
+
+# -- annotations against the prediction they started from ---------------------
+
+def submitted(task: dict) -> list[dict]:
+    """The task's submitted annotations (not skipped)."""
+    return [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+
+
+def _ts(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def baseline(task: dict, annotation: dict) -> dict | None:
+    """The prediction an annotation started from.
+
+    The annotation's parent_prediction if set (the labeling UI sets it); else
+    the prediction the server recorded with it (the project's shown version at
+    the time); else the latest prediction created before the annotation; else
+    the latest prediction.
+    """
+    preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+    if not preds:
+        return None
+    by_id = {p.get("id"): p for p in preds}
+    parent = annotation.get("parent_prediction")
+    if parent in by_id:
+        return by_id[parent]
+    recorded = annotation.get("prediction")
+    if isinstance(recorded, dict) and recorded.get("id") in by_id:
+        return by_id[recorded["id"]]
+    created = _ts(annotation.get("created_at"))
+    before = [p for p in preds if _ts(p.get("created_at")) <= created] if created else []
+    pool = before or preds
+    return max(pool, key=lambda p: (_ts(p.get("created_at")), p.get("id") or 0))
+
+
+ParseCache = dict[int, tuple[list[Region], list[Relation]]]  # id(prediction dict) → parsed
+
+
+def parse_prediction(prediction: dict, scheme: Scheme, cache: ParseCache) -> tuple[list[Region], list[Relation]]:
+    """parse_result of a prediction, once per prediction (keyed by the dict itself)."""
+    key = id(prediction)
+    if key not in cache:
+        cache[key] = parse_result(prediction.get("result"), scheme)
+    return cache[key]
+
+
+@dataclass
+class Comparison:
+    """One submitted annotation against its baseline prediction.
+
+    Only regions with a label of the scheme and offsets that fit the text
+    (`region_ok`) are compared ("scored"); the others are left out of `rows`,
+    `deleted` and the scored lists. Regions of the scheme whose offsets do not
+    fit are listed in `bad` / `bad_predicted`.
+    """
+    annotation: dict
+    prediction: dict | None                 # the baseline (None: the task has no prediction)
+    regions: list[Region]                   # the annotation's regions, all, as parsed
+    relations: list[Relation]
+    predicted: list[Region]                 # the baseline's regions, all, as parsed
+    predicted_relations: list[Relation]
+    scored: list[Region] = field(default_factory=list)
+    scored_predicted: list[Region] = field(default_factory=list)
+    rows: list[tuple[Region, str, Region | None]] = field(default_factory=list)  # classify(scored, …)
+    deleted: list[Region] = field(default_factory=list)
+    bad: list[Region] = field(default_factory=list)
+    bad_predicted: list[Region] = field(default_factory=list)
+
+
+def compare_task(task: dict, scheme: Scheme | None = None, cache: ParseCache | None = None
+                 ) -> Iterator[Comparison]:
+    """For every submitted annotation of `task`: its regions classified against the
+    prediction it started from (`baseline`, `classify`). A prediction is parsed
+    once (`cache`, shareable with the caller's own parsing of the predictions)."""
+    s = scheme or load_scheme()
+    cache = {} if cache is None else cache
+    data = task.get("data") or {}
+    text = data.get("text") if isinstance(data.get("text"), str) else ""
+    labels = set(s.label_names)
+
+    def split(regions: list[Region]) -> tuple[list[Region], list[Region]]:
+        ok, bad = [], []
+        for r in regions:
+            if r.label in labels:
+                (ok if region_ok(r, text) else bad).append(r)
+        return ok, bad
+
+    for ann in submitted(task):
+        regions, relations = parse_result(ann.get("result"), s)
+        base = baseline(task, ann)
+        predicted, predicted_relations = parse_prediction(base, s, cache) if base is not None else ([], [])
+        scored, bad = split(regions)
+        scored_predicted, bad_predicted = split(predicted)
+        rows, deleted = classify(scored, scored_predicted)
+        yield Comparison(ann, base, regions, relations, predicted, predicted_relations,
+                         scored, scored_predicted, rows, deleted, bad, bad_predicted)

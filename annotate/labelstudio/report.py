@@ -1,7 +1,12 @@
 """How good was the pre-annotation? Figures from an export snapshot.
 
 For every submitted annotation, its regions are compared with the prediction
-it started from (see export.baseline):
+it started from (regions.compare_task — the same comparison export uses;
+regions.baseline picks the prediction). Only regions with a label of the
+scheme and offsets that fit data.text are scored: a region whose offsets do
+not fit (regions.region_ok) is left out of every figure and counted in the
+`bad_offsets` column (per label; a prediction's region once per prediction)
+and on a line of the terminal output:
 
 * accept / change / delete / add — per label and per rule (export.classify:
   accepted = identical, changed = same region id or ≥ half overlap but other
@@ -18,8 +23,8 @@ it started from (see export.baseline):
   span covers it; kappa = (p_o − p_e)/(1 − p_e), and 1.0 when both annotators
   gave every character the same single category (p_e = 1).
 
-Output: a rich table, report_labels.csv, report_rules.csv, agreement.csv and
-report_chart.png (accept/change/delete/add per label).
+Output: a rich table, report_labels.csv (with bad_offsets), report_rules.csv,
+agreement.csv and report_chart.png (accept/change/delete/add per label).
 """
 from __future__ import annotations
 
@@ -31,14 +36,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from annotate.atomic import atomic_write_files
 from annotate.scheme import Scheme, load_scheme
 
-from .export import annotator_of, baseline, submitted, write_files
-from .regions import ACCEPTED, ADDED, Region, classify, match_per_label, parse_result
+from .export import annotator_of
+from .regions import ACCEPTED, ADDED, Region, compare_task, match_per_label
 
 LABEL_COLUMNS = ["label", "predicted", "accepted", "changed", "deleted", "added", "annotated",
                  "strict_tp", "strict_p", "strict_r", "strict_f1",
-                 "lenient_tp", "lenient_p", "lenient_r", "lenient_f1"]
+                 "lenient_tp", "lenient_p", "lenient_r", "lenient_f1", "bad_offsets"]
 RULE_COLUMNS = ["rule_id", "label", "predicted", "accepted", "changed", "deleted", "accept_rate",
                 "strict_p", "lenient_p"]
 AGREEMENT_COLUMNS = ["doc_id", "task_id", "annotation_a", "annotation_b", "annotator_a", "annotator_b",
@@ -93,6 +99,7 @@ class Report:
     rules: pd.DataFrame
     agreement: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # regions left out: offsets do not fit data.text
 
 
 def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
@@ -102,23 +109,26 @@ def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
     rules: dict[tuple[str, str], Counter] = defaultdict(Counter)
     n_annotations = n_tasks_annotated = 0
     agreement_rows = []
+    problems: list[str] = []
 
     for task in tasks:
         data = task.get("data") or {}
         text = data.get("text") if isinstance(data.get("text"), str) else ""
-        anns = submitted(task)
-        if anns:
-            n_tasks_annotated += 1
         parsed = []
-        for ann in anns:
+        bad_predictions: set[int] = set()  # a prediction's bad regions are counted once
+        for comp in compare_task(task, s):
             n_annotations += 1
-            regions, _ = parse_result(ann.get("result"), s)
-            regions = [r for r in regions if r.label in labels]
-            parsed.append((ann, regions))
-            base = baseline(task, ann)
-            predicted = [r for r in parse_result(base.get("result"), s)[0] if r.label in labels] if base else []
-            rows, deleted = classify(regions, predicted)
-            for r, origin, pr in rows:
+            parsed.append((comp.annotation, comp.scored))
+            bad = [(r, f"annotation {comp.annotation.get('id')}") for r in comp.bad]
+            if comp.prediction is not None and id(comp.prediction) not in bad_predictions:
+                bad_predictions.add(id(comp.prediction))
+                bad += [(r, f"prediction {comp.prediction.get('id')}") for r in comp.bad_predicted]
+            for r, who in bad:
+                counts[r.label]["bad_offsets"] += 1
+                problems.append(f"doc {data.get('doc_id')} task {task.get('id')} {who}: {r.label} "
+                                f"[{r.start}:{r.end}] does not match data.text — left out of the scores")
+            predicted = comp.scored_predicted
+            for r, origin, pr in comp.rows:
                 counts[r.label]["annotated"] += 1
                 if origin == ADDED:
                     counts[r.label]["added"] += 1
@@ -126,17 +136,19 @@ def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
                     key = "accepted" if origin == ACCEPTED else "changed"
                     counts[pr.label][key] += 1
                     rules[(pr.rule_id or NO_RULE, pr.label)][key] += 1
-            for pr in deleted:
+            for pr in comp.deleted:
                 counts[pr.label]["deleted"] += 1
                 rules[(pr.rule_id or NO_RULE, pr.label)]["deleted"] += 1
             for pr in predicted:
                 counts[pr.label]["predicted"] += 1
                 rules[(pr.rule_id or NO_RULE, pr.label)]["predicted"] += 1
             for strict, name in ((True, "strict"), (False, "lenient")):
-                for lab, pairs in match_per_label(regions, predicted, strict, labels).items():
+                for lab, pairs in match_per_label(comp.scored, predicted, strict, labels).items():
                     counts[lab][f"{name}_tp"] += len(pairs)
                     for _, pr in pairs:
                         rules[(pr.rule_id or NO_RULE, pr.label)][f"{name}_tp"] += 1
+        if parsed:
+            n_tasks_annotated += 1
 
         if len(parsed) >= 2:
             ordered = sorted(parsed, key=lambda x: x[0].get("id") or 0)
@@ -190,14 +202,15 @@ def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
         "agreement_pairs": len(agreement),
         "mean_span_f1_lenient": float(agreement["span_f1_lenient"].mean()) if len(agreement) else None,
         "mean_kappa_chars": float(agreement["kappa_chars"].mean()) if len(agreement) else None,
+        "bad_offsets": len(problems),
     }
-    return Report(labels_df, rules_df, agreement, summary)
+    return Report(labels_df, rules_df, agreement, summary, problems)
 
 
 def _label_row(label: str, c: Counter) -> dict:
     row = {"label": label, "predicted": c["predicted"], "accepted": c["accepted"], "changed": c["changed"],
            "deleted": c["deleted"], "added": c["added"], "annotated": c["annotated"],
-           "strict_tp": c["strict_tp"], "lenient_tp": c["lenient_tp"]}
+           "strict_tp": c["strict_tp"], "lenient_tp": c["lenient_tp"], "bad_offsets": c["bad_offsets"]}
     for name in ("strict", "lenient"):
         p, r, f = prf(c[f"{name}_tp"], c["annotated"], c["predicted"])
         row.update({f"{name}_p": p, f"{name}_r": r, f"{name}_f1": f})
@@ -237,7 +250,7 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
     """The three CSVs and the chart, replaced together, atomically."""
     csv = {"float_format": "%.4f", "index": False, "lineterminator": "\n"}
     png = chart_png(report)
-    return write_files(out_dir, {
+    return atomic_write_files(out_dir, {
         "report_labels.csv": lambda fh: report.labels.to_csv(fh, **csv),
         "report_rules.csv": lambda fh: report.rules.to_csv(fh, **csv),
         "agreement.csv": lambda fh: report.agreement.to_csv(fh, **csv),
@@ -279,4 +292,7 @@ def render(report: Report, console) -> None:
                       f"{_f(s['mean_kappa_chars'])}")
     else:
         console.print("Agreement: no task has two or more annotations")
+    if s["bad_offsets"]:
+        console.print(f"Bad offsets: {s['bad_offsets']} regions do not match data.text and were left out of "
+                      f"the scores (bad_offsets in report_labels.csv; `annotate export` lists them)")
     console.print(f"{s['tasks']} tasks, {s['tasks_annotated']} annotated, {s['annotations']} annotations")

@@ -31,6 +31,8 @@ from typing import Callable
 
 import httpx
 
+from annotate.atomic import atomic_write
+
 from . import auth
 from .errors import StudioError
 
@@ -115,9 +117,7 @@ class Studio:
 
     def _save_state(self, **changes) -> dict:
         state = {**self.state(), **changes}
-        tmp = self.state_file.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
-        os.replace(tmp, self.state_file)
+        atomic_write(self.state_file, json.dumps(state, indent=1))
         return state
 
     @property
@@ -216,7 +216,7 @@ class Studio:
         state = self.state()
         pid = self.running_pid()
         if pid and state.get("url"):
-            if _health(state["url"], timeout=5):
+            if health(state["url"], timeout=5):
                 self._ensure_token(state["url"], creds)
                 say(f"Label Studio is already running at {state['url']} (pid {pid})")
                 return state
@@ -225,7 +225,7 @@ class Studio:
                 return state
             raise StudioError(f"a Label Studio process (pid {pid}) is running but {state['url']} does not answer "
                               f"— see {self.log_file}; try `annotate studio down` and `up` again")
-        if state.get("url") and _health(state["url"], timeout=3):
+        if state.get("url") and health(state["url"], timeout=3):
             token = self.token()
             if token and _token_works(state["url"], token):
                 # Ours (it accepts our token) but the pid file is gone: do not start a
@@ -281,7 +281,7 @@ class Studio:
                                   f"{_last_line(self.log_file, log_start)} — see {self.log_file}")
             if port is None:
                 port = _port_from_log(self.log_file, log_start)
-            if port is not None and _health(f"http://{HOST}:{port}", timeout=2):
+            if port is not None and health(f"http://{HOST}:{port}", timeout=2):
                 return port
             time.sleep(0.3)
         raise StudioError(f"Label Studio did not answer /health within {timeout:.0f} s — see {self.log_file}")
@@ -435,7 +435,8 @@ def _last_line(path: Path, offset: int) -> str:
     return lines[-1][:200] if lines else "no output"
 
 
-def _health(url: str, timeout: float = 3.0) -> bool:
+def health(url: str, timeout: float = 3.0) -> bool:
+    """Does Label Studio at `url` answer /health with status UP?"""
     try:
         r = httpx.get(url.rstrip("/") + "/health", timeout=timeout)
         return r.status_code == 200 and r.json().get("status") == "UP"
@@ -443,16 +444,12 @@ def _health(url: str, timeout: float = 3.0) -> bool:
         return False
 
 
-def health(url: str, timeout: float = 3.0) -> bool:
-    return _health(url, timeout)
-
-
 def _wait_health(url: str, pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not _alive(pid):
             return False
-        if _health(url):
+        if health(url):
             return True
         time.sleep(0.5)
     return False

@@ -118,3 +118,18 @@ def test_push_from_source_files_through_prelabel(cli, conn, title):
     assert sorted(by_doc) == doc_ids(expected) and all(len(v) == 1 for v in by_doc.values())
     res = cli("push", corpus, "--project", title)
     assert res.exit_code == 0 and f"0 tasks imported, {len(expected)} already there" in res.stdout
+
+
+def test_a_new_prediction_is_not_attached_to_a_task_whose_text_was_edited(conn, title, tasks):
+    first = push_tasks(conn, title, tasks[:2])
+    ids = {d: v[0] for d, v in task_ids_by_doc(conn, first.project.id).items()}
+    edited = tasks[0]["data"]["doc_id"]
+    conn.sdk.tasks.update(ids[edited], data={**tasks[0]["data"], "text": "改过的文字"})
+    newer = copy.deepcopy(tasks[:2])
+    for t in newer:
+        t["predictions"][0]["model_version"] = "argrules-0.2.0-feedbeef"
+    second = push_tasks(conn, title, newer)
+    assert second.predictions_added == 1 and [d for d, _ in second.skipped] == [edited]
+    assert "text differs from the task on the server" in second.skipped[0][1]
+    preds = conn.request("p", "GET", "api/predictions/", params={"task": ids[edited]})
+    assert [p["model_version"] for p in preds] == ["argrules-0.1.0-1a2b3c4d"]

@@ -230,6 +230,7 @@ def test_report_figures_exact(annotated):
     assert labels.loc["CLAIM", "strict_p"] == 1.0 and labels.loc["CLAIM", "strict_r"] == pytest.approx(6 / 7, abs=1e-4)
     assert labels.loc["ALL", "strict_f1"] == pytest.approx(12 / 17, abs=1e-4)
     assert labels.loc["ALL", "lenient_f1"] == pytest.approx(14 / 17, abs=1e-4)
+    assert (labels["bad_offsets"] == 0).all() and "Bad offsets" not in annotated["report_stdout"]
 
     rules = pd.read_csv(rep / "report_rules.csv")
     assert [tuple(r) for r in rules[["rule_id", "label", "predicted", "accepted", "changed", "deleted"]]
