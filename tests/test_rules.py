@@ -264,3 +264,14 @@ def test_attributed_short_name_used_as_modifier_is_a_term():
     assert quotes("习近平总书记提出了“两个结合”的重大论断。") == []
     assert quotes("习近平总书记强调：“要坚持。”")[0][2] == "quote.attributed"
     assert quotes("习近平总书记强调“发展新质生产力是推动高质量发展的内在要求”的重大意义。")[0][2] == "quote.attributed"
+
+
+def test_yifangmian_pair_enumerates_and_connective_opening_is_no_short_lead():
+    text = ("标题\n\n前言段落写得比较长，比较长，比较长。第二句。\n\n"
+            "一方面，要用新技术改造提升传统产业。传统产业占比超过八成。另一方面，要积极培育新兴产业。\n\n"
+            "同时也要看到，这是一个长期过程。这就要求我们保持战略定力。")
+    found = units(text)
+    assert [t for _, r, t in found if r == "support.enumeration"] == [
+        "一方面，要用新技术改造提升传统产业。", "另一方面，要积极培育新兴产业。"]
+    assert "support.short_lead" not in {r for _, r, _ in found}
+    assert "support.enumeration" not in rules_of("标题\n\n前言。第二句。\n\n一方面，这很重要。还有一句。")

@@ -41,7 +41,7 @@ SHORT_LEAD = register(Rule(
     "“绳短不能汲深井，浅水难以负大舟。”（a paragraph opening with a quotation only: QUOTE）", 0.7))
 ENUMERATION = register(Rule(
     "support.enumeration", "SUPPORT",
-    "an enumerated point: 一是…/二是…, 第一，…/第二，…, 首先…/其次… (a clause opening with the enumerator)",
+    "an enumerated point: 一是…/二是…, 第一，…/第二，…, 首先…/其次…, 一方面…/另一方面… (a clause opening with the enumerator)",
     "一是加快推进农业农村现代化；",
     "首先要思想上走在前列（a lone 首先 with no 其次 is not an enumeration）", 0.8))
 
@@ -50,8 +50,12 @@ _TRIVIAL_HEADING = re.compile(
 _CONCLUSION = re.compile(
     r"^(?:总的来看|总的来说|总体来看|总而言之|总之|综上所述|综上|由此可见|可见[，,]|归根到底|归根结底|从根本上说|从根本上讲|从根本上看|说到底|一言以蔽之)")
 _ENUMERATOR = re.compile(
-    r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、]|第[一二三四五六七八九十]+[，,、：:]|首先|其次|再次|最后[，,])")
-_SEQUENCE_WORDS = ("首先", "其次", "再次", "最后")
+    r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、]|第[一二三四五六七八九十]+[，,、：:]|首先|其次|再次|最后[，,]|一方面|另一方面)")
+# Series markers that enumerate only when the series is there: (opener, continuation).
+_SERIES = ((("首先",), ("其次",)), (("一方面",), ("另一方面",)))
+_SEQUENCE_WORDS = ("首先", "其次", "再次", "最后", "一方面", "另一方面")
+# A paragraph opening with a connective continues the previous one: not a point of its own.
+_CONNECTIVE_OPENING = re.compile(r"^(?:同时|此外|另外|但是|但|然而|因此|所以|而且|并且|当然|比如|例如|譬如|可见|这就|这也|这是|这些|这种)")
 SHORT_LEAD_MAX = 36
 
 
@@ -103,7 +107,8 @@ def _bold_lead(text: str, block: Block) -> tuple[int, int] | None:
 
 
 def _in_sequence(text: str, blocks: list[Block], i: int) -> bool:
-    """首先/其次/再次/最后 enumerate only as a series: 首先 and 其次 both in the section."""
+    """首先/其次/再次/最后 and 一方面/另一方面 enumerate only as a series: the opener and
+    the continuation both in the section (一方面 alone, or a lone 首先, is not a list)."""
     lo = i
     while lo > 0 and blocks[lo - 1].kind == PARAGRAPH:
         lo -= 1
@@ -111,7 +116,8 @@ def _in_sequence(text: str, blocks: list[Block], i: int) -> bool:
     while hi + 1 < len(blocks) and blocks[hi + 1].kind == PARAGRAPH:
         hi += 1
     section = text[blocks[lo].start:blocks[hi].end]
-    return "首先" in section and "其次" in section
+    opener_only = section.replace("另一方面", "")
+    return any(any(w in opener_only for w in first) and any(w in section for w in then) for first, then in _SERIES)
 
 
 def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
@@ -142,7 +148,9 @@ def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
               and first_e - first_s <= SHORT_LEAD_MAX
               and not quotes_in(quotes, first_s, first_e)
               and text[first_e - 1] not in "：:"
-              and not _CONCLUSION.match(text[first_s:first_e])):
+              and not _CONCLUSION.match(text[first_s:first_e])
+              and not _CONNECTIVE_OPENING.match(text[first_s:first_e])
+              and not _ENUMERATOR.search(text[first_s:first_e])):
             found.append(Unit(first_s, first_e, "SUPPORT", SHORT_LEAD.id))
         for s, e in block.sentences:
             sentence = text[s:e]
