@@ -10,6 +10,7 @@ the gold format of SCHEME.md, checked by hand against the scheme.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,50 @@ def test_article_is_annotated_as_expected(nlp, name):
 
 def test_every_fixture_has_an_expectation():
     assert {p.name for p in iter_source_files([FIXTURES / "articles"])} == set(EXPECTED)
+
+
+def _seed_as(fmt: str, tmp_path: Path) -> Path:
+    """The seed corpus document rewritten as HTML (<h1>/<h2>/<strong>) or as bare GB18030 text."""
+    import html
+    import re
+
+    body = (FIXTURES.parent.parent / "corpus" / "000_02b36b855911883c.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    if fmt == "html":
+        out = ["<html><head><meta charset='utf-8'></head><body>"]
+        for line in filter(None, (l.strip() for l in body.split("\n"))):
+            m = re.match(r"^(#+)\s*(.*)", line)
+            if m:
+                out.append(f"<h{len(m.group(1))}>{html.escape(m.group(2))}</h{len(m.group(1))}>")
+            else:
+                out.append("<p>&nbsp;&nbsp;" + re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(line)) + "</p>")
+        path = tmp_path / "000_02b36b855911883c.txt.html"
+        path.write_text("\n".join(out + ["</body></html>"]), encoding="utf-8")
+    else:
+        text = re.sub(r"^#+\s*", "", body, flags=re.M).replace("**", "")
+        path = tmp_path / "000_02b36b855911883c.txt"
+        path.write_bytes(text.replace("\n", "\r\n").encode("gb18030"))
+    return path
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("fmt, floor", [("html", 0.99), ("txt", 0.95)])
+def test_seed_in_other_formats_scores_against_gold(nlp, tmp_path, fmt, floor):
+    import subprocess
+    import sys
+
+    shared = Path(os.environ.get("ANNOTATE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    score, gold = shared / "bin" / "score", shared / "gold" / "seed.gold.jsonl"
+    if not (score.exists() and gold.exists()):
+        pytest.skip(f"no scorer or gold under {shared}")
+    tasks = []
+    for document in read_file(_seed_as(fmt, tmp_path)):
+        document.source = "000_02b36b855911883c.txt"  # the gold's file name
+        tasks.append(to_task(document, annotate_document(nlp, document)))
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(score), "--gold", str(gold), "--pred", str(pred), "--json"],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    assert result["offset_errors"] == 0 and result["gold_spans_not_in_text"] == 0
+    assert min(r["lenient"]["f1"] for r in result["labels"].values()) >= floor
+    assert result["relations"]["f1"] >= floor
