@@ -275,3 +275,12 @@ def test_yifangmian_pair_enumerates_and_connective_opening_is_no_short_lead():
         "一方面，要用新技术改造提升传统产业。", "另一方面，要积极培育新兴产业。"]
     assert "support.short_lead" not in {r for _, r, _ in found}
     assert "support.enumeration" not in rules_of("标题\n\n前言。第二句。\n\n一方面，这很重要。还有一句。")
+
+
+def test_supports_under_a_trivial_heading_go_to_the_title():
+    text = "标题\n\n一、第一节\n\n第一节首句很长很长。\n\n（一）一个分点\n\n结语\n\n结语的第一句。\n\n一是加强学习；二是多做。"
+    layout = layout_from_text(text)
+    links = {(text[l.source.start:l.source.end], text[l.target.start:l.target.end])
+             for l in find_relations(layout, find_units(layout, []))}
+    assert ("（一）一个分点", "一、第一节") in links
+    assert ("一是加强学习；二是多做。", "标题") in links

@@ -35,19 +35,29 @@ class Link:
 def find_relations(layout: Layout, units: list[Unit]) -> list[Link]:
     if layout.kind == "fragment":
         return []
-    kind_at = {b.start: b.kind for b in layout.blocks}
+    claims_at = {u.start: u for u in units if u.rule in (TITLE_CLAIM.id, HEADING_CLAIM.id)}
+    supports = sorted((u for u in units if u.label == "SUPPORT"), key=lambda u: u.start)
     title: Unit | None = None
     section: Unit | None = None
     links: list[Link] = []
-    for u in sorted(units, key=lambda u: u.start):
-        if u.rule == TITLE_CLAIM.id and kind_at.get(u.start) == TITLE:
-            title = title or u  # a title set on two lines: the first line stands for it
-        elif u.rule == HEADING_CLAIM.id and kind_at.get(u.start) == HEADING:
-            section = u
-            if title:
-                links.append(Link(u, title, "supports", HEADING_TO_TITLE.id))
-        elif u.label == "SUPPORT":
+    s = 0
+    for block in layout.blocks:
+        # SUPPORTs before this block belong to the section in force before it.
+        while s < len(supports) and supports[s].start < block.start:
             target = section or title
             if target:
-                links.append(Link(u, target, "supports", SUPPORT_TO_SECTION.id))
+                links.append(Link(supports[s], target, "supports", SUPPORT_TO_SECTION.id))
+            s += 1
+        claim = claims_at.get(block.start)
+        if block.kind == TITLE:
+            title = title or claim  # a title set on two lines: the first line stands for it
+        elif block.kind == HEADING:
+            # A heading that is no claim (引言, 结语) still ends the previous section.
+            section = claim
+            if claim and title:
+                links.append(Link(claim, title, "supports", HEADING_TO_TITLE.id))
+    for u in supports[s:]:
+        target = section or title
+        if target:
+            links.append(Link(u, target, "supports", SUPPORT_TO_SECTION.id))
     return links
