@@ -217,3 +217,13 @@ def test_running_head_inside_a_plain_text_paragraph(tmp_path):
     [doc] = read(tmp_path, txt, "r.txt")
     assert doc.text == "标题\n\n第一段在这一页没有写完，翻页接着写完。\n\n第二段。"
     assert doc.column == "专题深思"
+
+
+def test_title_printed_twice_before_the_article_is_no_fragment(tmp_path):
+    from annotate.sources import read_file
+
+    path = tmp_path / "a.html"
+    path.write_text("<div>以科技创新引领产业体系建设</div><h1>以科技创新引领产业体系建设</h1>"
+                    "<p>文／赵六</p><p>现代化产业体系是物质技术基础。</p>", encoding="utf-8")
+    docs = read_file(path)
+    assert [(d.kind, d.title) for d in docs] == [("article", "以科技创新引领产业体系建设")]

@@ -276,16 +276,24 @@ def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
     )
 
 
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
 def build(blocks: list[RawBlock], *, source: str, path: str, meta: dict | None = None) -> list[Document]:
     """Documents (articles and fragments) in file order; `meta` goes to every Document.meta."""
     blocks = [b for b in blocks if b.text]
     segs, running_column = _segments(blocks)
     base = Document(text="", source=source, path=path, meta=dict(meta or {}))
     docs: list[Document] = []
-    for seg in segs:
-        doc = _document(seg, _pieces(seg.body), base)
+    built = [_document(seg, _pieces(seg.body), base) for seg in segs]
+    for i, doc in enumerate(built):
         if not any(ch.isalnum() for ch in doc.text):
             continue   # nothing to annotate
+        following = built[i + 1] if i + 1 < len(built) else None
+        if doc.kind == "fragment" and following is not None and following.title \
+                and _squeeze(doc.text) == _squeeze(following.title):
+            continue   # the title printed twice (a page's title banner before the article)
         doc.column = doc.column or running_column
         doc.index = len(docs)
         docs.append(doc)
