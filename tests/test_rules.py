@@ -284,3 +284,12 @@ def test_supports_under_a_trivial_heading_go_to_the_title():
              for l in find_relations(layout, find_units(layout, []))}
     assert ("（一）一个分点", "一、第一节") in links
     assert ("一是加强学习；二是多做。", "标题") in links
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("正如习近平总书记所指出的那样，“中国式现代化是人口规模巨大的现代化。”", "习近平总书记"),
+    ("用习近平总书记的话说，“幸福都是奋斗出来的。”", "习近平总书记"),
+    ("《决定》强调，“必须坚持守正创新。”", "《决定》"),
+])
+def test_attribution_frames(text, speaker):
+    assert quotes(text)[0][1:] == (speaker, "quote.attributed")

@@ -52,7 +52,7 @@ KNOWN_SPEAKERS = (
 )
 _SOURCE_TITLE = re.compile(r"《[^《》]{1,30}》")
 _VERB_BEFORE = re.compile(
-    r"(?:" + "|".join(SPEECH_VERBS) + r")(?:了|过|的)?\s*[：:，,]?\s*$"
+    r"(?:" + "|".join(SPEECH_VERBS) + r")(?:了|过|的)?(?:那样|一样)?\s*[：:，,]?\s*$"
 )
 _LEAD_IN = re.compile(r"^(?:[^，,]{0,12}(?:以来|时|后|上|中)[，,])")
 MIN_TERM_CHARS = 8          # quoted material this short, unpunctuated, unattributed = a term
