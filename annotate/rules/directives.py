@@ -99,6 +99,9 @@ def has_modal(words: list[str]) -> bool:
             continue
         if w in ("决不", "绝不") and after in _NOT_PROHIBITION_AFTER:
             continue
+        # 应该说，… / 应当说，… is a hedge ("it must be said"), not a prescription.
+        if w in ("应该", "应当", "应") and after == "说" and (i + 2 >= len(words) or not words[i + 2][:1].isalnum()):
+            continue
         return True
     return False
 
