@@ -140,12 +140,12 @@ def prelabel(
         with progress, atomic_open(output) as fh:
             n = 0
             if not jsonl:
-                fh.write("[")
+                fh.write("[")  # a JSON array with one task per line: readable with grep, fast to write
             for task in run(paths, nlp, on_error=progress.error, on_progress=progress.update, summary=summary):
                 if jsonl:
                     fh.write(json.dumps(task, ensure_ascii=False) + "\n")
                 else:
-                    fh.write(("\n" if n == 0 else ",\n") + json.dumps(task, ensure_ascii=False, indent=1))
+                    fh.write(("\n" if n == 0 else ",\n") + json.dumps(task, ensure_ascii=False))
                 n += 1
             if not jsonl:
                 fh.write("\n]\n" if n else "]\n")

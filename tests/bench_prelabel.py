@@ -112,7 +112,7 @@ def main() -> int:
             fh.write("[")
             for i, task in enumerate(prelabel([folder], nlp, on_error=lambda p, r: errors.append(f"{p}: {r}"),
                                               on_progress=on_progress, summary=summary)):
-                fh.write(("\n" if i == 0 else ",\n") + json.dumps(task, ensure_ascii=False, indent=1))
+                fh.write(("\n" if i == 0 else ",\n") + json.dumps(task, ensure_ascii=False))
             fh.write("\n]\n")
         full_s = time.perf_counter() - t0
         marks["end"] = rss_mb()
