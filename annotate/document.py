@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 # Block kinds, in the order of the outline.
 TITLE = "title"          # an article title line (a title set on two lines = two blocks)
@@ -57,7 +58,22 @@ class Document:
         return h[:16]
 
     def source_line(self, offset: int) -> int | None:
-        if not self.line_map:
-            return None
-        i = bisect.bisect_right(self.line_map, (offset, float("inf"))) - 1
-        return self.line_map[max(i, 0)][1]
+        return line_lookup(self.line_map)(offset)
+
+
+def line_lookup(line_map) -> "Callable[[int], int | None]":
+    """offset -> source line for a line map of sorted (clean offset, line) pairs (the
+    line of the last pair whose offset is <= the offset). The map is parsed once; a
+    missing or malformed map (e.g. from a hand-edited task) gives None everywhere."""
+    try:
+        pairs = [(int(a), int(b)) for a, b in line_map or ()]
+    except (TypeError, ValueError):
+        pairs = []
+    if not pairs:
+        return lambda offset: None
+    keys = [a for a, _ in pairs]
+
+    def line(offset: int) -> int | None:
+        return pairs[max(bisect.bisect_right(keys, offset) - 1, 0)][1]
+
+    return line

@@ -42,7 +42,6 @@ def model_version() -> str:
     return f"argrules-{__version__}-{rules_hash(Path(__file__).resolve().parent)}"
 
 
-MODEL_VERSION = model_version()
 _CONFIDENCE = {r.id: r.confidence for r in RULES}
 
 

@@ -180,7 +180,7 @@ def _real_components():
     try:
         from annotate.pipeline import annotate_document, load_nlp  # noqa: F401
         from annotate.sources import SourceError, iter_source_files, read_file  # noqa: F401
-        from annotate.tasks import MODEL_VERSION, to_task, validate_task  # noqa: F401
+        from annotate.tasks import model_version, to_task, validate_task  # noqa: F401
     except ImportError as e:
         pytest.skip(f"annotate.pipeline / sources / tasks not available yet: {e}")
     from annotate.model import is_present, model_dir

@@ -11,10 +11,10 @@ longer span.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from annotate.document import line_lookup  # noqa: F401  (export looks lines up through here)
 from annotate.scheme import Scheme, load_scheme
 from annotate.validate import validate_result, validate_task  # noqa: F401  (re-exported for push)
 
@@ -206,27 +206,6 @@ def classify(annotated: list[Region], predicted: list[Region]
     rows = [(a, *out.get(ai, (ADDED, None))) for ai, a in enumerate(annotated)]
     deleted = [predicted[pi] for pi in sorted(free)]
     return rows, deleted
-
-
-def line_lookup(line_map: object) -> Callable[[int], int | None]:
-    """The offset → source line function of a task's data.line_map, parsed once.
-
-    The source line of a clean-text offset is the line of the last pair with
-    offset <= o; None for every offset if the map is missing or malformed.
-    """
-    if not isinstance(line_map, list) or not line_map:
-        return lambda offset: None
-    try:
-        pairs = [(int(a), int(b)) for a, b in line_map]
-    except (TypeError, ValueError):
-        return lambda offset: None
-    keys = [a for a, _ in pairs]
-
-    def line(offset: int) -> int | None:
-        i = bisect.bisect_right(keys, offset) - 1
-        return pairs[max(i, 0)][1]
-
-    return line
 
 
 def source_line(line_map: object, offset: int) -> int | None:
