@@ -281,5 +281,11 @@ else:
     _register_studio(app)
 
 
+# `annotate evaluate` (scoring against gold) lives in its own module.
+from annotate.evaluate_cli import register as _register_evaluate  # noqa: E402
+
+_register_evaluate(app)
+
+
 if __name__ == "__main__":  # python -m annotate.cli …
     main()

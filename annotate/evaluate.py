@@ -1,0 +1,521 @@
+"""Score Label Studio tasks against a gold file: P/R/F1 per label, relations,
+precision per rule, a label confusion table, per file and per group.
+
+    gold = load_gold(["gold/dev2.gold.jsonl"])
+    docs = pred_docs(load_tasks("exports/prelabels.json"))
+    ev = evaluate(gold, docs)
+    ev.result()            # the figures, keys as the project's score tool prints them
+    ev.result(["p01.md"])  # … for some files only
+
+Gold files are JSON Lines, one object per source file: {"file", "spans":
+[{"label", "text", "speaker"}], "relations": [{"type", "from", "to"}], "mask"}
+(gold/README.md). Predictions are Label Studio tasks (data.text, data.source);
+the spans of a task are the "labels" results of its first prediction, or with
+use="annotations" of its first annotation that was not skipped.
+
+How the figures are made (the definitions of the project's score tool; a test
+checks that both give the same numbers):
+- Both texts are normalised (NFKC per character; whitespace and '*' removed),
+  so the reader and the gold may clean a source differently. Tasks of one
+  source file are joined (a NUL between them). Gold spans are found in that
+  text in order (searching on from the previous hit, else from the start); one
+  that is not found is a miss. Text under a gold `mask` is hidden first.
+- Matching is one to one per label, greedy, best candidates first: strict =
+  same normalised start and end; lenient = the overlap covers at least half of
+  the longer span.
+- A relation is found when its type is the same and both ends are the gold
+  ends' lenient matches.
+- P = tp/pred, R = tp/gold (1.0 when both are empty), macro F1 = mean over the
+  scheme's labels; figures rounded to 3 places.
+
+Added here: precision per rule id (a predicted span is correct when it is in a
+lenient match with a gold span of its label), the confusion table (after the
+per-label matching, the spans left over are paired across labels by the same
+lenient overlap; the rest pair with "none"), the QUOTE speaker agreement on
+lenient matches, the list of misses and false alarms, per file and per group.
+
+Every step is linear in the input but for the matching, which looks only at
+predicted spans that can overlap a gold span enough (a window of the gold
+span's length on either side).
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+NONE = "none"          # the confusion table's row/column for spans with no partner
+NO_RULE = "(no rule)"  # predicted spans that carry no "rule: …" in their meta
+SEP = "\x00"           # between the tasks of one source file (never in normalised text)
+
+
+class EvaluateError(Exception):
+    """Unusable input: one line naming the file and the reason."""
+
+
+# ------------------------------------------------------------------ normalising
+
+
+@lru_cache(maxsize=65536)
+def norm_char(ch: str) -> str:
+    out = unicodedata.normalize("NFKC", ch)
+    return "".join(c for c in out if not c.isspace() and c != "*")
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The normalised text and, for each raw index (and the end), its normalised index."""
+    pieces, index = [], []
+    pos = 0
+    for ch in text:
+        index.append(pos)
+        n = norm_char(ch)
+        pieces.append(n)
+        pos += len(n)
+    index.append(pos)
+    return "".join(pieces), index
+
+
+def norm(text: str) -> str:
+    return "".join(norm_char(ch) for ch in text)
+
+
+# ------------------------------------------------------------------ input
+
+
+def load_json_or_lines(path: str | os.PathLike) -> list:
+    """A JSON array, or JSON Lines (blank lines skipped)."""
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            raw = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise EvaluateError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    if raw.lstrip().startswith("["):
+        try:
+            data = json.loads(raw)
+        except ValueError as e:
+            raise EvaluateError(f"{path}: not valid JSON: {e}") from None
+        if not isinstance(data, list):
+            raise EvaluateError(f"{path}: not a JSON array")
+        return data
+    out = []
+    for no, line in enumerate(raw.splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except ValueError as e:
+                raise EvaluateError(f"{path}:{no}: not valid JSON: {e}") from None
+    return out
+
+
+def load_gold(paths: Iterable[str | os.PathLike]) -> dict[str, dict]:
+    """Base file name → gold record, from one or more gold files (a file named twice is an error)."""
+    gold: dict[str, dict] = {}
+    where: dict[str, str] = {}
+    for path in paths:
+        for no, obj in enumerate(load_json_or_lines(path), 1):
+            if not isinstance(obj, dict) or "file" not in obj or not isinstance(obj.get("spans"), list):
+                raise EvaluateError(f"{path}: record {no}: each gold line needs 'file' and 'spans'")
+            for i, s in enumerate(obj["spans"]):
+                if not isinstance(s, dict) or not isinstance(s.get("text"), str) or "label" not in s:
+                    raise EvaluateError(f"{path}: record {no} ({obj['file']}): span {i} needs 'label' and 'text'")
+            key = os.path.basename(str(obj["file"]))
+            if key in where and where[key] != f"{path}:{no}":
+                raise EvaluateError(f"{path}: record {no}: {key} has gold in {where[key]} already")
+            where[key] = f"{path}:{no}"
+            gold[key] = obj
+    return gold
+
+
+def load_tasks(path: str | os.PathLike) -> list[dict]:
+    """The tasks of a tasks file (as `annotate prelabel` writes) or a Label Studio export snapshot."""
+    tasks = load_json_or_lines(path)
+    bad = next((i for i, t in enumerate(tasks) if not isinstance(t, dict)), None)
+    if bad is not None:
+        raise EvaluateError(f"{path}: item {bad + 1} is not a task object")
+    return tasks
+
+
+@dataclass
+class Span:
+    label: str | None
+    start: int           # into the normalised text of the file
+    end: int
+    text: str
+    rule: str | None = None
+    speaker: str | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class PredDoc:
+    """Everything predicted for one source file (all its tasks)."""
+    text: str = ""
+    spans: list[Span] = field(default_factory=list)
+    relations: list[tuple[Span, Span, str]] = field(default_factory=list)
+    offset_errors: int = 0
+    tasks: int = 0
+
+
+def _result(task: dict, use: str) -> list:
+    items = task.get(use) or []
+    if use == "annotations":  # a skipped annotation holds no judgement
+        items = [a for a in items if not (isinstance(a, dict) and a.get("was_cancelled"))]
+    if items and isinstance(items[0], dict):
+        return items[0].get("result") or []
+    return []
+
+
+def _rule_of(item: dict) -> str | None:
+    texts = (item.get("meta") or {}).get("text") or []
+    for t in [texts] if isinstance(texts, str) else texts:
+        if isinstance(t, str) and t.strip().startswith("rule:"):
+            return t.strip()[len("rule:"):].strip() or None
+    return None
+
+
+def _speaker_of(item: dict) -> str | None:
+    texts = (item.get("value") or {}).get("text")
+    parts = [t.strip() for t in ([texts] if isinstance(texts, str) else texts or []) if isinstance(t, str)]
+    return " ".join(p for p in parts if p) or None
+
+
+def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str = "speaker",
+              on_error=None) -> dict[str, PredDoc]:
+    """Source base name → PredDoc. A task without data.text or data.source is reported
+    through on_error(reason) (or raises EvaluateError when there is no on_error) and skipped."""
+    docs: dict[str, PredDoc] = {}
+    for n, t in enumerate(tasks, 1):
+        data = t.get("data") or {}
+        text, source = data.get("text"), data.get("source")
+        if not isinstance(text, str) or not source:
+            reason = f"task {t.get('id', n)}: needs data.text and data.source; skipped"
+            if on_error is None:
+                raise EvaluateError(reason)
+            on_error(reason)
+            continue
+        doc = docs.setdefault(os.path.basename(str(source)), PredDoc())
+        doc.tasks += 1
+        ntext, index = normalise(text)
+        base = len(doc.text)
+        doc.text += ntext + SEP
+        result = [r for r in _result(t, use) if isinstance(r, dict)]
+        speakers = {r.get("id"): _speaker_of(r) for r in result
+                    if r.get("type") == "textarea" and r.get("from_name") == speaker_name}
+        by_id, rels = {}, []
+        for r in result:
+            if r.get("type") == "labels":
+                v = r.get("value") or {}
+                s, e = v.get("start"), v.get("end")
+                labels = v.get("labels") or []
+                if not isinstance(s, int) or not isinstance(e, int) or not (0 <= s < e <= len(text)):
+                    doc.offset_errors += 1
+                    continue
+                if "text" in v and v["text"] != text[s:e]:
+                    doc.offset_errors += 1
+                span = Span(labels[0] if labels else None, base + index[s], base + index[e], text[s:e],
+                            _rule_of(r), speakers.get(r.get("id")))
+                if span.end > span.start:
+                    doc.spans.append(span)
+                    by_id[r.get("id")] = span
+            elif r.get("type") == "relation":
+                a, b = r.get("from_id"), r.get("to_id")
+                if r.get("direction") == "left":  # drawn the other way round in Label Studio
+                    a, b = b, a
+                rels.append((a, b, (r.get("labels") or ["supports"])[0]))
+        for a, b, lab in rels:
+            if a in by_id and b in by_id:
+                doc.relations.append((by_id[a], by_id[b], lab))
+    return docs
+
+
+# ------------------------------------------------------------------ matching
+
+
+def locate_gold(gold_doc: dict, text: str) -> tuple[list[Span], list[dict], dict[int, Span]]:
+    """Gold spans placed in the normalised predicted text: (placed, not found, gold index → placed)."""
+    spans, missing, located = [], [], {}
+    for m in gold_doc.get("mask") or []:
+        n = norm(m) if isinstance(m, str) else ""
+        at = text.find(n) if n else -1
+        if at >= 0:  # hidden, so that no gold span is placed inside it
+            text = text[:at] + "\0" * len(n) + text[at + len(n):]
+    cursor = 0
+    for i, g in enumerate(gold_doc["spans"]):
+        n = norm(g["text"])
+        if not n:
+            continue
+        at = text.find(n, cursor)
+        if at < 0:
+            at = text.find(n)
+        if at < 0:
+            missing.append(g)
+            continue
+        cursor = at + 1
+        span = Span(g["label"], at, at + len(n), g["text"], speaker=g.get("speaker"))
+        spans.append(span)
+        located[i] = span
+    return spans, missing, located
+
+
+def _candidates(gold: list[Span], pred: list[Span], strict: bool) -> list[tuple[float, int, int]]:
+    """(ratio, gold index, pred index) for every pair that may match."""
+    cands = []
+    if strict:
+        at: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for pi, p in enumerate(pred):
+            at[(p.start, p.end)].append(pi)
+        for gi, g in enumerate(gold):
+            cands += [(1.0, gi, pi) for pi in at.get((g.start, g.end), ())]
+        return cands
+    order = sorted(range(len(pred)), key=lambda i: pred[i].start)
+    starts = [pred[i].start for i in order]
+    for gi, g in enumerate(gold):
+        # a lenient partner is at most twice as long as g and starts less than len(g) before it
+        lo = bisect.bisect_left(starts, g.start - g.length)
+        hi = bisect.bisect_left(starts, g.end)
+        for k in range(lo, hi):
+            p = pred[order[k]]
+            ov = max(0, min(g.end, p.end) - max(g.start, p.start))
+            longer = max(g.length, p.length)
+            if ov > 0 and ov * 2 >= longer:
+                cands.append((ov / longer, gi, order[k]))
+    return cands
+
+
+def match(gold: list[Span], pred: list[Span], strict: bool) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching, best ratio first (ties: the later gold, then the later
+    prediction, first — as the score tool); returns (gold index, pred index) pairs."""
+    cands = _candidates(gold, pred, strict)
+    cands.sort(reverse=True)
+    used_g, used_p, pairs = set(), set(), []
+    for _, gi, pi in cands:
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        pairs.append((gi, pi))
+    return pairs
+
+
+# ------------------------------------------------------------------ one file
+
+
+@dataclass
+class FileCounts:
+    """The counts of one file; figures of any set of files are made from their sums."""
+    labels: dict[str, Counter] = field(default_factory=dict)   # label → gold, pred, strict, lenient
+    relations: Counter = field(default_factory=Counter)        # gold, pred, tp
+    rules: Counter = field(default_factory=Counter)            # (rule, label, "pred"|"correct") → n
+    confusion: Counter = field(default_factory=Counter)        # (gold label, pred label) → n
+    speakers: Counter = field(default_factory=Counter)         # matched, same
+    missing: int = 0
+    offset_errors: int = 0
+    absent: bool = False
+    errors: list[dict] = field(default_factory=list)
+
+    def add(self, other: "FileCounts") -> None:
+        for lab, c in other.labels.items():
+            self.labels.setdefault(lab, Counter()).update(c)
+        self.relations.update(other.relations)
+        self.rules.update(other.rules)
+        self.confusion.update(other.confusion)
+        self.speakers.update(other.speakers)
+        self.missing += other.missing
+        self.offset_errors += other.offset_errors
+
+
+def _same_speaker(a: str | None, b: str | None) -> bool:
+    return (a or "").strip() == (b or "").strip()
+
+
+def score_file(name: str, gold_doc: dict, doc: PredDoc | None, labels: tuple[str, ...]) -> FileCounts:
+    fc = FileCounts(labels={lab: Counter(gold=0, pred=0, strict=0, lenient=0) for lab in labels})
+    if doc is None:
+        fc.absent = True
+        doc = PredDoc()
+    gspans, missing, located = locate_gold(gold_doc, doc.text)
+    fc.missing = len(missing)
+    fc.offset_errors = doc.offset_errors
+    partner: dict[int, Span] = {}          # id(pred span) → its lenient gold partner
+    gold_left, pred_left = [], []          # not matched within their label
+    for lab in labels:
+        g = [s for s in gspans if s.label == lab]
+        gm = [s for s in missing if s["label"] == lab]
+        p = [s for s in doc.spans if s.label == lab]
+        c = fc.labels[lab]
+        c["gold"] += len(g) + len(gm)
+        c["pred"] += len(p)
+        c["strict"] += len(match(g, p, True))
+        pairs = match(g, p, False)
+        c["lenient"] += len(pairs)
+        hit_g, hit_p = {gi for gi, _ in pairs}, {pi for _, pi in pairs}
+        for gi, pi in pairs:
+            partner[id(p[pi])] = g[gi]
+            fc.confusion[(lab, lab)] += 1
+            if lab == "QUOTE":
+                fc.speakers["matched"] += 1
+                fc.speakers["same"] += _same_speaker(g[gi].speaker, p[pi].speaker)
+        for pi, s in enumerate(p):
+            rule = s.rule or NO_RULE
+            fc.rules[(rule, lab, "pred")] += 1
+            fc.rules[(rule, lab, "correct")] += pi in hit_p
+        gold_left += [s for gi, s in enumerate(g) if gi not in hit_g]
+        pred_left += [s for pi, s in enumerate(p) if pi not in hit_p]
+        for s in gm:
+            fc.confusion[(lab, NONE)] += 1
+            fc.errors.append({"file": name, "kind": "not in text", "gold_label": lab, "pred_label": "",
+                              "text": s["text"], "rule_id": ""})
+    # the leftovers, paired across labels by the same lenient overlap
+    cross = {gi: pi for gi, pi in match(gold_left, pred_left, False)}
+    back = {pi: gi for gi, pi in cross.items()}
+    for gi, s in enumerate(gold_left):
+        other = pred_left[cross[gi]] if gi in cross else None
+        fc.confusion[(s.label, other.label if other else NONE)] += 1
+        fc.errors.append({"file": name, "kind": "miss", "gold_label": s.label,
+                          "pred_label": other.label if other else "", "text": s.text,
+                          "rule_id": (other.rule or "") if other else ""})
+    for pi, s in enumerate(pred_left):
+        if pi not in back:
+            fc.confusion[(NONE, s.label)] += 1
+        fc.errors.append({"file": name, "kind": "false alarm",
+                          "gold_label": gold_left[back[pi]].label if pi in back else "",
+                          "pred_label": s.label, "text": s.text, "rule_id": s.rule or ""})
+    _score_relations(gold_doc, gspans, located, doc, partner, fc)
+    return fc
+
+
+def _score_relations(gold_doc, gspans, located, doc, partner, fc) -> None:
+    by_text: dict[str, Span] = {}
+    for s in gspans:
+        by_text.setdefault(s.text, s)
+
+    def end(ref):
+        return located.get(ref) if isinstance(ref, int) else by_text.get(ref)
+
+    grels = [(end(r.get("from")), end(r.get("to")), r.get("type", "supports"))
+             for r in gold_doc.get("relations") or []]
+    fc.relations["gold"] += len(grels)
+    fc.relations["pred"] += len(doc.relations)
+    # predicted relations whose two ends matched gold spans, by (gold from, gold to, type), in order
+    waiting: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    for i, (pa, pb, pt) in enumerate(doc.relations):
+        ga, gb = partner.get(id(pa)), partner.get(id(pb))
+        if ga is not None and gb is not None:
+            waiting[(id(ga), id(gb), pt)].append(i)
+    taken: Counter = Counter()
+    for ga, gb, gt in grels:
+        if ga is None or gb is None:
+            continue
+        key = (id(ga), id(gb), gt)
+        if taken[key] < len(waiting.get(key, ())):
+            taken[key] += 1
+            fc.relations["tp"] += 1
+
+
+# ------------------------------------------------------------------ figures
+
+
+def prf(tp: int, n_gold: int, n_pred: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else (1.0 if n_gold == 0 else 0.0)
+    r = tp / n_gold if n_gold else (1.0 if n_pred == 0 else 0.0)
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def _prf_dict(tp: int, n_gold: int, n_pred: int) -> dict:
+    p, r, f = prf(tp, n_gold, n_pred)
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3)}
+
+
+@dataclass
+class Evaluation:
+    labels: tuple[str, ...]
+    files: list[str]                       # gold files scored, in order
+    counts: dict[str, FileCounts]          # per file
+
+    def total(self, files: Iterable[str] | None = None) -> FileCounts:
+        out = FileCounts(labels={lab: Counter(gold=0, pred=0, strict=0, lenient=0) for lab in self.labels})
+        for f in self.files if files is None else files:
+            out.add(self.counts[f])
+        return out
+
+    def result(self, files: Iterable[str] | None = None) -> dict:
+        """The figures of `files` (default: all). The first keys, their values and their rounding are
+        those of the score tool's --json; `speakers`, `rules` and `confusion` are added."""
+        files = list(self.files if files is None else files)
+        c = self.total(files)
+        out: dict = {"labels": {}, "files": len(files),
+                     "files_without_prediction": [f for f in files if self.counts[f].absent],
+                     "gold_spans_not_in_text": c.missing, "offset_errors": c.offset_errors}
+        macro_s = macro_l = 0.0
+        for lab in self.labels:
+            k = c.labels[lab]
+            strict, lenient = _prf_dict(k["strict"], k["gold"], k["pred"]), _prf_dict(k["lenient"], k["gold"], k["pred"])
+            macro_s += prf(k["strict"], k["gold"], k["pred"])[2] / len(self.labels)
+            macro_l += prf(k["lenient"], k["gold"], k["pred"])[2] / len(self.labels)
+            out["labels"][lab] = {"gold": k["gold"], "pred": k["pred"], "strict": strict, "lenient": lenient}
+        out["macro_f1"] = {"strict": round(macro_s, 3), "lenient": round(macro_l, 3)}
+        r = c.relations
+        out["relations"] = {"gold": r["gold"], "pred": r["pred"], **_prf_dict(r["tp"], r["gold"], r["pred"])}
+        out["speakers"] = {"quotes_matched": c.speakers["matched"], "same_speaker": c.speakers["same"],
+                           "accuracy": round(c.speakers["same"] / c.speakers["matched"], 3)
+                           if c.speakers["matched"] else None}
+        rules = sorted({(rule, lab) for rule, lab, _ in c.rules}, key=lambda x: (self._label_rank(x[1]), x[0]))
+        out["rules"] = [{"rule_id": rule, "label": lab, "pred": c.rules[(rule, lab, "pred")],
+                         "correct": c.rules[(rule, lab, "correct")],
+                         "precision": round(c.rules[(rule, lab, "correct")] / c.rules[(rule, lab, "pred")], 3)}
+                        for rule, lab in rules if c.rules[(rule, lab, "pred")]]
+        axis = list(self.labels) + [NONE]
+        out["confusion"] = {g: {p: c.confusion[(g, p)] for p in axis} for g in axis}
+        return out
+
+    def _label_rank(self, label: str) -> int:
+        return self.labels.index(label) if label in self.labels else len(self.labels)
+
+    def groups(self, pattern: str) -> dict[str, list[str]]:
+        """Files grouped by a regular expression on the file name: the first group if it has
+        one, else the whole match; files it does not match go to "(other)"."""
+        rx = re.compile(pattern)
+        out: dict[str, list[str]] = {}
+        for f in self.files:
+            m = rx.search(f)
+            key = "(other)" if m is None else (m.group(1) if rx.groups and m.group(1) is not None else m.group(0))
+            out.setdefault(key, []).append(f)
+        return out
+
+    def errors(self) -> list[dict]:
+        return [e for f in self.files for e in self.counts[f].errors]
+
+
+def select_files(gold: dict[str, dict], patterns: Iterable[str] | None) -> list[str]:
+    """Gold files to score: all, or those matching any of the names or shell patterns
+    (each may be a comma-separated list). A name or pattern that matches nothing is an error."""
+    from fnmatch import fnmatchcase
+
+    names = sorted(gold)
+    wanted = [p.strip() for arg in patterns or [] for p in arg.split(",") if p.strip()]
+    if not wanted:
+        return names
+    out = []
+    for p in wanted:
+        hits = [n for n in names if fnmatchcase(n, p) or n == os.path.basename(p)]
+        if not hits:
+            raise EvaluateError(f"--files {p}: no gold for it")
+        out += [n for n in hits if n not in out]
+    return sorted(out)
+
+
+def evaluate(gold: dict[str, dict], docs: dict[str, PredDoc], labels: tuple[str, ...],
+             files: list[str] | None = None) -> Evaluation:
+    files = sorted(gold) if files is None else files
+    counts = {f: score_file(f, gold[f], docs.get(f), labels) for f in files}
+    return Evaluation(labels, files, counts)
