@@ -132,13 +132,31 @@ def load_gold(paths: Iterable[str | os.PathLike]) -> dict[str, dict]:
     return gold
 
 
-def load_tasks(path: str | os.PathLike) -> list[dict]:
-    """The tasks of a tasks file (as `annotate prelabel` writes) or a Label Studio export snapshot."""
-    tasks = load_json_or_lines(path)
-    bad = next((i for i, t in enumerate(tasks) if not isinstance(t, dict)), None)
-    if bad is not None:
-        raise EvaluateError(f"{path}: item {bad + 1} is not a task object")
-    return tasks
+def task_problem(task: object) -> str | None:
+    """Why a task cannot be scored, or None."""
+    if not isinstance(task, dict):
+        return "not a task object"
+    data = task.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data.get("source"):
+        return "needs data.text and data.source"
+    return None
+
+
+def load_tasks(path: str | os.PathLike, on_error=None) -> list[dict]:
+    """The tasks of a tasks file (as `annotate prelabel` writes) or a Label Studio export snapshot.
+    A task that cannot be scored is reported through on_error("PATH: task N: reason") and left out."""
+    out = []
+    for n, t in enumerate(load_json_or_lines(path), 1):
+        problem = task_problem(t)
+        if problem is None:
+            out.append(t)
+            continue
+        ident = f" (id {t['id']})" if isinstance(t, dict) and "id" in t else ""
+        line = f"{path}: task {n}{ident}: {problem}; skipped"
+        if on_error is None:
+            raise EvaluateError(line)
+        on_error(line)
+    return out
 
 
 @dataclass
@@ -190,18 +208,18 @@ def _speaker_of(item: dict) -> str | None:
 
 def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str = "speaker",
               on_error=None) -> dict[str, PredDoc]:
-    """Source base name → PredDoc. A task without data.text or data.source is reported
-    through on_error(reason) (or raises EvaluateError when there is no on_error) and skipped."""
+    """Source base name → PredDoc. A task that cannot be scored is reported through
+    on_error(reason) and skipped (raises EvaluateError when there is no on_error)."""
     docs: dict[str, PredDoc] = {}
     for n, t in enumerate(tasks, 1):
-        data = t.get("data") or {}
-        text, source = data.get("text"), data.get("source")
-        if not isinstance(text, str) or not source:
-            reason = f"task {t.get('id', n)}: needs data.text and data.source; skipped"
+        problem = task_problem(t)
+        if problem is not None:
             if on_error is None:
-                raise EvaluateError(reason)
-            on_error(reason)
+                raise EvaluateError(f"task {n}: {problem}")
+            on_error(f"task {n}: {problem}; skipped")
             continue
+        data = t["data"]
+        text, source = data["text"], data["source"]
         doc = docs.setdefault(os.path.basename(str(source)), PredDoc())
         doc.tasks += 1
         ntext, index = normalise(text)

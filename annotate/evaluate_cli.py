@@ -201,7 +201,7 @@ def _gather_tasks(paths: list[Path], on_error) -> tuple[list[dict], list[str]]:
     for p in paths:
         if p.is_file() and p.suffix.lower() in TASK_SUFFIXES:
             try:
-                tasks += load_tasks(p)
+                tasks += load_tasks(p, on_error)
             except EvaluateError as e:
                 on_error(str(e))
                 problems.append(str(p))
