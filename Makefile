@@ -1,13 +1,17 @@
 # Everyday tasks. Installs into the current Python (no project venv needed).
 # Every target is idempotent; a second run is quick.
 PYTHON   ?= python3
-SHARED   ?= ../shared
 ANNOTATE ?= $(PYTHON) -m annotate.cli
 PROJECT  ?= 新质生产力专题
 
 STAMP := .cache/make/install.stamp
 
-.PHONY: install model prelabel score test bench demo
+# The rows of the README's Figures table (`annotate evaluate --group-by NAME=REGEX` on the file names).
+FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0-9]_' \
+  --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
+  --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_'
+
+.PHONY: install model prelabel score figures test bench demo
 
 # pip install -e ".[test]" again only when pyproject.toml changed or the package is gone.
 install:
@@ -25,8 +29,15 @@ model: install
 prelabel: install model
 	$(ANNOTATE) prelabel corpus/ -o exports/prelabels.json
 
+# corpus/ (the seed and dev2) against the gold in gold/: the seed, then dev2 per batch and per file.
 score: prelabel
-	$(PYTHON) $(SHARED)/bin/score --gold $(SHARED)/gold/seed.gold.jsonl --pred exports/prelabels.json
+	$(ANNOTATE) evaluate --gold gold/seed.gold.jsonl exports/prelabels.json --no-per-file
+	$(ANNOTATE) evaluate --gold gold/dev2.gold.jsonl exports/prelabels.json --group-by '^([a-z])'
+
+# The README's Figures table (Markdown rows: lenient F1 with the gold count, relations, macro).
+figures: prelabel
+	$(ANNOTATE) evaluate --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl exports/prelabels.json \
+	  --markdown --no-per-file $(FIGURE_GROUPS) | awk '/^\*\*Per group/ {p = 1} /^\*\*Precision/ {p = 0} p'
 
 test: install model
 	$(PYTHON) -m pytest -q

@@ -499,19 +499,40 @@ class Evaluation:
     def _label_rank(self, label: str) -> int:
         return self.labels.index(label) if label in self.labels else len(self.labels)
 
-    def groups(self, pattern: str) -> dict[str, list[str]]:
-        """Files grouped by a regular expression on the file name: the first group if it has
-        one, else the whole match; files it does not match go to "(other)"."""
-        rx = re.compile(pattern)
+    def groups(self, patterns: Iterable[str]) -> dict[str, list[str]]:
+        """Files grouped by regular expressions on the file name, in the order given.
+
+        A pattern is REGEX or NAME=REGEX. A file the REGEX matches (re.search) joins the
+        group NAME expanded with the match (\\1 is the first group: 'dev2 \\1NN=^([pqrs])\\d')
+        or, without NAME, named by the first group (else the whole match). A file no
+        pattern matches is in no group; a file may be in several."""
         out: dict[str, list[str]] = {}
-        for f in self.files:
-            m = rx.search(f)
-            key = "(other)" if m is None else (m.group(1) if rx.groups and m.group(1) is not None else m.group(0))
-            out.setdefault(key, []).append(f)
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            name, rx = split_group_pattern(pattern)
+            for f in self.files:
+                m = rx.search(f)
+                if m is None:
+                    continue
+                if name is not None:
+                    key = m.expand(name)
+                else:
+                    key = m.group(1) if rx.groups and m.group(1) is not None else m.group(0)
+                out.setdefault(key, []).append(f)
         return out
 
     def errors(self) -> list[dict]:
         return [e for f in self.files for e in self.counts[f].errors]
+
+
+# NAME=REGEX: a NAME has no '=' and none of the characters that start or repeat a regex piece
+_NAMED = re.compile(r"^([^=(\[\]^$*+?{}|][^=\[\]^$*+?{}|]*)=(.*)$", re.S)
+
+
+def split_group_pattern(pattern: str) -> tuple[str | None, re.Pattern]:
+    """NAME=REGEX or REGEX → (NAME or None, compiled REGEX); raises re.error."""
+    m = _NAMED.match(pattern)
+    name, regex = (m.group(1), m.group(2)) if m else (None, pattern)
+    return name, re.compile(regex)
 
 
 def select_files(gold: dict[str, dict], patterns: Iterable[str] | None) -> list[str]:

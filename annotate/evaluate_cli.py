@@ -235,10 +235,11 @@ def evaluate_command(
     files: Annotated[Optional[List[str]], typer.Option(
         "--files", help="Score only these gold files: base names or shell patterns such as 'p*', "
                         "comma-separated or repeated.")] = None,
-    group_by: Annotated[Optional[str], typer.Option(
-        "--group-by", metavar="REGEX",
-        help="Figures per group of files: a regular expression on the file name, its first group (or whole "
-             "match) names the group, e.g. '^([a-z])' for the batches pNN, qNN, ….")] = None,
+    group_by: Annotated[Optional[List[str]], typer.Option(
+        "--group-by", metavar="[NAME=]REGEX",
+        help="Figures per group of files: a regular expression on the file name; the group is NAME (\\1 in "
+             "it is the first group) or else the first group or the whole match. E.g. '^([a-z])' for the "
+             "batches pNN, qNN, …; repeat for more groups.")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", file_okay=False, help="Write eval_labels.csv, eval_summary.csv, eval_rules.csv, "
                                                 "eval_confusion.csv and eval_errors.csv into this folder.")] = None,
@@ -256,17 +257,16 @@ def evaluate_command(
     unusable, 2 usage error.
     """
     from annotate.cli import err_console, fail
-    from annotate.evaluate import evaluate, load_gold, pred_docs, select_files
+    from annotate.evaluate import evaluate, load_gold, pred_docs, select_files, split_group_pattern
     from annotate.scheme import load_scheme
 
     if use not in ("predictions", "annotations"):
         raise typer.BadParameter("predictions or annotations", param_hint="'--use'")
-    rx = None
-    if group_by is not None:
+    for pattern in group_by or []:
         try:
-            rx = re.compile(group_by)
+            split_group_pattern(pattern)
         except re.error as e:
-            raise typer.BadParameter(f"not a regular expression: {e}", param_hint="'--group-by'") from None
+            raise typer.BadParameter(f"{pattern}: not a regular expression: {e}", param_hint="'--group-by'") from None
     problems: list[str] = []
 
     def on_error(line: str) -> None:
@@ -282,7 +282,7 @@ def evaluate_command(
     tasks, _ = _gather_tasks(paths, on_error)
     docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error)
     ev = evaluate(gold_docs, docs, scheme.label_names, wanted)
-    groups = ev.groups(rx.pattern) if rx is not None else None
+    groups = ev.groups(group_by) if group_by else None
 
     if output is not None:
         from annotate.atomic import atomic_write_files

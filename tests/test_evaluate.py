@@ -186,7 +186,10 @@ def test_select_files_and_groups(tmp_path):
     with pytest.raises(EvaluateError, match="x\\*"):
         select_files(gold, ["x*"])
     ev = evaluate(gold, {}, LABELS)
-    assert ev.groups(r"^([a-z])") == {"(other)": ["000.txt"], "p": ["p01.md", "p02.md"], "q": ["q01.md"]}
+    assert ev.groups(r"^([a-z])") == {"p": ["p01.md", "p02.md"], "q": ["q01.md"]}
+    assert ev.groups([r"seed=^0", r"dev \1NN (md)=^([pq])\d+\.md$", r"\.md$"]) == {
+        "seed": ["000.txt"], "dev pNN (md)": ["p01.md", "p02.md"], "dev qNN (md)": ["q01.md"],
+        ".md": ["p01.md", "p02.md", "q01.md"]}
 
 
 def test_bad_gold_names_the_file_and_record(tmp_path):
