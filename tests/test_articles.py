@@ -10,7 +10,6 @@ the gold format of SCHEME.md, checked by hand against the scheme.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -80,22 +79,14 @@ def _seed_as(fmt: str, tmp_path: Path) -> Path:
 @pytest.mark.model
 @pytest.mark.parametrize("fmt, floor", [("html", 0.99), ("txt", 0.95)])
 def test_seed_in_other_formats_scores_against_gold(nlp, tmp_path, fmt, floor):
-    import subprocess
-    import sys
+    from annotate.evaluate import evaluate, load_gold, pred_docs
 
-    shared = Path(os.environ.get("ANNOTATE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-    score, gold = shared / "bin" / "score", shared / "gold" / "seed.gold.jsonl"
-    if not (score.exists() and gold.exists()):
-        pytest.skip(f"no scorer or gold under {shared}")
+    gold = load_gold([FIXTURES.parent.parent / "gold" / "seed.gold.jsonl"])
     tasks = []
     for document in read_file(_seed_as(fmt, tmp_path)):
         document.source = "000_02b36b855911883c.txt"  # the gold's file name
         tasks.append(to_task(document, annotate_document(nlp, document)))
-    pred = tmp_path / "pred.json"
-    pred.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    out = subprocess.run([sys.executable, str(score), "--gold", str(gold), "--pred", str(pred), "--json"],
-                         capture_output=True, text=True, check=True)
-    result = json.loads(out.stdout)
+    result = evaluate(gold, pred_docs(tasks), ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE")).result()
     assert result["offset_errors"] == 0 and result["gold_spans_not_in_text"] == 0
     assert min(r["lenient"]["f1"] for r in result["labels"].values()) >= floor
     assert result["relations"]["f1"] >= floor
