@@ -23,6 +23,9 @@ LENIENT_NOTE = ("lenient = the overlap covers at least half of the longer span; 
                 "one-to-one matching per label")
 
 
+_NUMERIC = re.compile(r"^[\d.()\s–-]*$")  # figures, counts, "0.78 (49)"
+
+
 def _f(v) -> str:
     return "–" if v is None else f"{v:.2f}"
 
@@ -55,7 +58,8 @@ class Out:
 
         t = Table(title=title, title_justify="left", caption=note or None, caption_justify="left")
         for i, h in enumerate(head):
-            t.add_column(h, justify="left" if i == 0 else "right", no_wrap=i == 0)
+            numeric = i > 0 and all(_NUMERIC.match(row[i]) for row in rows)
+            t.add_column(h, justify="right" if numeric else "left", no_wrap=i == 0)
         for row in rows:
             t.add_row(*(Text(c) for c in row))
         self.console.print(t)
@@ -193,18 +197,18 @@ def json_object(ev: Evaluation, groups: dict[str, list[str]] | None, errors: boo
 # ------------------------------------------------------------------ the command
 
 
-def _gather_tasks(paths: list[Path], on_error) -> tuple[list[dict], list[str]]:
-    """Tasks from tasks files as they are, and from source files pre-annotated now (needs the model)."""
+def _gather_tasks(paths: list[Path], on_error) -> list[dict]:
+    """Tasks from tasks files as they are, and from source files pre-annotated now (needs the model).
+    Whatever cannot be read is reported through on_error(line); the rest is returned."""
     from annotate.evaluate import load_tasks
 
-    tasks, sources, problems = [], [], []
+    tasks, sources = [], []
     for p in paths:
         if p.is_file() and p.suffix.lower() in TASK_SUFFIXES:
             try:
                 tasks += load_tasks(p, on_error)
             except EvaluateError as e:
                 on_error(str(e))
-                problems.append(str(p))
         else:
             sources.append(p)
     if sources:
@@ -212,13 +216,8 @@ def _gather_tasks(paths: list[Path], on_error) -> tuple[list[dict], list[str]]:
         from annotate.prelabel import prelabel
 
         nlp = _load_nlp()
-
-        def error(path, reason):
-            on_error(f"{path}: {reason}")
-            problems.append(path)
-
-        tasks += list(prelabel(sources, nlp, on_error=error))
-    return tasks, problems
+        tasks += list(prelabel(sources, nlp, on_error=lambda path, reason: on_error(f"{path}: {reason}")))
+    return tasks
 
 
 def evaluate_command(
@@ -279,7 +278,7 @@ def evaluate_command(
     except EvaluateError as e:
         raise fail(str(e)) from None
     scheme = load_scheme()
-    tasks, _ = _gather_tasks(paths, on_error)
+    tasks = _gather_tasks(paths, on_error)
     docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error)
     ev = evaluate(gold_docs, docs, scheme.label_names, wanted)
     groups = ev.groups(group_by) if group_by else None
