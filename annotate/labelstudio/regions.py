@@ -5,9 +5,9 @@ report (accept/change/delete/add, precision/recall, agreement). Export and
 report compare each submitted annotation with the prediction it started from
 through one generator, `compare_task`.
 
-Matching follows /work/shared/bin/score: one to one, greedy, per label;
-strict = same start and end, lenient = the overlap covers at least half of the
-longer span.
+Matching is annotate.evaluate's (the project's gold scoring): one to one,
+greedy, per label; strict = same start and end, lenient = the overlap covers at
+least half of the longer span.
 """
 from __future__ import annotations
 
@@ -127,26 +127,11 @@ def lenient_ratio(a: Region, b: Region) -> float:
 
 
 def match(gold: list[Region], pred: list[Region], strict: bool) -> list[tuple[Region, Region]]:
-    """Greedy one-to-one matching (as the scorer): the best candidates first."""
-    cands = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            if strict:
-                if g.start == p.start and g.end == p.end:
-                    cands.append((1.0, gi, pi))
-            else:
-                r = lenient_ratio(g, p)
-                if r > 0:
-                    cands.append((r, gi, pi))
-    cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_g, used_p, pairs = set(), set(), []
-    for _, gi, pi in cands:
-        if gi in used_g or pi in used_p:
-            continue
-        used_g.add(gi)
-        used_p.add(pi)
-        pairs.append((gold[gi], pred[pi]))
-    return pairs
+    """Greedy one-to-one matching, the best candidates first: annotate.evaluate's, so that
+    report and `annotate evaluate` give the same figures."""
+    from annotate.evaluate import match as match_indices
+
+    return [(gold[gi], pred[pi]) for gi, pi in match_indices(gold, pred, strict)]
 
 
 def match_per_label(gold: list[Region], pred: list[Region], strict: bool,
