@@ -176,11 +176,25 @@ class Span:
 @dataclass
 class PredDoc:
     """Everything predicted for one source file (all its tasks)."""
-    text: str = ""
+    parts: list[str] = field(default_factory=list)  # normalised task texts, each followed by SEP
+    length: int = 0
     spans: list[Span] = field(default_factory=list)
     relations: list[tuple[Span, Span, str]] = field(default_factory=list)
     offset_errors: int = 0
     tasks: int = 0
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:  # joined once, not task by task
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    def add_text(self, normalised: str) -> int:
+        """Append a task's normalised text; return its offset."""
+        base = self.length
+        self.parts.append(normalised + SEP)
+        self.length += len(normalised) + 1
+        return base
 
 
 def _result(task: dict, use: str) -> list:
@@ -223,8 +237,7 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
         doc = docs.setdefault(os.path.basename(str(source)), PredDoc())
         doc.tasks += 1
         ntext, index = normalise(text)
-        base = len(doc.text)
-        doc.text += ntext + SEP
+        base = doc.add_text(ntext)
         result = [r for r in _result(t, use) if isinstance(r, dict)]
         speakers = {r.get("id"): _speaker_of(r) for r in result
                     if r.get("type") == "textarea" and r.get("from_name") == speaker_name}
