@@ -3,7 +3,7 @@ precision per rule, a label confusion table, per file and per group.
 
     gold = load_gold(["gold/dev2.gold.jsonl"])
     docs = pred_docs(load_tasks("exports/prelabels.json"))
-    ev = evaluate(gold, docs)
+    ev = evaluate(gold, docs)  # labels: the scheme's (guidelines/scheme.toml)
     ev.result()            # the figures, keys as the project's score tool prints them
     ev.result(["p01.md"])  # … for some files only
 
@@ -368,7 +368,8 @@ def _same_speaker(a: str | None, b: str | None) -> bool:
     return (a or "").strip() == (b or "").strip()
 
 
-def score_file(name: str, gold_doc: dict, doc: PredDoc | None, labels: tuple[str, ...]) -> FileCounts:
+def score_file(name: str, gold_doc: dict, doc: PredDoc | None, labels: tuple[str, ...],
+               speaker_label: str = "QUOTE") -> FileCounts:
     fc = FileCounts(labels={lab: Counter(gold=0, pred=0, strict=0, lenient=0) for lab in labels})
     if doc is None:
         fc.absent = True
@@ -392,7 +393,7 @@ def score_file(name: str, gold_doc: dict, doc: PredDoc | None, labels: tuple[str
         for gi, pi in pairs:
             partner[id(p[pi])] = g[gi]
             fc.confusion[(lab, lab)] += 1
-            if lab == "QUOTE":
+            if lab == speaker_label:
                 fc.speakers["matched"] += 1
                 fc.speakers["same"] += _same_speaker(g[gi].speaker, p[pi].speaker)
         for pi, s in enumerate(p):
@@ -566,8 +567,13 @@ def select_files(gold: dict[str, dict], patterns: Iterable[str] | None) -> list[
     return sorted(out)
 
 
-def evaluate(gold: dict[str, dict], docs: dict[str, PredDoc], labels: tuple[str, ...],
+def evaluate(gold: dict[str, dict], docs: dict[str, PredDoc], labels: tuple[str, ...] | None = None,
              files: list[str] | None = None) -> Evaluation:
+    """Score `files` (default: every gold file) on the scheme's labels (or `labels`)."""
+    from annotate.scheme import load_scheme
+
+    scheme = load_scheme()
+    labels = scheme.label_names if labels is None else tuple(labels)
     files = sorted(gold) if files is None else files
-    counts = {f: score_file(f, gold[f], docs.get(f), labels) for f in files}
+    counts = {f: score_file(f, gold[f], docs.get(f), labels, scheme.speaker_label) for f in files}
     return Evaluation(labels, files, counts)

@@ -280,7 +280,7 @@ def evaluate_command(
     scheme = load_scheme()
     tasks = _gather_tasks(paths, on_error)
     docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error)
-    ev = evaluate(gold_docs, docs, scheme.label_names, wanted)
+    ev = evaluate(gold_docs, docs, files=wanted)
     groups = ev.groups(group_by) if group_by else None
 
     if output is not None:
