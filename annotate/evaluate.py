@@ -473,6 +473,7 @@ class Evaluation:
     labels: tuple[str, ...]
     files: list[str]                       # gold files scored, in order
     counts: dict[str, FileCounts]          # per file
+    sources_without_gold: list[str] = field(default_factory=list)  # tasks of these were not scored
 
     def total(self, files: Iterable[str] | None = None) -> FileCounts:
         out = FileCounts(labels={lab: Counter(gold=0, pred=0, strict=0, lenient=0) for lab in self.labels})
@@ -576,4 +577,4 @@ def evaluate(gold: dict[str, dict], docs: dict[str, PredDoc], labels: tuple[str,
     labels = scheme.label_names if labels is None else tuple(labels)
     files = sorted(gold) if files is None else files
     counts = {f: score_file(f, gold[f], docs.get(f), labels, scheme.speaker_label) for f in files}
-    return Evaluation(labels, files, counts)
+    return Evaluation(labels, files, counts, sorted(set(docs) - set(gold)))

@@ -106,6 +106,8 @@ def render(ev: Evaluation, out: Out, groups: dict[str, list[str]] | None, per_fi
         notes.append(f"with no task: {', '.join(result['files_without_prediction'])}")
     notes.append(f"gold spans not in the text: {result['gold_spans_not_in_text']}")
     notes.append(f"offset errors: {result['offset_errors']}")
+    if ev.sources_without_gold:
+        notes.append(f"tasks of sources with no gold (not scored): {', '.join(ev.sources_without_gold)}")
     sp = result["speakers"]
     if sp["quotes_matched"]:
         notes.append(f"QUOTE speaker same as gold: {sp['same_speaker']}/{sp['quotes_matched']} ({_f(sp['accuracy'])})")
@@ -186,6 +188,7 @@ def json_object(ev: Evaluation, groups: dict[str, list[str]] | None, errors: boo
         return {k: v for k, v in r.items() if k not in ("rules", "confusion")}
 
     obj = ev.result()
+    obj["sources_without_gold"] = ev.sources_without_gold
     obj["per_file"] = {f: brief([f]) for f in ev.files}
     if groups:
         obj["groups"] = {g: {"files_in_group": files, **brief(files)} for g, files in groups.items()}

@@ -265,6 +265,7 @@ def test_cli_json_tables_and_csv(small, tmp_path):
                              "offset_errors", "macro_f1", "relations"]
     assert obj["labels"]["CLAIM"]["strict"]["f1"] == 1.0 and obj["labels"]["DIRECTIVE"]["pred"] == 1
     assert obj["per_file"]["a.md"]["macro_f1"] == obj["macro_f1"]
+    assert obj["sources_without_gold"] == []
     assert obj["groups"]["a"]["files_in_group"] == ["a.md"]
     out = tmp_path / "out"
     with open(out / "eval_labels.csv", encoding="utf-8") as f:
@@ -288,10 +289,13 @@ def test_cli_bad_task_is_one_line_and_the_rest_is_scored(small, tmp_path):
     gold, tasks = small
     broken = tmp_path / "broken.json"
     broken.write_text("[{\"data\": {\"text\": \"x\"}}]", encoding="utf-8")
-    res = cli("--gold", gold, tasks, broken, "--json")
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(task([], source="b.md")) + "\n", encoding="utf-8")
+    res = cli("--gold", gold, tasks, broken, other, "--json")
     assert res.returncode == 1
     assert res.stderr.strip().splitlines() == [f"error: {broken}: task 1: needs data.text and data.source; skipped"]
-    assert json.loads(res.stdout)["labels"]["CLAIM"]["strict"]["f1"] == 1.0
+    obj = json.loads(res.stdout)
+    assert obj["labels"]["CLAIM"]["strict"]["f1"] == 1.0 and obj["sources_without_gold"] == ["b.md"]
     res = cli("--gold", gold, tmp_path / "missing.json")
     assert res.returncode == 1 and "missing.json" in res.stderr
     res = cli("--gold", gold, tasks, "--files", "zz*")
