@@ -13,7 +13,8 @@ and the rules.
 
    LABEL is a label or relation name of guidelines/scheme.toml. Lines inside
    ``` fences are not examples. Corpus matching ignores whitespace and markup
-   (`**`, <strong>), so a sentence joined across a page break matches.
+   (`**`, <strong>; every tag in HTML files), so a sentence joined across a
+   page break matches. Examples may come from any file under corpus/.
    An 例 must be a span of that label in the gold (gold/*.gold.jsonl, same
    text, same speaker) or a gold relation, and a 非例 must not be.
 3. Every label has at least 3 examples and 2 near misses.
