@@ -202,6 +202,9 @@ class Studio:
             "SENTRY_DSN": "",
             "FRONTEND_SENTRY_DSN": "",
             "PYTHONUNBUFFERED": "1",
+            # 1.23 refuses ML backends on private addresses by default; the local
+            # backend (`annotate studio connect`) is on 127.0.0.1 beside it.
+            "ML_BLOCK_LOCAL_IP": "false",
         })
         env.pop("VIRTUAL_ENV", None)
         return env
