@@ -202,9 +202,12 @@ class Studio:
             "SENTRY_DSN": "",
             "FRONTEND_SENTRY_DSN": "",
             "PYTHONUNBUFFERED": "1",
-            # 1.23 refuses ML backends on private addresses by default; the local
-            # backend (`annotate studio connect`) is on 127.0.0.1 beside it.
+            # 1.23 refuses ML backends and webhooks on loopback/private addresses
+            # (SSRF protection); the local backend (`annotate studio connect`) and its
+            # webhook are on 127.0.0.1 beside this server, which itself listens on
+            # 127.0.0.1 only. USER_ADDITIONAL_BANNED_SUBNETS still applies.
             "ML_BLOCK_LOCAL_IP": "false",
+            "USE_DEFAULT_BANNED_SUBNETS": "false",
         })
         env.pop("VIRTUAL_ENV", None)
         return env
