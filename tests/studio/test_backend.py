@@ -71,12 +71,6 @@ def _predictions(conn, task_id):
     return conn.request("listing predictions", "GET", "api/predictions/", params={"task": task_id})
 
 
-def _tasks(conn, project_id):
-    body = conn.request("listing tasks", "GET", "api/tasks/",
-                        params={"project": project_id, "page_size": 100, "include": "id,data"})
-    return {t["data"].get("doc_id"): t["id"] for t in body["tasks"]}
-
-
 @pytest.fixture(scope="module")
 def connected(studio, conn, backend, expected):
     """A project connected to the backend with the three articles imported WITHOUT predictions."""
@@ -92,9 +86,10 @@ def connected(studio, conn, backend, expected):
     assert project.label_config.strip() == label_config().strip()
     assert project.show_collab_predictions and project.evaluate_predictions_automatically
     assert project.model_version == model_version()
-    conn.sdk.projects.import_tasks(project.id, request=[{"data": t["data"]} for t in expected],
-                                   commit_to_project=True, return_task_ids=False)
-    ids = _tasks(conn, project.id)
+    imported = conn.sdk.projects.import_tasks(project.id, request=[{"data": t["data"]} for t in expected],
+                                              commit_to_project=True, return_task_ids=True)
+    ids = {t["data"]["doc_id"]: i for t, i in zip(expected, imported.task_ids)}
+    # (read without the Data Manager's task list, which would fill them in by itself)
     assert all(_predictions(conn, i) == [] for i in ids.values())
     return project, ids
 
@@ -117,11 +112,10 @@ def test_retrieve_predictions_through_label_studio(conn, connected, expected):
 def test_opening_a_task_imported_as_plain_text_shows_the_pre_annotation(conn, connected):
     project, _ = connected
     text = "新质生产力的关键在创新\n\n习近平总书记指出：“要牢牢把握高质量发展这个首要任务。”我们必须坚持创新驱动发展。"
-    conn.sdk.projects.import_tasks(project.id, request=[{"data": {"text": text}}], commit_to_project=True,
-                                   return_task_ids=False)
-    body = conn.request("listing tasks", "GET", "api/tasks/", params={"project": project.id, "page_size": 100,
-                                                                      "include": "id,data"})
-    task_id = next(t["id"] for t in body["tasks"] if t["data"].get("text") == text)
+    imported = conn.sdk.projects.import_tasks(project.id, request=[{"data": {"text": text}}],
+                                              commit_to_project=True, return_task_ids=True)
+    task_id = imported.task_ids[0]
+    assert _predictions(conn, task_id) == []
     opened = conn.request("opening the task", "GET", f"api/tasks/{task_id}/")  # what the labeling UI loads
     assert len(opened["predictions"]) == 1
     pred = opened["predictions"][0]
@@ -130,6 +124,15 @@ def test_opening_a_task_imported_as_plain_text_shows_the_pre_annotation(conn, co
     assert {x["value"]["labels"][0] for x in regions} >= {"CLAIM", "QUOTE", "DIRECTIVE"}
     assert all(text[x["value"]["start"]:x["value"]["end"]] == x["value"]["text"] for x in regions)
     assert [x["value"]["text"] for x in pred["result"] if x["type"] == "textarea"] == [["习近平总书记"]]
+
+
+def test_the_data_manager_list_fills_tasks_without_predictions(conn, connected):
+    project, _ = connected
+    imported = conn.sdk.projects.import_tasks(project.id, request=[{"data": {"text": "我们要坚持创新。"}}],
+                                              commit_to_project=True, return_task_ids=True)
+    conn.request("listing tasks", "GET", "api/tasks/", params={"project": project.id, "page_size": 100})
+    preds = _predictions(conn, imported.task_ids[0])
+    assert [p["model_version"] for p in preds] == [model_version()]
 
 
 def test_a_bad_request_gets_a_4xx_and_the_next_good_one_succeeds(backend, expected):
