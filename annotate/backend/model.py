@@ -104,6 +104,9 @@ class RulesModel:
         self.nlp = nlp
         self.scheme = scheme or load_scheme()
         self.lock = threading.Lock()
+        from annotate.calibration import calibrated_scores
+
+        calibrated_scores()  # a broken calibration file stops the start, not every request
 
     @property
     def model_version(self) -> str:
