@@ -100,13 +100,21 @@ def studio_down():
 
 @studio_app.command("status")
 @handled
-def studio_status():
-    """URL, user and whether the server answers (never the token)."""
+def studio_status(login: bool = typer.Option(False, "--login",
+                                             help="Only the three lines to log in: URL, user, where the password is")):
+    """URL, user, whether the server answers (never the token), and the local ML backend."""
     from .client import register_url_secrets
     from .server import Studio, health
 
     studio = Studio.from_env()
     state = studio.state()
+    if login:
+        if not state.get("url"):
+            raise StudioError("the local studio was never started — `annotate studio up`")
+        out.print(f"Label Studio: {state['url']}", markup=False)
+        out.print(f"user:         {state.get('username', '?')}", markup=False)
+        out.print(f"password:     in {studio.admin_file}", markup=False)
+        return
     url = state.get("url")
     pid = studio.running_pid()
     answers = bool(url) and health(url)  # probed once (a server that is down costs one timeout)
