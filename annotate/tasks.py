@@ -21,7 +21,8 @@ from annotate.validate import validate_task  # noqa: F401  (part of this module'
 
 # Everything that decides which spans come out (readers, outline, rules, their data)
 # is hashed: any change gives a new model_version. Not the server side or the CLI.
-_NOT_RULES = ("labelstudio/", "cli.py", "model.py", "atomic.py", "prelabel.py", "validate.py", "__main__.py")
+_NOT_RULES = ("labelstudio/", "backend/", "cli.py", "model.py", "atomic.py", "prelabel.py", "validate.py",
+              "calibration.py", "__main__.py")
 
 
 def _rule_files(root: Path) -> list[Path]:
