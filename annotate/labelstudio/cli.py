@@ -147,7 +147,7 @@ def _backend_status() -> None:
     health = backend_health(url) if pid else None
     if health:
         out.print(f"backend: {url} answers (pid {pid}, {health.get('model_version')}; log {backend.log_file})",
-                  markup=False)
+                  markup=False, soft_wrap=True)
     else:
         out.print(f"backend: {url} not running — `annotate studio connect --project P` starts it", markup=False)
 
@@ -175,7 +175,7 @@ def studio_connect(project: str = typer.Option(..., "--project", help="Project t
     p = result.project
     out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
               f"{'registered' if result.created else 'updated'} (id {result.backend_id}), model version "
-              f"{result.model_version}; predictions are retrieved automatically", markup=False)
+              f"{result.model_version}; predictions are retrieved automatically", markup=False, soft_wrap=True)
 
 
 @studio_app.command("config")

@@ -213,3 +213,22 @@ def test_calibration_from_annotations_made_through_the_api(conn, connected, expe
     by_score = [share for _, share in sorted(scores)]
     assert by_score[0] == max(by_score)
     assert all(score < t["predictions"][0]["score"] for (score, share), t in zip(scores, expected) if share)
+
+
+def test_connect_without_url_starts_the_local_backend_and_status_shows_it(cli, conn, title):
+    from annotate.backend.process import LocalBackend
+
+    backend = LocalBackend.from_env()
+    try:
+        res = cli("studio", "connect", "--project", title, "--port", free_port())
+        assert res.exit_code == 0, res.output
+        url = backend.state()["url"]
+        assert backend.running_pid() and backend_health(url)["model_version"] == model_version()
+        assert f"ML backend {url} registered" in res.stdout
+        status = cli("studio", "status")
+        assert f"backend: {url} answers" in status.stdout
+        again = cli("studio", "connect", "--project", title)  # running already: reused, backend updated
+        assert again.exit_code == 0 and "already running" in again.stderr and "updated" in again.stdout
+    finally:
+        backend.down(say=lambda msg: None)
+    assert backend.running_pid() is None and backend_health(url) is None
