@@ -204,3 +204,13 @@ def test_opening_the_backend_needs_credentials(monkeypatch):
     monkeypatch.delenv("ANNOTATE_BACKEND_PASSWORD", raising=False)
     with pytest.raises(BadRequest, match="ANNOTATE_BACKEND_USER"):
         serve("0.0.0.0", 9)
+
+
+def test_a_line_of_an_uploaded_text_file_is_annotated(client):
+    # Label Studio imports each line of a .txt file as {"$undefined$": line}
+    text = "我们必须坚持创新驱动发展。"
+    r = client.post("/predict", json={"tasks": [{"id": 3, "data": {"$undefined$": text}}],
+                                      "label_config": label_config()})
+    assert r.status_code == 200, r.text
+    regions = [x for x in r.json()["results"][0]["result"] if x["type"] == "labels"]
+    assert [(x["value"]["labels"], x["value"]["text"]) for x in regions] == [(["DIRECTIVE"], text)]

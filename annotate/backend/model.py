@@ -20,6 +20,9 @@ from annotate.scheme import Scheme, load_scheme
 
 MAX_TEXT_CHARS = 1_000_000   # a long article is ~30k characters; beyond this is a mistake
 MAX_TASKS = 1000             # per request (Label Studio sends up to 100 at a time)
+# Where Label Studio puts a line of an uploaded .txt file ("list of tasks") before it
+# knows the data field; its labeling interface shows it in the config's Text.
+UNDEFINED_FIELD = "$undefined$"
 
 
 class BadRequest(ValueError):
@@ -92,6 +95,14 @@ def rename_controls(result: list[dict], controls: Controls, scheme: Scheme) -> l
     return out
 
 
+def text_key(data: dict, controls: Controls) -> str:
+    """The data field holding the task's text: the one the config names, else Label Studio's
+    placeholder for an uploaded text file."""
+    if controls.text_field not in data and isinstance(data.get(UNDEFINED_FIELD), str):
+        return UNDEFINED_FIELD
+    return controls.text_field
+
+
 class RulesModel:
     """The pipeline, loaded once; predictions one task at a time under a lock (spaCy
     pipelines are not meant to be shared between threads)."""
@@ -125,7 +136,7 @@ class RulesModel:
             data = task.get("data") if isinstance(task, dict) else None
             if not isinstance(data, dict):
                 raise BadRequest(f"{where}: no data object")
-            text = data.get(controls.text_field)
+            text = data.get(text_key(data, controls))
             if not isinstance(text, str):
                 raise BadRequest(f"{where}: no text in data.{controls.text_field} (the field the labeling "
                                  f"config's <Text name={controls.text_name!r}> shows)", 422)
@@ -143,7 +154,7 @@ class RulesModel:
         data = task["data"]
         where = f"task {task.get('id', '?')}"
         try:
-            document = document_from_data(data, controls.text_field)
+            document = document_from_data(data, text_key(data, controls))
         except ValueError as e:
             raise BadRequest(f"{where}: {e}", 422) from None
         with self.lock:
