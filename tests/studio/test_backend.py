@@ -214,6 +214,18 @@ def test_calibration_from_annotations_made_through_the_api(conn, connected, expe
     assert by_score[0] == max(by_score)
     assert all(score < t["predictions"][0]["score"] for (score, share), t in zip(scores, expected) if share)
 
+    # In Label Studio: predictions retrieved again carry the calibrated scores, and the Data
+    # Manager sorted by prediction score ascending lists the least certain task first.
+    everything = {"all": True, "excluded": []}
+    conn.sdk.actions.create(id="delete_tasks_predictions", project=project.id, selected_items=everything)
+    conn.sdk.actions.create(id="retrieve_tasks_predictions", project=project.id, selected_items=everything)
+    body = conn.request("listing tasks", "GET", "api/tasks/", params={
+        "project": project.id, "fields": "all", "query": json.dumps({"ordering": ["tasks:predictions_score"]})})
+    listed = [(t["id"], t["predictions_score"]) for t in body["tasks"] if t["id"] in ids.values()]
+    want = {ids[t["data"]["doc_id"]]: score for t, (score, _) in zip(expected, scores)}
+    assert [task_id for task_id, _ in listed] == sorted(want, key=lambda i: (want[i], i))
+    assert all(score == pytest.approx(want[task_id]) for task_id, score in listed)
+
 
 def test_connect_without_url_starts_the_local_backend_and_status_shows_it(cli, conn, title):
     from annotate.backend.process import LocalBackend
