@@ -108,3 +108,21 @@ def test_tasks_carry_calibrated_region_scores_and_the_mean_as_task_score(nlp, tm
         if any(x["meta"]["text"] == [f"rule: {rule}"] for x in regions_a):
             assert score < b["predictions"][0]["score"]
     assert seen
+
+
+def test_calibrate_command_from_a_snapshot(tmp_path):
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps(snapshot(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "cal.json"
+    res = CliRunner().invoke(app, ["calibrate", "--from-snapshot", str(snap), "-k", "5", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = calibration.read(out)
+    assert doc["prior_strength"] == 5 and set(doc["rules"]) == {"claim.title", "support.enumerated",
+                                                                 "quote.attributed", "directive.modal"}
+    assert "quote.attributed" in res.stdout and f"written: {out}" in res.stdout
+    res = CliRunner().invoke(app, ["calibrate"])
+    assert res.exit_code == 1 and "error: give --project" in res.stderr
