@@ -11,15 +11,17 @@ FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
   --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_'
 
-.PHONY: install model prelabel score figures test bench demo
+.PHONY: install model prelabel score figures test bench demo browser
 
 # pip install -e ".[test]" again only when pyproject.toml changed or the package is gone.
 install:
 	@$(PYTHON) -c "import annotate.cli, pytest, hypothesis" 2>/dev/null || rm -f $(STAMP)
 	@$(MAKE) --no-print-directory -s $(STAMP)
 
+# Not -q: the first install takes minutes and must show that it is working.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m pip install -q --disable-pip-version-check -e ".[test]"
+	@echo "==> pip install -e .[test] (first time: a few minutes)"
+	$(PYTHON) -m pip install --disable-pip-version-check --progress-bar off -e ".[test]"
 	@mkdir -p $(dir $@) && touch $@
 
 # The pkuseg segmenter model (≈50 MB download once, ≈180 MB cached; "already fetched" after).
@@ -39,12 +41,30 @@ figures: prelabel
 	$(ANNOTATE) evaluate --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl exports/prelabels.json \
 	  --markdown --no-per-file $(FIGURE_GROUPS) | awk '/^\*\*Per group/ {p = 1} /^\*\*Precision/ {p = 0} p'
 
-test: install model
+test: install model browser
 	$(PYTHON) -m pytest -q
+
+# Headless Chromium and CJK fonts from Debian for the labeling-interface test
+# (Playwright's own browser download is not reachable). Needs root (CI) or sudo.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	  echo "==> apt-get install chromium fonts-noto-cjk"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk \
+	    || echo "warning: could not install chromium; the browser test will be skipped (fails in CI)"; \
+	fi
 
 bench: install model
 	$(PYTHON) tests/bench_prelabel.py
 
+# Label Studio + the corpus pre-annotated and pushed + the rules as its ML backend.
+# The last three lines say where to log in.
 demo: install model
+	@echo "==> Label Studio (first time: installs into .studio/venv, 2–3 minutes)"
 	$(ANNOTATE) studio up
+	@echo "==> pre-annotating corpus/ and pushing it to $(PROJECT)"
 	$(ANNOTATE) push corpus/ --project "$(PROJECT)"
+	@echo "==> starting the ML backend (annotate serve) and connecting it to $(PROJECT)"
+	$(ANNOTATE) studio connect --project "$(PROJECT)"
+	@echo
+	@$(ANNOTATE) studio status --login

@@ -13,7 +13,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from annotate import __version__
-from annotate.document import Document
+from annotate.document import Block, Document
 from annotate.pipeline import SPANS_KEY, doc_text
 from annotate.rules import RULES
 from annotate.scheme import load_scheme
@@ -21,8 +21,8 @@ from annotate.validate import validate_task  # noqa: F401  (part of this module'
 
 # Everything that decides which spans come out (readers, outline, rules, their data)
 # is hashed: any change gives a new model_version. Not the server side or the CLI.
-_NOT_RULES = ("labelstudio/", "cli.py", "model.py", "atomic.py", "prelabel.py", "validate.py", "__main__.py",
-              "evaluate.py", "evaluate_cli.py")
+_NOT_RULES = ("labelstudio/", "backend/", "cli.py", "model.py", "atomic.py", "prelabel.py", "validate.py",
+              "calibration.py", "__main__.py", "evaluate.py", "evaluate_cli.py")
 
 
 def _rule_files(root: Path) -> list[Path]:
@@ -46,6 +46,21 @@ def model_version() -> str:
 _CONFIDENCE = {r.id: r.confidence for r in RULES}
 
 
+def region_scores() -> dict[str, float]:
+    """rule id → region score: the calibrated precision where a calibration file is
+    found (annotate.calibration), else the rule's catalogue confidence."""
+    from annotate.calibration import calibrated_scores
+
+    return {**_CONFIDENCE, **calibrated_scores()}
+
+
+def task_score(scores: list[float]) -> float:
+    """A task's prediction score: the mean of its region scores (the share of its regions
+    an annotator is expected to accept unchanged); 0.0 for a task with no region, which
+    the rules could not read. Sorting by it ascending puts the least certain tasks first."""
+    return round(sum(scores) / len(scores), 3) if scores else 0.0
+
+
 def region_id(doc_id: str, label: str, start: int, end: int) -> str:
     """Stable across runs, so a re-push of unchanged rules gives identical regions."""
     return hashlib.sha1(f"{doc_id}:{label}:{start}:{end}".encode()).hexdigest()[:10]
@@ -64,7 +79,44 @@ def task_data(document: Document) -> dict:
         "author_note": document.author_note or "",
         "column": document.column or "",
         "line_map": [list(pair) for pair in document.line_map],
+        # The reader's outline, so that the task alone gives the same spans again
+        # (the ML backend, re-annotation after a rule change): see document_from_data.
+        "outline": [[b.kind, b.start, b.end, [list(x) for x in b.bold], list(b.claim) if b.claim else None]
+                    for b in document.blocks],
     }
+
+
+def document_from_data(data: dict, text_key: str = "text") -> Document:
+    """The Document of a task's data: the inverse of task_data. data[text_key] is the text,
+    verbatim (offsets point into it). Without an `outline` (a task imported through Label
+    Studio), the outline is guessed from the text as for a bare string (blank-line
+    paragraphs, short unpunctuated lines as headings). Raises ValueError on a bad field."""
+    from annotate.rules.layout import layout_from_text
+
+    text = data.get(text_key)
+    if not isinstance(text, str):
+        raise ValueError(f"data.{text_key} is not a string")
+    outline = data.get("outline")
+    try:
+        if outline:
+            blocks = [Block(kind, int(a), int(b), 0, [(int(x), int(y)) for x, y in bold or ()],
+                            (int(claim[0]), int(claim[1])) if claim else None)
+                      for kind, a, b, bold, claim in outline]
+        else:
+            blocks = [Block(b.kind, b.start, b.end, 0, list(b.bold)) for b in layout_from_text(text).blocks]
+        if any(not 0 <= b.start <= b.end <= len(text) for b in blocks):
+            raise ValueError("a block lies outside the text")
+        line_map = [(int(a), int(b)) for a, b in data.get("line_map") or ()]
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"data.outline/line_map malformed: {e}") from None
+    authors = data.get("authors") or ""
+    kind = data.get("kind") if data.get("kind") in ("article", "fragment") else "article"
+    return Document(text=text, source=str(data.get("source") or ""), path=str(data.get("path") or ""),
+                    index=int(data.get("index") or 0) if str(data.get("index") or 0).isdigit() else 0,
+                    kind=kind, title=data.get("title") or None,
+                    authors=authors.split() if isinstance(authors, str) else [str(a) for a in authors],
+                    author_note=data.get("author_note") or None, column=data.get("column") or None,
+                    blocks=blocks, line_map=line_map)
 
 
 def to_task(document: Document, doc: Doc) -> dict:
@@ -73,6 +125,7 @@ def to_task(document: Document, doc: Doc) -> dict:
     if doc_text(doc) != text:
         raise ValueError(f"{document.path}: Doc text differs from the document text")
     doc_id = document.doc_id
+    confidence = region_scores()
     result, ids, scores = [], {}, []
     spans = sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_))
     for span in spans:
@@ -80,7 +133,7 @@ def to_task(document: Document, doc: Doc) -> dict:
         rid = region_id(doc_id, label, start, end)
         ids[(start, end, label)] = rid
         rule = span.id_ or None
-        score = _CONFIDENCE.get(rule, 0.5)
+        score = confidence.get(rule, 0.5)
         scores.append(score)
         result.append({
             "id": rid, "from_name": scheme.labels_name, "to_name": scheme.text_name, "type": "labels",
@@ -101,7 +154,7 @@ def to_task(document: Document, doc: Doc) -> dict:
         })
     prediction = {
         "model_version": model_version(),
-        "score": round(sum(scores) / len(scores), 3) if scores else 0.0,
+        "score": task_score(scores),
         "result": result,
     }
     return {"data": task_data(document), "predictions": [prediction]}

@@ -203,7 +203,7 @@ def test_no_annotations_gives_undefined_not_perfect():
 def test_report_files(tmp_path):
     r = compute_report(snapshot())
     files = write_report(r, tmp_path)
-    assert sorted(f.name for f in files) == ["agreement.csv", "report_chart.png", "report_labels.csv",
+    assert sorted(f.name for f in files) == ["agreement.csv", "report_chart.png", "report_labels.csv", "report_relations.csv",
                                             "report_rules.csv"]
     labels = pd.read_csv(tmp_path / "report_labels.csv")
     assert labels["label"].tolist() == ["CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE", "ALL"]

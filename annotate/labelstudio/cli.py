@@ -89,21 +89,32 @@ def studio_up(port: Optional[int] = typer.Option(None, "--port", "-p",
 @studio_app.command("down")
 @handled
 def studio_down():
-    """Stop the local Label Studio that `up` started."""
+    """Stop the local Label Studio and the local ML backend that `up`/`connect` started."""
+    from annotate.backend.process import LocalBackend
+
     from .server import Studio
 
+    LocalBackend.from_env().down(say=_say)
     Studio.from_env().down(say=_say)
 
 
 @studio_app.command("status")
 @handled
-def studio_status():
-    """URL, user and whether the server answers (never the token)."""
+def studio_status(login: bool = typer.Option(False, "--login",
+                                             help="Only the three lines to log in: URL, user, where the password is")):
+    """URL, user, whether the server answers (never the token), and the local ML backend."""
     from .client import register_url_secrets
     from .server import Studio, health
 
     studio = Studio.from_env()
     state = studio.state()
+    if login:
+        if not state.get("url"):
+            raise StudioError("the local studio was never started — `annotate studio up`")
+        out.print(f"Label Studio: {state['url']}", markup=False)
+        out.print(f"user:         {state.get('username', '?')}", markup=False)
+        out.print(f"password:     in {studio.admin_file}", markup=False)
+        return
     url = state.get("url")
     pid = studio.running_pid()
     answers = bool(url) and health(url)  # probed once (a server that is down costs one timeout)
@@ -116,12 +127,55 @@ def studio_status():
         out.print(f"token:  {'saved' if studio.token() else 'none yet'} ({studio.token_file})", markup=False)
     else:
         out.print("server: never started — `annotate studio up`", markup=False)
+    _backend_status()
     team_url = os.environ.get("LABEL_STUDIO_URL")
     if team_url:
         register_url_secrets(team_url)
         out.print(f"note:   LABEL_STUDIO_URL is set: push/export/report use {redact(team_url)}", markup=False)
     if url and not answers:
         raise typer.Exit(EXIT_FAULT)
+
+
+def _backend_status() -> None:
+    from annotate.backend.process import LocalBackend, backend_health
+
+    backend = LocalBackend.from_env()
+    url, pid = backend.state().get("url"), backend.running_pid()
+    if not url:
+        out.print("backend: never started — `annotate studio connect --project P`", markup=False)
+        return
+    health = backend_health(url) if pid else None
+    if health:
+        out.print(f"backend: {url} answers (pid {pid}, {health.get('model_version')}; log {backend.log_file})",
+                  markup=False, soft_wrap=True)
+    else:
+        out.print(f"backend: {url} not running — `annotate studio connect --project P` starts it", markup=False)
+
+
+@studio_app.command("connect")
+@handled
+def studio_connect(project: str = typer.Option(..., "--project", help="Project title (created if missing)"),
+                   url: Optional[str] = typer.Option(None, "--url",
+                                                     help="The ML backend's URL as Label Studio reaches it "
+                                                          "(default: start the local `annotate serve`)"),
+                   port: Optional[int] = typer.Option(None, "--port",
+                                                      help="Port of the local backend (default 9090 or the "
+                                                           "next free one)")):
+    """Register the ML backend with a project and turn on automatic prediction."""
+    from annotate.backend.app import basic_auth_from_env
+    from annotate.backend.process import LocalBackend
+
+    from .backends import connect_backend
+    from .client import connect
+
+    conn = connect()
+    if url is None:
+        url = LocalBackend.from_env().up(port=port, say=_say)
+    result = connect_backend(conn, project, url, basic_auth_from_env())
+    p = result.project
+    out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
+              f"{'registered' if result.created else 'updated'} (id {result.backend_id}), model version "
+              f"{result.model_version}; predictions are retrieved automatically", markup=False, soft_wrap=True)
 
 
 @studio_app.command("config")
@@ -268,12 +322,77 @@ def report_cmd(project: Optional[str] = typer.Option(None, "--project", help="Pr
     out.print("written: " + ", ".join(str(f) for f in files), markup=False)
 
 
+# -- serve, calibrate -----------------------------------------------------------
+
+def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
+                                       help="Address to listen on; other than 127.0.0.1 needs "
+                                            "ANNOTATE_BACKEND_USER and ANNOTATE_BACKEND_PASSWORD (basic auth)"),
+              port: int = typer.Option(9090, "--port", "-p", help="Port"),
+              log_level: str = typer.Option("info", "--log-level", help="uvicorn log level")):
+    """Serve the rules as a Label Studio ML backend (/health, /setup, /predict, /webhook)."""
+    from annotate.backend.model import BadRequest
+
+    try:
+        from annotate.backend.app import serve
+    except ImportError as e:
+        _fail(f"the ML backend needs fastapi and uvicorn ({e}) — pip install -e .", EXIT_FAULT)
+    try:
+        serve(host, port, log_level)
+    except BadRequest as e:
+        _fail(str(e), EXIT_FAULT)
+    except Exception as e:  # the model is missing, the port is taken, …
+        _fail(f"{type(e).__name__}: {e}", EXIT_FAULT)
+
+
+@handled
+def calibrate_cmd(project: Optional[str] = typer.Option(None, "--project", help="Project title"),
+                  from_snapshot: Optional[Path] = typer.Option(None, "--from-snapshot",
+                                                               help="Calibrate offline on an export snapshot"),
+                  strength: float = typer.Option(10.0, "--prior-strength", "-k", min=0.01,
+                                                 help="k: how many spans the catalogue confidence counts as"),
+                  output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                                        help="Calibration file (default: $ANNOTATE_CALIBRATION "
+                                                             "or ./calibration.json)")):
+    """Per rule: how often annotators accepted its spans unchanged → the region scores."""
+    from .calibrate import calibrate_project, calibrate_tasks
+    from .export import load_snapshot
+
+    if from_snapshot is not None:
+        doc, path = calibrate_tasks(load_snapshot(from_snapshot), None, strength, output)
+    elif project:
+        from .client import connect
+
+        conn = connect()
+        with err.status(f"fetching {project!r} from {conn.url} …"):
+            doc, path = calibrate_project(conn, project, strength, output)
+    else:
+        raise StudioError("give --project TITLE (from the server) or --from-snapshot FILE")
+    from rich.table import Table
+
+    t = Table(title=f"Calibrated precision (prior strength k={strength:g})", title_justify="left")
+    for col in ("rule", "label", "pred", "acc", "chg", "del", "prior", "calibrated"):
+        t.add_column(col, justify="left" if col in ("rule", "label") else "right")
+    for rule_id, r in sorted(doc["rules"].items(), key=lambda kv: kv[1]["precision"]):
+        t.add_row(rule_id, str(r["label"]), str(r["predicted"]), str(r["accepted"]), str(r["changed"]),
+                  str(r["deleted"]), f"{r['prior']:.2f}", f"{r['precision']:.3f}")
+    out.print(t)
+    stale = [v for v in doc["counted_model_versions"] if v != doc["model_version"]]
+    if stale:
+        _note("note:", "yellow", f"some annotations started from other rule versions ({', '.join(stale)}); "
+                                 f"rule ids are stable, so they are counted")
+    out.print(f"written: {path} ({len(doc['rules'])} rules observed; the others keep their catalogue confidence)",
+              markup=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `studio` (up/down/status/env/config), `push`, `export` and `report` to the main CLI."""
+    """Add `studio` (up/down/status/env/config/connect), `push`, `export`, `report`, `serve` and
+    `calibrate` to the main CLI."""
     app.add_typer(studio_app, name="studio")
     app.command("push")(push_cmd)
     app.command("export")(export_cmd)
     app.command("report")(report_cmd)
+    app.command("serve")(serve_cmd)
+    app.command("calibrate")(calibrate_cmd)
 
 
 def make_app() -> typer.Typer:

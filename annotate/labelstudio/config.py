@@ -32,12 +32,24 @@ def label_config(scheme: Scheme | None = None) -> str:
     s = scheme or load_scheme()
     text = s.text_name
     lines = ["<View>"]
-    # Keep the article's line breaks and give CJK text some air.
-    lines.append("  <Style>.lsf-htx-richtext, .htx-richtext { white-space: pre-wrap; line-height: 1.9; }</Style>")
+    # Keep the article's line breaks and give CJK text some air. Label Studio draws a
+    # relation between regions on consecutive lines as a loop out to the left of the
+    # text with its label centred on it: the left padding keeps "supports" inside
+    # the panel (without it the label is clipped to "ports"). Header's own style
+    # attribute loses to Label Studio's typography classes, so the source line is
+    # styled through a class of its own (checked in a browser: tests/studio/test_labeling_ui.py).
+    lines.append("  <Style>")
+    lines.append("    .lsf-htx-richtext, .htx-richtext { white-space: pre-wrap; line-height: 1.9; }")
+    lines.append("    .lsf-richtext { padding-left: 48px; }")
+    lines.append("    .annotate-source, .annotate-source * { color: #888 !important; font-size: 12px !important;"
+                 " font-weight: 400 !important; line-height: 1.4 !important; margin: 2px 0 !important; }")
+    lines.append("  </Style>")
     lines.append(f'  <View style="padding: 0 0 8px 0; border-bottom: 1px solid #ddd">')
     lines.append(f"    <Header {_attrs(value='$title', size='3')}/>")
     lines.append(f"    <Header {_attrs(value='$authors', size='6')}/>")
-    lines.append(f"    <Header {_attrs(value='$path', size='6', style='color: #888')}/>")
+    lines.append(f"    <View {_attrs(className='annotate-source')}>")
+    lines.append(f"      <Header {_attrs(value='$path', size='6')}/>")
+    lines.append("    </View>")
     lines.append("  </View>")
     lines.append(f"  <Labels {_attrs(name=s.labels_name, toName=text, showInline=True)}>")
     for label in s.labels:

@@ -23,8 +23,17 @@ and on a line of the terminal output:
   span covers it; kappa = (p_o − p_e)/(1 − p_e), and 1.0 when both annotators
   gave every character the same single category (p_e = 1).
 
+* relations — per relation type (`supports`), each predicted relation against the
+  annotation: accepted = the annotation relates the counterparts of both its ends
+  (the regions classify matched to them) with the same type and direction, and
+  both ends were accepted; changed = the counterparts are related but an end
+  region was changed, or the type or direction differs; deleted = the
+  counterparts are not related (or an end was deleted); added = an annotated
+  relation that matches no predicted one.
+
 Output: a rich table, report_labels.csv (with bad_offsets), report_rules.csv,
-agreement.csv and report_chart.png (accept/change/delete/add per label).
+report_relations.csv, agreement.csv and report_chart.png (accept/change/delete/add
+per label and for the relations; the legend sits below the bars, never on them).
 """
 from __future__ import annotations
 
@@ -45,6 +54,7 @@ from .regions import ACCEPTED, ADDED, Region, compare_task, match_per_label
 LABEL_COLUMNS = ["label", "predicted", "accepted", "changed", "deleted", "added", "annotated",
                  "strict_tp", "strict_p", "strict_r", "strict_f1",
                  "lenient_tp", "lenient_p", "lenient_r", "lenient_f1", "bad_offsets"]
+RELATION_COLUMNS = ["type", "predicted", "accepted", "changed", "deleted", "added", "annotated"]
 RULE_COLUMNS = ["rule_id", "label", "predicted", "accepted", "changed", "deleted", "accept_rate",
                 "strict_p", "lenient_p"]
 AGREEMENT_COLUMNS = ["doc_id", "task_id", "annotation_a", "annotation_b", "annotator_a", "annotator_b",
@@ -93,11 +103,44 @@ def span_f1(a: list[Region], b: list[Region], strict: bool, labels: tuple[str, .
     return 2 * tp / (len(a) + len(b))
 
 
+def classify_relations(comp) -> Counter:
+    """(type, outcome) → count for one Comparison's relations (see the module docstring)."""
+    counterpart = {pr.id: (r.id, origin) for r, origin, pr in comp.rows if pr is not None}
+    scored = {r.id for r in comp.scored}
+    annotated = {(rel.from_id, rel.to_id): rel for rel in comp.relations
+                 if rel.from_id in scored and rel.to_id in scored}
+    predicted_ids = {r.id for r in comp.scored_predicted}
+    used: set[tuple[str, str]] = set()
+    out: Counter = Counter()
+    for rel in comp.predicted_relations:
+        if rel.from_id not in predicted_ids or rel.to_id not in predicted_ids:
+            continue
+        out[(rel.type, "predicted")] += 1
+        a, b = counterpart.get(rel.from_id), counterpart.get(rel.to_id)
+        if a is None or b is None:
+            out[(rel.type, "deleted")] += 1
+            continue
+        same_way, other_way = annotated.get((a[0], b[0])), annotated.get((b[0], a[0]))
+        found = same_way or other_way
+        if found is None:
+            out[(rel.type, "deleted")] += 1
+            continue
+        used.add((found.from_id, found.to_id))
+        exact = same_way is not None and same_way.type == rel.type and a[1] == b[1] == ACCEPTED
+        out[(rel.type, "accepted" if exact else "changed")] += 1
+    for key, rel in annotated.items():
+        out[(rel.type, "annotated")] += 1
+        if key not in used:
+            out[(rel.type, "added")] += 1
+    return out
+
+
 @dataclass
 class Report:
     labels: pd.DataFrame
     rules: pd.DataFrame
     agreement: pd.DataFrame
+    relations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RELATION_COLUMNS))
     summary: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # regions left out: offsets do not fit data.text
 
@@ -110,6 +153,8 @@ def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
     n_annotations = n_tasks_annotated = 0
     agreement_rows = []
     problems: list[str] = []
+    relation_counts: Counter = Counter(
+        {(r.name, "predicted"): 0 for r in s.relations})  # every type of the scheme gets a row
 
     for task in tasks:
         data = task.get("data") or {}
@@ -128,6 +173,7 @@ def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
                 problems.append(f"doc {data.get('doc_id')} task {task.get('id')} {who}: {r.label} "
                                 f"[{r.start}:{r.end}] does not match data.text — left out of the scores")
             predicted = comp.scored_predicted
+            relation_counts.update(classify_relations(comp))
             for r, origin, pr in comp.rows:
                 counts[r.label]["annotated"] += 1
                 if origin == ADDED:
@@ -196,6 +242,10 @@ def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
     rules_df = pd.DataFrame(rule_rows, columns=RULE_COLUMNS).astype(
         {"rule_id": "string", "label": "string", "predicted": "int64", "accepted": "int64", "changed": "int64",
          "deleted": "int64", "accept_rate": "Float64", "strict_p": "Float64", "lenient_p": "Float64"})
+    types = sorted({t for t, _ in relation_counts})
+    relations_df = pd.DataFrame([{"type": t, **{c: relation_counts[(t, c)] for c in RELATION_COLUMNS[1:]}}
+                                 for t in types], columns=RELATION_COLUMNS)
+    relations_df = relations_df.astype({"type": "string", **{c: "int64" for c in RELATION_COLUMNS[1:]}})
     summary = {
         "tasks": len(tasks), "tasks_annotated": n_tasks_annotated, "annotations": n_annotations,
         "macro_f1_strict": macro["strict"], "macro_f1_lenient": macro["lenient"],
@@ -204,7 +254,7 @@ def compute_report(tasks: list[dict], scheme: Scheme | None = None) -> Report:
         "mean_kappa_chars": float(agreement["kappa_chars"].mean()) if len(agreement) else None,
         "bad_offsets": len(problems),
     }
-    return Report(labels_df, rules_df, agreement, summary, problems)
+    return Report(labels_df, rules_df, agreement, relations_df, summary, problems)
 
 
 def _label_row(label: str, c: Counter) -> dict:
@@ -220,30 +270,41 @@ def _label_row(label: str, c: Counter) -> dict:
 # -- output -------------------------------------------------------------------
 
 def chart_png(report: Report) -> bytes:
+    import matplotlib.pyplot as plt
+
+    fig = chart_figure(report)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def chart_figure(report: Report):
+    """The accept/change/delete/add chart (a matplotlib Figure; the caller closes it)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    df = report.labels[report.labels["label"] != ALL]
+    labels = report.labels[report.labels["label"] != ALL]
+    rows = [(str(r["label"]), r) for _, r in labels.iterrows()]
+    rows += [(f"{r['type']} (relation)", r) for _, r in report.relations.iterrows()]
     parts = [("accepted", "#2ca02c"), ("changed", "#ff7f0e"), ("deleted", "#d62728"), ("added", "#1f77b4")]
-    fig, ax = plt.subplots(figsize=(7, 0.6 * len(df) + 1.6), dpi=120)
-    y = range(len(df))
-    left = [0] * len(df)
+    fig, ax = plt.subplots(figsize=(7, 0.6 * len(rows) + 2.0), dpi=120)
+    y = list(range(len(rows)))
+    left = [0] * len(rows)
     for name, colour in parts:
-        values = [int(v) for v in df[name]]
-        ax.barh(list(y), values, left=left, color=colour, label=name)
+        values = [int(r[name]) for _, r in rows]
+        ax.barh(y, values, left=left, color=colour, label=name)
         left = [a + b for a, b in zip(left, values)]
-    ax.set_yticks(list(y), [str(v) for v in df["label"]])
+    ax.set_yticks(y, [name for name, _ in rows])
     ax.invert_yaxis()
-    ax.set_xlabel("spans")
+    ax.set_xlabel("spans / relations")
     ax.set_title("Pre-annotation: accepted / changed / deleted / added")
-    ax.legend(loc="lower right", fontsize="small")
+    # Below the axes, outside them: a legend inside the plot can cover a bar.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(parts), fontsize="small", frameon=False)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    return fig
 
 
 def write_report(report: Report, out_dir: str | Path) -> list[Path]:
@@ -253,6 +314,7 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
     return atomic_write_files(out_dir, {
         "report_labels.csv": lambda fh: report.labels.to_csv(fh, **csv),
         "report_rules.csv": lambda fh: report.rules.to_csv(fh, **csv),
+        "report_relations.csv": lambda fh: report.relations.to_csv(fh, **csv),
         "agreement.csv": lambda fh: report.agreement.to_csv(fh, **csv),
         "report_chart.png": lambda fh: fh.write(png),
     }, binary={"report_chart.png"})
@@ -285,6 +347,13 @@ def render(report: Report, console) -> None:
             r.add_row(str(row.rule_id), str(row.label), str(row.predicted), str(row.accepted), str(row.changed),
                       str(row.deleted), _f(row.accept_rate), _f(row.strict_p), _f(row.lenient_p))
         console.print(r)
+    if len(report.relations):
+        rt = Table(title="Relations", title_justify="left")
+        for col in RELATION_COLUMNS:
+            rt.add_column(col, justify="left" if col == "type" else "right")
+        for row in report.relations.itertuples(index=False):
+            rt.add_row(*(str(getattr(row, c)) for c in RELATION_COLUMNS))
+        console.print(rt)
     s = report.summary
     if s["agreement_pairs"]:
         console.print(f"Agreement: {s['agreement_pairs']} annotation pairs, mean span F1 (lenient) "

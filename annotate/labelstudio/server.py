@@ -172,7 +172,7 @@ class Studio:
                              f"label-studio=={LABEL_STUDIO_VERSION}"]):
                     log.write("$ " + " ".join(cmd) + "\n")
                     log.flush()
-                    rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
+                    rc = _run_logged(cmd, log, say)
                     if rc == 0 and cmd[1:3] == ["-m", "venv"]:
                         marker.write_text("created by `annotate studio up`; safe to delete\n")
                     if rc != 0:
@@ -202,6 +202,12 @@ class Studio:
             "SENTRY_DSN": "",
             "FRONTEND_SENTRY_DSN": "",
             "PYTHONUNBUFFERED": "1",
+            # 1.23 refuses ML backends and webhooks on loopback/private addresses
+            # (SSRF protection); the local backend (`annotate studio connect`) and its
+            # webhook are on 127.0.0.1 beside this server, which itself listens on
+            # 127.0.0.1 only. USER_ADDITIONAL_BANNED_SUBNETS still applies.
+            "ML_BLOCK_LOCAL_IP": "false",
+            "USE_DEFAULT_BANNED_SUBNETS": "false",
         })
         env.pop("VIRTUAL_ENV", None)
         return env
@@ -337,6 +343,31 @@ class Studio:
 
 
 # -- helpers ----------------------------------------------------------------
+
+PROGRESS_EVERY = 10.0  # seconds between progress lines of a long install
+
+
+def _run_logged(cmd: list[str], log, say: Callable[[str], object]) -> int:
+    """Run cmd with its output into `log`; every PROGRESS_EVERY s one line says how far it got
+    (a first install takes minutes: it must not look stuck)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            text=True, errors="replace")
+    started = last = time.monotonic()
+    collected, latest = 0, ""
+    for line in proc.stdout:
+        log.write(line)
+        if line.startswith("Collecting "):
+            collected += 1
+            latest = line.split()[1]
+        elif line.startswith("Installing collected packages"):
+            latest = "installing the packages"
+        now = time.monotonic()
+        if latest and now - last >= PROGRESS_EVERY:
+            last = now
+            log.flush()
+            say(f"  … {now - started:.0f} s: {collected} packages fetched, now {latest[:60]}")
+    return proc.wait()
+
 
 def _proc_state(pid: int) -> str | None:
     try:

@@ -1,0 +1,172 @@
+"""The rules as a Label Studio ML backend model: label config in, predictions out.
+
+Label Studio sends its project's labeling config with every /setup and
+/predict. `read_config` finds there the Text object (its name and the data
+field in its value="$field"), the Labels control on it with the scheme's
+labels, the per-region TextArea for the speaker and whether Relations are
+declared. `RulesModel.predict` builds each task's Document from its data
+(annotate.tasks.document_from_data), annotates it with the pipeline loaded once,
+encodes it with annotate.tasks.to_task and checks it with annotate.validate —
+the same regions, rule ids, speakers, relations, scores and model_version as
+`annotate prelabel` — then names the controls as the project's config does.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from annotate.scheme import Scheme, load_scheme
+
+MAX_TEXT_CHARS = 1_000_000   # a long article is ~30k characters; beyond this is a mistake
+MAX_TASKS = 1000             # per request (Label Studio sends up to 100 at a time)
+# Where Label Studio puts a line of an uploaded .txt file ("list of tasks") before it
+# knows the data field; its labeling interface shows it in the config's Text.
+UNDEFINED_FIELD = "$undefined$"
+
+
+class BadRequest(ValueError):
+    """A request the backend refuses: one line, and the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(" ".join(str(message).split()))
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Names read from a project's labeling config."""
+
+    text_name: str        # <Text name=…>
+    text_field: str       # the data field in <Text value="$…">
+    labels_name: str      # <Labels name=… toName=text>
+    speaker_name: str | None  # <TextArea perRegion="true" toName=text>, if any
+    relations: bool       # <Relations> declared
+
+
+def read_config(xml: object, scheme: Scheme | None = None) -> Controls:
+    """The controls of a labeling config that carries the scheme's labels; BadRequest otherwise."""
+    s = scheme or load_scheme()
+    if not isinstance(xml, str) or not xml.strip():
+        raise BadRequest("no labeling config in the request (label_config/schema)")
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as e:
+        raise BadRequest(f"the labeling config is not valid XML: {e}") from None
+    texts = {el.get("name"): el.get("value", "") for el in root.iter("Text") if el.get("name")}
+    candidates = []
+    for el in root.iter("Labels"):
+        target = el.get("toName")
+        values = {lab.get("value") for lab in el.iter("Label")}
+        if target in texts and set(s.label_names) <= values:
+            candidates.append((el.get("name"), target))
+    if not candidates:
+        missing = ", ".join(s.label_names)
+        raise BadRequest(f"the labeling config has no <Labels> on a <Text> with the labels {missing} — "
+                         f"use `annotate studio config`")
+    labels_name, text_name = candidates[0]
+    value = texts[text_name]
+    if not value.startswith("$") or len(value) < 2:
+        raise BadRequest(f"<Text name={text_name!r}> has value {value!r}; expected a data field such as $text")
+    speaker = next((el.get("name") for el in root.iter("TextArea")
+                    if el.get("toName") == text_name and el.get("perRegion", "").lower() == "true"), None)
+    has_relations = any(True for _ in root.iter("Relations"))
+    return Controls(text_name, value[1:], labels_name, speaker, has_relations)
+
+
+def rename_controls(result: list[dict], controls: Controls, scheme: Scheme) -> list[dict]:
+    """The result with from_name/to_name as the project's config names them (the regions
+    themselves are untouched); speakers and relations dropped where the config has no
+    control for them."""
+    out = []
+    for item in result:
+        kind = item.get("type")
+        if kind == "relation":
+            if controls.relations:
+                out.append(item)
+            continue
+        if kind == "textarea":
+            if controls.speaker_name is None:
+                continue
+            item = {**item, "from_name": controls.speaker_name, "to_name": controls.text_name}
+        elif kind == "labels":
+            item = {**item, "from_name": controls.labels_name, "to_name": controls.text_name}
+        out.append(item)
+    return out
+
+
+def text_key(data: dict, controls: Controls) -> str:
+    """The data field holding the task's text: the one the config names, else Label Studio's
+    placeholder for an uploaded text file."""
+    if controls.text_field not in data and isinstance(data.get(UNDEFINED_FIELD), str):
+        return UNDEFINED_FIELD
+    return controls.text_field
+
+
+class RulesModel:
+    """The pipeline, loaded once; predictions one task at a time under a lock (spaCy
+    pipelines are not meant to be shared between threads)."""
+
+    def __init__(self, nlp=None, scheme: Scheme | None = None):
+        if nlp is None:
+            from annotate.pipeline import load_nlp
+
+            nlp = load_nlp()
+        self.nlp = nlp
+        self.scheme = scheme or load_scheme()
+        self.lock = threading.Lock()
+        from annotate.calibration import calibrated_scores
+
+        calibrated_scores()  # a broken calibration file stops the start, not every request
+
+    @property
+    def model_version(self) -> str:
+        from annotate.tasks import model_version
+
+        return model_version()
+
+    def check_tasks(self, tasks: object, controls: Controls) -> list[dict]:
+        """The tasks of a /predict request, or BadRequest naming the first bad one."""
+        if not isinstance(tasks, list) or not tasks:
+            raise BadRequest("no tasks in the request (expected \"tasks\": [{\"data\": {…}}, …])")
+        if len(tasks) > MAX_TASKS:
+            raise BadRequest(f"{len(tasks)} tasks in one request; at most {MAX_TASKS}", 413)
+        for n, task in enumerate(tasks):
+            where = f"task {task.get('id', f'#{n}')}" if isinstance(task, dict) else f"task #{n}"
+            data = task.get("data") if isinstance(task, dict) else None
+            if not isinstance(data, dict):
+                raise BadRequest(f"{where}: no data object")
+            text = data.get(text_key(data, controls))
+            if not isinstance(text, str):
+                raise BadRequest(f"{where}: no text in data.{controls.text_field} (the field the labeling "
+                                 f"config's <Text name={controls.text_name!r}> shows)", 422)
+            if len(text) > MAX_TEXT_CHARS:
+                raise BadRequest(f"{where}: data.{controls.text_field} has {len(text):,} characters; the limit is "
+                                 f"{MAX_TEXT_CHARS:,}", 413)
+        return tasks
+
+    def predict_task(self, task: dict, controls: Controls) -> dict:
+        """One prediction {result, score, model_version} for one task."""
+        from annotate.pipeline import annotate_document
+        from annotate.tasks import document_from_data, to_task
+        from annotate.validate import validate_task
+
+        data = task["data"]
+        where = f"task {task.get('id', '?')}"
+        try:
+            document = document_from_data(data, text_key(data, controls))
+        except ValueError as e:
+            raise BadRequest(f"{where}: {e}", 422) from None
+        with self.lock:
+            doc = annotate_document(self.nlp, document)
+        encoded = to_task(document, doc)
+        problems = validate_task(encoded, self.scheme)
+        if problems:  # a bug of the rules, not of the request: never send an invalid region
+            raise RuntimeError(f"{where}: invalid prediction: {problems[0]}")
+        prediction = encoded["predictions"][0]
+        return {"result": rename_controls(prediction["result"], controls, self.scheme),
+                "score": prediction["score"], "model_version": prediction["model_version"]}
+
+    def predict(self, tasks: object, label_config: object) -> list[dict]:
+        controls = read_config(label_config, self.scheme)
+        return [self.predict_task(t, controls) for t in self.check_tasks(tasks, controls)]

@@ -1,0 +1,132 @@
+"""The local ML backend as a background process (`annotate studio connect`, `make demo`).
+
+Kept beside the local Label Studio's files in the studio folder:
+
+    backend.pid    the pid of the `annotate serve` process started here (`studio down` stops it)
+    backend.json   its url and port (no secret)
+    backend.log    its output
+"""
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import httpx
+
+from annotate.atomic import atomic_write
+from annotate.labelstudio.errors import StudioError
+from annotate.labelstudio.server import HOST, Studio, _alive, _free_port, _port_busy, _terminate
+
+DEFAULT_PORT = 9090  # Label Studio's usual ML backend port
+START_TIMEOUT = 120.0  # loading the pkuseg model takes ~4 s, more on a busy machine
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def backend_health(url: str, auth: tuple[str, str] | None = None, timeout: float = 3.0) -> dict | None:
+    """The backend's /health answer, or None when it does not answer as an ML backend."""
+    try:
+        r = httpx.get(url.rstrip("/") + "/health", auth=auth, timeout=timeout)
+        body = r.json()
+    except (httpx.HTTPError, ValueError):
+        return None
+    return body if r.status_code == 200 and isinstance(body, dict) and body.get("status") == "UP" else None
+
+
+@dataclass
+class LocalBackend:
+    home: Path
+
+    @classmethod
+    def from_env(cls) -> "LocalBackend":
+        return cls(Studio.from_env().home)
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "backend.pid"
+
+    @property
+    def state_file(self) -> Path:
+        return self.home / "backend.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "backend.log"
+
+    def state(self) -> dict:
+        try:
+            return json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    def running_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        if not _alive(pid):
+            return None
+        with contextlib.suppress(OSError):
+            if b"annotate" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return None  # the pid was reused by another program
+        return pid
+
+    def up(self, port: int | None = None, say: Callable[[str], object] = print,
+           timeout: float = START_TIMEOUT) -> str:
+        """Start `annotate serve` in the background (unless it runs); its URL."""
+        state = self.state()
+        pid = self.running_pid()
+        if pid and state.get("url") and backend_health(state["url"]):
+            say(f"ML backend already running at {state['url']} (pid {pid})")
+            return state["url"]
+        if pid:
+            _terminate(pid)
+        port = port or state.get("port") or DEFAULT_PORT
+        if _port_busy(port):
+            port = _free_port(port)
+        self.home.mkdir(parents=True, exist_ok=True)
+        url = f"http://{HOST}:{port}"
+        say(f"starting the ML backend (annotate serve) on {url} …")
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parents[2])  # this checkout's annotate, not another
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "annotate", "serve", "--host", HOST, "--port", str(port)],
+                                    env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        self.pid_file.write_text(str(proc.pid))
+        deadline = time.monotonic() + timeout
+        while backend_health(url, timeout=2) is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _terminate(proc.pid)
+                with contextlib.suppress(FileNotFoundError):
+                    self.pid_file.unlink()
+                raise StudioError(f"the ML backend did not start — see {self.log_file}")
+            time.sleep(0.3)
+        atomic_write(self.state_file, json.dumps({"url": url, "port": port, "pid": proc.pid}))
+        say(f"ML backend is up at {url} (pid {proc.pid}, log {self.log_file})")
+        return url
+
+    def down(self, say: Callable[[str], object] = print) -> bool:
+        pid = self.running_pid()
+        if pid:
+            _terminate(pid)
+            say(f"ML backend (pid {pid}) stopped")
+        with contextlib.suppress(FileNotFoundError):
+            self.pid_file.unlink()
+        return bool(pid)
