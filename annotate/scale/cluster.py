@@ -76,6 +76,18 @@ def _model_plugin():
     return ModelPlugin()
 
 
+def _importable_by_children() -> None:
+    """Worker processes import this copy of `annotate` even when it runs from a source tree."""
+    from pathlib import Path
+
+    import annotate
+
+    root = str(Path(annotate.__file__).resolve().parent.parent)
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, paths)])
+
+
 class DaskCluster:
     """A dask.distributed client: `local:N` starts a LocalCluster of N worker processes
     (one thread each: spaCy and pkuseg hold the GIL), anything else is a scheduler address."""
@@ -89,6 +101,7 @@ class DaskCluster:
                 n = int(address.split(":", 1)[1])
             except ValueError:
                 raise ValueError(f"--scheduler {address}: expected local:N (N worker processes)") from None
+            _importable_by_children()
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)

@@ -26,6 +26,7 @@ from annotate.tables import TABLES
 MANIFEST = "_prelabel.json"
 EXTENSIONS = {"parquet": "parquet", "csv": "csv"}
 _PART = re.compile(r"^part-(\d+)\.(parquet|csv)$")
+_TEMP = re.compile(r"^\.part-\d+\.(parquet|csv)\..*\.tmp$")  # left by a killed run (annotate.atomic, _write)
 CSV_OPTIONS = {"index": False, "lineterminator": "\n", "date_format": "%Y-%m-%dT%H:%M:%S.%fZ"}  # as export
 
 
@@ -84,6 +85,16 @@ def write_part(url: str, index: int, fmt: str, frames: dict[str, pd.DataFrame]) 
             _write(fs, target, lambda fh, df=df: fh.write(df.to_csv(**CSV_OPTIONS).encode("utf-8")))
 
 
+def _remove_temps(fs, folder: str) -> None:
+    try:
+        names = fs.ls(folder, detail=False)
+    except FileNotFoundError:
+        return
+    for path in names:
+        if _TEMP.match(posixpath.basename(path)):
+            fs.rm(path)
+
+
 def _parts(fs, folder: str, fmt: str) -> set[int]:
     try:
         names = [posixpath.basename(p) for p in fs.ls(folder, detail=False)]
@@ -116,6 +127,8 @@ def start(url: str, fmt: str, manifest: dict, resume: bool) -> set[int]:
     fs, root = filesystem(url)
     fs.makedirs(root, exist_ok=True)
     man = posixpath.join(root, MANIFEST)
+    for table in TABLES:
+        _remove_temps(fs, posixpath.join(root, table))
     if resume and fs.exists(man):
         with fs.open(man, "rb") as fh:
             try:
