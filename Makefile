@@ -7,7 +7,7 @@ PROJECT  ?= 新质生产力专题
 
 STAMP := .cache/make/install.stamp
 
-.PHONY: install model prelabel score test bench demo
+.PHONY: install model prelabel score test bench bench-scale demo
 
 # pip install -e ".[test]" again only when pyproject.toml changed or the package is gone.
 install:
@@ -33,6 +33,10 @@ test: install model
 
 bench: install model
 	$(PYTHON) tests/bench_prelabel.py
+
+MB ?= 50
+bench-scale: install model
+	ANNOTATE_SHARED=$(SHARED) $(PYTHON) tests/bench_scale.py --mb $(MB)
 
 demo: install model
 	$(ANNOTATE) studio up
