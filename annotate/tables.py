@@ -9,18 +9,14 @@ here, so the columns and dtypes are the same and one analysis works on both.
 The tables sit downstream of the tasks: this reads task JSON (through the
 Label Studio result decoder, annotate.labelstudio.regions) and nothing above it.
 
-documents  one row per task
-spans      one row per region: the predicted ones (origin "predicted") and
-           those of every submitted annotation (origin accepted / modified /
-           added, against the prediction the annotation started from)
-relations  one row per relation, predicted or annotated
-
-Every span's offsets are checked against data.text (regions.region_ok); a
-mismatch is reported and flagged (offset_ok False), never dropped. The origin
-of an annotated span comes from regions.compare_task (the same comparison the
-report scores): a span that is not compared there — a label outside the
-scheme, or offsets that do not fit the text — has no predicted counterpart and
-is exported as "added".
+Rows: one per task in `documents`; one per region in `spans`, whether predicted
+(origin "predicted") or from a submitted annotation (origin accepted, modified
+or added, as regions.compare_task decides against the prediction the
+annotation started from — a region it does not compare, with a label outside
+the scheme or offsets off the text, counts as added); one per relation,
+predicted or annotated, in `relations`. Offsets are checked against data.text
+(regions.region_ok): a mismatch is listed in Tables.problems and flagged
+offset_ok False, never dropped.
 """
 from __future__ import annotations
 

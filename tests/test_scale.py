@@ -3,7 +3,7 @@
 Readers of tables need no model; the rest runs the real pipeline (marked `model`).
 Runs with worker processes, a Dask LocalCluster or a kill are real subprocesses
 (`python -m annotate` from this tree); single-process runs go through typer's
-runner with the pipeline loaded once for the module.
+runner with the pipeline loaded once for the session.
 """
 from __future__ import annotations
 
@@ -113,24 +113,13 @@ def test_partitions_do_not_depend_on_anything_but_the_input(tmp_path):
 # --------------------------------------------------------------------------- with the pipeline
 
 
-@pytest.fixture(scope="module")
-def shared_nlp():
-    from annotate.model import is_present, model_dir
-
-    if not is_present():
-        pytest.skip(f"segmenter model not fetched at {model_dir()} (run `annotate model fetch`)")
-    from annotate.pipeline import load_nlp
-
-    return load_nlp()
-
-
 @pytest.fixture
-def cli(shared_nlp, monkeypatch):
-    """`annotate ARGS` in this process, with the module's pipeline."""
+def cli(nlp, monkeypatch):
+    """`annotate ARGS` in this process, with the session's pipeline (conftest)."""
     import annotate.pipeline
     from annotate.cli import app
 
-    monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: shared_nlp)
+    monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: nlp)
     return lambda *args: CliRunner().invoke(app, list(map(str, args)), catch_exceptions=False)
 
 

@@ -98,16 +98,12 @@ def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
     with executor(job.workers, job.scheduler, nlp) as ex:
         stats.workers = ex.workers
         for res in ex.map_in_order(run_partition, todo(), job):
-            for where, reason in res.errors:
+            part = res.summary
+            for where, reason in part.errors:
                 error(where, reason)
-            summary.files_read += res.files_read
-            summary.files_failed += res.files_failed
-            summary.articles += res.articles
-            summary.fragments += res.fragments
-            summary.tasks += res.tasks
-            summary.chars += res.chars
-            summary.spans.update(res.spans)
-            summary.relations += res.relations
+            for name in ("files_read", "files_failed", "articles", "fragments", "tasks", "chars", "relations"):
+                setattr(summary, name, getattr(summary, name) + getattr(part, name))
+            summary.spans.update(part.spans)
             stats.rows += res.rows
             stats.worker_pids.add(res.pid)
             stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, res.peak_rss_mb)

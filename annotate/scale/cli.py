@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import typer
@@ -87,6 +88,9 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
             run_job(paths, job, on_error, on_progress, summary, stats, nlp)
     except _NoArticles:
         pass
+    except BrokenProcessPool as e:  # a worker was killed (out of memory, a signal): the parts done are kept
+        raise fail(f"a worker process died ({e}); run again{' with --resume' if job.format != 'tasks' else ''}"
+                   ) from None
     except (OutputError, ValueError) as e:
         raise fail(str(e)) from None
     except OSError as e:

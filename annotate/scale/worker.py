@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import resource
-from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from annotate.prelabel import Summary
 from annotate.scale.parts import Partition
 
 _NLP = None  # this process's pipeline, loaded once
@@ -53,16 +53,8 @@ def peak_rss_mb() -> float:
 @dataclass
 class PartResult:
     index: int
-    files_read: int = 0
-    files_failed: int = 0
-    articles: int = 0
-    fragments: int = 0
-    tasks: int = 0
-    rows: int = 0
-    chars: int = 0
-    spans: Counter = field(default_factory=Counter)
-    relations: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)  # this partition's counts and errors
+    rows: int = 0                 # table rows that went through
     text: str | None = None       # --format tasks: the tasks, encoded (JSON Lines or array items)
     peak_rss_mb: float = 0.0
     pid: int = 0
@@ -76,27 +68,29 @@ def encode_task(task: dict) -> str:
 def run_partition(part: Partition, job) -> PartResult:
     import os
 
-    from annotate.prelabel import count_results, one_line, prelabel_documents, prelabel_file
+    from annotate.prelabel import one_line, prelabel_documents, prelabel_file
     from annotate.scale.rows import read_row
 
     nlp = load_model()
-    res = PartResult(part.index, errors=list(part.errors), pid=os.getpid())
+    res = PartResult(part.index, pid=os.getpid())
+    summary = res.summary
+    summary.errors += part.errors
     pairs = []      # (document, task)
     meta_rows = []  # per task: the metadata of its row (tables only)
     for path in part.files:
         try:
             found = prelabel_file(path, nlp)
         except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
-            res.files_failed += 1
-            res.errors.append((path, one_line(e)))
+            summary.files_failed += 1
+            summary.errors.append((path, one_line(e)))
             continue
-        res.files_read += 1
+        summary.files_read += 1
         pairs += found
     for row in part.rows:
         try:
             found = prelabel_documents(read_row(row, job.markup, part.table), nlp)
         except Exception as e:  # noqa: BLE001 — one bad row must not stop the batch
-            res.errors.append((f"{part.table}:row {row.number}", one_line(e)))
+            summary.errors.append((f"{part.table}:row {row.number}", one_line(e)))
             continue
         res.rows += 1
         for document, task in found:
@@ -105,13 +99,11 @@ def run_partition(part: Partition, job) -> PartResult:
             meta_rows.append(row.meta)
         pairs += found
     for document, task in pairs:
-        res.tasks += 1
-        res.fragments += document.kind == "fragment"
-        res.articles += document.kind != "fragment"
-        res.chars += len(document.text)
-        spans, relations = count_results(task)
-        res.spans.update(spans)
-        res.relations += relations
+        summary.tasks += 1
+        summary.fragments += document.kind == "fragment"
+        summary.articles += document.kind != "fragment"
+        summary.chars += len(document.text)
+        summary.add_task(task)
     tasks = [task for _, task in pairs]
     del pairs
     if job.format == "tasks":
