@@ -105,9 +105,11 @@ class _Progress:
 
 @app.command()
 def prelabel(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Source files or folders.", show_default=False),
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Source files, tables (.parquet/.jsonl/.csv) or folders.",
+                                  show_default=False),
     output: str = typer.Option(str(DEFAULT_OUTPUT), "-o", "--output",
-                               help="Output file, or - for standard output."),
+                               help="Output file, or - for standard output; --format parquet/csv: a folder "
+                               "(any fsspec URL)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary (errors are still shown)."),
     fmt: str = typer.Option("tasks", "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of "

@@ -110,6 +110,19 @@ def test_partitions_do_not_depend_on_anything_but_the_input(tmp_path):
     assert sum((c[2] for c in cut[1:]), []) == list(range(50))
 
 
+@pytest.mark.parametrize("args,message", [
+    (["--format", "xml"], "choose one of tasks, parquet, csv"),
+    (["--markup", "rst"], "choose one of txt, md, html"),
+    (["--resume"], "--resume needs --format parquet or csv"),
+    (["--workers", "-1"], "0 (one per core) or more"),
+])
+def test_option_errors_are_usage_errors(tmp_path, args, message):
+    from annotate.cli import app
+
+    r = CliRunner().invoke(app, ["prelabel", str(tmp_path), *args])
+    assert r.exit_code == 2 and message in r.stderr
+
+
 # --------------------------------------------------------------------------- with the pipeline
 
 

@@ -5,7 +5,6 @@ annotate.cli; everything else comes here: `needed(...)` says which.
 """
 from __future__ import annotations
 
-import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -120,6 +119,3 @@ def workers_option(value: int) -> int:
 
     return value if value > 0 else cpu_count()
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use: python -m annotate prelabel …")

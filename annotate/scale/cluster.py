@@ -106,7 +106,10 @@ class DaskCluster:
                                         dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
         else:
-            self.client = Client(address)
+            try:
+                self.client = Client(address, timeout="30s")
+            except (OSError, TimeoutError) as e:
+                raise ValueError(f"--scheduler {address}: cannot reach the Dask scheduler ({e})") from None
         # workers must import this very copy of `annotate` (an installed package does; a work tree via PYTHONPATH)
         self.client.register_plugin(_model_plugin(), name="annotate-model")
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
