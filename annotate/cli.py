@@ -105,8 +105,8 @@ class _Progress:
 
 @app.command()
 def prelabel(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Source files, tables (.parquet/.jsonl/.csv) or folders.",
-                                  show_default=False),
+    paths: List[Path] = typer.Argument(..., metavar="PATH", show_default=False,
+                                       help="Source files, tables (.parquet/.jsonl/.csv) or folders."),
     output: str = typer.Option(str(DEFAULT_OUTPUT), "-o", "--output",
                                help="Output file, or - for standard output; --format parquet/csv: a folder "
                                "(any fsspec URL)."),
@@ -142,7 +142,8 @@ def prelabel(
     if scale.needed(paths, fmt, workers, scheduler, resume):  # tables, parts, workers, Dask
         from annotate.scale import Job
 
-        explicit = frozenset(o for o, v, d in (("--text-column", text_column, "text"), ("--id-column", id_column, "id"),
+        explicit = frozenset(o for o, v, d in (("--text-column", text_column, "text"),
+                                               ("--id-column", id_column, "id"),
                                                ("--title-column", title_column, "title")) if v != d)
         if fmt != "tasks" and output == str(DEFAULT_OUTPUT):
             output = scale.DEFAULT_TABLES_OUTPUT

@@ -137,7 +137,8 @@ def main() -> int:
         print("  " + runs["1 worker"]["summary"][0])
         same = runs["1 worker"]["parts"] == runs["2 workers"]["parts"] == runs["dask local:2"]["parts"]
         print(f"outputs byte-identical (1 worker, 2 workers, Dask): {same}")
-        print(f"load average at the end: {os.getloadavg()[0]:.1f} (the figures are only as good as the machine was idle)")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} "
+              f"(the figures are only as good as the machine was idle)")
     return 0 if same else 1
 
 
