@@ -11,7 +11,7 @@ FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
   --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_'
 
-.PHONY: install model prelabel score figures test bench demo browser
+.PHONY: install model prelabel score figures test bench demo browser bench-scale
 
 # pip install -e ".[test]" again only when pyproject.toml changed or the package is gone.
 install:
@@ -56,6 +56,10 @@ browser:
 
 bench: install model
 	$(PYTHON) tests/bench_prelabel.py
+
+MB ?= 50
+bench-scale: install model
+	$(PYTHON) tests/bench_scale.py --mb $(MB)
 
 # Label Studio + the corpus pre-annotated and pushed + the rules as its ML backend.
 # The last three lines say where to log in.

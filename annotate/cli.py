@@ -105,18 +105,52 @@ class _Progress:
 
 @app.command()
 def prelabel(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Source files or folders.", show_default=False),
+    paths: List[Path] = typer.Argument(..., metavar="PATH", show_default=False,
+                                       help="Source files, tables (.parquet/.jsonl/.csv) or folders."),
     output: str = typer.Option(str(DEFAULT_OUTPUT), "-o", "--output",
-                               help="Output file, or - for standard output."),
+                               help="Output file, or - for standard output; --format parquet/csv: a folder "
+                               "(any fsspec URL)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary (errors are still shown)."),
+    fmt: str = typer.Option("tasks", "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of "
+                            "parts of the documents, spans and relations tables (default folder exports/prelabels)."),
+    text_column: str = typer.Option("text", "--text-column", help="Tables: the column holding each article."),
+    id_column: str = typer.Option("id", "--id-column", help="Tables: the row's id (the document's source; "
+                                  "file#row if there is no such column)."),
+    title_column: str = typer.Option("title", "--title-column", help="Tables: the title (optional column)."),
+    markup: str = typer.Option("txt", "--markup", help="Tables: a row's text is txt, md or html."),
+    workers: int = typer.Option(1, "--workers", "-j", help="Worker processes, each loading the model once "
+                                "(0: one per core)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler "
+                                            "address (tcp://host:8786), or local:N for N local worker processes."),
+    resume: bool = typer.Option(False, "--resume", help="parquet/csv: keep the parts an earlier run of the same "
+                                "job completed, do the rest."),
+    part_mb: float = typer.Option(4.0, "--part-mb", help="MB of text per partition and output part."),
 ) -> None:
-    """Pre-annotate articles: Label Studio tasks with predicted spans and relations.
+    """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
+
+    Sources: .md/.html/.txt files, .parquet/.jsonl/.csv tables (one article a
+    row; other columns kept as document metadata), or folders of them.
 
     Exit status: 0 all files went through, 1 some failed (the output holds the
     others) or the model is missing, 2 usage error.
     """
     from annotate.atomic import atomic_open
+    from annotate.scale import cli as scale
+
+    scale.check_options(fmt, markup, workers, resume, part_mb)
+    if scale.needed(paths, fmt, workers, scheduler, resume):  # tables, parts, workers, Dask
+        from annotate.scale import Job
+
+        explicit = frozenset(o for o, v, d in (("--text-column", text_column, "text"),
+                                               ("--id-column", id_column, "id"),
+                                               ("--title-column", title_column, "title")) if v != d)
+        if fmt != "tasks" and output == str(DEFAULT_OUTPUT):
+            output = scale.DEFAULT_TABLES_OUTPUT
+        job = Job(format=fmt, output=output, jsonl=jsonl, text_column=text_column, id_column=id_column,
+                  title_column=title_column, explicit_columns=explicit, markup=markup, part_mb=part_mb,
+                  workers=scale.workers_option(workers), scheduler=scheduler, resume=resume)
+        return scale.run(paths, job, quiet, _load_nlp, fail, err_console)
 
     if output != "-" and Path(output).is_dir():
         raise typer.BadParameter(f"{output} is a folder; give a file name", param_hint="'-o'")

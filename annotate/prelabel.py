@@ -120,12 +120,18 @@ def source_files(paths: Iterable[str | os.PathLike], on_error: OnError) -> list[
 
 def prelabel_file(path: str | os.PathLike, nlp) -> list[tuple[object, dict]]:
     """(document, task) for every document of one file; raises on any problem."""
-    from annotate.pipeline import annotate_document
     from annotate.sources import read_file
+
+    return prelabel_documents(read_file(path), nlp)
+
+
+def prelabel_documents(documents, nlp) -> list[tuple[object, dict]]:
+    """(document, task) for every document (of one file, or one table row); raises on any problem."""
+    from annotate.pipeline import annotate_document
     from annotate.tasks import to_task, validate_task
 
     out = []
-    for document in read_file(path):
+    for document in documents:
         doc = annotate_document(nlp, document)
         task = to_task(document, doc)
         problems = validate_task(task)

@@ -142,10 +142,11 @@ def test_export_and_report_agree_on_what_is_compared():
 
 def test_export_parses_each_line_map_once(monkeypatch):
     import annotate.labelstudio.export as export
+    import annotate.tables as tables
     from test_labelstudio_report import snapshot
 
     calls = []
-    real = export.line_lookup
-    monkeypatch.setattr(export, "line_lookup", lambda m: calls.append(m) or real(m))
+    real = tables.line_lookup  # the builder export uses lives in annotate.tables
+    monkeypatch.setattr(tables, "line_lookup", lambda m: calls.append(m) or real(m))
     t = export.tables_from_snapshot(snapshot())
     assert len(calls) == 2 and len(t.spans) == 14  # one per task, not one per span

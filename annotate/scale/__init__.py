@@ -1,0 +1,116 @@
+"""Pre-labelling whole corpora: tables in, tables out, every core, a Dask cluster.
+
+    job = Job(format="parquet", output="out/", workers=2)
+    summary = run_job(paths, job, on_error=..., on_progress=...)
+
+The input (source files, and .parquet/.jsonl/.csv tables whose rows are
+articles) is cut into partitions of about `part_mb` MB of text (parts.py);
+each partition is pre-labelled by a worker that loaded the model once
+(worker.py) on this process, a process pool or a Dask cluster (cluster.py);
+the results come back in input order, so the output is the same for any
+number of workers. `--format tasks` writes one Label Studio task file as
+`annotate prelabel` always did; parquet/csv write a folder of parts
+(output.py) with the documents/spans/relations tables of `annotate export`
+(annotate.tables), and `resume` skips the parts an earlier run completed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable
+
+from annotate.prelabel import Summary
+
+FORMATS = ("tasks", "parquet", "csv")
+
+
+@dataclass(frozen=True)
+class Job:
+    format: str = "tasks"            # tasks | parquet | csv
+    output: str = "exports/prelabels.json"
+    jsonl: bool = False              # tasks: JSON Lines instead of a JSON array
+    text_column: str = "text"
+    id_column: str = "id"
+    title_column: str = "title"
+    explicit_columns: frozenset = field(default_factory=frozenset)
+    markup: str = "txt"              # how a row's text is read: txt | md | html
+    part_mb: float = 4.0             # MB of text (UTF-8) per partition / output part
+    workers: int = 1
+    scheduler: str | None = None     # a Dask scheduler address, or local:N
+    resume: bool = False
+
+    def manifest(self, paths) -> dict:
+        """What makes part N the same part: checked by --resume."""
+        from annotate.tasks import model_version
+
+        keep = ("format", "text_column", "id_column", "title_column", "markup", "part_mb")
+        d = {k: v for k, v in asdict(self).items() if k in keep}
+        return {**d, "inputs": [os.fspath(p) for p in paths], "model_version": model_version()}
+
+
+@dataclass
+class RunStats:
+    parts: int = 0
+    parts_skipped: int = 0
+    rows: int = 0
+    workers: int = 1
+    worker_peak_rss_mb: float = 0.0
+    worker_pids: set = field(default_factory=set)
+
+
+def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
+            on_progress: Callable[[RunStats], object] | None = None,
+            summary: Summary | None = None, stats: RunStats | None = None, nlp=None,
+            write_tasks: Callable[[str], object] | None = None) -> Summary:
+    """Run the job; every error → on_error(where, reason) in input order.
+    `write_tasks(text)` receives the encoded tasks of each part in order (format tasks)."""
+    from annotate.scale.cluster import executor
+    from annotate.scale.output import start
+    from annotate.scale.parts import partitions
+    from annotate.scale.rows import Columns
+    from annotate.scale.worker import run_partition
+
+    paths = list(paths)
+    summary = summary if summary is not None else Summary()
+    stats = stats if stats is not None else RunStats()
+
+    def error(where: str, reason: str) -> None:
+        summary.errors.append((where, reason))
+        on_error(where, reason)
+
+    done: set[int] = set()
+    if job.format != "tasks":
+        done = start(job.output, job.format, job.manifest(paths), job.resume)
+    columns = Columns(job.text_column, job.id_column, job.title_column, job.explicit_columns)
+    files: set[str] = set()
+
+    def todo():
+        for part in partitions(paths, int(job.part_mb * 1e6), columns, error):
+            files.update(part.files)
+            if part.table:
+                files.add(part.table)
+            stats.parts += 1
+            if part.index in done:
+                stats.parts_skipped += 1
+                continue
+            yield part
+
+    with executor(job.workers, job.scheduler, nlp) as ex:
+        stats.workers = ex.workers
+        for res in ex.map_in_order(run_partition, todo(), job):
+            part = res.summary
+            for where, reason in part.errors:
+                error(where, reason)
+            for name in ("files_read", "files_failed", "articles", "fragments", "tasks", "chars", "relations"):
+                setattr(summary, name, getattr(summary, name) + getattr(part, name))
+            summary.spans.update(part.spans)
+            stats.rows += res.rows
+            stats.worker_pids.add(res.pid)
+            stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, res.peak_rss_mb)
+            if res.text and write_tasks is not None:
+                write_tasks(res.text)
+            summary.files = len(files)
+            if on_progress is not None:
+                on_progress(stats)
+    summary.files = len(files)
+    return summary

@@ -1,0 +1,121 @@
+"""`annotate prelabel` for tables, parts, workers and Dask (called from annotate.cli).
+
+The plain case — source files in, one task file out, one process — stays in
+annotate.cli; everything else comes here: `needed(...)` says which.
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import typer
+
+from annotate.scale import FORMATS, Job, RunStats, run_job
+from annotate.scale.rows import MARKUPS, is_table
+
+DEFAULT_TABLES_OUTPUT = "exports/prelabels"
+PROGRESS_EVERY = 15.0
+
+
+def has_tables(paths) -> bool:
+    for p in map(Path, paths):
+        if is_table(p) or (p.is_dir() and any(is_table(f) for f in p.rglob("*") if f.is_file())):
+            return True
+    return False
+
+
+def needed(paths, fmt: str, workers: int, scheduler: str | None, resume: bool) -> bool:
+    return fmt != "tasks" or workers != 1 or bool(scheduler) or resume or has_tables(paths)
+
+
+def check_options(fmt: str, markup: str, workers: int, resume: bool, part_mb: float) -> None:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}", param_hint="'--format'")
+    if markup not in MARKUPS:
+        raise typer.BadParameter(f"{markup!r}: choose one of {', '.join(MARKUPS)}", param_hint="'--markup'")
+    if workers < 0:
+        raise typer.BadParameter("0 (one per core) or more", param_hint="'--workers'")
+    if part_mb <= 0:
+        raise typer.BadParameter("a positive size in MB", param_hint="'--part-mb'")
+    if resume and fmt == "tasks":
+        raise typer.BadParameter("--resume needs --format parquet or csv (a folder of parts)",
+                                 param_hint="'--resume'")
+
+
+def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
+    """Run the job with the CLI's error lines, progress, summary and exit status."""
+    from annotate.atomic import atomic_open
+    from annotate.prelabel import Summary
+    from annotate.scale.output import OutputError
+    from annotate.scale.worker import peak_rss_mb
+
+    console = err_console()
+    summary, stats = Summary(), RunStats()
+    last = [time.monotonic()]
+
+    def on_error(where: str, reason: str) -> None:
+        console.print(f"error: {where}: {reason}", markup=False)
+
+    def on_progress(s: RunStats) -> None:
+        if not quiet and time.monotonic() - last[0] >= PROGRESS_EVERY:
+            last[0] = time.monotonic()
+            console.print(f"prelabel: {s.parts} parts, {summary.tasks:,} articles, "
+                          f"{summary.chars / 1e6:.1f} M characters", markup=False)
+
+    # one process: the model is loaded here; with workers, only the workers load it
+    nlp = load_nlp() if job.workers == 1 and not job.scheduler else None
+    to_stdout = job.output == "-"
+    try:
+        if job.format == "tasks":
+            n = [0]
+            with atomic_open(job.output) as fh:
+                def write_tasks(text: str) -> None:
+                    if job.jsonl:
+                        fh.write(text)
+                        return
+                    for line in text.splitlines():  # a JSON array, one task a line (as annotate.cli)
+                        fh.write(("[\n" if n[0] == 0 else ",\n") + line)
+                        n[0] += 1
+
+                run_job(paths, job, on_error, on_progress, summary, stats, nlp, write_tasks)
+                if not job.jsonl:
+                    fh.write("\n]\n" if n[0] else "[]\n")
+                if summary.tasks == 0 and not to_stdout:
+                    raise _NoArticles()
+        else:
+            run_job(paths, job, on_error, on_progress, summary, stats, nlp)
+    except _NoArticles:
+        pass
+    except BrokenProcessPool as e:  # a worker was killed (out of memory, a signal): the parts done are kept
+        raise fail(f"a worker process died ({e}); run again{' with --resume' if job.format != 'tasks' else ''}"
+                   ) from None
+    except (OutputError, ValueError) as e:
+        raise fail(str(e)) from None
+    except OSError as e:
+        raise fail(f"{job.output}: {e.strerror or e}") from None
+
+    if not quiet:
+        console.print(summary.line(), markup=False)
+        skipped = f" ({stats.parts_skipped} done before, skipped)" if stats.parts_skipped else ""
+        where = f"Dask {job.scheduler}" if job.scheduler else f"{stats.workers} worker" + (
+            "s" if stats.workers != 1 else "")
+        console.print(f"{stats.parts} parts{skipped}, {where}; peak RSS: this process {peak_rss_mb():.0f} MB"
+                      + (f", each worker ≤ {stats.worker_peak_rss_mb:.0f} MB" if nlp is None and stats.worker_pids
+                         else ""), markup=False)
+    if summary.tasks == 0 and not stats.parts_skipped:
+        where = "" if to_stdout else f"; {job.output} not written"
+        raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+class _NoArticles(Exception):
+    pass
+
+
+def workers_option(value: int) -> int:
+    from annotate.scale.cluster import cpu_count
+
+    return value if value > 0 else cpu_count()
+

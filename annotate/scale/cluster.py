@@ -1,0 +1,159 @@
+"""Where the partitions run: this process, a pool of processes, or a Dask cluster.
+
+    with executor(workers=N, scheduler=ADDRESS) as ex:
+        for result in ex.map_in_order(fn, items, *args): ...
+
+Every executor loads the model once per worker process — a process pool's
+initializer, a Dask WorkerPlugin — and keeps at most `window` partitions in
+flight, so the parent's memory is bounded whatever the corpus. Results come
+back in submission order (a finished partition waits for the ones before it),
+which makes the output identical for any number of workers.
+
+Scheduling itself is left to concurrent.futures and dask.distributed: the
+parent only submits and collects.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import deque
+from typing import Callable, Iterable, Iterator
+
+
+def _bounded_in_order(submit: Callable, result: Callable, items: Iterable, window: int) -> Iterator:
+    pending: deque = deque()
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
+
+
+class InProcess:
+    """One worker: this process, with the model it already loaded."""
+
+    workers = 1
+
+    def map_in_order(self, fn, items, *args):
+        for item in items:
+            yield fn(item, *args)
+
+
+class ProcessPool:
+    def __init__(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from annotate.scale.worker import load_model
+
+        self.workers = workers
+        # spawn, not fork: the parent has pyarrow's threads running, which a fork would copy half-way
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=load_model)
+
+    def map_in_order(self, fn, items, *args):
+        return _bounded_in_order(lambda item: self.pool.submit(fn, item, *args),
+                                 lambda fut: fut.result(), items, window=2 * self.workers)
+
+    def close(self, cancel: bool = False):
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _model_plugin():
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class ModelPlugin(WorkerPlugin):
+        """Loads the pipeline once when a worker starts (and on every worker that joins later)."""
+
+        name = "annotate-model"
+
+        def setup(self, worker):
+            from annotate.scale.worker import load_model
+
+            load_model()
+
+    return ModelPlugin()
+
+
+def _importable_by_children() -> None:
+    """Worker processes import this copy of `annotate` even when it runs from a source tree."""
+    from pathlib import Path
+
+    import annotate
+
+    root = str(Path(annotate.__file__).resolve().parent.parent)
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, paths)])
+
+
+class DaskCluster:
+    """A dask.distributed client: `local:N` starts a LocalCluster of N worker processes
+    (one thread each: spaCy and pkuseg hold the GIL), anything else is a scheduler address."""
+
+    def __init__(self, address: str):
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if address.startswith("local:"):
+            try:
+                n = int(address.split(":", 1)[1])
+            except ValueError:
+                raise ValueError(f"--scheduler {address}: expected local:N (N worker processes)") from None
+            _importable_by_children()
+            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(address, timeout="30s")
+            except (OSError, TimeoutError) as e:
+                raise ValueError(f"--scheduler {address}: cannot reach the Dask scheduler ({e})") from None
+        # workers must import this very copy of `annotate` (an installed package does; a work tree via PYTHONPATH)
+        self.client.register_plugin(_model_plugin(), name="annotate-model")
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def map_in_order(self, fn, items, *args):
+        def submit(item):
+            return self.client.submit(fn, item, *args, pure=False)
+
+        def result(fut):
+            try:
+                return fut.result()
+            finally:
+                fut.release()
+
+        return _bounded_in_order(submit, result, items, window=2 * self.workers)
+
+    def close(self, cancel: bool = False):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@contextlib.contextmanager
+def executor(workers: int = 1, scheduler: str | None = None, nlp=None):
+    if scheduler:
+        ex = DaskCluster(scheduler)
+    elif workers > 1:
+        ex = ProcessPool(workers)
+    else:
+        from annotate.scale.worker import load_model, set_model
+
+        if nlp is not None:
+            set_model(nlp)
+        load_model()
+        yield InProcess()
+        return
+    try:
+        yield ex
+    except BaseException:
+        ex.close(cancel=True)
+        raise
+    else:
+        ex.close()
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

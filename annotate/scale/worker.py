@@ -1,0 +1,133 @@
+"""One partition in, one part out: what every worker (process or Dask worker) runs.
+
+    load_model()                  once per worker process (pool initializer / Dask plugin)
+    run_partition(part, job)      -> PartResult (counts, errors, JSON text or nothing)
+
+For `--format tasks` the result carries the partition's tasks as JSON text
+(the parent writes it in input order); for parquet/csv the worker writes the
+part itself, to a path every worker can reach, and returns only counts.
+"""
+from __future__ import annotations
+
+import json
+import resource
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from annotate.prelabel import Summary
+from annotate.scale.parts import Partition
+
+_NLP = None  # this process's pipeline, loaded once
+
+
+def load_model():
+    global _NLP
+    if _NLP is None:
+        from annotate.pipeline import load_nlp
+
+        _NLP = load_nlp()
+    return _NLP
+
+
+def set_model(nlp) -> None:
+    """Use an already loaded pipeline (the single-process run)."""
+    global _NLP
+    _NLP = nlp
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries
+    ru_maxrss over from the parent across fork + exec, so a child started by a
+    process that held the model would report the model."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+@dataclass
+class PartResult:
+    index: int
+    summary: Summary = field(default_factory=Summary)  # this partition's counts and errors
+    rows: int = 0                 # table rows that went through
+    text: str | None = None       # --format tasks: the tasks, encoded (JSON Lines or array items)
+    peak_rss_mb: float = 0.0
+    pid: int = 0
+
+
+def encode_task(task: dict) -> str:
+    # default=str: a metadata value from a table (a timestamp, a decimal) as its text
+    return json.dumps(task, ensure_ascii=False, default=str)
+
+
+def run_partition(part: Partition, job) -> PartResult:
+    import os
+
+    from annotate.prelabel import one_line, prelabel_documents, prelabel_file
+    from annotate.scale.rows import read_row
+
+    nlp = load_model()
+    res = PartResult(part.index, pid=os.getpid())
+    summary = res.summary
+    summary.errors += part.errors
+    pairs = []      # (document, task)
+    meta_rows = []  # per task: the metadata of its row (tables only)
+    for path in part.files:
+        try:
+            found = prelabel_file(path, nlp)
+        except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
+            summary.files_failed += 1
+            summary.errors.append((path, one_line(e)))
+            continue
+        summary.files_read += 1
+        pairs += found
+    for row in part.rows:
+        try:
+            found = prelabel_documents(read_row(row, job.markup, part.table), nlp)
+        except Exception as e:  # noqa: BLE001 — one bad row must not stop the batch
+            summary.errors.append((f"{part.table}:row {row.number}", one_line(e)))
+            continue
+        res.rows += 1
+        for document, task in found:
+            if row.meta:
+                task["data"]["meta"] = row.meta
+            meta_rows.append(row.meta)
+        pairs += found
+    for document, task in pairs:
+        summary.tasks += 1
+        summary.fragments += document.kind == "fragment"
+        summary.articles += document.kind != "fragment"
+        summary.chars += len(document.text)
+        summary.add_task(task)
+    tasks = [task for _, task in pairs]
+    del pairs
+    if job.format == "tasks":
+        res.text = "".join(encode_task(t) + "\n" for t in tasks)
+    else:
+        from annotate.scale.output import write_part
+
+        write_part(job.output, part.index, job.format, part_frames(tasks, meta_rows, part.schema))
+    res.peak_rss_mb = peak_rss_mb()
+    return res
+
+
+def part_frames(tasks: list[dict], meta_rows: list[dict], schema) -> dict[str, pd.DataFrame]:
+    """The three tables of a part, built by annotate.tables (as `annotate export` does),
+    with the rows' metadata columns after the documents' own (renamed meta_NAME where
+    a name is taken), typed by the input's schema."""
+    from annotate.tables import tables_from_snapshot
+
+    tables = tables_from_snapshot(tasks)
+    documents = tables.documents
+    if schema is not None and len(schema):
+        import pyarrow as pa
+
+        meta = pa.Table.from_pylist(meta_rows, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
+        meta.columns = [f"meta_{c}" if c in documents.columns else c for c in meta.columns]
+        documents = pd.concat([documents, meta.set_axis(documents.index)], axis=1)
+    return {"documents": documents, "spans": tables.spans, "relations": tables.relations}

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Benchmark of `annotate prelabel` on a table corpus: 1 worker, 2 workers, Dask (a script, not a test).
+
+    python tests/bench_scale.py [--mb 50] [--part-mb 4] [--keep DIR]
+
+Builds a Parquet table of at least --mb MB of text (one article a row) from the
+articles of corpus/ and ../shared/dev2/articles (clean text as the readers give
+it; each copy with its own id, so doc_ids differ), then prints, from one run:
+characters/s of bare pkuseg segmentation (nlp.tokenizer over every distinct
+article, here, in this process); of `annotate prelabel T.parquet --format
+parquet` with 1 worker, 2 workers and `--scheduler local:2` (each a fresh
+process, timed end to end: start-up and model loading included); their ratios;
+the peak RSS of the parent and of each worker as the command reports it; and
+whether the three outputs are byte-identical.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {"1 worker": 3.0, "2 workers": 1.7, "dask local:2": 1.5}
+
+
+def articles() -> list[tuple[str, str, str]]:
+    """(name, title, clean text) of every article of the seed corpus and dev2."""
+    from annotate.sources import read_file
+
+    files = sorted(f for f in (REPO / "corpus").rglob("*") if f.suffix in (".md", ".html", ".txt"))
+    out = []
+    for f in files:
+        for d in read_file(f):
+            if d.kind == "article":
+                out.append((f"{f.stem}-{d.index}", d.title or "", d.text))
+    if not out:
+        sys.exit("error: no articles in corpus/")
+    return out
+
+
+def build_table(path: Path, mb: float, arts) -> tuple[int, int]:
+    """Rows of the articles, copy after copy, until --mb MB of text; (rows, bytes)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target, size, n = int(mb * 1e6), 0, 0
+    schema = pa.schema([("id", pa.string()), ("title", pa.string()), ("text", pa.string()),
+                        ("copy", pa.int32())])
+    with pq.ParquetWriter(path, schema) as w:
+        copy = 0
+        while size < target:
+            batch = {"id": [], "title": [], "text": [], "copy": []}
+            for name, title, text in arts:
+                batch["id"].append(f"{copy:05d}-{name}")
+                batch["title"].append(title)
+                batch["text"].append(text)
+                batch["copy"].append(copy)
+                size += len(text.encode("utf-8"))
+                n += 1
+                if size >= target:
+                    break
+            w.write_table(pa.table(batch, schema=schema))
+            copy += 1
+    return n, size
+
+
+def bare_pkuseg(arts) -> float:
+    from annotate.pipeline import load_nlp
+
+    nlp = load_nlp()
+    texts = [t for _, _, t in arts]
+    while sum(map(len, texts)) < 500_000:  # at least half a million characters timed
+        texts += texts
+    t0 = time.perf_counter()
+    for text in texts:
+        nlp.tokenizer(text)
+    return sum(map(len, texts)) / (time.perf_counter() - t0)
+
+
+def prelabel(table: Path, out: Path, part_mb: float, *extra: str) -> dict:
+    cmd = [sys.executable, "-m", "annotate", "prelabel", str(table), "--format", "parquet", "-o", str(out),
+           "--part-mb", str(part_mb), *extra]
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit(f"error: {' '.join(cmd[2:])} exited {r.returncode}:\n{r.stderr[-2000:]}")
+    m = re.search(r"peak RSS: this process (\d+) MB(?:, each worker ≤ (\d+) MB)?", r.stderr)
+    import pandas as pd
+
+    chars = int(pd.read_parquet(out / "documents", columns=["n_chars"])["n_chars"].sum())
+    parent = float(m.group(1)) if m else float("nan")
+    worker = float(m.group(2)) if m and m.group(2) else parent
+    return {"seconds": seconds, "chars": chars, "rate": chars / seconds, "parent": parent, "worker": worker,
+            "summary": r.stderr.strip().splitlines()[-2:]}
+
+
+def parts(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("part-*"))}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mb", type=float, default=50.0, help="MB of text in the table (default 50)")
+    ap.add_argument("--part-mb", type=float, default=4.0, help="--part-mb of the runs (default 4)")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = ap.parse_args()
+    sys.path.insert(0, str(REPO))
+
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        arts = articles()
+        table = work / "corpus.parquet"
+        rows, size = build_table(table, args.mb, arts)
+        print(f"corpus: {table}, {rows:,} rows ({len(arts)} distinct articles), {size / 1e6:.1f} MB of text; "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+        seg = bare_pkuseg(arts)
+        print(f"bare pkuseg segmentation:  {seg:,.0f} chars/s")
+        runs = {}
+        for name, extra in (("1 worker", ()), ("2 workers", ("--workers", "2")),
+                            ("dask local:2", ("--scheduler", "local:2"))):
+            out = work / f"out-{name.replace(' ', '-').replace(':', '')}"
+            runs[name] = r = prelabel(table, out, args.part_mb, *extra)
+            base = seg if name == "1 worker" else runs["1 worker"]["rate"]
+            vs = "bare pkuseg" if name == "1 worker" else "1 worker"
+            print(f"prelabel, {name:<13} {r['chars']:,} chars in {r['seconds']:.1f} s = {r['rate']:,.0f} chars/s, "
+                  f"{r['rate'] / base:.2f}x {vs} (target ≥ {TARGETS[name]}x); "
+                  f"peak RSS parent {r['parent']:.0f} MB, per worker {r['worker']:.0f} MB")
+            r["parts"] = parts(out)
+        print("  " + runs["1 worker"]["summary"][0])
+        same = runs["1 worker"]["parts"] == runs["2 workers"]["parts"] == runs["dask local:2"]["parts"]
+        print(f"outputs byte-identical (1 worker, 2 workers, Dask): {same}")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} "
+              f"(the figures are only as good as the machine was idle)")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""Corpora at scale: tables in, tables out, workers, Dask, --resume (annotate.scale).
+
+Readers of tables need no model; the rest runs the real pipeline (marked `model`).
+Runs with worker processes, a Dask LocalCluster or a kill are real subprocesses
+(`python -m annotate` from this tree); single-process runs go through typer's
+runner with the pipeline loaded once for the session.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from annotate.scale.parts import partitions
+from annotate.scale.rows import Columns, iter_rows, read_row
+
+REPO = Path(__file__).resolve().parent.parent
+TABLES = ("documents", "spans", "relations")
+
+
+def _rows(where: Path, columns=Columns()) -> tuple[list, list]:
+    errors: list = []
+    return list(iter_rows(where, columns, lambda w, r: errors.append((w, r)))), errors
+
+
+# --------------------------------------------------------------------------- readers (no model)
+
+
+def test_csv_rows_bad_rows_named_and_the_rest_read(tmp_path):
+    f = tmp_path / "t.csv"
+    long = "长" * 200_000  # longer than the csv module's default field limit
+    f.write_text('id,text,year\na,第一篇。,2020\nb,,2021\nc,x,y,z\nd,"第二,篇。",2022\ne,' + long + ",2023\n",
+                 encoding="utf-8")
+    rows, errors = _rows(f)
+    assert [(r.number, r.id, r.meta) for r in rows] == [
+        (0, "a", {"year": "2020"}), (3, "d", {"year": "2022"}), (4, "e", {"year": "2023"})]
+    assert rows[1].text == "第二,篇。" and len(rows[2].text) == 200_000
+    assert errors == [(f"{f}:row 1", "no text"), (f"{f}:row 2", "4 fields, the header has 3")]
+
+
+def test_jsonl_rows(tmp_path):
+    f = tmp_path / "t.jsonl"
+    f.write_text('{"text": "甲。", "id": 7, "tags": ["x"]}\n\n{not json\n[1]\n{"text": 3}\n{"text": "乙。"}\n',
+                 encoding="utf-8")
+    rows, errors = _rows(f)
+    assert [(r.number, r.id, r.text, r.meta) for r in rows] == [
+        (0, "7", "甲。", {"tags": '["x"]'}), (4, None, "乙。", {})]
+    assert [w for w, _ in errors] == [f"{f}:row 1", f"{f}:row 2", f"{f}:row 3"]
+    assert errors[2][1] == "text is not a string (int)"
+
+
+def test_parquet_rows_streamed_with_types(tmp_path):
+    import annotate.scale.rows as rows_mod
+
+    f = tmp_path / "t.parquet"
+    n = rows_mod.BATCH_ROWS * 2 + 5  # several record batches
+    pd.DataFrame({"body": [f"第{i}篇。" for i in range(n)], "year": range(n)}).to_parquet(f)
+    rows, errors = _rows(f, Columns(text="body"))
+    assert errors == [] and len(rows) == n and rows[-1].number == n - 1 and rows[-1].meta == {"year": n - 1}
+
+
+def test_missing_columns(tmp_path):
+    from annotate.scale.rows import TableError
+
+    f = tmp_path / "t.csv"
+    f.write_text("body\n甲。\n", encoding="utf-8")
+    with pytest.raises(TableError, match="no text column 'text'"):
+        _rows(f)
+    rows, _ = _rows(f, Columns(text="body"))  # --id-column / --title-column left at their defaults: optional
+    assert rows[0].id is None and rows[0].title is None
+    with pytest.raises(TableError, match="no column 'doc' \\(--id-column\\)"):
+        _rows(f, Columns(text="body", id="doc", explicit=frozenset({"--id-column"})))
+
+
+@pytest.mark.parametrize("markup,text", [
+    ("txt", "正文第一段。\n\n正文第二段。"),
+    ("md", "正文**第一段**。\n\n正文第二段。"),
+    ("html", "<p>正文<b>第一段</b>。</p><p>正文第二段。</p>"),
+])
+def test_read_row_uses_the_readers(markup, text):
+    from annotate.scale.rows import Row
+
+    docs = read_row(Row(3, text, "x-1", "标题"), markup, "c.parquet")
+    assert len(docs) == 1
+    d = docs[0]
+    assert d.title == "标题" and d.text.startswith("标题") and "正文第一段。" in d.text and "*" not in d.text
+    assert (d.source, d.index, d.path) == ("x-1", 3, "c.parquet")
+    no_id = read_row(Row(3, text), markup, "dir/c.parquet")[0]
+    assert no_id.source == "c.parquet#3" and no_id.doc_id != d.doc_id
+
+
+def test_partitions_do_not_depend_on_anything_but_the_input(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("text\n" + "".join(f"第{i}篇文章。\n" for i in range(50)), encoding="utf-8")
+    md = tmp_path / "a.md"
+    md.write_text("# 标题\n\n正文。\n", encoding="utf-8")
+    cut = [(p.index, p.table, [r.number for r in p.rows], p.files)
+           for p in partitions([md, f], 100, Columns(), lambda *a: None)]
+    assert cut[0] == (0, None, [], [str(md)])  # a table starts its own partitions
+    assert [c[0] for c in cut] == list(range(len(cut))) and len(cut) > 3
+    assert sum((c[2] for c in cut[1:]), []) == list(range(50))
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--format", "xml"], "choose one of tasks, parquet, csv"),
+    (["--markup", "rst"], "choose one of txt, md, html"),
+    (["--resume"], "--resume needs --format parquet or csv"),
+    (["--workers", "-1"], "0 (one per core) or more"),
+])
+def test_option_errors_are_usage_errors(tmp_path, args, message):
+    from annotate.cli import app
+
+    r = CliRunner().invoke(app, ["prelabel", str(tmp_path), *args])
+    assert r.exit_code == 2 and message in r.stderr
+
+
+# --------------------------------------------------------------------------- with the pipeline
+
+
+@pytest.fixture
+def cli(nlp, monkeypatch):
+    """`annotate ARGS` in this process, with the session's pipeline (conftest)."""
+    import annotate.pipeline
+    from annotate.cli import app
+
+    monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: nlp)
+    return lambda *args: CliRunner().invoke(app, list(map(str, args)), catch_exceptions=False)
+
+
+def subprocess_cli(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "annotate", *map(str, args)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """A small table of real articles (dev2 and the seed, clean text) with metadata and one bad row."""
+    from annotate.sources import read_file
+
+    files = sorted((REPO / "corpus" / "dev2").glob("[pqrs]*"))[:6] + sorted((REPO / "corpus").glob("*.md"))
+    rows = []
+    for f in files:
+        for d in read_file(f):
+            if d.kind == "article" and len(rows) < 6:
+                rows.append({"id": f"{f.stem}-{d.index}", "title": d.title, "text": d.text,
+                             "year": 2020 + len(rows), "source": f.suffix})
+    rows.insert(2, {"id": "empty", "title": None, "text": "  ", "year": 1999, "source": ".x"})
+    folder = tmp_path_factory.mktemp("tables")
+    pd.DataFrame(rows).to_parquet(folder / "c.parquet")
+    return folder / "c.parquet", len(rows) - 1
+
+
+def _parts(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("part-*"))}
+
+
+def _table(out: Path, name: str) -> pd.DataFrame:
+    return pd.concat([pd.read_parquet(p) for p in sorted((out / name).glob("part-*.parquet"))],
+                     ignore_index=True)
+
+
+@pytest.mark.model
+def test_parquet_parts_equal_the_export_tables_of_the_same_tasks(cli, corpus, tmp_path):
+    from annotate.labelstudio.export import tables_from_snapshot
+
+    table, n = corpus
+    r = cli("prelabel", table, "--jsonl", "-o", tmp_path / "tasks.jsonl")
+    assert r.exit_code == 1 and f"error: {table}:row 2: no text" in r.stderr  # the bad row, the rest goes on
+    tasks = [json.loads(line) for line in (tmp_path / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(tasks) == n and tasks[0]["data"]["meta"] == {"year": 2020, "source": ".md"}
+
+    out = tmp_path / "parts"
+    r = cli("prelabel", table, "--format", "parquet", "-o", out, "--part-mb", "0.004")
+    assert r.exit_code == 1 and r.stderr.count("error:") == 1
+    assert len(list((out / "spans").glob("part-*.parquet"))) > 2  # several parts
+    expected = tables_from_snapshot(tasks)  # what `annotate export` builds from the same predictions
+    for name, df in expected.items():
+        got = _table(out, name)
+        if name == "documents":  # the rows' other columns follow the export's, with the input's types
+            assert list(got.columns[len(df.columns):]) == ["year", "meta_source"]
+            assert str(got["year"].dtype) == "int64[pyarrow]" and got["year"].tolist()[:2] == [2020, 2021]
+            got = got[df.columns]
+        pd.testing.assert_frame_equal(got, df)
+    assert (expected.spans["origin"] == "predicted").all() and expected.spans["rule_id"].notna().all()
+    assert expected.spans["model_version"].str.startswith("argrules-").all()
+
+    csv = tmp_path / "csv"
+    assert cli("prelabel", table, "--format", "csv", "-o", csv, "-q").exit_code == 1
+    spans = pd.concat([pd.read_csv(p) for p in sorted((csv / "spans").glob("part-*.csv"))], ignore_index=True)
+    assert spans["start"].tolist() == expected.spans["start"].tolist()
+
+
+@pytest.mark.model
+def test_one_worker_two_workers_and_dask_give_identical_output(cli, corpus, tmp_path):
+    table, _ = corpus
+    args = [table, "--format", "parquet", "--part-mb", "0.004", "-q"]
+    assert cli("prelabel", *args, "-o", tmp_path / "one").exit_code == 1
+    one = _parts(tmp_path / "one")
+    assert len(one) >= 3 * 3  # several parts of documents, spans, relations
+    two = subprocess_cli("prelabel", *args, "-o", tmp_path / "two", "--workers", "2")
+    assert two.returncode == 1 and two.stderr.count("error:") == 1, two.stderr
+    assert _parts(tmp_path / "two") == one
+    dask = subprocess_cli("prelabel", *args, "-o", tmp_path / "dask", "--scheduler", "local:2")
+    assert dask.returncode == 1 and dask.stderr.count("error:") == 1, dask.stderr
+    assert _parts(tmp_path / "dask") == one
+
+    # tasks too, in input order
+    assert cli("prelabel", table, "-o", tmp_path / "one.json", "-q").exit_code == 1
+    two = subprocess_cli("prelabel", table, "-o", tmp_path / "two.json", "-q", "--workers", "2", "--part-mb", "0.004")
+    assert two.returncode == 1
+    assert (tmp_path / "two.json").read_bytes() == (tmp_path / "one.json").read_bytes()
+
+
+@pytest.mark.model
+def test_resume_after_a_kill(cli, corpus, tmp_path):
+    table, _ = corpus
+    big = tmp_path / "big.parquet"  # 30 parts of one row: the kill lands mid-run
+    df = pd.read_parquet(table)
+    df = pd.concat([df.assign(id=df["id"] + f"~{k}") for k in range(4)], ignore_index=True)
+    df.to_parquet(big)
+    args = ["prelabel", big, "--format", "parquet", "--part-mb", "0.001", "-q", "-o"]
+    assert cli(*args, tmp_path / "clean").exit_code == 1
+    clean = _parts(tmp_path / "clean")
+
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "annotate", *map(str, args), str(out), "--workers", "2"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not list((out / "relations").glob("part-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, at once
+    proc.wait()
+    before = _parts(out)
+    assert 0 < len(before) < len(clean), "the kill should land mid-run"
+
+    r = cli(*args, out, "--resume")
+    assert r.exit_code == 1
+    assert _parts(out) == clean
+    docs = _table(out, "documents")
+    assert not docs["doc_id"].duplicated().any() and len(docs) == len(_table(tmp_path / "clean", "documents"))
+    assert not list(out.rglob(".*.tmp"))
+
+    # the same folder with other options is not resumed
+    r = cli("prelabel", big, "--format", "parquet", "--part-mb", "0.5", "-q", "-o", out, "--resume")
+    assert r.exit_code == 1 and "other options (part_mb)" in r.stderr
