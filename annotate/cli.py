@@ -110,6 +110,8 @@ def prelabel(
                                help="Output file, or - for standard output."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary (errors are still shown)."),
+    disable_rule: List[str] = typer.Option([], "--disable-rule", metavar="ID",
+                                           help="Switch a rule off by its id (see `annotate rules`); repeatable."),
 ) -> None:
     """Pre-annotate articles: Label Studio tasks with predicted spans and relations.
 
@@ -120,12 +122,18 @@ def prelabel(
 
     if output != "-" and Path(output).is_dir():
         raise typer.BadParameter(f"{output} is a folder; give a file name", param_hint="'-o'")
+    from annotate.rules import check_disabled
+
+    try:
+        disabled = check_disabled(disable_rule)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
-            nlp = _load_nlp()
+            nlp = _load_nlp(disabled)
     else:
-        nlp = _load_nlp()
+        nlp = _load_nlp(disabled)
 
     from annotate.prelabel import Summary
     from annotate.prelabel import prelabel as run
@@ -165,14 +173,15 @@ def prelabel(
         raise typer.Exit(1)
 
 
-def _load_nlp():
-    """The full pipeline (segmenter + argument components); exits 1 with the message if the model is missing."""
+def _load_nlp(disabled=()):
+    """The full pipeline (segmenter + argument components, `disabled` rule ids off); exits 1
+    with the message if the model is missing."""
     from annotate.model import ModelMissing
 
     try:
         from annotate.pipeline import load_nlp
 
-        return load_nlp()
+        return load_nlp(disabled)
     except ModelMissing as e:
         raise fail(str(e)) from None
     except ImportError as e:

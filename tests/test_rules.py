@@ -38,6 +38,38 @@ def test_rule_ids_are_unique_and_labels_in_scheme():
     assert all(r.example and r.near_miss and 0 < r.confidence <= 1 for r in RULES)
 
 
+def test_precedence_table_lists_every_rule_once_in_the_schemes_label_order():
+    from annotate.rules import PRECEDENCE
+
+    assert sorted(PRECEDENCE) == sorted(r.id for r in RULES)
+    by_id = {r.id: r for r in RULES}
+    sentence_labels = [by_id[i].label for i in PRECEDENCE if by_id[i].label in load_scheme().precedence]
+    first_seen = list(dict.fromkeys(sentence_labels))
+    assert first_seen == list(load_scheme().precedence)
+    assert sentence_labels == sorted(sentence_labels, key=first_seen.index)  # grouped by label
+
+
+def test_every_rule_is_one_function_carrying_its_catalogue_row():
+    assert all(callable(r.fn) and r.fn.rule is r for r in RULES)
+
+
+def test_a_disabled_rule_finds_nothing_and_unknown_ids_are_refused():
+    from annotate.rules import check_disabled
+
+    text = "“绳短不能汲深井，浅水难以负大舟。”"
+    assert quotes(text)
+    assert find_quotes(text, 0, len(text), frozenset({"quote.saying"})) == []
+    with pytest.raises(ValueError, match="no.such"):
+        check_disabled(["no.such", "quote.saying"])
+
+
+def test_word_lists_come_from_the_packaged_lexicon():
+    from annotate.rules.lexicon import LEX, needs_words
+
+    assert "必须" in LEX.directive.modal_words_set and "指出" in LEX.quote.speech_verbs
+    assert needs_words("我们必须坚持") and not needs_words("科技创新是核心")
+
+
 # ---- text helpers ---------------------------------------------------------------
 
 def test_sentences_end_with_closing_marks_and_not_at_semicolons():
@@ -159,13 +191,14 @@ def test_support_enumeration_hit_and_lone_shouxian_near_miss():
 
 
 def test_bold_lead_hit_and_mid_paragraph_bold_near_miss():
-    from annotate.rules.layout import Block, Layout
+    from annotate.document import Block
+    from annotate.rules.layout import Layout
 
     text = "加强原创性、颠覆性科技创新。原创性创新是科技创新的源头。"
-    layout = Layout(text, [Block("paragraph", 0, len(text), [(0, 14)], split_sentences(text))])
+    layout = Layout(text, [Block("paragraph", 0, len(text), 1, [(0, 14)])])
     assert [(u.rule, text[u.start:u.end]) for u in find_units(layout, [])] == [
         ("support.bold_lead", "加强原创性、颠覆性科技创新。")]
-    layout = Layout(text, [Block("paragraph", 0, len(text), [(14, 20)], split_sentences(text))])
+    layout = Layout(text, [Block("paragraph", 0, len(text), 1, [(14, 20)])])
     assert not any(u.rule == "support.bold_lead" for u in find_units(layout, []))
 
 
