@@ -34,6 +34,35 @@ class _Piece:
     line: int
     bold: list[tuple[int, int]]
     lines: list[tuple[int, int]]
+    # A paragraph torn by page breaks grows piece by piece: the pieces are kept in a list
+    # and joined once, and the open-quotation depth is carried along, so that gluing
+    # n pieces costs O(total length), not O(n * length).
+    parts: list[str] = field(default_factory=list)
+    size: int = 0
+    depth: int = 0
+    tail: str = ""      # the last characters, enough to see how the text ends
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            self.parts, self.size = [self.text], len(self.text)
+            self.depth = open_quote_depth(self.text)
+            self.tail = self.text[-64:]
+
+    def glue(self, b: RawBlock) -> None:
+        shift = self.size
+        self.parts.append(b.text)
+        self.tail = (self.tail + b.text[-64:])[-64:]
+        self.size += len(b.text)
+        self.depth = open_quote_depth(b.text, self.depth)
+        self.bold += [(s + shift, e + shift) for s, e in b.bold]
+        self.lines += [(o + shift, ln) for o, ln in b.lines]
+
+    def done(self) -> "_Piece":
+        if len(self.parts) > 1:
+            self.text = "".join(self.parts)
+            self.parts = [self.text]
+            self.bold = merge_runs(self.bold)
+        return self
 
 
 def _bold_only(b: RawBlock) -> bool:
@@ -207,11 +236,11 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
 
 
 # ---- step 4: block kinds and page-break joins -----------------------------------------------
-def _continues(prev: str, nxt: RawBlock) -> bool:
+def _continues(prev: _Piece, nxt: RawBlock) -> bool:
     """A page break: `prev` ends mid-sentence, or mid-quotation that `nxt` closes."""
     if nxt.bold and nxt.bold[0][0] == 0:
         return False   # a bold lead opens a new point: never glue it to a torn paragraph
-    return not is_finished(prev) or (open_quote_depth(prev) > 0 and starts_by_closing_quote(nxt.text))
+    return not is_finished(prev.tail) or (prev.depth > 0 and starts_by_closing_quote(nxt.text))
 
 
 def _pieces(body: list[RawBlock]) -> list[_Piece]:
@@ -223,11 +252,8 @@ def _pieces(body: list[RawBlock]) -> list[_Piece]:
     for b in body:
         prev = out[-1] if out else None
         explicit, bold_only = b.kind == HEADING, _bold_only(b)
-        if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and _continues(prev.text, b):
-            shift = len(prev.text)
-            prev.text += b.text
-            prev.bold = merge_runs(prev.bold + [(s + shift, e + shift) for s, e in b.bold])
-            prev.lines += [(o + shift, ln) for o, ln in b.lines]
+        if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and _continues(prev, b):
+            prev.glue(b)
             continue
         nk = numbered_kind(b.text)
         if explicit:
@@ -239,12 +265,12 @@ def _pieces(body: list[RawBlock]) -> list[_Piece]:
                 kind = K_HEADING
         elif bold_only:
             kind = SUBHEADING if nk == "subheading" else K_HEADING
-        elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.text)):
+        elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.tail)):
             kind = SUBHEADING if nk == "subheading" else K_HEADING
         else:
             kind = PARAGRAPH
         out.append(_Piece(kind, b.text, b.line, list(b.bold), list(b.lines)))
-    return out
+    return [p.done() for p in out]
 
 
 # ---- step 5: documents ----------------------------------------------------------------

@@ -18,9 +18,11 @@ def is_finished(text: str) -> bool:
     return bool(t) and t[-1] in FINAL
 
 
-def open_quote_depth(text: str) -> int:
-    """“…” nesting left open at the end; a stray closing mark opens nothing."""
-    depth = 0
+def open_quote_depth(text: str, depth: int = 0) -> int:
+    """“…” nesting left open at the end of `text` read after `depth` open marks; a stray
+    closing mark opens nothing."""
+    if "“" not in text and "”" not in text:
+        return depth
     for ch in text:
         if ch == "“":
             depth += 1
