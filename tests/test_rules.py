@@ -326,3 +326,61 @@ def test_supports_under_a_trivial_heading_go_to_the_title():
 ])
 def test_attribution_frames(text, speaker):
     assert quotes(text)[0][1:] == (speaker, "quote.attributed")
+
+
+# ---- DIRECTIVE semantics (dev2 and own examples) -------------------------------------
+
+@pytest.mark.parametrize("words", [
+    ["并", "不是", "要", "把", "信心", "搞", "丢"],                  # negated purpose
+    ["纷纷", "表示", "要", "向", "中国", "学习"],                    # someone's stated intention
+    ["最终", "要", "看", "是否", "有利于", "人民"],                  # 要看是否 = "depends on"
+    ["在于", "不能", "正确", "认识"], ["不但", "不能", "发展"], ["尚", "不能", "满足"],  # cause, inability
+    ["干部", "能上", "不能", "下"],                                   # a pair of abilities
+    ["既", "明确", "了", "改革", "必须", "坚持", "的", "方向"],        # reported / relative clause
+    ["一场", "革命", "要", "取得", "胜利", "，", "往往", "需要", "一个", "漫长", "的", "过程"],  # purpose 要
+    ["这", "是", "一个", "需要", "知识分子", "的", "时代"], ["最短", "只", "需要", "3", "天"],
+])
+def test_modal_near_misses_from_real_articles(words):
+    assert not has_modal(words)
+
+
+@pytest.mark.parametrize("words", [
+    ["这", "决定", "了", "生产关系", "也要", "与时俱进"],               # necessity, not a report
+    ["归根结底", "都应", "切中", "人", "的", "需求"], ["切", "不可", "表面", "应付"],
+])
+def test_modal_hits_from_real_articles(words):
+    assert has_modal(words)
+
+
+def test_reported_prescription_hit_and_noun_near_miss():
+    hit = "标题\n\n党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。"
+    assert _directives(hit, {}) == [("directive.reported", hit.split("\n\n")[1])]
+    verb = "标题\n\n这要求城市管理者在制定政策和规划时，充分考虑市民的实际需求。"
+    assert [r for r, _ in _directives(verb, {})] == ["directive.reported"]
+    assert _directives("标题\n\n阿拉伯人民要求和平与发展的愿望更加迫切。", {}) == []
+    assert _directives("标题\n\n会议提出了一系列重要论断，影响深远。", {}) == []
+
+
+def test_exhortation_hit_and_noun_near_miss():
+    hit = "标题\n\n希望我国广大青年充分展现自己的抱负和激情，胸怀理想、锤炼品格。"
+    assert [r for r, _ in _directives(hit, {})] == ["directive.exhortation"]
+    assert _directives("标题\n\n人们希望的是安居乐业，这很朴素。", {}) == []
+
+
+def test_necessity_frames_hit_and_question_near_miss():
+    hit = "标题\n\n现在，摆在我们面前的任务是把美好蓝图变为现实。"
+    assert [r for r, _ in _directives(hit, {})] == ["directive.necessity"]
+    assert _directives("标题\n\n困难究竟是“绊脚石”还是“垫脚石”，关键在于能否找到良策妙招。", {}) == []
+    assert _directives("标题\n\n加快形成新质生产力的关键是提升原始创新能力。", {}) == []
+
+
+def test_imperative_in_a_section_run_and_narrated_or_conditional_near_misses():
+    run = "标题\n\n要坚持绿色发展。\n\n秉承绿色发展理念，提升人民城市的生产和生活环境。"
+    assert _directives(run, {"要坚持绿色发展。": ["要", "坚持", "绿色", "发展", "。"]})[-1] == (
+        "directive.imperative", "秉承绿色发展理念，提升人民城市的生产和生活环境。")
+    past = "标题\n\n要坚持改革。\n\n改革开放以来，废除领导干部职务终身制，建立完善退休制度。"
+    assert len(_directives(past, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1
+    conditional = "标题\n\n要坚持改革。\n\n把人作为服务的中心，以特色招揽人，才能带动商机。"
+    assert len(_directives(conditional, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1
+    statement = "标题\n\n要坚持改革。\n\n培养造就高水平人才队伍，基础在教育。"
+    assert len(_directives(statement, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1

@@ -36,7 +36,8 @@ _ORDER = ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE", "supports")
 PRECEDENCE: tuple[str, ...] = (
     "support.bold_lead", "support.subheading", "support.enumeration", "support.short_lead",
     "claim.title", "claim.heading", "claim.conclusion", "claim.section_opening",
-    "directive.modal", "directive.necessity", "directive.imperative",
+    "directive.modal", "directive.necessity", "directive.reported", "directive.exhortation",
+    "directive.imperative",
     "quote.attributed", "quote.chained", "quote.attributed_after", "quote.saying",
     "supports.section", "supports.title",
 )

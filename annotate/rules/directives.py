@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Callable
 
 from annotate.rules import in_order, rule
+from annotate.document import PARAGRAPH
 from annotate.rules.layout import Layout
 from annotate.rules.lexicon import D, needs_words
 from annotate.rules.quotes import Quote
@@ -35,9 +36,41 @@ _PREDICATE_AS_SUBJECT = D.predicate_as_subject
 _PREPOSITIONS = D.prepositions
 
 
+_CLAUSE_END = frozenset("，,；;：:。！？!?")
+_NECESSITY_VERBS = frozenset({"决定", "注定", "意味着"})  # 这决定了…也要…: necessity, not a report
+_YAO_FAMILY = ("要", "就要", "还要", "更要", "也要", "都要", "既要", "又要")
+
+
+def _reported_in_clause(words: list[str], i: int) -> bool:
+    """A marker inside a reported or relative clause: a verb with 了 before it in the same
+    clause (有效解决了…必须“…”这两个问题, 明确了…必须坚持的方向) describes, it does not prescribe."""
+    j = i - 1
+    while j >= 0 and words[j] not in _CLAUSE_END:
+        if (words[j] == "了" and j and words[j - 1] not in _NECESSITY_VERBS) or (
+                len(words[j]) > 1 and words[j].endswith("了") and words[j][:-1] not in _NECESSITY_VERBS):
+            return True
+        j -= 1
+    return False
+
+
+def _purpose_yao(words: list[str], i: int) -> bool:
+    """要 meaning "in order to": its clause is followed by a non-prescriptive 需要 (…要取得胜利，
+    往往需要一个漫长的过程) or judged as hard (要保持…是很不容易的)."""
+    rest = words[i + 1:]
+    for k, w in enumerate(rest):
+        if w in ("需要", "需") and k + 1 < len(rest) and (_QUANTITY.match(rest[k + 1]) or rest[k + 1] in ("一个", "很", "较")):
+            return True
+        if w in ("不容易", "很不容易", "不易", "很难"):
+            return True
+    return False
+
+
 def has_modal(words: list[str]) -> bool:
     """Does a modal marker stand among these words (quotations already removed)?"""
     for i, w in enumerate(words):
+        before = words[i - 1] if i else ""
+        if before in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求")):
+            continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
             if w == "要求" and ((i + 1 < len(words) and words[i + 1] in D.require_addressees_set)
@@ -48,13 +81,23 @@ def has_modal(words: list[str]) -> bool:
             # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
             if w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能"):
                 return True
+            # 切不可 segmented as 切 + 不可.
+            if w == "切" and i + 1 < len(words) and words[i + 1] == "不可":
+                return True
             continue
-        before = words[i - 1] if i else ""
         after = words[i + 1] if i + 1 < len(words) else ""
+        # 能上不能下: a pair of abilities, not a prohibition.
+        if w == "不能" and before.startswith("能") and len(before) > 1:
+            continue
+        if _reported_in_clause(words, i):
+            continue
+        if w in _YAO_FAMILY and (_purpose_yao(words, i) or (after == "看" and i + 2 < len(words)
+                                                             and words[i + 2] in ("是否", "能否"))):
+            continue
         if w == "要" and (before in D.not_modal_before_set or after in D.not_modal_after_set):
             continue
         if w == "需要" and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
-                          or not re.match(r"\w", after)):
+                          or not re.match(r"\w", after) or after == "的"):
             continue
         if w == "应" and after in ("有", "有之义"):
             continue
@@ -74,9 +117,10 @@ def _command_clause(clause: str) -> bool:
 
 
 def is_imperative(text: str, start: int, end: int) -> bool:
-    """A subjectless command: most clauses open with a command verb, nothing descriptive."""
+    """A subjectless command: it opens with a command verb (after a prepositional frame), at least
+    half of its other clauses do too, and nothing in it describes, narrates or conditions."""
     sentence = text[start:end]
-    if _DESCRIPTIVE.search(sentence):
+    if _DESCRIPTIVE.search(sentence) or D.conditional.search(sentence) or D.past_frame.match(sentence):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
     clauses = [c for c in (_CONNECTIVES.sub("", c) for c in clauses) if c]
@@ -87,8 +131,11 @@ def is_imperative(text: str, start: int, end: int) -> bool:
         return False
     if not (_command_clause(first) or first.startswith(_PREPOSITIONS)):
         return False
-    commands = sum(_command_clause(c) for c in clauses)
-    return commands * 2 > len(clauses)
+    # Prepositional frames (在…中, 通过…, 围绕…) are neither commands nor statements.
+    core = [c for c in clauses if _command_clause(c) or not c.startswith(_PREPOSITIONS)]
+    commands = sum(_command_clause(c) for c in core)
+    # A two-clause sentence needs both (培养…人才队伍，基础在教育 states where the basis lies).
+    return commands * 2 > len(core) or (len(core) >= 4 and commands * 2 == len(core))
 
 
 @dataclass
@@ -139,8 +186,36 @@ def imperative(s: Sentence) -> bool:
     return is_imperative(s.text, s.start, s.end) and not quotes_in(s.quotes, s.start, s.end)
 
 
+_REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?:了)?[^，。：:“”]{0,12}[，,：:]")
+
+
+@rule("directive.reported", "DIRECTIVE",
+      "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
+      "a subjectless command, or 要求 as a verb + an addressee or an action",
+      "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
+      "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
+def reported(s: Sentence) -> bool:
+    outside = s.outside
+    if D.require_verb.search(outside):
+        return True
+    m = _REPORT_THEN.search(outside)
+    if not m or quotes_in(s.quotes, s.start, s.end):
+        return False
+    at = s.start + m.end()
+    # Map the match back into the sentence: only when no quotation precedes it (outside == text).
+    return s.text[s.start:at] == outside[:m.end()] and is_imperative(s.text, at, s.end)
+
+
+@rule("directive.exhortation", "DIRECTIVE",
+      "an exhortation: a sentence that opens with 希望 (+ addressee + action)",
+      "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
+      "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
+def exhortation(s: Sentence) -> bool:
+    return bool(D.exhort.match(s.text[s.start:s.end])) and s.end - s.start > 8
+
+
 # Rules that prescribe on their own, and rules that need a run of prescriptions around them.
-STANDALONE = (modal, necessity)
+STANDALONE = (modal, necessity, reported, exhortation)
 IN_A_RUN = (imperative,)
 
 
@@ -149,6 +224,8 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
     """DIRECTIVE sentences among the paragraphs' sentences not already CLAIM or SUPPORT.
 
     words_of(start, end) gives the words (strings) of text[start:end] as segmented.
+    A subjectless command counts in a run of prescriptions: its paragraph holds another
+    prescription or a SUPPORT lead, or a neighbouring paragraph of its section prescribes.
     Linear in the text: taken spans and quotes are looked up by offset, not scanned.
     """
     text = layout.text
@@ -156,12 +233,15 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
     in_run = in_order(IN_A_RUN, disabled)
     taken_index = Intervals(taken)
     quote_index = Intervals(quotes)
-    found: list[Unit] = []
-    for block, sentences in layout.paragraph_sentences():
+    paragraphs = []  # per block: None for headings, else (lead_taken, candidates)
+    for block, sentences in zip(layout.blocks, layout.sentences):
+        if block.kind != PARAGRAPH:
+            paragraphs.append(None)
+            continue
         lead_taken = any(u.label == "SUPPORT" for u in taken_index.starting_at(block.start))
         # Everything between quotation marks (QUOTE or term) is someone else's words.
         quoted = Intervals([Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)])
-        candidates = []  # (sentence, id of the standalone rule that hit, or the run rules that hit)
+        candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
         for s, e in sentences:
             if taken_index.overlapping(s, e):
                 continue
@@ -169,10 +249,18 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             hit = next((r.rule.id for r in alone if r(sent)), None)
             run_hit = None if hit else next((r.rule.id for r in in_run if r(sent)), None)
             candidates.append((sent, hit, run_hit))
+        paragraphs.append((lead_taken, candidates))
+    found: list[Unit] = []
+    for i, para in enumerate(paragraphs):
+        if para is None:
+            continue
+        lead_taken, candidates = para
         n_prescriptive = sum(1 for _, hit, run_hit in candidates if hit or run_hit)
+        neighbours = [paragraphs[j] for j in (i - 1, i + 1) if 0 <= j < len(paragraphs) and paragraphs[j]]
+        in_section_run = any(hit or run_hit for _, c in neighbours for _, hit, run_hit in c)
         for sent, hit, run_hit in candidates:
             if hit:
                 found.append(Unit(sent.start, sent.end, "DIRECTIVE", hit))
-            elif run_hit and (lead_taken or n_prescriptive >= 2):
+            elif run_hit and (lead_taken or n_prescriptive >= 2 or in_section_run):
                 found.append(Unit(sent.start, sent.end, "DIRECTIVE", run_hit))
     return found
