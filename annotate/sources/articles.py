@@ -138,10 +138,10 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
         prev = blocks[cs[q - 1]] if q >= 1 else None
         if _heading_like(cand):
             titles = [q]
-            # a title set on two heading lines (the first no smaller than the second)
+            # a title set on two heading lines, or a kicker line (引题) above the title:
+            # nothing but a heading can stand between two heading lines and a byline
             if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used \
-                    and not byline_names(prev.text) and not numbered_kind(prev.text) \
-                    and (prev.level or 0) <= (cand.level or 99):
+                    and not byline_names(prev.text) and not numbered_kind(prev.text):
                 titles = [q - 1, q]
         elif is_short_plain(cand.text, 40):
             if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used:

@@ -69,17 +69,44 @@ def _surname_ok(name: str) -> bool:
     return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES or "·" in name or "•" in name
 
 
+# A newspaper byline may carry the outlet and the issue after the names:
+# 王一鸣《人民日报》（2025年02月06日第 09 版）
+_OUTLET_SUFFIX = re.compile(r"\s*《[^《》]{1,20}》\s*(?:[（(][^（）()]{0,40}[）)])?$")
+
+
+def _pair_single_chars(names: list[str]) -> list[str]:
+    """Two-character names are often set with a space between the characters so that
+    they line up with three-character ones (杨  一, 焦  捷  陆  毅): two single Han
+    characters in a row are one name."""
+    out: list[str] = []
+    k = 0
+    while k < len(names):
+        if k + 1 < len(names) and len(names[k]) == 1 and len(names[k + 1]) == 1:
+            out.append(names[k] + names[k + 1])
+            k += 2
+        else:
+            out.append(names[k])
+            k += 1
+    return out
+
+
 def byline_names(text: str) -> list[str] | None:
-    """The author names of a byline line (王一鸣 / 谢宝剑 黄丰斌 / 文/张三), else None."""
+    """The author names of a byline line (王一鸣 / 谢宝剑 黄丰斌 / 文/张三 /
+    杨  一《人民日报》（…版）), else None."""
     t = text.strip()
-    if not t or len(t) > 40:
+    if not t or len(t) > 80:
+        return None
+    m = _OUTLET_SUFFIX.search(t)
+    if m and m.start() > 0:
+        t = t[:m.start()]
+    if len(t) > 40:
         return None
     if _COMMENTATOR.match(t):
         return [t]
     m = _BYLINE_PREFIX.match(t)
     prefixed = bool(m and m.group().strip())
     t = t[m.end():] if m else t
-    names = [n for n in _NAME_SEP.split(t) if n]
+    names = _pair_single_chars([n for n in _NAME_SEP.split(t) if n])
     if not 1 <= len(names) <= 4 or not all(_NAME.match(n) for n in names):
         return None
     if not prefixed and not all(_surname_ok(n) for n in names):
@@ -111,8 +138,14 @@ def _wrapped_in_parens(t: str) -> bool:
 
 
 _COLUMN_LINE = re.compile(r"^【([^【】]{1,12})】$")
-_TITLE_PREFIX_TAG = re.compile(r"^【([^【】]{1,12})】\s*")
-_TITLE_SUFFIX_TAG = re.compile(rf"\s*[（(]([{HAN}]{{3,10}})[)）]$")
+# (matched with .match(text, pos): no ^, so that they apply one after the other)
+_TITLE_PREFIX_TAG = re.compile(r"【([^【】]{1,12})】\s*")
+# A channel label before a bar: 时局 | …, 理论｜…
+_TITLE_BAR_TAG = re.compile(r"([^\s|｜【】（）()]{1,8})\s*[|｜]\s*")
+# A news dateline heading a title: 新华社北京12月10日电题：… (the place may be absent;
+# 题： or a space must follow, so that 3月2日电力… stays whole)
+_TITLE_DATELINE = re.compile(
+    r"[^\s，。：:“”]{0,16}?\d{1,2}月\d{1,2}日电\s*(?:[（(][^（）()]{0,20}[）)])?(?:\s*题\s*[:：]|\s+)\s*")
 
 
 def column_line(text: str) -> str | None:
@@ -120,16 +153,37 @@ def column_line(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def _closing_paren_group(text: str, end: int) -> int | None:
+    """Start of the balanced （…）/(…) group that ends at `end` (exclusive), or None."""
+    depth = 0
+    for k in range(end - 1, -1, -1):
+        ch = text[k]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
 def title_tag(text: str) -> tuple[int, int, str | None]:
-    """(claim start, claim end, column) of a title line: a column tag 【…】 at the
-    start or （…） at the end is not part of the claim."""
+    """(claim start, claim end, column) of a title line. Not part of the claim: a
+    column tag 【…】 or `label |` at the start, a news dateline (…12月10日电题：), and
+    any parenthesised series name at the end （人民要论）/（深入学习贯彻…专家谈）."""
     start, end, col = 0, len(text), None
-    m = _TITLE_PREFIX_TAG.match(text)
-    if m and m.end() < len(text):
-        start, col = m.end(), m.group(1).strip()
-    m = _TITLE_SUFFIX_TAG.search(text, start)
-    if m and m.start() > start:
-        end, col = m.start(), col or m.group(1)
+    for pattern, is_column in ((_TITLE_PREFIX_TAG, True), (_TITLE_BAR_TAG, True), (_TITLE_DATELINE, False)):
+        m = pattern.match(text, start)
+        if m and m.end() < len(text):
+            start = m.end()
+            if is_column and col is None:
+                col = m.group(1).strip()
+    stripped = text.rstrip()
+    if stripped.endswith(("）", ")")):
+        k = _closing_paren_group(stripped, len(stripped))
+        if k is not None and k > start and text[start:k].strip():
+            end = len(text[:k].rstrip())
+            col = col or stripped[k + 1:-1].strip() or None
     return start, end, col
 
 
