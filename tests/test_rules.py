@@ -384,3 +384,33 @@ def test_imperative_in_a_section_run_and_narrated_or_conditional_near_misses():
     assert len(_directives(conditional, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1
     statement = "标题\n\n要坚持改革。\n\n培养造就高水平人才队伍，基础在教育。"
     assert len(_directives(statement, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1
+
+
+# ---- QUOTE semantics (dev2 and own examples) -----------------------------------------
+
+def test_short_quotation_with_its_own_punctuation_is_speech_and_unpunctuated_is_a_term():
+    assert [q[0] for q in quotes("这是她对商场的称呼。“去干啥？”“看‘龙’。”孩子口中的“龙”是恐龙。")] == [
+        "去干啥？", "看‘龙’。"]
+    assert quotes("孩子口中的“龙”，实际是恐龙。") == []
+
+
+def test_quotations_back_to_back_before_a_saying_are_quotes_too():
+    text = "他们有家国情怀。“修身齐家治国平天下”“为天地立心、为生民立命”“先天下之忧而忧，后天下之乐而乐”，是他们的追求。"
+    assert [r for _, _, r in quotes(text)] == ["quote.chained", "quote.chained", "quote.saying"]
+    assert quotes("坚持“先立后破”“因地制宜”，稳步推进。") == []
+
+
+def test_a_term_after_a_quotation_that_ended_its_sentence_is_not_chained():
+    text = "他指出：“一个社会幸福不幸福，很重要的是看老年人。”“十四五”时期，我国深入实施战略。"
+    assert [q[0] for q in quotes(text)] == ["一个社会幸福不幸福，很重要的是看老年人。"]
+
+
+def test_short_object_of_a_concept_verb_is_a_term_unless_a_speaker_says_it():
+    assert quotes("强调“马上就办”，并非鼓励仓促决策。") == []
+    assert quotes("其中影响较大的是索洛提出的“索洛余值”。") == []
+    assert quotes("习近平总书记强调“雷厉风行抓落实”。")[0][:2] == ("雷厉风行抓落实", "习近平总书记")
+
+
+def test_zheng_suowei_frames_a_verse_and_suowei_names_a_term():
+    assert quotes("世界社会主义遭受严重曲折，正所谓“万花纷谢一时稀”。")[0][0] == "万花纷谢一时稀"
+    assert quotes("这就是所谓“新常态”。") == []

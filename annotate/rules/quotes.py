@@ -90,10 +90,14 @@ def _attributed_before(text: str, floor: int, open_mark: int) -> tuple[bool, str
 
 
 def _is_saying(content: str) -> bool:
-    inner = content.strip()
-    if len(inner) <= MIN_TERM_CHARS:
-        return False
-    return any(ch in SENTENCE_PUNCT for ch in inner)
+    """A full clause with its own punctuation (“去干啥？”, “不能变，也不会变”): someone's words,
+    however short; a term never carries sentence punctuation."""
+    return any(ch in SENTENCE_PUNCT for ch in content.strip())
+
+
+def _is_term(m: Mark) -> bool:
+    """Short, unpunctuated quoted material (8 characters or less)."""
+    return len(m.content) <= MIN_TERM_CHARS and not any(ch in SENTENCE_PUNCT for ch in m.content)
 
 
 def _stands_alone(m: Mark) -> bool:
@@ -113,10 +117,18 @@ def _stands_alone(m: Mark) -> bool:
       "下好“先手棋”（a term: no speech verb before it）", 0.95)
 def attributed(m: Mark) -> Quote | None:
     ok, speaker = _attributed_before(m.text, m.floor, m.open_mark)
-    # A short name used as a modifier is a term even after a verb: 提出了“两个结合”的重大论断.
-    named = (m.closed and len(m.content) <= MIN_TERM_CHARS and not any(ch in SENTENCE_PUNCT for ch in m.content)
-             and m.text[m.close_mark + 1:m.close_mark + 2] == "的")
-    return Quote(m.start, m.end, speaker, attributed.rule.id) if ok and not named else None
+    if not ok:
+        return None
+    if m.closed and _is_term(m):
+        before = m.text[m.floor:m.open_mark]
+        # A short name used as a modifier is a term even after a verb: 提出了“两个结合”的重大论断;
+        # so is one that a verb of naming or emphasis takes as its object: 罗伯特·索洛提出的“索洛余值”,
+        # 强调“马上就办”.
+        # (With a named speaker, 总书记强调“雷厉风行抓落实”, it is his words.)
+        if (m.text[m.close_mark + 1:m.close_mark + 2] == "的" or before.endswith("的")
+                or (before.endswith(Q.concept_verbs) and speaker is None)):
+            return None
+    return Quote(m.start, m.end, speaker, attributed.rule.id)
 
 
 @rule("quote.chained", "QUOTE",
@@ -124,6 +136,10 @@ def attributed(m: Mark) -> Quote | None:
       "指出：“要牢牢把握……新质生产力”“发展新质生产力不是忽视、放弃传统产业……”",
       "“先立后破”、“因地制宜”（terms in a list, the first is not attributed）", 0.9)
 def chained(m: Mark) -> Quote | None:
+    # After a quotation that ended its sentence (“…。”“十四五”时期), a short term starts anew.
+    ended = m.previous is not None and m.text[m.previous.end - 1:m.previous.end] in "。！？!?"
+    if ended and _is_term(m):
+        return None
     if m.previous is not None and m.between is not None and re.fullmatch(r"[\s，,、]*", m.between):
         return Quote(m.start, m.end, m.previous.speaker, chained.rule.id)
     return None
@@ -157,7 +173,7 @@ QUOTE_RULES = (attributed, chained, attributed_after, saying)
 def find_quotes(text: str, start: int, end: int, disabled: frozenset[str] = frozenset()) -> list[Quote]:
     """QUOTE spans in one paragraph text[start:end] (page-break pieces already joined)."""
     rules = in_order(QUOTE_RULES, disabled)
-    out: list[Quote] = []
+    marks: list[tuple[Mark, Quote | None]] = []
     previous: Quote | None = None
     previous_close = -1
     for q_start, q_end, closed in find_quotation_marks(text, start, end):
@@ -168,8 +184,15 @@ def find_quotes(text: str, start: int, end: int, disabled: frozenset[str] = froz
         between = text[previous_close + 1:q_start - 1] if previous is not None else None
         mark = Mark(text, start, end, q_start - 1, q_end, closed, s, e, previous, between)
         quote = next((q for q in (r(mark) for r in rules) if q), None)
-        if quote:
-            out.append(quote)
+        marks.append((mark, quote))
         previous = quote
         previous_close = q_end
-    return out
+    # Back to back the other way (“修身齐家治国平天下”“为天地立心、…”“先天下之忧而忧，…”): a
+    # quotation right before a QUOTE is one too, with its speaker.
+    if chained.rule.id not in disabled:
+        for k in range(len(marks) - 2, -1, -1):
+            (mark, quote), (after, next_quote) = marks[k], marks[k + 1]
+            between = text[mark.close_mark + 1:after.open_mark]
+            if quote is None and next_quote is not None and mark.closed and re.fullmatch(r"[\s，,、]*", between):
+                marks[k] = (mark, Quote(mark.start, mark.end, next_quote.speaker, chained.rule.id))
+    return [q for _, q in marks if q]
