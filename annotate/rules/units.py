@@ -20,9 +20,7 @@ _TRIVIAL_HEADING = re.compile(
     r"^(?:[第]?[一二三四五六七八九十百零〇\d]+[、.．章节部分]?\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
 _CONCLUSION = re.compile(r"^(?:" + alternation(C.conclusion_markers) + ")")
 _ENUMERATOR = S.enumerators
-# Series markers that enumerate only when the series is there: (opener, continuation).
-_SERIES = ((("首先",), ("其次",)), (("一方面",), ("另一方面",)))
-_SEQUENCE_WORDS = ("首先", "其次", "再次", "最后", "一方面", "另一方面")
+_ITEM = S.enumerator_opening
 # A paragraph opening with a connective continues the previous one: not a point of its own.
 _CONNECTIVE_OPENING = re.compile(r"^(?:" + alternation(S.connective_openings) + ")")
 SHORT_LEAD_MAX = S.short_lead_max
@@ -105,35 +103,35 @@ def _bold_lead(text: str, block: Block) -> tuple[int, int] | None:
     return None
 
 
-def _sections(layout: Layout) -> list[str]:
-    """Per block, the text of the run of paragraphs it stands in (computed once per article)."""
-    out: list[str] = [""] * len(layout.blocks)
-    blocks, text = layout.blocks, layout.text
-    i = 0
-    while i < len(blocks):
-        if blocks[i].kind != PARAGRAPH:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(blocks) and blocks[j + 1].kind == PARAGRAPH:
-            j += 1
-        section = text[blocks[i].start:blocks[j].end]
-        for k in range(i, j + 1):
-            out[k] = section
-        i = j + 1
-    return out
+def _series_of(text: str, start: int, end: int, quotes) -> str | None:
+    """The series whose item opens this sentence (outside quotations), or None."""
+    m = _ITEM.match(text[start:end])
+    if not m or quotes_in(quotes, start, start + m.end()):
+        return None
+    return m.lastgroup
 
 
-def _in_sequence(site: Site) -> bool:
-    """首先/其次/再次/最后 and 一方面/另一方面 enumerate only as a series: the opener and
-    the continuation both in the section (一方面 alone, or a lone 首先, is not a list)."""
-    cache = site.facts.setdefault("series", {})
-    if site.i not in cache:
-        section = site.facts.setdefault("sections", _sections(site.layout))[site.i]
-        opener_only = section.replace("另一方面", "")
-        cache[site.i] = any(any(w in opener_only for w in first) and any(w in section for w in then)
-                            for first, then in _SERIES)
-    return cache[site.i]
+def _series_counts(site: "Site") -> dict:
+    """(section number, series) -> how many sentences of that section open with an item of it;
+    sections are the runs of paragraphs between headings. Computed once per article."""
+    if "series" not in site.facts:
+        counts: dict = {}
+        section = 0
+        for block, sentences in zip(site.layout.blocks, site.layout.sentences):
+            if block.kind != PARAGRAPH:
+                section += 1
+                continue
+            for s, e in sentences:
+                series = _series_of(site.text, s, e, site.quotes)
+                if series:
+                    counts[(section, series)] = counts.get((section, series), 0) + 1
+        sections, section = [], 0
+        for block in site.layout.blocks:
+            if block.kind != PARAGRAPH:
+                section += 1
+            sections.append(section)
+        site.facts["series"], site.facts["section_of"] = counts, sections
+    return site.facts["series"]
 
 
 # ---- CLAIM ------------------------------------------------------------------------
@@ -210,28 +208,34 @@ def _has_bold_leads(site: Site) -> bool:
       "“绳短不能汲深井，浅水难以负大舟。”（a paragraph opening with a quotation only: QUOTE）", 0.7)
 def short_lead(site: Site) -> list[Unit]:
     text, sentences = site.text, site.sentences
-    if (site.block.kind != PARAGRAPH or len(sentences) <= 1 or site.prev in (TITLE, HEADING)
+    # Right after a section heading the first sentence is the section's CLAIM, not a lead; an
+    # intro paragraph right after the title does have one (it relates to the title).
+    if (site.block.kind != PARAGRAPH or len(sentences) <= 1 or site.prev == HEADING
             or _has_bold_leads(site)):
         return []
     s, e = sentences[0]
     first = text[s:e]
-    if (e - s > SHORT_LEAD_MAX or quotes_in(site.quotes, s, e) or text[e - 1] in "：:"
-            or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)):
+    if (e - s > SHORT_LEAD_MAX or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?"
+            or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
+            or S.narration.search(first)):
         return []
     return [Unit(s, e, "SUPPORT", short_lead.rule.id)]
 
 
 @rule("support.enumeration", "SUPPORT",
-      "an enumerated point: 一是…/二是…, 第一，…/第二，…, 首先…/其次…, 一方面…/另一方面… (a clause opening with the enumerator)",
-      "一是加快推进农业农村现代化；",
-      "首先要思想上走在前列（a lone 首先 with no 其次 is not an enumeration）", 0.8)
+      "an enumerated point: a sentence opening with 一是…/二是…, 一要…, 第一，…, 其一，…, 首先…/其次…, 一方面…/另一方面…, "
+      "when another item of the series opens a sentence of the same section",
+      "一是加快推进农业农村现代化。二是……",
+      "执法司法是否具有公信力，主要看两点，一是公正不公正，二是廉洁不廉洁。（the items sit inside one sentence）", 0.8)
 def enumeration(site: Site) -> list[Unit]:
     if site.block.kind != PARAGRAPH:
         return []
-    text, out = site.text, []
+    counts = _series_counts(site)
+    section = site.facts["section_of"][site.i]
+    out = []
     for s, e in site.sentences:
-        m = _ENUMERATOR.search(text[s:e]) and _ENUMERATOR.search(_outside_quotes(text, s, e, site.quotes))
-        if m and (not m.group(0).lstrip("，,；;：: ").startswith(_SEQUENCE_WORDS) or _in_sequence(site)):
+        series = _series_of(site.text, s, e, site.quotes)
+        if series and counts.get((section, series), 0) >= 2:
             out.append(Unit(s, e, "SUPPORT", enumeration.rule.id))
     return out
 
