@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
 from ..document import PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from .patterns import (SENTENCE_END, CLOSERS, author_note, byline_names, column_line,
+from .patterns import (SENTENCE_END, CLOSERS, author_note, signed_by_editor, is_editorial_aside, byline_names, column_line,
                        editor_note, is_dropped_line, is_finished, is_latin_running_head,
                        is_page_number, is_short_han_label, is_short_plain, numbered_kind,
                        open_quote_depth, starts_by_closing_quote, title_tag)
@@ -79,10 +79,12 @@ def _dash_subtitle(b: RawBlock) -> bool:
 
 # ---- step 1: lines that are not article text ----------------------------------
 def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
-    """Per block: None (content), "drop", "note", "column" or "editor"; values; running-head column."""
+    """Per block: None (content), "drop", "note", "column", "editor" or "aside"; values;
+    running-head column."""
     roles: list[str | None] = [None] * len(blocks)
     values: list = [None] * len(blocks)
     running_column = None
+    pending_note = -1
     for k, b in enumerate(blocks):
         t = b.text
         if is_latin_running_head(t) or is_page_number(t):
@@ -97,6 +99,12 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k] = "drop"
         elif (ed := editor_note(t)) is not None:
             roles[k], values[k] = "editor", ed
+            if ed == t and k + 1 < len(blocks) and blocks[k + 1].kind == PARA:
+                pending_note = k + 1   # a 【编者按】 line alone: the note is the next paragraph
+        elif k == pending_note:
+            roles[k], values[k] = "editor", t
+        elif is_editorial_aside(t):
+            roles[k], values[k] = "aside", t
     # a short line that recurs on several pages is a running head
     def candidate(k: int) -> bool:
         t = blocks[k].text
@@ -214,10 +222,8 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
                 cur.column = cur.column or values[k]
             else:
                 pending.column = values[k]
-        elif role == "editor":
-            target = cur or pending
-            old = target.meta.get("editor_note")
-            target.meta["editor_note"] = f"{old}\n{values[k]}" if old else values[k]
+        elif role in ("editor", "aside"):
+            _add_meta(cur or pending, "editor_note" if role == "editor" else "asides", values[k])
         elif k in starts:
             st = starts[k]
             cur = open_seg(_Seg("article", [blocks[t] for t in st.titles], authors=st.authors))
@@ -232,7 +238,54 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
         segs[-1].column = segs[-1].column or pending.column
         for key, val in pending.meta.items():
             segs[-1].meta.setdefault(key, val)
+    for seg in segs:
+        if seg.kind == "article":
+            _editorial_front(seg)
     return segs, running_column
+
+
+# ---- step 3b: editorial matter between the byline and the body ---------------------------
+_FRONT_WINDOW = 8      # editorial matter sits in the first few blocks of an article
+_MIN_COPY = 16         # an editorial copy is a clause or more, not a phrase
+
+
+def _add_meta(seg: _Seg, key: str, text: str) -> None:
+    old = seg.meta.get(key)
+    seg.meta[key] = f"{old}\n{text}" if old else text
+
+
+def _editorial_front(seg: _Seg) -> None:
+    """Move what an editor put above the body out of it (into Document.meta):
+    - an editor's note signed ——编者 (the note is everything above the signature);
+    - pull-quote lines and editor's boxes: leading paragraphs that the body repeats
+      word for word (导语 highlights under the byline, a 【核心提示】 box copying a
+      paragraph of the speech below). An unpunctuated line under the byline alone is
+      not enough: it may be the first paragraph torn by a page break."""
+    body = seg.body
+    window = body[:_FRONT_WINDOW]
+    cut = 0
+    for k, b in enumerate(window):
+        if b.kind == HEADING:
+            break
+        if signed_by_editor(b.text) is not None:
+            note = "\n".join([x.text for x in body[:k]] + [signed_by_editor(b.text)])
+            _add_meta(seg, "editor_note", note.strip())
+            cut = k + 1
+            break
+    rest = "".join("".join(b.text.split()) for b in body[cut:])
+    pulls: list[str] = []
+    while cut < len(body) and cut < _FRONT_WINDOW and body[cut].kind == PARA:
+        t = body[cut].text
+        squeezed = "".join(t.split()).rstrip(SENTENCE_END + "；;，,")
+        rest = rest[len("".join(t.split())):]
+        copy = len(squeezed) >= _MIN_COPY and squeezed in rest
+        if not copy:
+            break
+        pulls.append(t)
+        cut += 1
+    if pulls:
+        seg.meta["pull_quotes"] = pulls
+    del body[:cut]
 
 
 # ---- step 4: block kinds and page-break joins -----------------------------------------------

@@ -200,6 +200,24 @@ def is_dropped_line(text: str) -> bool:
     return bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)
 
 
+def is_editorial_aside(text: str) -> bool:
+    """A short paragraph wholly in parentheses that is no author note: an editor's
+    aside such as （完） or （本系列评论到此结束）. A bare heading number （一） is not."""
+    t = text.strip()
+    return (2 < len(t) <= 40 and t[0] in "（(" and _wrapped_in_parens(t)
+            and numbered_kind(t) is None and author_note(t) is None)
+
+
+_EDITOR_SIGNATURE = re.compile(r"[—－-]{1,2}\s*编\s*者(?:\s*按)?\s*$")
+
+
+def signed_by_editor(text: str) -> str | None:
+    """The note before an editor's signature ——编者 at the end of `text` ("" when the
+    line is only the signature), else None."""
+    m = _EDITOR_SIGNATURE.search(text)
+    return text[:m.start()].strip() if m else None
+
+
 def editor_note(text: str) -> str | None:
     m = _EDITOR_NOTE.match(text)
     return text[m.end():].strip() or text if m else None
