@@ -343,6 +343,9 @@ def test_attribution_frames(text, speaker):
     ["既", "明确", "了", "改革", "必须", "坚持", "的", "方向"],        # reported / relative clause
     ["一场", "革命", "要", "取得", "胜利", "，", "往往", "需要", "一个", "漫长", "的", "过程"],  # purpose 要
     ["这", "是", "一个", "需要", "知识分子", "的", "时代"], ["最短", "只", "需要", "3", "天"],
+    ["要", "保持", "兴旺", "发达", "是", "很", "不", "容易", "的"],      # judged as hard: purpose 要
+    ["那", "实践", "就", "可能", "又", "要", "长期", "徘徊", "了"],       # a possibility
+    ["干部", "能", "上", "不", "能", "下", "问题"],                     # 能上不能下 segmented apart
 ])
 def test_modal_near_misses_from_real_articles(words):
     assert not has_modal(words)
@@ -446,3 +449,21 @@ def test_short_lead_near_misses_narration_question_and_transition():
 def test_conclusion_marker_youci_guanzhi():
     text = "标题\n\n由此观之，从严管理和鼓励担当是内在统一的关系。"
     assert rules_of(text) >= {"claim.conclusion"}
+
+
+def test_reported_requirement_addressee_and_zhe_yaoqiu_hits_and_noun_report_near_miss():
+    assert [r for r, _ in _directives("标题\n\n中央八项规定精神反对做表面文章，要求干部真抓实干。", {})] == [
+        "directive.reported"]
+    assert [r for r, _ in _directives("标题\n\n这就要求由新型生产关系激发的创新行为更多投向基础研究。", {})] == [
+        "directive.reported"]
+    # 部署 as a noun (决策部署) reports nothing: no reported prescription after it.
+    assert _directives("标题\n\n党中央及时研判形势、作出决策部署，确保经济航船行稳致远。", {}) == []
+
+
+def test_conditional_sentence_bare_yao_and_verb_phrase_subject_near_misses():
+    words = {"既向变量要增量，又通过增量提质量，商场的效益方能实现质的提高。":
+             ["既", "向", "变量", "要", "增量", "，", "又", "通过", "增量", "提", "质量", "，", "商场", "的", "效益",
+              "方能", "实现", "质", "的", "提高", "。"]}
+    assert _directives("标题\n\n既向变量要增量，又通过增量提质量，商场的效益方能实现质的提高。", words) == []
+    run = "标题\n\n要坚持改革。\n\n从历史来看，构建与新的生产力相适应的生产关系是后发国家赶超的关键。"
+    assert len(_directives(run, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1

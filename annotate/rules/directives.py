@@ -60,7 +60,7 @@ def _purpose_yao(words: list[str], i: int) -> bool:
     for k, w in enumerate(rest):
         if w in ("需要", "需") and k + 1 < len(rest) and (_QUANTITY.match(rest[k + 1]) or rest[k + 1] in ("一个", "很", "较")):
             return True
-        if w in ("不容易", "很不容易", "不易", "很难"):
+        if w in ("不容易", "很不容易", "不易", "很难") or (w == "不" and k + 1 < len(rest) and rest[k + 1] in ("容易", "易")):
             return True
     return False
 
@@ -69,7 +69,9 @@ def has_modal(words: list[str]) -> bool:
     """Does a modal marker stand among these words (quotations already removed)?"""
     for i, w in enumerate(words):
         before = words[i - 1] if i else ""
-        if before in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求")):
+        # (also one adverb apart: 就可能又要…)
+        frame = before if before not in ("又", "也", "还", "就", "都") or i < 2 else words[i - 2]
+        if frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求")):
             continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
@@ -79,7 +81,9 @@ def has_modal(words: list[str]) -> bool:
             if w == "让" and i + 1 < len(words) and words[i + 1] == "我们":
                 return True
             # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
-            if w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能"):
+            # (能上不能下: a pair of abilities, 能 + X + 不能 + Y, is no prohibition.)
+            if (w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能")
+                    and not (i >= 2 and words[i - 2] == "能")):
                 return True
             # 切不可 segmented as 切 + 不可.
             if w == "切" and i + 1 < len(words) and words[i + 1] == "不可":
@@ -127,7 +131,10 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     if not clauses:
         return False
     first = clauses[0]
-    if _PREDICATE_AS_SUBJECT.search(first) or any(c.startswith(("是", "成为")) for c in clauses[1:]):
+    # The verb phrase is a subject (构建…生产关系是…, 加快形成…的关键是…), also after a frame (从…看，).
+    first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
+    if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
+            or any(c.startswith(("是", "成为")) for c in clauses[1:])):
         return False
     if not (_command_clause(first) or first.startswith(_PREPOSITIONS)):
         return False
@@ -166,8 +173,18 @@ class Sentence:
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
-    return needs_words(s.outside) and any(has_modal(s.words_of(a, b)) for a, b in s.pieces
-                                          if needs_words(s.text[a:b]))
+    if not needs_words(s.outside):
+        return False
+    # In a conditional (既向变量要增量…方能…, 只有…才能…) a bare 要 is a verb or a condition.
+    conditional = bool(D.conditional.search(s.outside))
+    for a, b in s.pieces:
+        if needs_words(s.text[a:b]):
+            words = s.words_of(a, b)
+            if conditional:
+                words = [w for w in words if w != "要"]
+            if has_modal(words):
+                return True
+    return False
 
 
 @rule("directive.necessity", "DIRECTIVE",
