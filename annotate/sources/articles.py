@@ -2,6 +2,7 @@
 page-break joins, clean text with offsets and a line map."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -211,6 +212,8 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     for k, b in enumerate(blocks):
         role = roles[k]
         if role == "drop":
+            if cur is not None and cur.body:
+                cur.body[-1].page_end = True
             continue
         if role == "note":
             target = cur or (segs[-1] if segs else pending)  # notes in a row go together
@@ -296,16 +299,40 @@ def _continues(prev: _Piece, nxt: RawBlock) -> bool:
     return not is_finished(prev.tail) or (prev.depth > 0 and starts_by_closing_quote(nxt.text))
 
 
-def _pieces(body: list[RawBlock]) -> list[_Piece]:
+def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> bool:
+    """A short line with no final punctuation standing between finished paragraphs (or
+    right under the title) with a paragraph under it: a heading set with no markup. A
+    piece after an unfinished paragraph or inside an open quotation is a page break."""
+    if nxt is None or nxt.kind != PARA or _bold_only(nxt) or b.page_end \
+            or not is_short_plain(b.text, _BARE_HEADING_MAX):
+        return False
+    if prev is not None and prev.kind == PARAGRAPH and (not is_finished(prev.tail) or prev.depth > 0):
+        return False
+    return not (b.bold and b.bold[0][0] == 0 and b.bold != [(0, len(b.text))])
+
+
+_BARE_HEADING_MAX = 30
+# A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4).
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+[，,：:]"
+                         r"|首先|其次|再次|最后[，,]|一方面|另一方面)")
+
+
+def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
     levels = [b.level for b in body if b.kind == HEADING and b.level is not None]
     section = min(levels) if levels else None
     numbered_sections = any(b.kind == HEADING and b.level == section and numbered_kind(b.text) == "heading"
                             for b in body)
+    # bare lines are headings only in an article that marks none of its headings (in a
+    # fragment, text cut off by the previous page, a short first line is a torn piece)
+    marked = not article or any(b.kind == HEADING or _bold_only(b) for b in body)
     out: list[_Piece] = []
-    for b in body:
+    for i, b in enumerate(body):
         prev = out[-1] if out else None
+        nxt = body[i + 1] if i + 1 < len(body) else None
         explicit, bold_only = b.kind == HEADING, _bold_only(b)
-        if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and _continues(prev, b):
+        bare = not (explicit or bold_only or marked) and _bare_heading(b, prev, nxt)
+        if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and not bare \
+                and _continues(prev, b):
             prev.glue(b)
             continue
         nk = numbered_kind(b.text)
@@ -320,8 +347,12 @@ def _pieces(body: list[RawBlock]) -> list[_Piece]:
             kind = SUBHEADING if nk == "subheading" else K_HEADING
         elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.tail)):
             kind = SUBHEADING if nk == "subheading" else K_HEADING
+        elif bare:
+            kind = K_HEADING
         else:
             kind = PARAGRAPH
+        if kind == K_HEADING and _ENUMERATED.match(b.text):
+            kind = SUBHEADING
         out.append(_Piece(kind, b.text, b.line, list(b.bold), list(b.lines)))
     return [p.done() for p in out]
 
@@ -365,7 +396,7 @@ def build(blocks: list[RawBlock], *, source: str, path: str, meta: dict | None =
     segs, running_column = _segments(blocks)
     base = Document(text="", source=source, path=path, meta=dict(meta or {}))
     docs: list[Document] = []
-    built = [_document(seg, _pieces(seg.body), base) for seg in segs]
+    built = [_document(seg, _pieces(seg.body, seg.kind == "article"), base) for seg in segs]
     for i, doc in enumerate(built):
         if not any(ch.isalnum() for ch in doc.text):
             continue   # nothing to annotate

@@ -26,6 +26,7 @@ class RawBlock:
     level: int | None = None  # heading level (1 = h1 / # / a plain-text title line)
     bold: list[tuple[int, int]] = field(default_factory=list)   # relative to text
     lines: list[tuple[int, int]] = field(default_factory=list)  # (relative offset, source line)
+    page_end: bool = False    # page furniture (running head, page number) follows it
 
     def __post_init__(self) -> None:
         if not self.lines:
