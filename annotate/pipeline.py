@@ -289,7 +289,7 @@ _CONFIG = {"spans_key": SPANS_KEY, "disabled": []}
 
 
 @Language.factory("argument_quotes", default_config=_CONFIG,
-                  assigns=["doc.spans", "span._.speaker", "span._.rule"], requires=["token.text"])
+                  assigns=["doc.spans", "span._.speaker", "span._.rule"])
 def make_quotes(nlp: Language, name: str, spans_key: str, disabled: list[str]) -> ArgumentQuotes:
     return ArgumentQuotes(spans_key, disabled)
 
@@ -301,7 +301,7 @@ def make_units(nlp: Language, name: str, spans_key: str, disabled: list[str]) ->
 
 
 @Language.factory("argument_directives", default_config=_CONFIG,
-                  assigns=["doc.spans", "span._.rule"], requires=["doc.spans", "token.text"])
+                  assigns=["doc.spans", "span._.rule"], requires=["doc.spans"])
 def make_directives(nlp: Language, name: str, spans_key: str, disabled: list[str]) -> ArgumentDirectives:
     return ArgumentDirectives(spans_key, disabled)
 

@@ -55,6 +55,10 @@ def test_factories_declare_what_they_assign_and_require():
     meta = Language.get_factory_meta("argument_relations")
     assert "doc._.argument_relations" in meta.assigns and "doc.spans" in meta.requires
     assert "span._.speaker" in Language.get_factory_meta("argument_quotes").assigns
+    nlp = spacy.blank("zh")
+    for name in PIPES:
+        nlp.add_pipe(name)
+    assert not any(nlp.analyze_pipes(pretty=False)["problems"].values())  # each finds what it requires
 
 
 @pytest.mark.model
