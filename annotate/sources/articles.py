@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
 from ..document import PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from .patterns import (SENTENCE_END, CLOSERS, author_note, signed_by_editor, is_editorial_aside, byline_names, column_line,
+from .patterns import (SENTENCE_END, CLOSERS, has_inner_sentence_end, author_note, signed_by_editor, is_editorial_aside, byline_names, column_line,
                        editor_note, is_dropped_line, is_finished, is_latin_running_head,
                        is_page_number, is_short_han_label, is_short_plain, numbered_kind,
                        open_quote_depth, starts_by_closing_quote, title_tag)
@@ -357,6 +357,13 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
     return [p.done() for p in out]
 
 
+def _emphasis(p: _Piece) -> bool:
+    """Bold over a whole paragraph of several sentences: a reposting editor's emphasis
+    (print sets only the lead in bold, with the elaboration after it in plain type)."""
+    return bool(p.bold) and p.bold[0][0] == 0 and p.bold[-1][1] >= len(p.text.rstrip()) \
+        and sum(e - s for s, e in p.bold) >= len(p.text.rstrip()) - 1 and has_inner_sentence_end(p.text)
+
+
 # ---- step 5: documents ----------------------------------------------------------------
 def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
     all_pieces = [_Piece(TITLE, t.text, t.line, list(t.bold), list(t.lines)) for t in seg.titles] + pieces
@@ -373,8 +380,11 @@ def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
                 claim = (start + cs, start + ce)
             column = column or tag
             titles.append(p.text[cs:ce].strip())
+        bold = p.bold
+        if p.kind == PARAGRAPH and _emphasis(p):
+            bold = []   # a whole paragraph set in bold is emphasis, not a lead
         blocks.append(Block(p.kind, start, end, p.line,
-                            [(start + s, start + e) for s, e in p.bold if e > s], claim))
+                            [(start + s, start + e) for s, e in bold if e > s], claim))
         line_map += [(start + o, ln) for o, ln in p.lines]
         parts.append(p.text)
         pos = end

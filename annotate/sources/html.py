@@ -59,12 +59,13 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
             hlevel = _min(hlevel, level)
     bold = tag in ("b", "strong") or bool(_BOLD_WEIGHT.search(style))
     center = tag == "center" or "text-align:center" in style or a.get("align", "").lower() == "center"
+    skip = tag in _SKIP or "display:none" in style   # hidden text is not part of the page
     if parent is None:
-        return _El(tag, bold, tag in _SKIP, center, tag == "title", hlevel, htag, index if tag in _BLOCK else -1)
+        return _El(tag, bold, skip, center, tag == "title", hlevel, htag, index if tag in _BLOCK else -1)
     return _El(
         tag,
         bold=bold or parent.bold,
-        skip=tag in _SKIP or parent.skip,
+        skip=skip or parent.skip,
         center=center or parent.center,
         in_title=tag == "title" or parent.in_title,
         hlevel=_min(hlevel, parent.hlevel),

@@ -14,7 +14,7 @@ HEADING = "heading"
 PARA = "para"
 
 # Zero-width characters that carry nothing for the reader.
-_INVISIBLE = re.compile("[\u200b\ufeff]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _WS_OR_WORD = re.compile(r"\s+|\S+")
 
 
