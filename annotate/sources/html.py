@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .patterns import has_inner_sentence_end
-from .raw import HEADING, PARA, RawBlock, TextBuilder
+from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
          "param", "source", "track", "wbr"}
@@ -74,6 +74,20 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
     )
 
 
+def _dash_subtitle_at(text: str) -> int | None:
+    """Where a —— subtitle starts after a short title in the same paragraph, else None."""
+    at = text.find("——")
+    if at < 2 or at > _TITLE_MAX:
+        return None
+    head = text[:at].strip()
+    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
+        return None
+    return at
+
+
+_TITLE_MAX = 40
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -99,7 +113,15 @@ class _Reader(HTMLParser):
             kind, level = HEADING, self.level
         elif self.chars and self.center_chars == self.chars and text_len <= 40:
             kind, level = HEADING, 2
+        styled = self.chars and (self.tag_level is not None or self.heading_chars == self.chars
+                                 or self.center_chars == self.chars)
         blk = self.b.finish(kind, level)
+        if blk and styled and (cut := _dash_subtitle_at(blk.text)):
+            # a title and its —— subtitle set in one styled paragraph: two blocks
+            head_level = self.tag_level or self.level or 2
+            self.blocks += split_block(blk, cut, HEADING, PARA, head_level)
+            self._reset()
+            return
         if blk and kind == HEADING and blk.level != self.tag_level and has_inner_sentence_end(blk.text):
             blk.kind, blk.level = PARA, None  # a centred or styled sentence is body text
         if blk:

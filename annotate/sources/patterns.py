@@ -194,10 +194,15 @@ _DROPPED = re.compile(
 _EDITOR_NOTE = re.compile(r"^[【\[［]?\s*编者按\s*[】\]］]?\s*[:：]?\s*")
 
 
+# A paper's footer: 《 人民日报 》（ 2015年11月02日 07 版）
+_PAPER_FOOTER = re.compile(r"^《\s*[^《》]{1,20}?\s*》\s*[（(][^（）()]{0,40}\d[^（）()]{0,40}[）)]$")
+
+
 def is_dropped_line(text: str) -> bool:
-    """Photo captions, source lines and editorial staff lines."""
+    """Photo captions, source lines, editorial staff lines and paper footers."""
     t = text.strip()
-    return bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)
+    return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) \
+        or bool(_PAPER_FOOTER.match(t))
 
 
 def is_editorial_aside(text: str) -> bool:
