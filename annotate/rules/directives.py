@@ -37,32 +37,34 @@ _PREPOSITIONS = D.prepositions
 
 
 _CLAUSE_END = frozenset("，,；;：:。！？!?")
-_NECESSITY_VERBS = frozenset({"决定", "注定", "意味着"})  # 这决定了…也要…: necessity, not a report
 _YAO_FAMILY = ("要", "就要", "还要", "更要", "也要", "都要", "既要", "又要")
+
+
+_NOT_REPORT_LE = re.compile(r"(?:决定|注定)了$")
+_PURPOSE_AFTER = re.compile(r"需要(?:一个|很|较|[一二两三四五六七八九十几数多百千万\d])|不容易|不易|很难")
+
+
+def _clause_before(words: list[str], i: int) -> str:
+    """The text of the clause before words[i] (back to the last clause-ending mark)."""
+    text = "".join(words[:i])
+    cut = max(text.rfind(ch) for ch in _CLAUSE_END)
+    return text[cut + 1:]
 
 
 def _reported_in_clause(words: list[str], i: int) -> bool:
     """A marker inside a reported or relative clause: a verb with 了 before it in the same
-    clause (有效解决了…必须“…”这两个问题, 明确了…必须坚持的方向) describes, it does not prescribe."""
-    j = i - 1
-    while j >= 0 and words[j] not in _CLAUSE_END:
-        if (words[j] == "了" and j and words[j - 1] not in _NECESSITY_VERBS) or (
-                len(words[j]) > 1 and words[j].endswith("了") and words[j][:-1] not in _NECESSITY_VERBS):
-            return True
-        j -= 1
-    return False
+    clause (有效解决了…必须“…”这两个问题, 明确了…必须坚持的方向) describes, it does not prescribe.
+    (这决定了…也要… is a necessity.) Read off the text, not the words, so that it does not
+    depend on how far segmentation went."""
+    clause = _clause_before(words, i)
+    at = clause.rfind("了")
+    return at >= 0 and not _NOT_REPORT_LE.search(clause[:at + 1])
 
 
 def _purpose_yao(words: list[str], i: int) -> bool:
     """要 meaning "in order to": its clause is followed by a non-prescriptive 需要 (…要取得胜利，
     往往需要一个漫长的过程) or judged as hard (要保持…是很不容易的)."""
-    rest = words[i + 1:]
-    for k, w in enumerate(rest):
-        if w in ("需要", "需") and k + 1 < len(rest) and (_QUANTITY.match(rest[k + 1]) or rest[k + 1] in ("一个", "很", "较")):
-            return True
-        if w in ("不容易", "很不容易", "不易", "很难") or (w == "不" and k + 1 < len(rest) and rest[k + 1] in ("容易", "易")):
-            return True
-    return False
+    return bool(_PURPOSE_AFTER.search("".join(words[i + 1:])))
 
 
 def has_modal(words: list[str]) -> bool:
