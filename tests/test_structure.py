@@ -92,3 +92,166 @@ def test_near_miss_a_heading_with_body_under_it_is_no_kicker(tmp_path):
     a, b = read(tmp_path, md)
     assert ("heading", "小节") in outline(a)
     assert [k for k, _ in outline(b)] == ["title", "paragraph"]
+
+
+# ---- editor's notes, pull quotes, boxes, asides -------------------------------------
+
+def test_editor_note_signed_by_the_editor_leaves_the_body(tmp_path):
+    md = ("# 让城市更宜居\n\n许可\n\n城市更新关系千家万户。本版今起推出系列文章，敬请关注。\n\n——编  者\n\n"
+          "城市是人的家园。正文继续。\n")
+    [doc] = read(tmp_path, md)
+    assert doc.meta["editor_note"] == "城市更新关系千家万户。本版今起推出系列文章，敬请关注。"
+    assert outline(doc) == [("title", "让城市更宜居"), ("paragraph", "城市是人的家园。正文继续。")]
+
+
+def test_near_miss_a_dash_attribution_in_the_body_is_no_editor_signature(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n城市是人的家园。——林语\n\n正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert "editor_note" not in doc.meta and "城市是人的家园。——林语" in doc.text
+
+
+def test_editor_note_header_line_takes_the_next_paragraph(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n【编者按】\n\n本版今起推出系列文章。\n\n城市是人的家园。\n"
+    [doc] = read(tmp_path, md)
+    assert "本版今起推出系列文章。" in doc.meta["editor_note"]
+    assert outline(doc)[1:] == [("paragraph", "城市是人的家园。")]
+
+
+def test_near_miss_a_column_line_before_the_body_keeps_the_body(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n【城市笔记】\n\n本版今起推出系列文章。\n\n城市是人的家园。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.column == "城市笔记" and "editor_note" not in doc.meta
+    assert outline(doc)[1:] == [("paragraph", "本版今起推出系列文章。"), ("paragraph", "城市是人的家园。")]
+
+
+def test_pull_quote_lines_that_the_body_repeats_leave_the_body(tmp_path):
+    md = ("# 让城市更宜居\n\n> 许  可《光明日报》（2024年03月01日第 11 版）\n\n"
+          "让老街区焕发新活力，城市才有温度和记忆\n\n"
+          "城市是人的家园。改造老街区时，让老街区焕发新活力，城市才有温度和记忆。\n")
+    [doc] = read(tmp_path, md)
+    assert doc.meta["pull_quotes"] == ["让老街区焕发新活力，城市才有温度和记忆"]
+    assert [k for k, _ in outline(doc)] == ["title", "paragraph"]
+
+
+def test_editor_box_copying_a_paragraph_in_html(tmp_path):
+    body = "治理之道，在于久久为功。各地要把工作做细做实，不搞一阵风。"
+    html = (f"<h1>基层治理要久久为功</h1><section style='border:1px solid'><p><strong>【本文要点】</strong></p>"
+            f"<p>{body}</p></section><p>开头一段。</p><p>{body}</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert doc.meta["pull_quotes"] == [body]
+    assert doc.text.count(body) == 1
+
+
+def test_near_miss_leading_paragraphs_not_repeated_stay(tmp_path):
+    md = ("# 让城市更宜居\n\n许可\n\n让老街区焕发新活力，城市才有温度和记忆\n\n"
+          "城市是人的家园。\n\n人是城市的主体。\n\n城市是人的家园。\n")
+    [doc] = read(tmp_path, md)
+    assert "pull_quotes" not in doc.meta   # no copy; a short repeated sentence is no box
+    assert outline(doc)[1][1].startswith("让老街区焕发新活力")
+
+
+def test_parenthesised_aside_is_metadata(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n城市是人的家园。\n\n（本系列评论完）\n"
+    [doc] = read(tmp_path, md)
+    assert doc.meta["asides"] == "（本系列评论完）"
+    assert outline(doc)[-1] == ("paragraph", "城市是人的家园。")
+
+
+def test_near_miss_a_bare_heading_number_and_an_author_note_are_no_asides(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n城市是人的家园。\n\n（一）\n\n正文。\n\n（作者为某大学教授）\n"
+    [doc] = read(tmp_path, md)
+    assert "asides" not in doc.meta and doc.author_note == "作者为某大学教授"
+    assert any(t == "（一）" for _, t in outline(doc))
+
+
+# ---- headings with no markup ------------------------------------------------------------
+
+def test_bare_heading_paragraphs_in_html(tmp_path):
+    html = ("<h2>乡村振兴开新局</h2><p>王一鸣</p><p>　　开篇一段。</p><p>　　产业兴旺是基础</p>"
+            "<p>　　这一节的正文。</p><p>　　人才振兴是关键</p><p>　　另一节的正文。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "乡村振兴开新局"), ("paragraph", "开篇一段。"),
+                            ("heading", "产业兴旺是基础"), ("paragraph", "这一节的正文。"),
+                            ("heading", "人才振兴是关键"), ("paragraph", "另一节的正文。")]
+
+
+def test_bare_heading_lines_in_markdown(tmp_path):
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    [doc] = read(tmp_path, md)
+    assert ("heading", "产业兴旺是基础") in outline(doc)
+
+
+def test_near_miss_bare_lines_that_continue_or_end_or_sit_among_marked_headings(tmp_path):
+    # after an unfinished paragraph: a page break, glued
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段没有写完，接着\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    [doc] = read(tmp_path, md)
+    assert outline(doc)[1:] == [("paragraph", "开篇一段没有写完，接着产业兴旺是基础这一节的正文。")]
+    # an article that marks its headings: a bare line is no heading
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n## 一节\n\n开篇一段。\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    [doc] = read(tmp_path, md, "b.md")
+    assert ("heading", "产业兴旺是基础") not in outline(doc)
+    # the last line, with no paragraph under it
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n全文完\n"
+    [doc] = read(tmp_path, md, "c.md")
+    assert ("heading", "全文完") not in outline(doc)
+
+
+def test_enumerated_heading_lines_are_points(tmp_path):
+    md = ("# 乡村振兴开新局\n\n王一鸣\n\n**一、产业兴旺是基础**\n\n正文。\n\n**一是做强特色产业**\n\n正文。\n\n"
+          "**第二，延长产业链条**\n\n正文。\n")
+    [doc] = read(tmp_path, md)
+    kinds = dict((t, k) for k, t in outline(doc))
+    assert kinds["一是做强特色产业"] == "subheading" and kinds["第二，延长产业链条"] == "subheading"
+    assert kinds["一、产业兴旺是基础"] == "heading"   # near miss: a numbered section heading
+
+
+# ---- bold: emphasis vs leads ---------------------------------------------------------------
+
+def test_whole_paragraph_bold_is_emphasis_not_a_lead(tmp_path):
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n**产业兴旺是基础。各地要因地制宜发展特色产业。**\n\n正文。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.blocks[1].bold == []
+
+
+def test_near_miss_bold_leads_keep_their_bold(tmp_path):
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n**产业兴旺是基础。**各地要因地制宜发展特色产业。\n\n**人才是关键。**\n\n正文。\n"
+    [doc] = read(tmp_path, md)
+    lead, single = doc.blocks[1], doc.blocks[2]
+    assert doc.text[lead.bold[0][0]:lead.bold[0][1]] == "产业兴旺是基础。"
+    assert single.bold == [(single.start, single.end)]   # one bold sentence: still a lead
+
+
+# ---- titles and subtitles in one paragraph; text layouts ------------------------------------------
+
+def test_title_and_dash_subtitle_in_one_styled_html_paragraph(tmp_path):
+    html = ("<p style='text-align:center;font-family:方正小标宋简体'><strong>把握发展主动权</strong><br>"
+            "——在某某研讨班上的讲话</p><p style='text-align:center'>王一鸣</p><p>正文第一段。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "把握发展主动权"), ("paragraph", "正文第一段。")]
+    assert doc.meta["subtitle"] == "——在某某研讨班上的讲话" and doc.authors == ["王一鸣"]
+
+
+def test_near_miss_a_body_paragraph_with_a_dash_stays_whole(tmp_path):
+    html = "<h1>把握发展主动权</h1><p>王一鸣</p><p>发展——这是硬道理。正文。</p>"
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[1] == ("paragraph", "发展——这是硬道理。正文。")
+
+
+def test_text_title_line_with_a_wide_gap_is_two_title_lines(tmp_path):
+    txt = "守住耕地红线　端牢饭碗  建设农业强国\n王一鸣\n　　正文一段。 　　另一段落开始。 　　（作者为某大学教授） 　　《 光明日报 》（ 2024年03月01日 11 版）\n"
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert outline(doc) == [("title", "守住耕地红线 端牢饭碗"), ("title", "建设农业强国"),
+                            ("paragraph", "正文一段。"), ("paragraph", "另一段落开始。")]
+    assert doc.author_note == "作者为某大学教授"
+
+
+def test_near_miss_text_title_with_one_gap_and_indent_after_a_comma(tmp_path):
+    txt = "守住耕地红线　端牢中国饭碗\n王一鸣\n　　正文一段，　　接着写完。\n"
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert outline(doc) == [("title", "守住耕地红线 端牢中国饭碗"), ("paragraph", "正文一段， 接着写完。")]
+
+
+def test_hidden_html_and_zero_width_joiners_are_no_text(tmp_path):
+    html = "<h1>标题</h1><p>王一鸣</p><p>正文。</p><p><span style='display: none'>隐藏</span></p><p>\u200d</p><p>再一段。</p>"
+    [doc] = read(tmp_path, html, "a.html")
+    assert "隐藏" not in doc.text and "\u200d" not in doc.text

@@ -94,14 +94,14 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k], running_column = "drop", t   # the Chinese running head: the spread's column
         elif (note := author_note(t)) is not None:
             roles[k], values[k] = "note", note
-        elif (col := column_line(t)) is not None:
-            roles[k], values[k] = "column", col
-        elif is_dropped_line(t):
-            roles[k] = "drop"
         elif (ed := editor_note(t)) is not None:
             roles[k], values[k] = "editor", ed
             if ed == t and k + 1 < len(blocks) and blocks[k + 1].kind == PARA:
                 pending_note = k + 1   # a 【编者按】 line alone: the note is the next paragraph
+        elif (col := column_line(t)) is not None:
+            roles[k], values[k] = "column", col
+        elif is_dropped_line(t):
+            roles[k] = "drop"
         elif k == pending_note:
             roles[k], values[k] = "editor", t
         elif is_editorial_aside(t):
@@ -304,7 +304,8 @@ def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> boo
     right under the title) with a paragraph under it: a heading set with no markup. A
     piece after an unfinished paragraph or inside an open quotation is a page break."""
     if nxt is None or nxt.kind != PARA or _bold_only(nxt) or b.page_end \
-            or not is_short_plain(b.text, _BARE_HEADING_MAX):
+            or not is_short_plain(b.text, _BARE_HEADING_MAX) or any(c in b.text for c in _CLAUSE_MARKS) \
+            or is_short_plain(nxt.text, _BARE_HEADING_MAX):
         return False
     if prev is not None and prev.kind == PARAGRAPH and (not is_finished(prev.tail) or prev.depth > 0):
         return False
@@ -312,6 +313,9 @@ def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> boo
 
 
 _BARE_HEADING_MAX = 30
+# A bare line with a clause mark reads as the start of a sentence cut by a page break; two
+# short bare lines in a row are no heading and its body either.
+_CLAUSE_MARKS = "，,；;：:"
 # A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4).
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+[，,：:]"
                          r"|首先|其次|再次|最后[，,]|一方面|另一方面)")
