@@ -255,3 +255,22 @@ def test_hidden_html_and_zero_width_joiners_are_no_text(tmp_path):
     html = "<h1>标题</h1><p>王一鸣</p><p>正文。</p><p><span style='display: none'>隐藏</span></p><p>\u200d</p><p>再一段。</p>"
     [doc] = read(tmp_path, html, "a.html")
     assert "隐藏" not in doc.text and "\u200d" not in doc.text
+
+
+# ---- one web page, one article ---------------------------------------------------------------
+
+def test_web_page_chrome_and_info_line_leave_one_article(tmp_path):
+    html = ("<div><a>首页</a> &gt; <a>理论</a> &gt; 正文</div><h1>以创新驱动发展</h1>"
+            "<div>2024-03-01 10:00 来源：某某日报</div><p>作者：李明</p><p>创新是第一动力。正文继续。</p>"
+            "<div><p>分享到：微信 微博</p></div>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "以创新驱动发展"), ("paragraph", "创新是第一动力。正文继续。")]
+    assert doc.authors == ["李明"]
+
+
+def test_near_miss_a_torn_piece_between_articles_stays_a_fragment_and_a_dated_sentence_stays(tmp_path):
+    md = ("# 甲\n\n王一鸣\n\n2024年3月1日，来源：某报的消息说，工作推进顺利。\n\n（作者为某人）\n\n"
+          "发挥动力源作\n\n# 乙\n\n李明\n\n正文。\n")
+    a, frag, b = read(tmp_path, md)
+    assert "2024年3月1日，来源：某报的消息说，工作推进顺利。" in a.text
+    assert frag.kind == "fragment" and frag.text == "发挥动力源作"

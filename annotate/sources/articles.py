@@ -400,6 +400,13 @@ def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
     )
 
 
+def _chrome(doc: Document) -> bool:
+    """A fragment of short lines with no sentence in it: navigation or share links
+    around a web article, not text cut off from an article."""
+    return all(b.end - b.start <= _BARE_HEADING_MAX and not has_inner_sentence_end(doc.text[b.start:b.end])
+               and not is_finished(doc.text[b.start:b.end]) for b in doc.blocks)
+
+
 def _squeeze(text: str) -> str:
     return "".join(text.split())
 
@@ -411,9 +418,14 @@ def build(blocks: list[RawBlock], *, source: str, path: str, meta: dict | None =
     base = Document(text="", source=source, path=path, meta=dict(meta or {}))
     docs: list[Document] = []
     built = [_document(seg, _pieces(seg.body, seg.kind == "article"), base) for seg in segs]
+    # a file of one article (a web page) gives that article alone: short unpunctuated
+    # fragments around it are page chrome; between articles they are torn page pieces
+    single = sum(d.kind == "article" for d in built) == 1
     for i, doc in enumerate(built):
         if not any(ch.isalnum() for ch in doc.text):
             continue   # nothing to annotate
+        if single and doc.kind == "fragment" and _chrome(doc):
+            continue   # page chrome around the article (breadcrumbs, share links)
         following = built[i + 1] if i + 1 < len(built) else None
         if doc.kind == "fragment" and following is not None and following.title \
                 and _squeeze(doc.text) == _squeeze(following.title):

@@ -198,11 +198,22 @@ _EDITOR_NOTE = re.compile(r"^[【\[［]?\s*编者按\s*[】\]］]?\s*[:：]?\s*"
 _PAPER_FOOTER = re.compile(r"^《\s*[^《》]{1,20}?\s*》\s*[（(][^（）()]{0,40}\d[^（）()]{0,40}[）)]$")
 
 
+# A web page's info line: a date and a field such as 来源：… on one short line
+_INFO_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}")
+_INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布|浏览|阅读|点击|字号)\s*[:：]")
+
+
+def is_info_line(text: str) -> bool:
+    t = text.strip()
+    return (len(t) <= 80 and bool(_INFO_DATE.search(t)) and bool(_INFO_FIELD.search(t))
+            and not has_inner_sentence_end(t) and not t.endswith("。"))
+
+
 def is_dropped_line(text: str) -> bool:
-    """Photo captions, source lines, editorial staff lines and paper footers."""
+    """Photo captions, source lines, editorial staff lines, web info lines and paper footers."""
     t = text.strip()
     return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) \
-        or bool(_PAPER_FOOTER.match(t))
+        or bool(_PAPER_FOOTER.match(t)) or is_info_line(t)
 
 
 def is_editorial_aside(text: str) -> bool:
