@@ -262,7 +262,7 @@ def test_hidden_html_and_zero_width_joiners_are_no_text(tmp_path):
 def test_web_page_chrome_and_info_line_leave_one_article(tmp_path):
     html = ("<div><a>首页</a> &gt; <a>理论</a> &gt; 正文</div><h1>以创新驱动发展</h1>"
             "<div>2024-03-01 10:00 来源：某某日报</div><p>作者：李明</p><p>创新是第一动力。正文继续。</p>"
-            "<div><p>分享到：微信 微博</p></div>")
+            "<p>（作者为某大学教授）</p><div><p>分享到：微信 微博</p></div>")
     [doc] = read(tmp_path, html, "a.html")
     assert outline(doc) == [("title", "以创新驱动发展"), ("paragraph", "创新是第一动力。正文继续。")]
     assert doc.authors == ["李明"]

@@ -247,6 +247,10 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     return segs, running_column
 
 
+def _is_chrome_line(text: str) -> bool:
+    return len(text) <= _BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text)
+
+
 # ---- step 3b: editorial matter between the byline and the body ---------------------------
 _FRONT_WINDOW = 8      # editorial matter sits in the first few blocks of an article
 _MIN_COPY = 16         # an editorial copy is a clause or more, not a phrase
@@ -403,8 +407,7 @@ def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
 def _chrome(doc: Document) -> bool:
     """A fragment of short lines with no sentence in it: navigation or share links
     around a web article, not text cut off from an article."""
-    return all(b.end - b.start <= _BARE_HEADING_MAX and not has_inner_sentence_end(doc.text[b.start:b.end])
-               and not is_finished(doc.text[b.start:b.end]) for b in doc.blocks)
+    return all(_is_chrome_line(doc.text[b.start:b.end]) for b in doc.blocks)
 
 
 def _squeeze(text: str) -> str:
