@@ -467,3 +467,40 @@ def test_conditional_sentence_bare_yao_and_verb_phrase_subject_near_misses():
     assert _directives("标题\n\n既向变量要增量，又通过增量提质量，商场的效益方能实现质的提高。", words) == []
     run = "标题\n\n要坚持改革。\n\n从历史来看，构建与新的生产力相适应的生产关系是后发国家赶超的关键。"
     assert len(_directives(run, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1
+
+
+# ---- general constructions seen on unseen articles (own made-up examples) -------------
+
+@pytest.mark.parametrize("words", [
+    ["这是", "我们", "必须", "遵循", "的", "原则", "。"],                        # attributive clause
+    ["这是", "在", "前进", "道路", "上", "必须", "始终", "坚持", "的", "理念", "。"],
+    ["必须", "坚持", "人民", "至上", "，", "是", "该", "思想", "的", "重要", "内容", "。"],  # subject of 是
+    ["这种", "制度", "却", "不", "能", "反映", "人们", "的", "需要", "。"],        # cannot, described
+    ["这", "更", "让", "我们", "感受", "到", "责任", "重大", "。"],               # causative 让
+    ["要", "技术", "没", "技术", "、", "要", "经验", "没", "经验"],                # 要 = want
+])
+def test_modal_near_misses_general_constructions(words):
+    assert not has_modal(words)
+
+
+@pytest.mark.parametrize("words", [
+    ["让", "我们", "携手", "前进", "。"], ["关键", "是", "要", "把", "人民", "放在", "心上", "。"],
+    ["我们", "必须", "牢牢", "把握", "这些", "方法论", "，", "将", "其", "融会贯通", "。"],
+])
+def test_modal_hits_general_constructions(words):
+    assert has_modal(words)
+
+
+def test_topic_of_an_evaluation_is_no_command_and_new_frames_hit():
+    run = "标题\n\n要坚持改革。\n\n加强制度建设，有利于巩固改革成果。"
+    assert len(_directives(run, {"要坚持改革。": ["要", "坚持", "改革", "。"]})) == 1
+    assert [r for r, _ in _directives("标题\n\n有必要适度超前谋划基础设施。", {})] == ["directive.necessity"]
+    assert [r for r, _ in _directives("标题\n\n请铭记这一天。", {})] == ["directive.exhortation"]
+    assert _directives("标题\n\n请示报告制度已经建立。", {}) == []
+
+
+def test_past_narration_yao_is_no_modal():
+    words = {"当时要技术没技术，一切都要从头摸索。": ["当时", "要", "技术", "没", "技术", "，", "一切", "都要", "从头", "摸索", "。"]}
+    assert _directives("标题\n\n当时要技术没技术，一切都要从头摸索。", words) == []
+    words = {"当时要技术没技术，要资金没资金。": ["当时", "要", "技术", "没", "技术", "，", "要", "资金", "没", "资金", "。"]}
+    assert _directives("标题\n\n当时要技术没技术，要资金没资金。", words) == []

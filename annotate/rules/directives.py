@@ -61,6 +61,20 @@ def _reported_in_clause(words: list[str], i: int) -> bool:
     return at >= 0 and not _NOT_REPORT_LE.search(clause[:at + 1])
 
 
+def _attributive(words: list[str], i: int) -> bool:
+    """A marker inside an attributive clause or a subject: 这是我们必须遵循的原则 (是 … marker … 的 +
+    noun ending the clause), 必须坚持人民至上，是该思想的重要内容 (the clause is the subject of 是)."""
+    before = _clause_before(words, i)
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    after, next_clause = rest[:cut], rest[cut + 1:]
+    copula = before.rfind("是")
+    if 0 <= copula < len(before) - 1 and "的" in after and len(after) - after.rfind("的") <= 9:
+        return True
+    opener = next((p for p in D.topic_predicates if next_clause.startswith(p)), None)
+    return opener is not None and not next_clause.startswith(opener + "要")
+
+
 def _purpose_yao(words: list[str], i: int) -> bool:
     """要 meaning "in order to": its clause is followed by a non-prescriptive 需要 (…要取得胜利，
     往往需要一个漫长的过程) or judged as hard (要保持…是很不容易的)."""
@@ -80,7 +94,8 @@ def has_modal(words: list[str]) -> bool:
             if w == "要求" and ((i + 1 < len(words) and words[i + 1] in D.require_addressees_set)
                                or (i and words[i - 1] == "迫切")):
                 return True
-            if w == "让" and i + 1 < len(words) and words[i + 1] == "我们":
+            # Hortative 让我们 opens a sentence or clause; 更让我们感受到 is causative.
+            if w == "让" and i + 1 < len(words) and words[i + 1] == "我们" and (not i or words[i - 1] in _CLAUSE_END):
                 return True
             # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
             # (能上不能下: a pair of abilities, 能 + X + 不能 + Y, is no prohibition.)
@@ -95,7 +110,10 @@ def has_modal(words: list[str]) -> bool:
         # 能上不能下: a pair of abilities, not a prohibition.
         if w == "不能" and before.startswith("能") and len(before) > 1:
             continue
-        if _reported_in_clause(words, i):
+        if _reported_in_clause(words, i) or _attributive(words, i):
+            continue
+        # 要技术没技术: 要 as the verb "want", in narration.
+        if w == "要" and i + 2 < len(words) and words[i + 2] in ("没", "没有"):
             continue
         if w in _YAO_FAMILY and (_purpose_yao(words, i) or (after == "看" and i + 2 < len(words)
                                                              and words[i + 2] in ("是否", "能否"))):
@@ -136,7 +154,8 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     # The verb phrase is a subject (构建…生产关系是…, 加快形成…的关键是…), also after a frame (从…看，).
     first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
     if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
-            or any(c.startswith(("是", "成为")) for c in clauses[1:])):
+            or any(c.startswith(D.topic_predicates) and not c.startswith(("是要", "就是要"))
+                   for c in clauses[1:])):
         return False
     if not (_command_clause(first) or first.startswith(_PREPOSITIONS)):
         return False
@@ -177,13 +196,17 @@ class Sentence:
 def modal(s: Sentence) -> bool:
     if not needs_words(s.outside):
         return False
-    # In a conditional (既向变量要增量…方能…, 只有…才能…) a bare 要 is a verb or a condition.
+    # In a conditional (既向变量要增量…方能…, 只有…才能…) a bare 要 is a verb or a condition;
+    # in past narration (当时要技术没技术) it is "want".
     conditional = bool(D.conditional.search(s.outside))
+    past = bool(D.past_opening.match(s.outside))
     for a, b in s.pieces:
         if needs_words(s.text[a:b]):
             words = s.words_of(a, b)
             if conditional:
                 words = [w for w in words if w != "要"]
+            if past:
+                words = [w for w in words if w not in _YAO_FAMILY]
             if has_modal(words):
                 return True
     return False
@@ -230,7 +253,7 @@ def reported(s: Sentence) -> bool:
       "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
       "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
 def exhortation(s: Sentence) -> bool:
-    return bool(D.exhort.match(s.text[s.start:s.end])) and s.end - s.start > 8
+    return bool(D.exhort.match(s.text[s.start:s.end])) and s.end - s.start > 4
 
 
 # Rules that prescribe on their own, and rules that need a run of prescriptions around them.
