@@ -274,3 +274,14 @@ def test_near_miss_a_torn_piece_between_articles_stays_a_fragment_and_a_dated_se
     a, frag, b = read(tmp_path, md)
     assert "2024年3月1日，来源：某报的消息说，工作推进顺利。" in a.text
     assert frag.kind == "fragment" and frag.text == "发挥动力源作"
+
+
+def test_kicker_above_the_title_without_a_byline(tmp_path):
+    [doc] = read(tmp_path, "<h3>守住耕地红线</h3><h1>端牢中国饭碗</h1><p>正文。</p>", "a.html")
+    assert outline(doc) == [("title", "守住耕地红线"), ("title", "端牢中国饭碗"), ("paragraph", "正文。")]
+
+
+def test_near_miss_a_title_and_its_first_section_heading(tmp_path):
+    [doc] = read(tmp_path, "<h1>端牢中国饭碗</h1><h2>一、守住耕地红线</h2><p>正文。</p>"
+                           "<h2>二、藏粮于技</h2><p>正文。</p>", "a.html")
+    assert outline(doc)[:2] == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线")]

@@ -176,6 +176,14 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
         first = next((p for p in range(len(cs)) if _heading_like(blocks[cs[p]])), None)
         if first is not None:
             start = _Start([cs[first]], [cs[first]], [])
+            head = blocks[cs[first]]
+            nxt = blocks[cs[first + 1]] if first + 1 < len(cs) else None
+            if nxt is not None and nxt.kind == HEADING and head.kind == HEADING and not _dash_subtitle(nxt) \
+                    and (nxt.level or 99) < (head.level or 0) and not numbered_kind(nxt.text):
+                # a kicker line (引题) set smaller than the title under it
+                start.titles.append(cs[first + 1])
+                start.consumed.append(cs[first + 1])
+                first += 1
             if first + 1 < len(cs) and _dash_subtitle(blocks[cs[first + 1]]):
                 start.subtitle = blocks[cs[first + 1]].text
                 start.consumed.append(cs[first + 1])
