@@ -504,3 +504,18 @@ def test_past_narration_yao_is_no_modal():
     assert _directives("标题\n\n当时要技术没技术，一切都要从头摸索。", words) == []
     words = {"当时要技术没技术，要资金没资金。": ["当时", "要", "技术", "没", "技术", "，", "要", "资金", "没", "资金", "。"]}
     assert _directives("标题\n\n当时要技术没技术，要资金没资金。", words) == []
+
+
+def test_separator_heading_is_no_claim_and_opens_no_section():
+    text = "标题\n\n一、第一节\n\n第一节首句很长很长。\n\n*** ***\n\n伟大的时代发出了召唤。让我们携手前进。"
+    found = units(text)
+    assert not [t for label, _, t in found if label == "CLAIM" and t.startswith(("*", "伟大"))]
+
+
+def test_greetings_speakers_own_acts_and_settings_are_no_leads():
+    for first in ("大家好！", "我代表党中央向大家致以问候。", "今天这个座谈会请来了各界代表。",
+                  "随着事业发展，队伍越来越大。", "最后，祝大家节日快乐。"):
+        text = f"标题\n\n引言段落很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。后文。\n\n{first}后面还有展开的说明。"
+        assert not [t for _, r, t in units(text) if r == "support.short_lead" and t == first], first
+    hit = "标题\n\n引言段落很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。后文。\n\n我国经济长期向好。后面还有展开的说明。"
+    assert ("SUPPORT", "support.short_lead", "我国经济长期向好。") in units(hit)

@@ -134,6 +134,12 @@ def _series_counts(site: "Site") -> dict:
     return site.facts["series"]
 
 
+def _no_claim_heading(text: str) -> bool:
+    """引言/结语, a bare number, or a separator with no letter, digit or Han (*** ***)."""
+    text = text.strip()
+    return bool(_TRIVIAL_HEADING.match(text)) or not any(ch.isalnum() for ch in text)
+
+
 # ---- CLAIM ------------------------------------------------------------------------
 
 @rule("claim.title", "CLAIM", "an article title line (column tags such as 【学思践悟】 left out)",
@@ -149,7 +155,7 @@ def title_claim(site: Site) -> list[Unit]:
       "大力推进科技创新特别是原创性、颠覆性科技创新", "（一）加强耕地资源保护利用 (second level: SUPPORT)", 0.97)
 def heading_claim(site: Site) -> list[Unit]:
     b = site.block
-    if b.kind != HEADING or _TRIVIAL_HEADING.match(site.text[b.start:b.end].strip()):
+    if b.kind != HEADING or _no_claim_heading(site.text[b.start:b.end]):
         return []
     return [Unit(b.start, b.end, "CLAIM", heading_claim.rule.id)]
 
@@ -160,6 +166,10 @@ def heading_claim(site: Site) -> list[Unit]:
       "习近平总书记指出：“以科技创新为引领……”（only a quotation frame: the quotation is a QUOTE）", 0.8)
 def section_opening(site: Site) -> list[Unit]:
     if site.block.kind != PARAGRAPH or site.prev != HEADING or not site.sentences or bold_lead(site):
+        return []
+    # After a heading that is no claim (a separator, 结语) the paragraph opens no section.
+    heading = site.layout.blocks[site.i - 1]
+    if _no_claim_heading(site.text[heading.start:heading.end]):
         return []
     s, e = site.sentences[0]
     if _is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(site.text[s:e]):
@@ -215,7 +225,8 @@ def short_lead(site: Site) -> list[Unit]:
         return []
     s, e = sentences[0]
     first = text[s:e]
-    if (e - s > SHORT_LEAD_MAX or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?"
+    # (a question or an exclamation — 大家好！ — opens no point either)
+    if (e - s > SHORT_LEAD_MAX or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
             or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
             or S.narration.search(first)):
         return []
