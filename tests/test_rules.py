@@ -519,3 +519,11 @@ def test_greetings_speakers_own_acts_and_settings_are_no_leads():
         assert not [t for _, r, t in units(text) if r == "support.short_lead" and t == first], first
     hit = "标题\n\n引言段落很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。后文。\n\n我国经济长期向好。后面还有展开的说明。"
     assert ("SUPPORT", "support.short_lead", "我国经济长期向好。") in units(hit)
+
+
+def test_speaker_carried_from_the_paragraph_when_the_clause_names_nobody():
+    text = "习近平总书记高度重视这个问题。他在《发展数字经济》中指出：“要把握数字化方向。”"
+    assert quotes(text) == [("要把握数字化方向。", "习近平总书记", "quote.attributed")]
+    assert quotes("《决定》明确了方向，并提出“坚持系统观念，统筹发展和安全”。")[0][1] == "《决定》"
+    # near miss: nobody named before, a date is no speaker
+    assert quotes("5月19日，在河南考察时强调，“文旅融合前景广阔，要推动高质量发展。”")[0][1] is None

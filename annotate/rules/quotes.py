@@ -68,15 +68,35 @@ def speaker_in(clause: str) -> str | None:
         if name in clause:
             return name
     m = _SOURCE_TITLE.search(clause)
-    if m:
+    # 在《…》中指出: the work is where it was said, the speaker is named elsewhere (carried).
+    if m and not re.search(r"在[^，,]{0,6}$", clause[:m.start()]):
         return m.group(0)
     # Fall back to the subject: the clause minus a lead-in and anything from 在/于.
     core = _VERB_BEFORE.sub("", clause)
     core = re.split(r"[，,]", core)[-1]
     core = Q.speaker_cut.split(core)[0].strip()
-    if 2 <= len(core) <= 12 and not re.search(r"[我这那它]|们", core):
+    if 2 <= len(core) <= 12 and not re.search(r"[我这那它他她\d]|们|日|月|年", core) and "《" not in core:
         return core
     return None
+
+
+CARRY_BACK = 120  # how far back (characters) a speaker named earlier in the paragraph carries
+
+
+def _named_before(text: str, floor: int, at: int) -> str | None:
+    """The speaker named last in the paragraph before `at` (within CARRY_BACK characters):
+    a known speaker or a document title. Bounded look-back, so the cost stays linear."""
+    lo = max(floor, at - CARRY_BACK)
+    best, best_key = None, (-1, 0)
+    for name in KNOWN_SPEAKERS:
+        i = text.rfind(name, lo, at)
+        key = (i + len(name), len(name))  # the latest end, then the longest (习近平总书记 over 总书记)
+        if i >= 0 and key > best_key:
+            best, best_key = name, key
+    for m in _SOURCE_TITLE.finditer(text, lo, at):
+        if (m.end(), len(m.group(0))) > best_key:
+            best, best_key = m.group(0), (m.end(), len(m.group(0)))
+    return best
 
 
 def _attributed_before(text: str, floor: int, open_mark: int) -> tuple[bool, str | None]:
@@ -86,7 +106,8 @@ def _attributed_before(text: str, floor: int, open_mark: int) -> tuple[bool, str
     # A term after a verb of naming is not a quotation: 被称为“…”, 所谓“…”.
     if Q.naming_verbs.search(clause):
         return False, None
-    return True, speaker_in(clause)
+    # A clause that names nobody (他在《…》中指出, 并强调) carries the speaker named just before.
+    return True, speaker_in(clause) or _named_before(text, floor, open_mark - len(clause))
 
 
 def _is_saying(content: str) -> bool:
