@@ -285,3 +285,12 @@ def test_near_miss_a_title_and_its_first_section_heading(tmp_path):
     [doc] = read(tmp_path, "<h1>端牢中国饭碗</h1><h2>一、守住耕地红线</h2><p>正文。</p>"
                            "<h2>二、藏粮于技</h2><p>正文。</p>", "a.html")
     assert outline(doc)[:2] == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线")]
+
+
+def test_centred_page_headings_and_sentences(tmp_path):
+    html = ("<div style='text-align:center'><h1>端牢中国饭碗</h1><p>王一鸣</p><p>开篇一句话。</p>"
+            "<p>守住耕地红线</p><p>这一节的正文，写得长一些才像正文。</p></div>")
+    [doc] = read(tmp_path, html, "a.html")
+    # near miss: a short centred sentence is body text; the short centred line is a heading
+    assert outline(doc)[1:] == [("paragraph", "开篇一句话。"), ("heading", "守住耕地红线"),
+                                ("paragraph", "这一节的正文，写得长一些才像正文。")]

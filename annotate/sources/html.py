@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .patterns import has_inner_sentence_end
+from .patterns import CLOSERS, SENTENCE_END, has_inner_sentence_end
 from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -122,8 +122,10 @@ class _Reader(HTMLParser):
             self.blocks += split_block(blk, cut, HEADING, PARA, head_level)
             self._reset()
             return
-        if blk and kind == HEADING and blk.level != self.tag_level and has_inner_sentence_end(blk.text):
-            blk.kind, blk.level = PARA, None  # a centred or styled sentence is body text
+        if blk and kind == HEADING and blk.level != self.tag_level and (
+                has_inner_sentence_end(blk.text) or blk.text.rstrip(CLOSERS)[-1:] in SENTENCE_END):
+            # a centred or styled sentence is body text (a whole page may be centred)
+            blk.kind, blk.level = PARA, None
         if blk:
             self.blocks.append(blk)
         self._reset()
