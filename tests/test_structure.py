@@ -2,25 +2,10 @@
 and a near miss, on small made-up articles, in the formats where it occurs."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from annotate.sources import read_file
 from annotate.sources.patterns import byline_names, title_tag
 
-from test_sources_helpers import check_invariants
-
-
-def read(tmp_path: Path, text: str, name: str = "a.md"):
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    docs = read_file(p)
-    for d in docs:
-        check_invariants(d)
-    return docs
-
-
-def outline(doc):
-    return [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
+from test_sources_helpers import outline, read
 
 
 def claim(doc, block):
