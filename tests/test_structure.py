@@ -279,3 +279,10 @@ def test_centred_page_headings_and_sentences(tmp_path):
     # near miss: a short centred sentence is body text; the short centred line is a heading
     assert outline(doc)[1:] == [("paragraph", "开篇一句话。"), ("heading", "守住耕地红线"),
                                 ("paragraph", "这一节的正文，写得长一些才像正文。")]
+
+
+def test_institutional_and_reporter_bylines():
+    assert byline_names("中共某某市委理论学习中心组《某某日报》（2024年05月06日第 09 版）") == ["中共某某市委理论学习中心组"]
+    assert byline_names("某某日报记者 王  浩") == ["王浩"]
+    # near miss: a book and its edition is no outlet and issue
+    assert byline_names("要读《资本论》（2019年版）") is None

@@ -59,7 +59,8 @@ COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
     "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "百里", "呼延", "轩辕", "澹台",
 }
-_BYLINE_PREFIX = re.compile(r"^(?:文\s*[/／|｜]|(?:本报)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
+_BYLINE_PREFIX = re.compile(
+    r"^(?:文\s*[/／|｜]|(?:本报|[^\s《》]{2,6}?(?:日报|晚报|报社|社|网))?(?:特约)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
 _COMMENTATOR = re.compile(r"^(?:本报|人民日报|光明日报|经济日报|新华社)?(?:特约)?评论员$")
 _NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}[·•][{HAN}]{{1,8}}$")
 _NAME_SEP = re.compile(r"[\s、，,]+")
@@ -71,6 +72,7 @@ def _surname_ok(name: str) -> bool:
 
 # A newspaper byline may carry the outlet and the issue after the names:
 # 王一鸣《人民日报》（2025年02月06日第 09 版）
+_ISSUE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|第?\s*\d{1,3}\s*版")
 _OUTLET_SUFFIX = re.compile(r"\s*《[^《》]{1,20}》\s*(?:[（(][^（）()]{0,40}[）)])?$")
 
 
@@ -97,6 +99,7 @@ def byline_names(text: str) -> list[str] | None:
     if not t or len(t) > 80:
         return None
     m = _OUTLET_SUFFIX.search(t)
+    outlet = bool(m and m.start() > 0 and _ISSUE.search(m.group()))
     if m and m.start() > 0:
         t = t[:m.start()]
     if len(t) > 40:
@@ -108,6 +111,9 @@ def byline_names(text: str) -> list[str] | None:
     t = t[m.end():] if m else t
     names = _pair_single_chars([n for n in _NAME_SEP.split(t) if n])
     if not 1 <= len(names) <= 4 or not all(_NAME.match(n) for n in names):
+        if outlet and not has_inner_sentence_end(t) and not any(c in t for c in "，,。"):
+            # the outlet and issue after it make it a byline, whoever signs (中共某某省委理论学习中心组)
+            return [" ".join(t.split())]
         return None
     if not prefixed and not all(_surname_ok(n) for n in names):
         return None
