@@ -66,7 +66,9 @@ def _txt_torn_lines(k: int) -> str:
     (".md", lambda k: "# 标题\n\n" + "<!--" * (k * 10), 5_000),   # unclosed comments
     (".md", lambda k: "# 标题\n\n" + "[" * (k * 40), 5_000),      # unclosed link brackets
     (".md", lambda k: "# 标" + " " * (k * 40) + "题\n\n正文。", 5_000),  # a long space run in a heading
-], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces"])
+    (".md", lambda k: "# 标题\n\n" + "> " * (k * 20) + "正文。\n", 5_000),  # deeply nested quotes
+], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
+        "md-nested-quotes"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"

@@ -18,7 +18,7 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(\s*)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_QUOTE = re.compile(r"^(?:\s{0,3}>\s?)+")   # all quote levels at once: no re-slicing per level
 _BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")
 _BR = re.compile(r"<br\s*/?>", re.I)
@@ -159,8 +159,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if _FENCE.match(line):
             flush()
             continue
-        while _QUOTE.match(line):
-            line = _QUOTE.sub("", line, count=1)
+        line = _QUOTE.sub("", line, count=1)
         if not line.strip():
             flush()
             continue
