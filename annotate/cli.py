@@ -181,7 +181,7 @@ def _load_nlp(disabled=()):
     try:
         from annotate.pipeline import load_nlp
 
-        return load_nlp(disabled)
+        return load_nlp(disabled) if disabled else load_nlp()
     except ModelMissing as e:
         raise fail(str(e)) from None
     except ImportError as e:
