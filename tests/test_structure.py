@@ -286,3 +286,14 @@ def test_institutional_and_reporter_bylines():
     assert byline_names("某某日报记者 王  浩") == ["王浩"]
     # near miss: a book and its edition is no outlet and issue
     assert byline_names("要读《资本论》（2019年版）") is None
+
+
+def test_photo_credits_are_dropped_and_attribution_lines_are_no_headings(tmp_path):
+    md = ("# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n田间地头忙春耕（新华社记者 张三摄）\n\n"
+          "第二段。\n\n——摘自某某文集\n\n第三段。\n")
+    [doc] = read(tmp_path, md)
+    assert "张三摄" not in doc.text
+    assert not any(k == "heading" for k, _ in outline(doc))
+    # near miss: 拍摄 at the end of a sentence is text
+    [doc] = read(tmp_path, "# 标题\n\n王一鸣\n\n村民们用手机记录生活，随手拍摄。\n", "b.md")
+    assert "随手拍摄。" in doc.text

@@ -317,7 +317,7 @@ def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> boo
     piece after an unfinished paragraph or inside an open quotation is a page break."""
     if nxt is None or nxt.kind != PARA or _bold_only(nxt) or b.page_end \
             or not is_short_plain(b.text, _BARE_HEADING_MAX) or any(c in b.text for c in _CLAUSE_MARKS) \
-            or is_short_plain(nxt.text, _BARE_HEADING_MAX):
+            or is_short_plain(nxt.text, _BARE_HEADING_MAX) or b.text.startswith(_NOT_HEADING_OPENERS):
         return False
     if prev is not None and prev.kind == PARAGRAPH and (not is_finished(prev.tail) or prev.depth > 0):
         return False
@@ -328,6 +328,8 @@ _BARE_HEADING_MAX = 30
 # A bare line with a clause mark reads as the start of a sentence cut by a page break; two
 # short bare lines in a row are no heading and its body either.
 _CLAUSE_MARKS = "，,；;：:"
+# an attribution line (——摘自…) or a line that opens a quotation is no heading
+_NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
 # A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4).
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+[，,：:]"
                          r"|首先|其次|再次|最后[，,]|一方面|另一方面)")

@@ -215,11 +215,17 @@ def is_info_line(text: str) -> bool:
             and not has_inner_sentence_end(t) and not t.endswith("。"))
 
 
+# A photo credit: …（新华社记者 张三摄） / 张三 摄
+_PHOTO_CREDIT = re.compile(r"(?:[（(][^（）()]{0,30}摄[）)]|[\s\u3000][^\s\u3000，。]{2,4}\s*摄)$")
+
+
 def is_dropped_line(text: str) -> bool:
-    """Photo captions, source lines, editorial staff lines, web info lines and paper footers."""
+    """Photo captions and credits, source lines, editorial staff lines, web info lines
+    and paper footers."""
     t = text.strip()
     return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) \
-        or bool(_PAPER_FOOTER.match(t)) or is_info_line(t)
+        or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) \
+        or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
 
 
 def is_editorial_aside(text: str) -> bool:
