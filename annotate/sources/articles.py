@@ -256,6 +256,7 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
 
 
 def _is_chrome_line(text: str) -> bool:
+    """Short, unpunctuated, no sentence: a navigation or share line of a web page."""
     return len(text) <= _BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text)
 
 
@@ -325,8 +326,8 @@ def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> boo
 
 
 _BARE_HEADING_MAX = 30
-# A bare line with a clause mark reads as the start of a sentence cut by a page break; two
-# short bare lines in a row are no heading and its body either.
+# A bare line with a clause mark reads as the start of a sentence cut by a page break; of two
+# short bare lines in a row, neither is a heading with its body.
 _CLAUSE_MARKS = "，,；;：:"
 # an attribution line (——摘自…) or a line that opens a quotation is no heading
 _NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
