@@ -17,13 +17,15 @@ from annotate.sources.articles import build
 RATIO = 30   # for inputs 10x apart
 
 
-def _best(fn, repeat: int = 2) -> float:
+def _best(fn, repeat: int = 3) -> float:
+    """Least CPU time of this process over `repeat` runs: other processes on a busy
+    machine do not count, and the least run is the one least disturbed."""
     best = float("inf")
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t)
-    return max(best, 1e-3)
+        best = min(best, time.process_time() - t)
+    return max(best, 5e-3)
 
 
 def _read_html(doc: str) -> None:
@@ -39,7 +41,7 @@ def _read_html(doc: str) -> None:
 ], ids=["nested-span", "nested-bold-text", "stray-end-tags", "li-under-spans"])
 def test_deep_html_nesting_is_linear(shape):
     small = _best(lambda: _read_html(shape(2_000)))
-    big = _best(lambda: _read_html(shape(20_000)), repeat=1)
+    big = _best(lambda: _read_html(shape(20_000)), repeat=2)
     assert big < 10, f"20,000 nested tags took {big:.1f} s"
     assert big / small < RATIO, f"2k: {small:.3f} s, 20k: {big:.3f} s"
 
@@ -66,7 +68,7 @@ def _txt_torn_lines(k: int) -> str:
     (".md", lambda k: "# 标题\n\n" + "<!--" * (k * 10), 5_000),   # unclosed comments
     (".md", lambda k: "# 标题\n\n" + "[" * (k * 40), 5_000),      # unclosed link brackets
     (".md", lambda k: "# 标" + " " * (k * 40) + "题\n\n正文。", 5_000),  # a long space run in a heading
-    (".md", lambda k: "# 标题\n\n" + "> " * (k * 20) + "正文。\n", 5_000),  # deeply nested quotes
+    (".md", lambda k: "# 标题\n\n" + "> " * (k * 4) + "正文。\n", 5_000),  # one line nested 20k / 200k deep
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
         "md-nested-quotes"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
@@ -75,7 +77,7 @@ def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     small.write_text(make(k), encoding="utf-8")
     big.write_text(make(k * 10), encoding="utf-8")
     t_small = _best(lambda: read_file(small))
-    t_big = _best(lambda: read_file(big), repeat=1)
+    t_big = _best(lambda: read_file(big), repeat=2)
     assert t_big / t_small < RATIO, f"{small.stat().st_size} B: {t_small:.3f} s, {big.stat().st_size} B: {t_big:.3f} s"
 
 
