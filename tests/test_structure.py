@@ -297,3 +297,17 @@ def test_photo_credits_are_dropped_and_attribution_lines_are_no_headings(tmp_pat
     # near miss: 拍摄 at the end of a sentence is text
     [doc] = read(tmp_path, "# 标题\n\n王一鸣\n\n村民们用手机记录生活，随手拍摄。\n", "b.md")
     assert "随手拍摄。" in doc.text
+
+
+def test_the_page_title_names_the_article_heading(tmp_path):
+    html = ("<html><head><title>端牢中国饭碗_理论_某某网</title></head><body><h1>某某网</h1>"
+            "<h2>端牢中国饭碗</h2><h3>一、守住耕地红线</h3><p>正文。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线"), ("paragraph", "正文。")]
+
+
+def test_near_miss_a_page_title_matching_the_first_heading_changes_nothing(tmp_path):
+    html = ("<html><head><title>端牢中国饭碗_某某网</title></head><body><h1>端牢中国饭碗</h1>"
+            "<h2>一、守住耕地红线</h2><p>正文。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线"), ("paragraph", "正文。")]

@@ -198,6 +198,13 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         meta["html_title"] = title
         has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
         short = _TITLE_SEP.split(title)[0].strip() or title
-        if not has_h1 and not any(b.text in (title, short) for b in blocks):
+        at = next((k for k, b in enumerate(blocks) if b.text in (title, short)), None)
+        if at is None and not has_h1:
             blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
+        elif at is not None and blocks[at].kind == HEADING:
+            # the page's <title> names its article: headings above that one are site
+            # chrome (a logo in <h1>, channel names), not titles or sections
+            for b in blocks[:at]:
+                if b.kind == HEADING:
+                    b.kind, b.level = PARA, None
     return meta, blocks
