@@ -311,3 +311,11 @@ def test_near_miss_a_page_title_matching_the_first_heading_changes_nothing(tmp_p
             "<h2>一、守住耕地红线</h2><p>正文。</p></body></html>")
     [doc] = read(tmp_path, html, "a.html")
     assert outline(doc) == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线"), ("paragraph", "正文。")]
+
+
+def test_bare_heading_lines_in_text_and_near_misses(tmp_path):
+    # near miss: a short first line with a comma, before its continuation, is a torn paragraph
+    txt = "乡村振兴开新局\n王一鸣\n第一段开了个头，接着\n写完了。\n产业兴旺是基础\n这一节的正文。\n"
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert outline(doc)[1:] == [("paragraph", "第一段开了个头，接着写完了。"), ("heading", "产业兴旺是基础"),
+                                ("paragraph", "这一节的正文。")]

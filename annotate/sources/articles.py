@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
 from ..document import PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from .patterns import (SENTENCE_END, CLOSERS, has_inner_sentence_end, author_note, signed_by_editor, is_editorial_aside, byline_names, column_line,
-                       editor_note, is_dropped_line, is_finished, is_latin_running_head,
+from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, author_note, byline_names,
+                       column_line, editor_note, has_inner_sentence_end, is_bare_heading_text,
+                       is_dropped_line, is_editorial_aside, is_finished, is_latin_running_head,
                        is_page_number, is_short_han_label, is_short_plain, numbered_kind,
-                       open_quote_depth, starts_by_closing_quote, title_tag)
+                       open_quote_depth, signed_by_editor, starts_by_closing_quote, title_tag)
 from .raw import HEADING, PARA, RawBlock, merge_runs
 
 SEP = "\n\n"  # between blocks of the clean text
@@ -257,7 +258,7 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
 
 def _is_chrome_line(text: str) -> bool:
     """Short, unpunctuated, no sentence: a navigation or share line of a web page."""
-    return len(text) <= _BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text)
+    return len(text) <= BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text)
 
 
 # ---- step 3b: editorial matter between the byline and the body ---------------------------
@@ -317,20 +318,13 @@ def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> boo
     right under the title) with a paragraph under it: a heading set with no markup. A
     piece after an unfinished paragraph or inside an open quotation is a page break."""
     if nxt is None or nxt.kind != PARA or _bold_only(nxt) or b.page_end \
-            or not is_short_plain(b.text, _BARE_HEADING_MAX) or any(c in b.text for c in _CLAUSE_MARKS) \
-            or is_short_plain(nxt.text, _BARE_HEADING_MAX) or b.text.startswith(_NOT_HEADING_OPENERS):
+            or not is_bare_heading_text(b.text) or is_short_plain(nxt.text, BARE_HEADING_MAX):
         return False
     if prev is not None and prev.kind == PARAGRAPH and (not is_finished(prev.tail) or prev.depth > 0):
         return False
     return not (b.bold and b.bold[0][0] == 0 and b.bold != [(0, len(b.text))])
 
 
-_BARE_HEADING_MAX = 30
-# A bare line with a clause mark reads as the start of a sentence cut by a page break; of two
-# short bare lines in a row, neither is a heading with its body.
-_CLAUSE_MARKS = "，,；;：:"
-# an attribution line (——摘自…) or a line that opens a quotation is no heading
-_NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
 # A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4).
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+[，,：:]"
                          r"|首先|其次|再次|最后[，,]|一方面|另一方面)")

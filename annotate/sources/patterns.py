@@ -296,6 +296,21 @@ def is_short_plain(text: str, limit: int = 30) -> bool:
             and t[-1] not in "，,、")
 
 
+BARE_HEADING_MAX = 30
+# A bare line with a clause mark reads as the start of a sentence cut by a page break; an
+# attribution line (——摘自…) or a line that opens a quotation is no heading either.
+_CLAUSE_MARKS = "，,；;：:"
+_NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
+
+
+def is_bare_heading_text(text: str) -> bool:
+    """Could be a heading set with no markup: short, no final punctuation, no clause mark,
+    not an attribution or a quotation."""
+    t = text.strip()
+    return (is_short_plain(t, BARE_HEADING_MAX) and not any(c in t for c in _CLAUSE_MARKS)
+            and not t.startswith(_NOT_HEADING_OPENERS))
+
+
 def is_standalone_line(text: str) -> bool:
     """A line that is a block of its own even inside a soft-wrapped paragraph:
     metadata lines and byline-like lines. (Splitting a torn paragraph here is

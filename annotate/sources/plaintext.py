@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .patterns import (CLOSERS, ELLIPSIS, SENTENCE_END, byline_names, column_line, has_inner_sentence_end, is_finished,
+from .patterns import (CLOSERS, ELLIPSIS, SENTENCE_END, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
 from .raw import HEADING, PARA, RawBlock, TextBuilder
@@ -105,7 +105,8 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             if kind:
                 level[k] = _LEVEL[kind]
             elif nxt is not None and nxt not in level and is_short_plain(texts[k]) \
-                    and (seen[texts[k]] < 3 or nxt in byline) and not noise[k + 1]:
+                    and (nxt in byline or seen[texts[k]] < 3 and is_bare_heading_text(texts[k])) \
+                    and not noise[k + 1]:
                 # (a line right before a running head ends a page: a torn paragraph, not a heading)
                 level[k] = 2
         nxt = k
