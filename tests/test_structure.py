@@ -2,6 +2,7 @@
 and a near miss, on small made-up articles, in the formats where it occurs."""
 from __future__ import annotations
 
+import pytest
 
 from annotate.sources.patterns import byline_names, title_tag
 
@@ -81,12 +82,13 @@ def test_near_miss_a_heading_with_body_under_it_is_no_kicker(tmp_path):
 
 # ---- editor's notes, pull quotes, boxes, asides -------------------------------------
 
-def test_editor_note_signed_by_the_editor_leaves_the_body(tmp_path):
+def test_editor_note_signed_by_the_editor_is_a_note(tmp_path):
     md = ("# 让城市更宜居\n\n许可\n\n城市更新关系千家万户。本版今起推出系列文章，敬请关注。\n\n——编  者\n\n"
           "城市是人的家园。正文继续。\n")
     [doc] = read(tmp_path, md)
     assert doc.meta["editor_note"] == "城市更新关系千家万户。本版今起推出系列文章，敬请关注。"
-    assert outline(doc) == [("title", "让城市更宜居"), ("paragraph", "城市是人的家园。正文继续。")]
+    assert outline(doc) == [("title", "让城市更宜居"), ("note", "城市更新关系千家万户。本版今起推出系列文章，敬请关注。"),
+                            ("note", "——编 者"), ("paragraph", "城市是人的家园。正文继续。")]
 
 
 def test_near_miss_a_dash_attribution_in_the_body_is_no_editor_signature(tmp_path):
@@ -109,13 +111,14 @@ def test_near_miss_a_column_line_before_the_body_keeps_the_body(tmp_path):
     assert outline(doc)[1:] == [("paragraph", "本版今起推出系列文章。"), ("paragraph", "城市是人的家园。")]
 
 
-def test_pull_quote_lines_that_the_body_repeats_leave_the_body(tmp_path):
+def test_pull_quote_lines_that_the_body_repeats_are_notes(tmp_path):
     md = ("# 让城市更宜居\n\n> 许  可《光明日报》（2024年03月01日第 11 版）\n\n"
           "让老街区焕发新活力，城市才有温度和记忆\n\n"
           "城市是人的家园。改造老街区时，让老街区焕发新活力，城市才有温度和记忆。\n")
     [doc] = read(tmp_path, md)
     assert doc.meta["pull_quotes"] == ["让老街区焕发新活力，城市才有温度和记忆"]
-    assert [k for k, _ in outline(doc)] == ["title", "paragraph"]
+    # a note stands alone: the unpunctuated pull quote is not glued onto the body as a page break
+    assert [k for k, _ in outline(doc)] == ["title", "note", "paragraph"]
 
 
 def test_editor_box_copying_a_paragraph_in_html(tmp_path):
@@ -124,7 +127,7 @@ def test_editor_box_copying_a_paragraph_in_html(tmp_path):
             f"<p>{body}</p></section><p>开头一段。</p><p>{body}</p>")
     [doc] = read(tmp_path, html, "a.html")
     assert doc.meta["pull_quotes"] == [body]
-    assert doc.text.count(body) == 1
+    assert [k for k, _ in outline(doc)] == ["title", "note", "paragraph", "paragraph"]
 
 
 def test_near_miss_leading_paragraphs_not_repeated_stay(tmp_path):
@@ -319,3 +322,19 @@ def test_bare_heading_lines_in_text_and_near_misses(tmp_path):
     [doc] = read(tmp_path, txt, "a.txt")
     assert outline(doc)[1:] == [("paragraph", "第一段开了个头，接着写完了。"), ("heading", "产业兴旺是基础"),
                                 ("paragraph", "这一节的正文。")]
+
+
+@pytest.mark.model
+def test_notes_are_shown_but_never_annotated(nlp, tmp_path):
+    from annotate.pipeline import annotate_document
+    from annotate.tasks import to_task
+
+    box = "各地要把工作做细做实，习近平总书记指出：“要久久为功。”"
+    html = (f"<h1>基层治理要久久为功</h1><p>王一鸣</p><p><strong>【本文要点】</strong></p><p>{box}</p>"
+            f"<p>开头一段。</p><p>{box}</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    note = next(b for b in doc.blocks if b.kind == "note")
+    task = to_task(doc, annotate_document(nlp, doc))
+    starts = [r["value"]["start"] for r in task["predictions"][0]["result"] if r["type"] == "labels"]
+    assert starts and not any(note.start <= s < note.end for s in starts)
+    assert any(s > note.end for s in starts)   # the body copy is annotated

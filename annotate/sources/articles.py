@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
-from ..document import PARAGRAPH, SUBHEADING, TITLE, Block, Document
+from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
 from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, author_note, byline_names,
                        column_line, editor_note, has_inner_sentence_end, is_bare_heading_text,
                        is_dropped_line, is_editorial_aside, is_finished, is_latin_running_head,
@@ -272,7 +272,8 @@ def _add_meta(seg: _Seg, key: str, text: str) -> None:
 
 
 def _editorial_front(seg: _Seg) -> None:
-    """Move what an editor put above the body out of it (into Document.meta):
+    """Mark what an editor put above the body (NOTE blocks: kept in the text, never
+    annotated; their text also goes to Document.meta):
     - an editor's note signed ——编者 (the note is everything above the signature);
     - pull-quote lines and editor's boxes: leading paragraphs that the body repeats
       word for word (导语 highlights under the byline, a 【核心提示】 box copying a
@@ -302,7 +303,8 @@ def _editorial_front(seg: _Seg) -> None:
         cut += 1
     if pulls:
         seg.meta["pull_quotes"] = pulls
-    del body[:cut]
+    for b in body[:cut]:
+        b.editorial = True
 
 
 # ---- step 4: block kinds and page-break joins -----------------------------------------------
@@ -337,11 +339,14 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
                             for b in body)
     # bare lines are headings only in an article that marks none of its headings (in a
     # fragment, text cut off by the previous page, a short first line is a torn piece)
-    marked = not article or any(b.kind == HEADING or _bold_only(b) for b in body)
+    marked = not article or any(b.kind == HEADING or _bold_only(b) for b in body if not b.editorial)
     out: list[_Piece] = []
     for i, b in enumerate(body):
         prev = out[-1] if out else None
         nxt = body[i + 1] if i + 1 < len(body) else None
+        if b.editorial:   # a note stands alone: nothing glues into it or onto it
+            out.append(_Piece(NOTE, b.text, b.line, [], list(b.lines)))
+            continue
         explicit, bold_only = b.kind == HEADING, _bold_only(b)
         bare = not (explicit or bold_only or marked) and _bare_heading(b, prev, nxt)
         if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and not bare \

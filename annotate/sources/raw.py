@@ -27,6 +27,7 @@ class RawBlock:
     bold: list[tuple[int, int]] = field(default_factory=list)   # relative to text
     lines: list[tuple[int, int]] = field(default_factory=list)  # (relative offset, source line)
     page_end: bool = False    # page furniture (running head, page number) follows it
+    editorial: bool = False   # an editor's note, pull quote or box: a NOTE block
 
     def __post_init__(self) -> None:
         if not self.lines:
