@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
-from annotate.rules import in_order, rule
 from annotate.document import PARAGRAPH
+from annotate.punctuation import SENTENCE_END
+from annotate.rules import in_order, rule
 from annotate.rules.layout import Layout
 from annotate.rules.lexicon import D, needs_words
 from annotate.rules.quotes import Quote
-from annotate.rules.text import Intervals, find_quotation_marks, split_clauses
+from annotate.rules.text import CLAUSE_BREAK, Intervals, find_quotation_marks, split_clauses
 from annotate.rules.units import Unit, pieces_outside_quotes, quotes_in
 
 MODAL_WORDS = D.modal_words_set
@@ -36,7 +37,7 @@ _PREDICATE_AS_SUBJECT = D.predicate_as_subject
 _PREPOSITIONS = D.prepositions
 
 
-_CLAUSE_END = frozenset("，,；;：:。！？!?")
+_CLAUSE_END = frozenset(CLAUSE_BREAK + SENTENCE_END)
 _YAO_FAMILY = ("要", "就要", "还要", "更要", "也要", "都要", "既要", "又要")
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from annotate.punctuation import SENTENCE_END
 from annotate.rules import in_order, rule
 from annotate.rules.lexicon import Q, alternation
-from annotate.rules.text import find_quotation_marks, strip_span
+from annotate.rules.text import FINAL_PUNCT, SENTENCE_PUNCT, find_quotation_marks, strip_span
 
 SPEECH_VERBS = Q.speech_verbs
 KNOWN_SPEAKERS = Q.known_speakers
@@ -24,7 +25,6 @@ AFTER_PATTERN = Q.after
 _SOURCE_TITLE = re.compile(r"《[^《》]{1,30}》")
 _VERB_BEFORE = re.compile(r"(?:" + alternation(SPEECH_VERBS) + r")(?:了|过|的)?(?:那样|一样)?\s*[：:，,]?\s*$")
 MIN_TERM_CHARS = Q.min_term_chars  # quoted material this short, unpunctuated, unattributed = a term
-SENTENCE_PUNCT = "，,。！？!?；;：:…"
 
 
 @dataclass(frozen=True)
@@ -124,12 +124,12 @@ def _is_term(m: Mark) -> bool:
 def _stands_alone(m: Mark) -> bool:
     """A quotation that is a whole sentence by itself (“打铁必须自身硬”。) is a saying, not a term."""
     before = m.text[m.floor:m.open_mark].rstrip()
-    if before and before[-1] not in "。！？!?…":
+    if before and before[-1] not in FINAL_PUNCT:
         return False
     if not m.closed:
         return False
     after = m.text[m.close_mark + 1:m.ceiling].lstrip()
-    return not after or after[0] in "。！？!?…"
+    return not after or after[0] in FINAL_PUNCT
 
 
 @rule("quote.attributed", "QUOTE",
@@ -158,7 +158,7 @@ def attributed(m: Mark) -> Quote | None:
       "“先立后破”、“因地制宜”（terms in a list, the first is not attributed）", 0.9)
 def chained(m: Mark) -> Quote | None:
     # After a quotation that ended its sentence (“…。”“十四五”时期), a short term starts anew.
-    ended = m.previous is not None and m.text[m.previous.end - 1:m.previous.end] in "。！？!?"
+    ended = m.previous is not None and m.text[m.previous.end - 1:m.previous.end] in SENTENCE_END
     if ended and _is_term(m):
         return None
     if m.previous is not None and m.between is not None and re.fullmatch(r"[\s，,、]*", m.between):

@@ -13,8 +13,10 @@ from annotate.punctuation import CLOSERS, ELLIPSIS, SENTENCE_END
 # A sentence ends with 。！？ or …… (also ! ? and a lone … run), plus any closing
 # quotation mark or bracket right after it. A semicolon does not end a sentence.
 _SENT_END = re.compile(rf"(?:[{SENTENCE_END}]+|{ELLIPSIS}{{1,2}}|\.{{3,6}})[{re.escape(CLOSERS)}]*")
-FINAL_PUNCT = SENTENCE_END + ELLIPSIS
-CLAUSE_BREAK = "，,；;：:"
+# The marker character classes of the rules, defined once here (from annotate.punctuation).
+FINAL_PUNCT = SENTENCE_END + ELLIPSIS          # ends a sentence
+CLAUSE_BREAK = "，,；;：:"                      # ends a clause inside a sentence
+SENTENCE_PUNCT = CLAUSE_BREAK + FINAL_PUNCT    # any punctuation a clause of its own carries
 OPEN_QUOTES = {"“": "”", "「": "」"}
 CLOSE_QUOTES = {"”": "“", "」": "「"}
 
