@@ -527,3 +527,10 @@ def test_speaker_carried_from_the_paragraph_when_the_clause_names_nobody():
     assert quotes("《决定》明确了方向，并提出“坚持系统观念，统筹发展和安全”。")[0][1] == "《决定》"
     # near miss: nobody named before, a date is no speaker
     assert quotes("5月19日，在河南考察时强调，“文旅融合前景广阔，要推动高质量发展。”")[0][1] is None
+
+
+def test_shouxian_and_zuihou_alone_are_speech_formulae_not_a_series():
+    formulae = "标题\n\n首先，我代表党中央向大家致以问候。其他内容。\n\n最后，祝大家工作顺利。"
+    assert "support.enumeration" not in rules_of(formulae)
+    series = "标题\n\n首先，要统一思想。其他内容。\n\n其次，要完善制度。\n\n最后，要抓好落实。"
+    assert len([r for _, r, _ in units(series) if r == "support.enumeration"]) == 3

@@ -108,7 +108,7 @@ def _series_of(text: str, start: int, end: int, quotes) -> str | None:
     m = _ITEM.match(text[start:end])
     if not m or quotes_in(quotes, start, start + m.end()):
         return None
-    return m.lastgroup
+    return "seq" if m.lastgroup == "seq_mid" else m.lastgroup
 
 
 def _series_counts(site: "Site") -> dict:
@@ -125,6 +125,8 @@ def _series_counts(site: "Site") -> dict:
                 series = _series_of(site.text, s, e, site.quotes)
                 if series:
                     counts[(section, series)] = counts.get((section, series), 0) + 1
+                    if series == "seq" and _ITEM.match(site.text[s:e]).lastgroup == "seq_mid":
+                        counts[(section, "seq_mid")] = 1
         sections, section = [], 0
         for block in site.layout.blocks:
             if block.kind != PARAGRAPH:
@@ -246,7 +248,7 @@ def enumeration(site: Site) -> list[Unit]:
     out = []
     for s, e in site.sentences:
         series = _series_of(site.text, s, e, site.quotes)
-        if series and counts.get((section, series), 0) >= 2:
+        if series and counts.get((section, series), 0) >= 2 and (series != "seq" or (section, "seq_mid") in counts):
             out.append(Unit(s, e, "SUPPORT", enumeration.rule.id))
     return out
 
