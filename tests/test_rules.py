@@ -534,3 +534,13 @@ def test_shouxian_and_zuihou_alone_are_speech_formulae_not_a_series():
     assert "support.enumeration" not in rules_of(formulae)
     series = "标题\n\n首先，要统一思想。其他内容。\n\n其次，要完善制度。\n\n最后，要抓好落实。"
     assert len([r for _, r, _ in units(series) if r == "support.enumeration"]) == 3
+
+
+def test_report_of_achievements_after_a_past_frame_is_no_directive():
+    text = "党的十八大以来，打赢脱贫攻坚战，稳经济、促发展，化危机、应变局。"
+    words = {text: ["党的十八大", "以来", "，", "打赢", "脱贫", "攻坚战", "，", "稳", "经济", "、", "促", "发展", "，",
+                    "化", "危机", "、", "应", "变局", "。"]}
+    assert _directives("标题\n\n" + text, words) == []
+    hit = "今后，各地应加快推进改革。"
+    assert _directives("标题\n\n" + hit, {hit: ["今后", "，", "各地", "应", "加快", "推进", "改革", "。"]}) == [
+        ("directive.modal", hit)]

@@ -200,14 +200,14 @@ def modal(s: Sentence) -> bool:
     # In a conditional (既向变量要增量…方能…, 只有…才能…) a bare 要 is a verb or a condition;
     # in past narration (当时要技术没技术) it is "want".
     conditional = bool(D.conditional.search(s.outside))
-    past = bool(D.past_opening.match(s.outside))
+    past = bool(D.past_opening.match(s.outside) or D.past_frame.match(s.outside))
     for a, b in s.pieces:
         if needs_words(s.text[a:b]):
             words = s.words_of(a, b)
             if conditional:
                 words = [w for w in words if w != "要"]
-            if past:
-                words = [w for w in words if w not in _YAO_FAMILY]
+            if past:  # a report of what was done (党的十八大以来，…化危机、应变局)
+                words = [w for w in words if w not in _YAO_FAMILY and w != "应"]
             if has_modal(words):
                 return True
     return False
