@@ -544,3 +544,9 @@ def test_report_of_achievements_after_a_past_frame_is_no_directive():
     hit = "今后，各地应加快推进改革。"
     assert _directives("标题\n\n" + hit, {hit: ["今后", "，", "各地", "应", "加快", "推进", "改革", "。"]}) == [
         ("directive.modal", hit)]
+
+
+def test_quotation_followed_by_a_noun_of_speech_is_attributed_and_a_term_is_not():
+    text = "习近平总书记主持召开座谈会。“民营企业和民营企业家是我们自己人”的温暖话语直抵人心。"
+    assert quotes(text) == [("民营企业和民营企业家是我们自己人", "习近平总书记", "quote.attributed_after")]
+    assert quotes("这个“新质生产力”的重要论述影响深远。") == []

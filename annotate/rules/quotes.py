@@ -175,6 +175,8 @@ def attributed_after(m: Mark) -> Quote | None:
     found = AFTER_PATTERN.match(after)
     if found and (any(n in found.group("speaker") for n in KNOWN_SPEAKERS) or _SOURCE_TITLE.search(found.group("speaker"))):
         return Quote(m.start, m.end, speaker_in(found.group("speaker")), attributed_after.rule.id)
+    if after and Q.speech_noun_after.match(after) and not _is_term(m):
+        return Quote(m.start, m.end, _named_before(m.text, m.floor, m.open_mark), attributed_after.rule.id)
     return None
 
 
