@@ -550,3 +550,9 @@ def test_quotation_followed_by_a_noun_of_speech_is_attributed_and_a_term_is_not(
     text = "习近平总书记主持召开座谈会。“民营企业和民营企业家是我们自己人”的温暖话语直抵人心。"
     assert quotes(text) == [("民营企业和民营企业家是我们自己人", "习近平总书记", "quote.attributed_after")]
     assert quotes("这个“新质生产力”的重要论述影响深远。") == []
+
+
+def test_xiwang_as_a_noun_is_no_exhortation():
+    assert _directives("标题\n\n希望工程已经实施三十年，惠及千万儿童。", {}) == []
+    hit = "标题\n\n希望大家珍惜机遇，努力奋斗。"
+    assert [r for r, _ in _directives(hit, {})] == ["directive.exhortation"]
