@@ -126,6 +126,8 @@ def prelabel(
     resume: bool = typer.Option(False, "--resume", help="parquet/csv: keep the parts an earlier run of the same "
                                 "job completed, do the rest."),
     part_mb: float = typer.Option(4.0, "--part-mb", help="MB of text per partition and output part."),
+    disable_rule: List[str] = typer.Option([], "--disable-rule", metavar="ID",
+                                           help="Switch a rule off by its id (see `annotate rules`); repeatable."),
 ) -> None:
     """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
 
@@ -139,6 +141,12 @@ def prelabel(
     from annotate.scale import cli as scale
 
     scale.check_options(fmt, markup, workers, resume, part_mb)
+    from annotate.rules import check_disabled
+
+    try:
+        disabled = check_disabled(disable_rule)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
     if scale.needed(paths, fmt, workers, scheduler, resume):  # tables, parts, workers, Dask
         from annotate.scale import Job
 
@@ -149,7 +157,8 @@ def prelabel(
             output = scale.DEFAULT_TABLES_OUTPUT
         job = Job(format=fmt, output=output, jsonl=jsonl, text_column=text_column, id_column=id_column,
                   title_column=title_column, explicit_columns=explicit, markup=markup, part_mb=part_mb,
-                  workers=scale.workers_option(workers), scheduler=scheduler, resume=resume)
+                  workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,
+                  disabled=tuple(sorted(disabled)))
         return scale.run(paths, job, quiet, _load_nlp, fail, err_console)
 
     if output != "-" and Path(output).is_dir():
@@ -157,9 +166,9 @@ def prelabel(
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
-            nlp = _load_nlp()
+            nlp = _load_nlp(disabled)
     else:
-        nlp = _load_nlp()
+        nlp = _load_nlp(disabled)
 
     from annotate.prelabel import Summary
     from annotate.prelabel import prelabel as run
@@ -199,14 +208,15 @@ def prelabel(
         raise typer.Exit(1)
 
 
-def _load_nlp():
-    """The full pipeline (segmenter + argument components); exits 1 with the message if the model is missing."""
+def _load_nlp(disabled=()):
+    """The full pipeline (segmenter + argument components, `disabled` rule ids off); exits 1
+    with the message if the model is missing."""
     from annotate.model import ModelMissing
 
     try:
         from annotate.pipeline import load_nlp
 
-        return load_nlp()
+        return load_nlp(disabled) if disabled else load_nlp()
     except ModelMissing as e:
         raise fail(str(e)) from None
     except ImportError as e:

@@ -17,7 +17,11 @@ TITLE = "title"          # an article title line (a title set on two lines = two
 HEADING = "heading"      # a top-level section heading (一、…, ## …, bold/bare heading line)
 SUBHEADING = "subheading"  # a second-level heading ((一)…, 1. …)
 PARAGRAPH = "paragraph"
-BLOCK_KINDS = (TITLE, HEADING, SUBHEADING, PARAGRAPH)
+# Editorial matter kept in the text so the reader sees the article as printed (an editor's
+# note signed ——编者, a pull-quote line, an editor's box that copies a body paragraph);
+# no rule annotates it.
+NOTE = "note"
+BLOCK_KINDS = (TITLE, HEADING, SUBHEADING, PARAGRAPH, NOTE)
 
 
 @dataclass

@@ -19,17 +19,20 @@ words nowhere else and a marker's context never crosses a punctuation mark.
 """
 from __future__ import annotations
 
+import bisect
+import gc
 import re
 import warnings
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import get_words_and_spaces
 
-from annotate.document import Document
+from annotate.document import Block, Document
 from annotate.punctuation import HAN
-from annotate.rules.directives import find_directives, needs_words
-from annotate.rules.layout import Block, Layout, layout_from_document, layout_from_text, with_sentences
+from annotate.rules import check_disabled
+from annotate.rules.directives import find_directives
+from annotate.rules.layout import Layout, layout_from_document, layout_from_text
+from annotate.rules.lexicon import needs_words
 from annotate.rules.quotes import Quote, find_quotes
 from annotate.rules.relations import find_relations
 from annotate.rules.text import strip_span
@@ -94,11 +97,11 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
     cuts: set[int] = set()
     for block in document.blocks:
         cuts.update((block.start, block.end))
-    for block in layout.blocks:
+    for block, sentences in zip(layout.blocks, layout.sentences):
         cuts.update((block.start, block.end))
         for s, e in block.bold:
             cuts.update(strip_span(text, s, e))
-        for s, e in block.sentences:
+        for s, e in sentences:
             cuts.update((s, e))
     # Words only where a rule reads them: runs between punctuation marks that hold a
     # marker character. The run is the unit of segmentation in both modes, so the
@@ -115,7 +118,7 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
             words += _pieces(text, s, e, cuts, cut(m.group()))
             pos = e
     words += _pieces(text, pos, len(text), cuts, None)
-    words, spaces = get_words_and_spaces(words, text)
+    words, spaces = _words_and_spaces(words, text)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.spans[BLOCKS_KEY] = [_char_span(doc, b.start, b.end, b.kind) for b in layout.blocks]
     bold = [strip_span(text, s, e) for b in layout.blocks for s, e in b.bold]
@@ -124,6 +127,33 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
     doc.user_data[TEXT_KEY] = text
     doc.user_data[LAYOUT_KEY] = layout.to_data()
     return doc
+
+
+def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spacy.util.get_words_and_spaces, in linear time (spaCy's slices the rest of the text
+    for every word: quadratic in a long document). Same result for words taken from text."""
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for word in words:
+        if word.isspace():
+            continue
+        at = text.find(word, pos)
+        if at < 0:
+            raise ValueError(f"word {word!r} not found in the text after offset {pos}")
+        if at > pos:
+            out_words.append(text[pos:at])
+            spaces.append(False)
+        out_words.append(word)
+        spaces.append(False)
+        pos = at + len(word)
+        if pos < len(text) and text[pos] == " ":
+            spaces[-1] = True
+            pos += 1
+    if pos < len(text):
+        out_words.append(text[pos:])
+        spaces.append(False)
+    return out_words, spaces
 
 
 def _char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = None) -> Span | None:
@@ -155,10 +185,14 @@ def doc_layout(doc: Doc) -> Layout:
         return Layout.from_data(text, data)
     kind = doc.user_data.get(KIND_KEY, "article")
     if BLOCKS_KEY in doc.spans:
-        bold = [(s.start_char, s.end_char) for s in doc.spans.get(BOLD_KEY, [])]
-        layout = Layout(text, [with_sentences(text, Block(span.label_, span.start_char, span.end_char,
-                                                          [(s, e) for s, e in bold if span.start_char <= s < span.end_char]))
-                               for span in doc.spans[BLOCKS_KEY]], kind)
+        bold = sorted((s.start_char, s.end_char) for s in doc.spans.get(BOLD_KEY, []))
+        starts = [s for s, _ in bold]
+        blocks = []
+        for span in doc.spans[BLOCKS_KEY]:
+            lo = bisect.bisect_left(starts, span.start_char)
+            hi = bisect.bisect_left(starts, span.end_char)
+            blocks.append(Block(span.label_, span.start_char, span.end_char, 0, bold[lo:hi]))
+        layout = Layout(text, blocks, kind)
     else:
         layout = layout_from_text(text)
         layout.kind = kind
@@ -191,10 +225,12 @@ def _add_units(doc: Doc, key: str, units: list[Unit]) -> None:
 # ---- the Pipes ------------------------------------------------------------------
 
 class _ArgumentPipe:
-    """Writes to doc.spans[spans_key]; reads what the pipes before it wrote there."""
+    """Writes to doc.spans[spans_key]; reads what the pipes before it wrote there.
+    `disabled`: rule ids switched off (see `annotate rules`)."""
 
-    def __init__(self, spans_key: str = SPANS_KEY):
+    def __init__(self, spans_key: str = SPANS_KEY, disabled=()):
         self.spans_key = spans_key
+        self.disabled = check_disabled(disabled)
 
 
 class ArgumentQuotes(_ArgumentPipe):
@@ -204,7 +240,7 @@ class ArgumentQuotes(_ArgumentPipe):
         layout = doc_layout(doc)
         group = _group(doc, self.spans_key)
         for block in layout.paragraphs():
-            for q in find_quotes(layout.text, block.start, block.end):
+            for q in find_quotes(layout.text, block.start, block.end, self.disabled):
                 span = _char_span(doc, q.start, q.end, "QUOTE", q.rule)
                 if span is not None:
                     span._.speaker = q.speaker
@@ -216,7 +252,7 @@ class ArgumentUnits(_ArgumentPipe):
     """CLAIM and SUPPORT from the outline (needs QUOTE spans first)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        units = find_units(doc_layout(doc), _quotes(doc, self.spans_key))
+        units = find_units(doc_layout(doc), _quotes(doc, self.spans_key), self.disabled)
         _add_units(doc, self.spans_key, units)
         return doc
 
@@ -230,7 +266,7 @@ class ArgumentDirectives(_ArgumentPipe):
             return [t.text for t in span] if span is not None else []
 
         taken = _units(doc, self.spans_key)
-        found = find_directives(doc_layout(doc), taken, _quotes(doc, self.spans_key), words_of)
+        found = find_directives(doc_layout(doc), taken, _quotes(doc, self.spans_key), words_of, self.disabled)
         _add_units(doc, self.spans_key, resolve_precedence(found))
         return doc
 
@@ -240,7 +276,7 @@ class ArgumentRelations(_ArgumentPipe):
     (plain lists, so the Doc still serialises), type and rule."""
 
     def __call__(self, doc: Doc) -> Doc:
-        links = find_relations(doc_layout(doc), _units(doc, self.spans_key))
+        links = find_relations(doc_layout(doc), _units(doc, self.spans_key), self.disabled)
         doc._.argument_relations = [
             {"source": [l.source.start, l.source.end, l.source.label],
              "target": [l.target.start, l.target.end, l.target.label],
@@ -250,42 +286,61 @@ class ArgumentRelations(_ArgumentPipe):
         return doc
 
 
-@Language.factory("argument_quotes", default_config={"spans_key": SPANS_KEY})
-def make_quotes(nlp: Language, name: str, spans_key: str) -> ArgumentQuotes:
-    return ArgumentQuotes(spans_key)
+_CONFIG = {"spans_key": SPANS_KEY, "disabled": []}
 
 
-@Language.factory("argument_units", default_config={"spans_key": SPANS_KEY})
-def make_units(nlp: Language, name: str, spans_key: str) -> ArgumentUnits:
-    return ArgumentUnits(spans_key)
+@Language.factory("argument_quotes", default_config=_CONFIG,
+                  assigns=["doc.spans", "span._.speaker", "span._.rule"])
+def make_quotes(nlp: Language, name: str, spans_key: str, disabled: list[str]) -> ArgumentQuotes:
+    return ArgumentQuotes(spans_key, disabled)
 
 
-@Language.factory("argument_directives", default_config={"spans_key": SPANS_KEY})
-def make_directives(nlp: Language, name: str, spans_key: str) -> ArgumentDirectives:
-    return ArgumentDirectives(spans_key)
+@Language.factory("argument_units", default_config=_CONFIG,
+                  assigns=["doc.spans", "span._.rule"], requires=["doc.spans", "span._.speaker"])
+def make_units(nlp: Language, name: str, spans_key: str, disabled: list[str]) -> ArgumentUnits:
+    return ArgumentUnits(spans_key, disabled)
 
 
-@Language.factory("argument_relations", default_config={"spans_key": SPANS_KEY})
-def make_relations(nlp: Language, name: str, spans_key: str) -> ArgumentRelations:
-    return ArgumentRelations(spans_key)
+@Language.factory("argument_directives", default_config=_CONFIG,
+                  assigns=["doc.spans", "span._.rule"], requires=["doc.spans"])
+def make_directives(nlp: Language, name: str, spans_key: str, disabled: list[str]) -> ArgumentDirectives:
+    return ArgumentDirectives(spans_key, disabled)
+
+
+@Language.factory("argument_relations", default_config=_CONFIG,
+                  assigns=["doc._.argument_relations"], requires=["doc.spans", "span._.rule"])
+def make_relations(nlp: Language, name: str, spans_key: str, disabled: list[str]) -> ArgumentRelations:
+    return ArgumentRelations(spans_key, disabled)
 
 
 PIPES = ("argument_quotes", "argument_units", "argument_directives", "argument_relations")
 
 
-def add_argument_pipes(nlp: Language) -> Language:
+def add_argument_pipes(nlp: Language, disabled=()) -> Language:
+    """Add the four argument pipes; `disabled` rule ids are switched off in each of them."""
+    config = {"disabled": sorted(check_disabled(disabled))}
     for name in PIPES:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            nlp.add_pipe(name, config=config)
     return nlp
 
 
-def load_nlp() -> Language:
+def load_nlp(disabled=()) -> Language:
     """The cached pkuseg pipeline (see `annotate model fetch`) with the argument pipes."""
     from annotate.model import load_pipeline
 
-    return add_argument_pipes(load_pipeline())
+    check_disabled(disabled)  # an unknown id fails before the 3-second model load
+    return add_argument_pipes(load_pipeline(), disabled)
 
 
 def annotate_document(nlp: Language, document: Document, full_segmentation: bool = False) -> Doc:
-    return nlp(build_doc(nlp, document, full_segmentation))
+    # The cyclic garbage collector is paused for one document: a long article makes millions of
+    # small, acyclic objects (tokens, spans, offsets) that reference counting frees anyway, and
+    # full collections over them made the cost grow faster than the text (≈13x for 10x).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return nlp(build_doc(nlp, document, full_segmentation))
+    finally:
+        if paused:
+            gc.enable()

@@ -2,6 +2,7 @@
 """Benchmark of `annotate prelabel` (a script, not a test).
 
     python tests/bench_prelabel.py [--mb 1] [--keep DIR]
+    python tests/bench_prelabel.py --scaling [1 2 4 8]
 
 Builds a corpus of at least --mb MB by repeating corpus/*.md (each copy with its
 own front-matter `source`, so doc_ids differ) in a temporary folder, then runs the
@@ -12,6 +13,11 @@ with the RSS after the first 10% of the files and at the end to show that memory
 does not grow with the corpus. Last, the annotation step alone with words only
 where a rule needs them (the default) and with every run segmented, and
 whether the two give identical tasks.
+
+--scaling times the annotation of ONE article of 1, 2, 4 and 8 MB (the seed's
+headings and paragraphs over and over, built in memory) and prints seconds,
+characters/second and the time ratio to the first size: linear time keeps the
+ratio near the size ratio (a quadratic step would square it).
 """
 from __future__ import annotations
 
@@ -25,6 +31,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Benchmark the checkout this file is in, not whatever `annotate` is installed.
+if str(REPO) not in sys.path[:1]:
+    sys.path.insert(0, str(REPO))
 
 
 def rss_mb() -> float:
@@ -67,11 +76,81 @@ def build_corpus(folder: Path, mb: float) -> tuple[list[Path], int]:
     return files, size
 
 
+def seed_pieces() -> list[tuple[str, str, list[tuple[int, int]]]]:
+    """(kind, text, bold runs relative to the block) of every block of the seed corpus."""
+    from annotate.sources import read_file
+
+    out = []
+    for path in sorted((REPO / "corpus").glob("*.md")):
+        for doc in read_file(path):
+            for b in doc.blocks:
+                out.append((b.kind, doc.text[b.start:b.end], [(s - b.start, e - b.start) for s, e in b.bold]))
+    return out
+
+
+def big_article(mb: float, pieces=None):
+    """One Document of about `mb` MB (UTF-8): the seed's headings and paragraphs over and over."""
+    from annotate.document import Block, Document
+
+    pieces = pieces or seed_pieces()
+    title = "发展新质生产力是推动高质量发展的内在要求和重要着力点"
+    parts, blocks, pos, size, i = [title], [Block("title", 0, len(title), 1)], len(title), 0, 0
+    target = int(mb * 1_000_000)
+    while size < target:
+        kind, text, bold = pieces[i % len(pieces)]
+        i += 1
+        kind = "heading" if kind == "title" else kind
+        parts.append("\n\n" + text)
+        start = pos + 2
+        blocks.append(Block(kind, start, start + len(text), i + 1, [(start + s, start + e) for s, e in bold]))
+        pos = start + len(text)
+        size += len(text.encode("utf-8")) + 2
+    text = "".join(parts)
+    return Document(text=text, source="big.md", path="big.md", title=title, blocks=blocks,
+                    line_map=[(b.start, b.line) for b in blocks])
+
+
+def time_article(nlp, document) -> tuple[float, float]:
+    """(wall seconds, process CPU seconds) to annotate one Document and make its task."""
+    from annotate.pipeline import annotate_document
+    from annotate.tasks import to_task
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    to_task(document, annotate_document(nlp, document))
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def scaling(sizes: list[float]) -> int:
+    from annotate.model import ModelMissing
+    from annotate.pipeline import load_nlp
+
+    try:
+        nlp = load_nlp()
+    except ModelMissing as e:
+        sys.exit(f"error: {e}")
+    pieces = seed_pieces()
+    time_article(nlp, big_article(0.05, pieces))  # warm-up
+    first = None
+    print(f"{'MB':>5} {'chars':>11} {'wall s':>7} {'CPU s':>7} {'chars/CPU s':>11} {'size ratio':>10} "
+          f"{'CPU ratio':>9} {'wall ratio':>10}")
+    for mb in sizes:
+        document = big_article(mb, pieces)
+        wall, cpu = time_article(nlp, document)
+        first = first or (mb, wall, cpu)
+        print(f"{mb:>5g} {len(document.text):>11,} {wall:>7.1f} {cpu:>7.1f} {len(document.text) / cpu:>11,.0f} "
+              f"{mb / first[0]:>10.1f} {cpu / first[2]:>9.1f} {wall / first[1]:>10.1f}", flush=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=float, default=1.0, help="corpus size in MB (default 1)")
     ap.add_argument("--keep", type=Path, help="build the corpus in this folder and keep it")
+    ap.add_argument("--scaling", type=float, nargs="*", metavar="MB",
+                    help="time one article of each size instead (default 1 2 4 8)")
     args = ap.parse_args()
+    if args.scaling is not None:
+        return scaling(args.scaling or [1, 2, 4, 8])
 
     from annotate.atomic import atomic_open
     from annotate.model import ModelMissing

@@ -37,6 +37,30 @@ def test_factories_work_in_any_spacy_pipeline():
     assert quote._.speaker == "习近平总书记" and quote._.rule == "quote.attributed"
 
 
+def test_rules_switched_off_in_the_components_config():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("argument_quotes", config={"disabled": ["quote.attributed"]})
+    for name in PIPES[1:]:
+        nlp.add_pipe(name, config={"disabled": ["claim.title"]})
+    doc = nlp("新质生产力\n\n习近平总书记指出：“要牢牢把握高质量发展这个首要任务。”这为我们提供了指引。")
+    rules = {s.id_ for s in doc.spans[SPANS_KEY]}
+    assert "quote.attributed" not in rules and "claim.title" not in rules
+    with pytest.raises(ValueError, match="unknown rule"):
+        spacy.blank("zh").add_pipe("argument_units", config={"disabled": ["claim.nope"]})
+
+
+def test_factories_declare_what_they_assign_and_require():
+    from spacy.language import Language
+
+    meta = Language.get_factory_meta("argument_relations")
+    assert "doc._.argument_relations" in meta.assigns and "doc.spans" in meta.requires
+    assert "span._.speaker" in Language.get_factory_meta("argument_quotes").assigns
+    nlp = spacy.blank("zh")
+    for name in PIPES:
+        nlp.add_pipe(name)
+    assert not any(nlp.analyze_pipes(pretty=False)["problems"].values())  # each finds what it requires
+
+
 @pytest.mark.model
 def test_task_json_is_exact(nlp):
     document = make_document(["加强基础研究。我们要从源头解决关键技术问题，习近平总书记指出：“要坚持创新。”"], bold_first=True)
@@ -156,3 +180,27 @@ def test_readme_spacy_example_runs(capsys):
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "CLAIM claim.title" in out and "QUOTE quote.attributed 习近平总书记" in out
+
+
+def test_model_version_hashes_the_lexicon():
+    from pathlib import Path
+
+    import annotate
+    from annotate.tasks import _rule_files
+
+    root = Path(annotate.__file__).resolve().parent
+    names = {f.relative_to(root).as_posix() for f in _rule_files(root)}
+    assert {"data/lexicon.toml", "rules/lexicon.py", "rules/units.py", "document.py"} <= names
+
+
+def test_prelabel_refuses_an_unknown_rule_id_before_loading_anything(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "annotate", "prelabel", str(repo / "corpus"), "-o",
+                           str(tmp_path / "out.json"), "--disable-rule", "claim.nope"],
+                          cwd=repo, capture_output=True, text=True)
+    assert proc.returncode == 2 and "claim.nope" in proc.stderr
+    assert not (tmp_path / "out.json").exists()

@@ -251,3 +251,17 @@ def test_resume_after_a_kill(cli, corpus, tmp_path):
     # the same folder with other options is not resumed
     r = cli("prelabel", big, "--format", "parquet", "--part-mb", "0.5", "-q", "-o", out, "--resume")
     assert r.exit_code == 1 and "other options (part_mb)" in r.stderr
+
+
+
+@pytest.mark.model
+def test_disable_rule_reaches_the_workers(corpus, tmp_path):
+    """--disable-rule is applied by the worker processes too (each loads its own pipeline)."""
+    table, _ = corpus
+    args = [table, "--format", "parquet", "--part-mb", "0.004", "-q", "--workers", "2"]
+    assert subprocess_cli("prelabel", *args, "-o", tmp_path / "on").returncode == 1
+    assert "claim.title" in set(_table(tmp_path / "on", "spans")["rule_id"])
+    off = subprocess_cli("prelabel", *args, "-o", tmp_path / "off", "--disable-rule", "claim.title")
+    assert off.returncode == 1, off.stderr
+    rules = set(_table(tmp_path / "off", "spans")["rule_id"])
+    assert rules and "claim.title" not in rules

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
@@ -10,20 +9,10 @@ from hypothesis import strategies as st
 from annotate.sources import read_file
 from annotate.sources.patterns import SURNAMES
 
-from test_sources_helpers import check_invariants
+from test_sources_helpers import check_invariants, outline, read
 
 
-def read(tmp_path: Path, text: str, name: str = "a.md"):
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    docs = read_file(p)
-    for d in docs:
-        check_invariants(d)
-    return docs
-
-
-def blocks(doc):
-    return [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
+blocks = outline
 
 
 def test_two_heading_lines_before_byline_are_two_titles(tmp_path):

@@ -1,7 +1,24 @@
 """Shared checks for the reader tests (no tests here)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from annotate.document import BLOCK_KINDS, Document
+from annotate.sources import read_file
+
+
+def read(tmp_path: Path, text: str, name: str = "a.md") -> list[Document]:
+    """The Documents of `text` written to tmp_path/name, each checked for the invariants."""
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    docs = read_file(p)
+    for d in docs:
+        check_invariants(d)
+    return docs
+
+
+def outline(doc: Document) -> list[tuple[str, str]]:
+    return [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
 
 
 def check_invariants(doc: Document) -> None:

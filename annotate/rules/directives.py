@@ -6,101 +6,130 @@ marks: a sentence whose prescription sits inside a quotation (or a quoted term
 such as “三个务必”) is not a DIRECTIVE.
 Subjectless commands (实行…，完善…，建设…。) count when they stand in a run of
 prescriptions.
+
+Each rule is a function of one sentence (a `Sentence`) that says whether it
+prescribes; they are tried in the order of annotate.rules.PRECEDENCE.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
 
-from annotate.rules import Rule, register
+from annotate.document import PARAGRAPH
+from annotate.punctuation import SENTENCE_END
+from annotate.rules import in_order, rule
 from annotate.rules.layout import Layout
+from annotate.rules.lexicon import D, needs_words
 from annotate.rules.quotes import Quote
-from annotate.rules.text import find_quotation_marks, split_clauses
+from annotate.rules.text import CLAUSE_BREAK, Intervals, find_quotation_marks, split_clauses
 from annotate.rules.units import Unit, pieces_outside_quotes, quotes_in
 
-MODAL = register(Rule(
-    "directive.modal", "DIRECTIVE",
-    "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要, 必须, 应当/应该/应, 须/务必, "
-    "deontic 需要, 不能/不得/决不/切忌/切不可, 迫切要求/要求我们, 让我们",
-    "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
-    "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85))
-NECESSITY = register(Rule(
-    "directive.necessity", "DIRECTIVE",
-    "a necessity frame: 当务之急是…, 最重要的任务就是…, 关键在于…, 重中之重是…",
-    "当前最重要的任务，就是撸起袖子加油干……",
-    "这是一项重要任务。（重要 describes, nothing is prescribed）", 0.75))
-IMPERATIVE = register(Rule(
-    "directive.imperative", "DIRECTIVE",
-    "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions",
-    "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
-    "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7))
+MODAL_WORDS = D.modal_words_set
+IMPERATIVE_VERBS = D.command_verbs
+_QUANTITY = D.quantity
+_NECESSITY = D.necessity
+_ADVERBS = D.command_adverbs
+_CONNECTIVES = D.clause_connectives
+_DESCRIPTIVE = D.descriptive
+_PREDICATE_AS_SUBJECT = D.predicate_as_subject
+_PREPOSITIONS = D.prepositions
 
-# Words that are markers on their own (as pkuseg segments them).
-MODAL_WORDS = frozenset({
-    "要", "就要", "还要", "更要", "也要", "都要", "既要", "又要", "不要", "首先要", "必须", "必需", "务必",
-    "务须", "须", "应当", "应该", "应", "理应", "需要", "亟需", "亟须", "亟待", "不能", "不得", "决不",
-    "绝不", "决不能", "绝不能", "切忌", "切不可", "不宜", "要求我们", "迫切要求",
-})
-# 要 that asks or conditions rather than prescribes: 为什么要…, 要是…
-_NOT_MODAL_BEFORE = frozenset({"为什么", "什么", "是否", "怎么", "为何", "想", "主", "只"})
-_NOT_MODAL_AFTER = frozenset({"是", "么", "不然", "不", "想"})
-# 决不/绝不 before these describe (这决不是偶然的), they do not forbid.
-_NOT_PROHIBITION_AFTER = frozenset({"是", "会", "可能", "只是", "仅仅"})
-# 需要 before a quantity or after these is the noun "need", not an obligation.
-_NEED_NOUN_BEFORE = frozenset({"的", "满足", "根据", "按照", "适应", "结合", "工作", "发展", "现实", "实际", "有"})
-_QUANTITY = re.compile(r"^(?:[一二两三四五六七八九十几数多百千万]|大批|大量|更多|很多|许多|各种|各类)")
-# A run of text with none of these characters or pairs holds no marker, so it
-# needs no segmentation: every marker word (and 让 of 让我们) contains one.
-NEEDS_WORDS = frozenset("要须需务应必让亟忌宜决绝")
-NEEDS_PAIRS = ("不能", "不得", "不可")
 
-_NECESSITY = re.compile(
-    r"(?:当务之急|重中之重|最重要的(?:任务|是|就是)|最紧迫的(?:任务|是)|关键(?:在于|是)|首要任务(?:是|就是))")
-# Verbs that open a subjectless command in this genre (string prefixes of a clause).
-IMPERATIVE_VERBS = (
-    "实行", "实施", "完善", "建设", "建立", "健全", "构建", "营造", "探索", "推动", "推进", "促进", "加强", "加快",
-    "加大", "深化", "强化", "优化", "提升", "提高", "发挥", "坚持", "鼓励", "支持", "引导", "培育", "培养",
-    "打造", "打通", "畅通", "扩大", "放宽", "落实", "统筹", "把", "将", "用", "以", "让", "依托", "立足", "围绕",
-    "着力", "聚焦", "抓住", "抓好", "做好", "做强", "做优", "做大", "办好", "守住", "筑牢", "夯实", "激发",
-    "释放", "满足", "形成", "汇聚", "凝聚", "增强", "保持", "保障", "维护", "防范", "化解", "破除", "打破",
-    "突破", "攻克", "补齐", "拓展", "开辟", "塑造", "创新", "改革", "改造", "升级", "贯彻", "学习", "树立",
-    "弘扬", "传承", "推广", "普及", "规范", "严格", "严守", "杜绝", "反对", "避免", "防止", "减少", "降低",
-    "助力", "带动", "引领", "服务", "融入", "对接", "转化", "分类", "体现", "发展", "壮大", "布局", "巩固", "压紧", "压实", "履行", "织密", "紧扣", "锚定", "坚守", "加速", "提速", "激活", "盘活", "用好", "管好", "建好", "鼓足", "部署"
-)
-# Adverbs that may stand before the command verb.
-_ADVERBS = re.compile(r"^(?:进一步|更好地?|更加|大力|积极|切实|充分|深入|持续|不断|着力|努力|坚决|全面|主动|加快|紧紧|扎实|有效|稳步|逐步|及时|科学|统筹|同步)")
-_CONNECTIVES = re.compile(r"^(?:同时|此外|另外|另一方面|与此同时|进而|因此|为此|对此|其中|特别是|尤其是|当前|目前|今后|未来|下一步)[，,]?")
-# Signs of description, not command.
-_DESCRIPTIVE = re.compile(r"了|已经|已|正在|将会|曾经|能够|至关重要|十分重要|非常重要|尤为重要|具有重要意义|意义重大"
-                         r"|(?:^|[，,])将(?:会|要|进一步|重塑|催生|带来|推动|促进|成为|为|有|是|极大|大大|不断|持续|更加|加快)")
-_PREDICATE_AS_SUBJECT = re.compile(r"(?<![特尤就而还但凡总于只或要即正也都])是(?!否)|成为|意味着|在于|离不开|需要")
-_PREPOSITIONS = ("根据", "按照", "围绕", "依托", "立足", "面向", "针对", "结合", "通过", "以", "在", "对", "为", "从")
+_CLAUSE_END = frozenset(CLAUSE_BREAK + SENTENCE_END)
+_YAO_FAMILY = ("要", "就要", "还要", "更要", "也要", "都要", "既要", "又要")
+
+
+_NOT_REPORT_LE = re.compile(r"(?:决定|注定)了$")
+_PURPOSE_AFTER = re.compile(r"需要(?:一个|很|较|[一二两三四五六七八九十几数多百千万\d])|不容易|不易|很难")
+
+
+def _clause_before(words: list[str], i: int) -> str:
+    """The text of the clause before words[i] (back to the last clause-ending mark)."""
+    text = "".join(words[:i])
+    cut = max(text.rfind(ch) for ch in _CLAUSE_END)
+    return text[cut + 1:]
+
+
+def _reported_in_clause(words: list[str], i: int) -> bool:
+    """A marker inside a reported or relative clause: a verb with 了 before it in the same
+    clause (有效解决了…必须“…”这两个问题, 明确了…必须坚持的方向) describes, it does not prescribe.
+    (这决定了…也要… is a necessity.) Read off the text, not the words, so that it does not
+    depend on how far segmentation went."""
+    clause = _clause_before(words, i)
+    at = clause.rfind("了")
+    return at >= 0 and not _NOT_REPORT_LE.search(clause[:at + 1])
+
+
+def _attributive(words: list[str], i: int) -> bool:
+    """A marker inside an attributive clause or a subject: 这是我们必须遵循的原则 (是 … marker … 的 +
+    noun ending the clause), 必须坚持人民至上，是该思想的重要内容 (the clause is the subject of 是)."""
+    before = _clause_before(words, i)
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    after, next_clause = rest[:cut], rest[cut + 1:]
+    copula = before.rfind("是")
+    if 0 <= copula < len(before) - 1 and "的" in after and len(after) - after.rfind("的") <= 9:
+        return True
+    opener = next((p for p in D.topic_predicates if next_clause.startswith(p)), None)
+    return opener is not None and not next_clause.startswith(opener + "要")
+
+
+def _purpose_yao(words: list[str], i: int) -> bool:
+    """要 meaning "in order to": its clause is followed by a non-prescriptive 需要 (…要取得胜利，
+    往往需要一个漫长的过程) or judged as hard (要保持…是很不容易的)."""
+    return bool(_PURPOSE_AFTER.search("".join(words[i + 1:])))
 
 
 def has_modal(words: list[str]) -> bool:
     """Does a modal marker stand among these words (quotations already removed)?"""
     for i, w in enumerate(words):
+        before = words[i - 1] if i else ""
+        # (also one adverb apart: 就可能又要…)
+        frame = before if before not in ("又", "也", "还", "就", "都") or i < 2 else words[i - 2]
+        if frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求")):
+            continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
-            if w == "要求" and ((i + 1 < len(words) and words[i + 1] in ("我们", "各级", "全党")) or (i and words[i - 1] == "迫切")):
+            if w == "要求" and ((i + 1 < len(words) and words[i + 1] in D.require_addressees_set)
+                               or (i and words[i - 1] == "迫切")):
                 return True
-            if w == "让" and i + 1 < len(words) and words[i + 1] == "我们":
+            # Hortative 让我们 opens a sentence or clause; 更让我们感受到 is causative.
+            if w == "让" and i + 1 < len(words) and words[i + 1] == "我们" and (not i or words[i - 1] in _CLAUSE_END):
                 return True
             # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
-            if w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能"):
+            # (能上不能下: a pair of abilities, 能 + X + 不能 + Y, is no prohibition.)
+            if (w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能")
+                    and not (i >= 2 and words[i - 2] == "能")):
+                return True
+            # 切不可 segmented as 切 + 不可.
+            if w == "切" and i + 1 < len(words) and words[i + 1] == "不可":
                 return True
             continue
-        before = words[i - 1] if i else ""
         after = words[i + 1] if i + 1 < len(words) else ""
-        if w == "要" and (before in _NOT_MODAL_BEFORE or after in _NOT_MODAL_AFTER):
+        # 能上不能下: a pair of abilities, not a prohibition.
+        if w == "不能" and before.startswith("能") and len(before) > 1:
             continue
-        if w == "需要" and (before in _NEED_NOUN_BEFORE or not after or _QUANTITY.match(after) or not re.match(r"\w", after)):
+        if _reported_in_clause(words, i) or _attributive(words, i):
+            continue
+        # 要技术没技术: 要 as the verb "want", in narration.
+        if w == "要" and i + 2 < len(words) and words[i + 2] in ("没", "没有"):
+            continue
+        if w in _YAO_FAMILY and (_purpose_yao(words, i) or (after == "看" and i + 2 < len(words)
+                                                             and words[i + 2] in ("是否", "能否"))):
+            continue
+        if w == "要" and (before in D.not_modal_before_set or after in D.not_modal_after_set):
+            continue
+        if w == "需要" and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
+                          or not re.match(r"\w", after) or after == "的"):
             continue
         if w == "应" and after in ("有", "有之义"):
             continue
-        if w in ("决不", "绝不") and after in _NOT_PROHIBITION_AFTER:
+        if w in ("决不", "绝不") and after in D.not_prohibition_after_set:
             continue
         # 应该说，… / 应当说，… is a hedge ("it must be said"), not a prescription.
-        if w in ("应该", "应当", "应") and after == "说" and (i + 2 >= len(words) or not words[i + 2][:1].isalnum()):
+        if w in D.hedge_words_set and after == "说" and (i + 2 >= len(words) or not words[i + 2][:1].isalnum()):
             continue
         return True
     return False
@@ -113,58 +142,168 @@ def _command_clause(clause: str) -> bool:
 
 
 def is_imperative(text: str, start: int, end: int) -> bool:
-    """A subjectless command: most clauses open with a command verb, nothing descriptive."""
+    """A subjectless command: it opens with a command verb (after a prepositional frame), at least
+    half of its other clauses do too, and nothing in it describes, narrates or conditions."""
     sentence = text[start:end]
-    if _DESCRIPTIVE.search(sentence):
+    if _DESCRIPTIVE.search(sentence) or D.conditional.search(sentence) or D.past_frame.match(sentence):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
     clauses = [c for c in (_CONNECTIVES.sub("", c) for c in clauses) if c]
     if not clauses:
         return False
     first = clauses[0]
-    if _PREDICATE_AS_SUBJECT.search(first) or any(c.startswith(("是", "成为")) for c in clauses[1:]):
+    # The verb phrase is a subject (构建…生产关系是…, 加快形成…的关键是…), also after a frame (从…看，).
+    first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
+    if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
+            or any(c.startswith(D.topic_predicates) and not c.startswith(("是要", "就是要"))
+                   for c in clauses[1:])):
         return False
     if not (_command_clause(first) or first.startswith(_PREPOSITIONS)):
         return False
-    commands = sum(_command_clause(c) for c in clauses)
-    return commands * 2 > len(clauses)
+    # Prepositional frames (在…中, 通过…, 围绕…) are neither commands nor statements.
+    core = [c for c in clauses if _command_clause(c) or not c.startswith(_PREPOSITIONS)]
+    commands = sum(_command_clause(c) for c in core)
+    # A two-clause sentence needs both (培养…人才队伍，基础在教育 states where the basis lies).
+    return commands * 2 > len(core) or (len(core) >= 4 and commands * 2 == len(core))
 
 
-def needs_words(text: str) -> bool:
-    """Could a marker word stand in this text? (If not, its words are never read.)"""
-    return any(ch in NEEDS_WORDS for ch in text) or any(p in text for p in NEEDS_PAIRS)
+@dataclass
+class Sentence:
+    """One body sentence as the DIRECTIVE rules see it."""
+    text: str
+    start: int
+    end: int
+    quoted: Intervals       # every quotation in its paragraph (QUOTE or term), as Quote
+    quotes: Intervals       # the QUOTE spans
+    words_of: Callable[[int, int], list[str]]
+    run: int = 0            # prescriptive sentences in its paragraph (set after the first pass)
+    lead_taken: bool = False  # its paragraph's lead is a SUPPORT
+
+    @cached_property
+    def pieces(self) -> list[tuple[int, int]]:
+        return pieces_outside_quotes(self.start, self.end, self.quoted)
+
+    @cached_property
+    def outside(self) -> str:
+        """The author's own words: the sentence with every quotation cut out."""
+        return "".join(self.text[a:b] for a, b in self.pieces)
 
 
-assert all(needs_words(w) for w in MODAL_WORDS | {"让我们"})
+@rule("directive.modal", "DIRECTIVE",
+      "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要, 必须, 应当/应该/应, 须/务必, "
+      "deontic 需要, 不能/不得/决不/切忌/切不可, 迫切要求/要求我们, 让我们",
+      "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
+      "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
+def modal(s: Sentence) -> bool:
+    if not needs_words(s.outside):
+        return False
+    # In a conditional (既向变量要增量…方能…, 只有…才能…) a bare 要 is a verb or a condition;
+    # in past narration (当时要技术没技术) it is "want".
+    conditional = bool(D.conditional.search(s.outside))
+    past = bool(D.past_opening.match(s.outside) or D.past_frame.match(s.outside))
+    for a, b in s.pieces:
+        if needs_words(s.text[a:b]):
+            words = s.words_of(a, b)
+            if conditional:
+                words = [w for w in words if w != "要"]
+            if past:  # a report of what was done (党的十八大以来，…化危机、应变局)
+                words = [w for w in words if w not in _YAO_FAMILY and w != "应"]
+            if has_modal(words):
+                return True
+    return False
 
 
-def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], words_of) -> list[Unit]:
+@rule("directive.necessity", "DIRECTIVE",
+      "a necessity frame: 当务之急是…, 最重要的任务就是…, 关键在于…, 重中之重是…",
+      "当前最重要的任务，就是撸起袖子加油干……",
+      "这是一项重要任务。（重要 describes, nothing is prescribed）", 0.75)
+def necessity(s: Sentence) -> bool:
+    return bool(_NECESSITY.search(s.outside))
+
+
+@rule("directive.imperative", "DIRECTIVE",
+      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions",
+      "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
+      "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7)
+def imperative(s: Sentence) -> bool:
+    return is_imperative(s.text, s.start, s.end) and not quotes_in(s.quotes, s.start, s.end)
+
+
+_REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?:了)?[^，。：:“”]{0,12}[，,：:]")
+
+
+@rule("directive.reported", "DIRECTIVE",
+      "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
+      "a subjectless command, or 要求 as a verb + an addressee or an action",
+      "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
+      "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
+def reported(s: Sentence) -> bool:
+    outside = s.outside
+    if D.require_verb.search(outside):
+        return True
+    m = _REPORT_THEN.search(outside)
+    if not m or quotes_in(s.quotes, s.start, s.end):
+        return False
+    at = s.start + m.end()
+    # Map the match back into the sentence: only when no quotation precedes it (outside == text).
+    return s.text[s.start:at] == outside[:m.end()] and is_imperative(s.text, at, s.end)
+
+
+@rule("directive.exhortation", "DIRECTIVE",
+      "an exhortation: a sentence that opens with 希望 (+ addressee + action)",
+      "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
+      "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
+def exhortation(s: Sentence) -> bool:
+    return bool(D.exhort.match(s.text[s.start:s.end])) and s.end - s.start > 4
+
+
+# Rules that prescribe on their own, and rules that need a run of prescriptions around them.
+STANDALONE = (modal, necessity, reported, exhortation)
+IN_A_RUN = (imperative,)
+
+
+def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], words_of,
+                    disabled: frozenset[str] = frozenset()) -> list[Unit]:
     """DIRECTIVE sentences among the paragraphs' sentences not already CLAIM or SUPPORT.
 
     words_of(start, end) gives the words (strings) of text[start:end] as segmented.
+    A subjectless command counts in a run of prescriptions: its paragraph holds another
+    prescription or a SUPPORT lead, or a neighbouring paragraph of its section prescribes.
+    Linear in the text: taken spans and quotes are looked up by offset, not scanned.
     """
     text = layout.text
-    found: list[Unit] = []
-    for block in layout.paragraphs():
-        lead_taken = any(u.start == block.start and u.label == "SUPPORT" for u in taken)
+    alone = in_order(STANDALONE, disabled)
+    in_run = in_order(IN_A_RUN, disabled)
+    taken_index = Intervals(taken)
+    quote_index = Intervals(quotes)
+    paragraphs = []  # per block: None for headings, else (lead_taken, candidates)
+    for block, sentences in zip(layout.blocks, layout.sentences):
+        if block.kind != PARAGRAPH:
+            paragraphs.append(None)
+            continue
+        lead_taken = any(u.label == "SUPPORT" for u in taken_index.starting_at(block.start))
         # Everything between quotation marks (QUOTE or term) is someone else's words.
-        quoted = [Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)]
-        candidates = []  # (start, end, is_modal, is_imperative)
-        for s, e in block.sentences:
-            if any(u.start < e and s < u.end for u in taken):
+        quoted = Intervals([Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)])
+        candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
+        for s, e in sentences:
+            if taken_index.overlapping(s, e):
                 continue
-            pieces = pieces_outside_quotes(s, e, quoted)
-            outside = "".join(text[a:b] for a, b in pieces)
-            modal = needs_words(outside) and any(has_modal(words_of(a, b)) for a, b in pieces if needs_words(text[a:b]))
-            necessity = bool(_NECESSITY.search(outside))
-            imperative = not modal and not necessity and is_imperative(text, s, e) and not quotes_in(quotes, s, e)
-            candidates.append((s, e, modal, necessity, imperative))
-        n_prescriptive = sum(1 for c in candidates if c[2] or c[3] or c[4])
-        for s, e, modal, necessity, imperative in candidates:
-            if modal:
-                found.append(Unit(s, e, "DIRECTIVE", MODAL.id))
-            elif necessity:
-                found.append(Unit(s, e, "DIRECTIVE", NECESSITY.id))
-            elif imperative and (lead_taken or n_prescriptive >= 2):
-                found.append(Unit(s, e, "DIRECTIVE", IMPERATIVE.id))
+            sent = Sentence(text, s, e, quoted, quote_index, words_of, lead_taken=lead_taken)
+            hit = next((r.rule.id for r in alone if r(sent)), None)
+            run_hit = None if hit else next((r.rule.id for r in in_run if r(sent)), None)
+            candidates.append((sent, hit, run_hit))
+        paragraphs.append((lead_taken, candidates))
+    found: list[Unit] = []
+    for i, para in enumerate(paragraphs):
+        if para is None:
+            continue
+        lead_taken, candidates = para
+        n_prescriptive = sum(1 for _, hit, run_hit in candidates if hit or run_hit)
+        neighbours = [paragraphs[j] for j in (i - 1, i + 1) if 0 <= j < len(paragraphs) and paragraphs[j]]
+        in_section_run = any(hit or run_hit for _, c in neighbours for _, hit, run_hit in c)
+        for sent, hit, run_hit in candidates:
+            if hit:
+                found.append(Unit(sent.start, sent.end, "DIRECTIVE", hit))
+            elif run_hit and (lead_taken or n_prescriptive >= 2 or in_section_run):
+                found.append(Unit(sent.start, sent.end, "DIRECTIVE", run_hit))
     return found

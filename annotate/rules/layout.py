@@ -1,25 +1,28 @@
-"""The outline the rules read: blocks (headings, paragraphs), bold runs, sentences.
+"""The outline the rules read: the reader's blocks (annotate.document.Block) and their sentences.
 
-Built from a reader's Document, or, for a bare string handed to a spaCy
-pipeline, guessed from the text itself (blank-line paragraphs, short
-unpunctuated lines as headings).
+There is one outline model, the reader's `Document.blocks`; this module adds
+what the rules need beside it (each block's sentences, the article's kind) and,
+for a bare string handed to a spaCy pipeline, guesses blocks from the text itself
+(blank-line paragraphs, short unpunctuated lines as headings).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Document
+from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block, Document
 from annotate.rules.text import FINAL_PUNCT, split_sentences, strip_span
 
 
-@dataclass
-class Block:
-    kind: str
-    start: int
-    end: int
-    bold: list[tuple[int, int]] = field(default_factory=list)
-    sentences: list[tuple[int, int]] = field(default_factory=list)
+def claim_span(block: Block) -> tuple[int, int]:
+    """The part of a block that can be a span: a title without its column tag, else the block."""
+    return block.claim if (block.kind == TITLE and block.claim) else (block.start, block.end)
+
+
+def block_sentences(text: str, block: Block) -> list[tuple[int, int]]:
+    if block.kind == PARAGRAPH:
+        return split_sentences(text, block.start, block.end)
+    return [claim_span(block)]
 
 
 @dataclass
@@ -27,36 +30,37 @@ class Layout:
     text: str
     blocks: list[Block]
     kind: str = "article"  # or "fragment": its spans support nothing
+    sentences: list[list[tuple[int, int]]] = field(default_factory=list)  # per block, same order
 
-    def paragraphs(self):
+    def __post_init__(self):
+        if len(self.sentences) != len(self.blocks):
+            self.sentences = [block_sentences(self.text, b) for b in self.blocks]
+
+    def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == PARAGRAPH]
+
+    def paragraph_sentences(self):
+        """(block, its sentences) of every paragraph."""
+        return [(b, self.sentences[i]) for i, b in enumerate(self.blocks) if b.kind == PARAGRAPH]
 
     def to_data(self) -> list:
         """Plain lists (msgpack-safe, so a Doc carrying it still serialises)."""
-        return [self.kind, [[b.kind, b.start, b.end, [list(x) for x in b.bold], [list(x) for x in b.sentences]]
-                            for b in self.blocks]]
+        return [self.kind, [[b.kind, b.start, b.end, b.line, [list(x) for x in b.bold],
+                             list(b.claim) if b.claim else None, [list(x) for x in sents]]
+                            for b, sents in zip(self.blocks, self.sentences)]]
 
     @classmethod
     def from_data(cls, text: str, data: list) -> "Layout":
-        kind, blocks = data
-        return cls(text, [Block(k, s, e, [tuple(x) for x in bold], [tuple(x) for x in sents])
-                          for k, s, e, bold, sents in blocks], kind)
-
-
-def with_sentences(text: str, block: Block) -> Block:
-    if block.kind == PARAGRAPH:
-        block.sentences = split_sentences(text, block.start, block.end)
-    else:
-        block.sentences = [(block.start, block.end)]
-    return block
+        kind, rows = data
+        blocks, sentences = [], []
+        for k, s, e, line, bold, claim, sents in rows:
+            blocks.append(Block(k, s, e, line, [tuple(x) for x in bold], tuple(claim) if claim else None))
+            sentences.append([tuple(x) for x in sents])
+        return cls(text, blocks, kind, sentences)
 
 
 def layout_from_document(document: Document) -> Layout:
-    blocks = []
-    for b in document.blocks:
-        start, end = b.claim if (b.kind == TITLE and b.claim) else (b.start, b.end)
-        blocks.append(with_sentences(document.text, Block(b.kind, start, end, list(b.bold))))
-    return Layout(document.text, blocks, document.kind)
+    return Layout(document.text, list(document.blocks), document.kind)
 
 
 _SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S)")
@@ -65,6 +69,7 @@ _SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d{
 def layout_from_text(text: str) -> Layout:
     """Guess the outline of plain text: one block per blank-line-separated chunk."""
     blocks = []
+    line, counted = 1, 0
     for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
         start, end = strip_span(text, m.start(), m.end())
         if end <= start:
@@ -79,5 +84,7 @@ def layout_from_text(text: str) -> Layout:
                 kind = HEADING
         else:
             kind = PARAGRAPH
-        blocks.append(with_sentences(text, Block(kind, start, end)))
+        line += text.count("\n", counted, start)  # counted incrementally: linear in the text
+        counted = start
+        blocks.append(Block(kind, start, end, line))
     return Layout(text, blocks)

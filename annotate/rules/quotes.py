@@ -5,58 +5,26 @@ before it, or an attribution right after it), when it directly follows an
 attributed quotation (“A”“B”), or when it is a full clause with its own
 punctuation (a saying, a verse). Short unpunctuated quoted material with no
 attribution is a term or a scare quote (“卡脖子”), not a QUOTE.
+
+Each rule is a function of one quotation (a `Mark`); they are tried in the order
+of annotate.rules.PRECEDENCE and the first hit decides.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from annotate.rules import Rule, register
-from annotate.rules.text import find_quotation_marks, strip_span
+from annotate.punctuation import SENTENCE_END
+from annotate.rules import in_order, rule
+from annotate.rules.lexicon import Q, alternation
+from annotate.rules.text import FINAL_PUNCT, SENTENCE_PUNCT, find_quotation_marks, strip_span
 
-ATTRIBUTED = register(Rule(
-    "quote.attributed", "QUOTE",
-    "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”)",
-    "习近平总书记指出：“要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力”",
-    "下好“先手棋”（a term: no speech verb before it）", 0.95))
-ATTRIBUTED_AFTER = register(Rule(
-    "quote.attributed_after", "QUOTE",
-    "quoted words followed by their attribution (“…”习近平总书记的话掷地有声)",
-    "“民族复兴是……”，习近平总书记的话掷地有声",
-    "“从0到1”的原始创新（a term followed by 的, no attribution）", 0.85))
-CHAINED = register(Rule(
-    "quote.chained", "QUOTE",
-    "a quotation that directly follows an attributed one (“A”“B”)",
-    "指出：“要牢牢把握……新质生产力”“发展新质生产力不是忽视、放弃传统产业……”",
-    "“先立后破”、“因地制宜”（terms in a list, the first is not attributed）", 0.9))
-SAYING = register(Rule(
-    "quote.saying", "QUOTE",
-    "an unattributed saying, verse or classical line: a full clause with its own punctuation, or a quotation standing as a sentence of its own",
-    "“绳短不能汲深井，浅水难以负大舟。”",
-    "“时时放心不下”（8 characters or less, no punctuation: a term）", 0.85))
-
-# Speech verbs and source verbs that introduce a quotation (longest first).
-SPEECH_VERBS = (
-    "深刻指出", "明确指出", "鲜明指出", "郑重宣示", "明确提出", "强调指出", "深刻阐明", "开宗明义",
-    "指出", "强调", "提出", "表示", "说过", "讲过", "说道", "写道", "谈到", "提到", "要求", "宣布",
-    "阐明", "阐述", "明确", "寄语", "号召", "勉励", "嘱托", "告诫", "重申", "坦言", "认为", "所说",
-    "所言", "所讲", "有言", "有云", "曾说", "常说", "说", "讲", "道", "云", "曰",
-)
-# Attribution right after the closing mark: “…”习近平总书记的话掷地有声.
-AFTER_PATTERN = re.compile(r"^[，,。]?\s*(?P<speaker>[^，,。；;：:“”]{1,16}?)的?(?:话|这句话|这段话|论述|重要论述|所说|所言|说|讲)")
-# Who speaks, as written; matched inside the clause before the speech verb.
-KNOWN_SPEAKERS = (
-    "习近平总书记", "习近平主席", "习近平同志", "习近平", "总书记", "毛泽东同志", "毛泽东",
-    "邓小平同志", "邓小平", "马克思", "恩格斯", "列宁", "孔子", "孟子", "老子", "荀子", "古人",
-    "党的二十届三中全会", "党的二十大报告", "党的二十大", "中央经济工作会议", "政府工作报告",
-)
+SPEECH_VERBS = Q.speech_verbs
+KNOWN_SPEAKERS = Q.known_speakers
+AFTER_PATTERN = Q.after
 _SOURCE_TITLE = re.compile(r"《[^《》]{1,30}》")
-_VERB_BEFORE = re.compile(
-    r"(?:" + "|".join(SPEECH_VERBS) + r")(?:了|过|的)?(?:那样|一样)?\s*[：:，,]?\s*$"
-)
-_LEAD_IN = re.compile(r"^(?:[^，,]{0,12}(?:以来|时|后|上|中)[，,])")
-MIN_TERM_CHARS = 8          # quoted material this short, unpunctuated, unattributed = a term
-SENTENCE_PUNCT = "，,。！？!?；;：:…"
+_VERB_BEFORE = re.compile(r"(?:" + alternation(SPEECH_VERBS) + r")(?:了|过|的)?(?:那样|一样)?\s*[：:，,]?\s*$")
+MIN_TERM_CHARS = Q.min_term_chars  # quoted material this short, unpunctuated, unattributed = a term
 
 
 @dataclass(frozen=True)
@@ -65,6 +33,25 @@ class Quote:
     end: int
     speaker: str | None
     rule: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One quotation in a paragraph, as the quote rules see it."""
+    text: str
+    floor: int                 # the paragraph's start and end
+    ceiling: int
+    open_mark: int             # offset of the opening mark
+    close_mark: int            # offset of the closing mark (the paragraph's end if never closed)
+    closed: bool
+    start: int                 # the content, whitespace-trimmed
+    end: int
+    previous: Quote | None     # the quotation right before in the paragraph, if it was a QUOTE
+    between: str | None        # text between that quotation and this one
+
+    @property
+    def content(self) -> str:
+        return self.text[self.start:self.end]
 
 
 def _clause_before(text: str, floor: int, at: int) -> str:
@@ -81,15 +68,35 @@ def speaker_in(clause: str) -> str | None:
         if name in clause:
             return name
     m = _SOURCE_TITLE.search(clause)
-    if m:
+    # 在《…》中指出: the work is where it was said, the speaker is named elsewhere (carried).
+    if m and not re.search(r"在[^，,]{0,6}$", clause[:m.start()]):
         return m.group(0)
     # Fall back to the subject: the clause minus a lead-in and anything from 在/于.
     core = _VERB_BEFORE.sub("", clause)
     core = re.split(r"[，,]", core)[-1]
-    core = re.split(r"在|于|曾|多次|反复|也|还|更|都|深刻|明确|鲜明", core)[0].strip()
-    if 2 <= len(core) <= 12 and not re.search(r"[我这那它]|们", core):
+    core = Q.speaker_cut.split(core)[0].strip()
+    if 2 <= len(core) <= 12 and not re.search(r"[我这那它他她\d]|们|日|月|年", core) and "《" not in core:
         return core
     return None
+
+
+CARRY_BACK = 120  # how far back (characters) a speaker named earlier in the paragraph carries
+
+
+def _named_before(text: str, floor: int, at: int) -> str | None:
+    """The speaker named last in the paragraph before `at` (within CARRY_BACK characters):
+    a known speaker or a document title. Bounded look-back, so the cost stays linear."""
+    lo = max(floor, at - CARRY_BACK)
+    best, best_key = None, (-1, 0)
+    for name in KNOWN_SPEAKERS:
+        i = text.rfind(name, lo, at)
+        key = (i + len(name), len(name))  # the latest end, then the longest (习近平总书记 over 总书记)
+        if i >= 0 and key > best_key:
+            best, best_key = name, key
+    for m in _SOURCE_TITLE.finditer(text, lo, at):
+        if (m.end(), len(m.group(0))) > best_key:
+            best, best_key = m.group(0), (m.end(), len(m.group(0)))
+    return best
 
 
 def _attributed_before(text: str, floor: int, open_mark: int) -> tuple[bool, str | None]:
@@ -97,60 +104,118 @@ def _attributed_before(text: str, floor: int, open_mark: int) -> tuple[bool, str
     if not _VERB_BEFORE.search(clause):
         return False, None
     # A term after a verb of naming is not a quotation: 被称为“…”, 所谓“…”.
-    if re.search(r"(?:称为|称作|叫做|所谓|名为|简称)\s*$", clause):
+    if Q.naming_verbs.search(clause):
         return False, None
-    return True, speaker_in(clause)
+    # A clause that names nobody (他在《…》中指出, 并强调) carries the speaker named just before.
+    return True, speaker_in(clause) or _named_before(text, floor, open_mark - len(clause))
 
 
 def _is_saying(content: str) -> bool:
-    inner = content.strip()
-    if len(inner) <= MIN_TERM_CHARS:
-        return False
-    return any(ch in SENTENCE_PUNCT for ch in inner)
+    """A full clause with its own punctuation (“去干啥？”, “不能变，也不会变”): someone's words,
+    however short; a term never carries sentence punctuation."""
+    return any(ch in SENTENCE_PUNCT for ch in content.strip())
 
 
-def _stands_alone(text: str, start: int, end: int, open_mark: int, close_mark: int, closed: bool) -> bool:
+def _is_term(m: Mark) -> bool:
+    """Short, unpunctuated quoted material (8 characters or less)."""
+    return len(m.content) <= MIN_TERM_CHARS and not any(ch in SENTENCE_PUNCT for ch in m.content)
+
+
+def _stands_alone(m: Mark) -> bool:
     """A quotation that is a whole sentence by itself (“打铁必须自身硬”。) is a saying, not a term."""
-    before = text[start:open_mark].rstrip()
-    if before and before[-1] not in "。！？!?…":
+    before = m.text[m.floor:m.open_mark].rstrip()
+    if before and before[-1] not in FINAL_PUNCT:
         return False
-    if not closed:
+    if not m.closed:
         return False
-    after = text[close_mark + 1:end].lstrip()
-    return not after or after[0] in "。！？!?…"
+    after = m.text[m.close_mark + 1:m.ceiling].lstrip()
+    return not after or after[0] in FINAL_PUNCT
 
 
-def find_quotes(text: str, start: int, end: int) -> list[Quote]:
+@rule("quote.attributed", "QUOTE",
+      "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”)",
+      "习近平总书记指出：“要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力”",
+      "下好“先手棋”（a term: no speech verb before it）", 0.95)
+def attributed(m: Mark) -> Quote | None:
+    ok, speaker = _attributed_before(m.text, m.floor, m.open_mark)
+    if not ok:
+        return None
+    if m.closed and _is_term(m):
+        before = m.text[m.floor:m.open_mark]
+        # A short name used as a modifier is a term even after a verb: 提出了“两个结合”的重大论断;
+        # so is one that a verb of naming or emphasis takes as its object: 罗伯特·索洛提出的“索洛余值”,
+        # 强调“马上就办”.
+        # (With a named speaker, 总书记强调“雷厉风行抓落实”, it is his words.)
+        if (m.text[m.close_mark + 1:m.close_mark + 2] == "的" or before.endswith("的")
+                or (before.endswith(Q.concept_verbs) and speaker is None)):
+            return None
+    return Quote(m.start, m.end, speaker, attributed.rule.id)
+
+
+@rule("quote.chained", "QUOTE",
+      "a quotation that directly follows an attributed one (“A”“B”)",
+      "指出：“要牢牢把握……新质生产力”“发展新质生产力不是忽视、放弃传统产业……”",
+      "“先立后破”、“因地制宜”（terms in a list, the first is not attributed）", 0.9)
+def chained(m: Mark) -> Quote | None:
+    # After a quotation that ended its sentence (“…。”“十四五”时期), a short term starts anew.
+    ended = m.previous is not None and m.text[m.previous.end - 1:m.previous.end] in SENTENCE_END
+    if ended and _is_term(m):
+        return None
+    if m.previous is not None and m.between is not None and re.fullmatch(r"[\s，,、]*", m.between):
+        return Quote(m.start, m.end, m.previous.speaker, chained.rule.id)
+    return None
+
+
+@rule("quote.attributed_after", "QUOTE",
+      "quoted words followed by their attribution (“…”习近平总书记的话掷地有声)",
+      "“民族复兴是……”，习近平总书记的话掷地有声",
+      "“从0到1”的原始创新（a term followed by 的, no attribution）", 0.85)
+def attributed_after(m: Mark) -> Quote | None:
+    after = m.text[m.close_mark + 1:m.ceiling] if m.closed else ""
+    found = AFTER_PATTERN.match(after)
+    if found and (any(n in found.group("speaker") for n in KNOWN_SPEAKERS) or _SOURCE_TITLE.search(found.group("speaker"))):
+        return Quote(m.start, m.end, speaker_in(found.group("speaker")), attributed_after.rule.id)
+    if after and Q.speech_noun_after.match(after) and not _is_term(m):
+        return Quote(m.start, m.end, _named_before(m.text, m.floor, m.open_mark), attributed_after.rule.id)
+    return None
+
+
+@rule("quote.saying", "QUOTE",
+      "an unattributed saying, verse or classical line: a full clause with its own punctuation, or a quotation standing as a sentence of its own",
+      "“绳短不能汲深井，浅水难以负大舟。”",
+      "“时时放心不下”（8 characters or less, no punctuation: a term）", 0.85)
+def saying(m: Mark) -> Quote | None:
+    if _is_saying(m.content) or _stands_alone(m):
+        return Quote(m.start, m.end, None, saying.rule.id)
+    return None
+
+
+QUOTE_RULES = (attributed, chained, attributed_after, saying)
+
+
+def find_quotes(text: str, start: int, end: int, disabled: frozenset[str] = frozenset()) -> list[Quote]:
     """QUOTE spans in one paragraph text[start:end] (page-break pieces already joined)."""
-    out: list[Quote] = []
+    rules = in_order(QUOTE_RULES, disabled)
+    marks: list[tuple[Mark, Quote | None]] = []
     previous: Quote | None = None
     previous_close = -1
     for q_start, q_end, closed in find_quotation_marks(text, start, end):
-        open_mark = q_start - 1
         s, e = strip_span(text, q_start, q_end)
         if e <= s:
             previous = None
             continue
-        content = text[s:e]
-        quote = None
-        between = text[previous_close + 1:open_mark] if previous is not None else None
-        attributed, speaker = _attributed_before(text, start, open_mark)
-        # A short name used as a modifier is a term even after a verb: 提出了“两个结合”的重大论断.
-        named = (closed and len(content) <= MIN_TERM_CHARS and not any(ch in SENTENCE_PUNCT for ch in content)
-                 and text[q_end + 1:q_end + 2] == "的")
-        if attributed and not named:
-            quote = Quote(s, e, speaker, ATTRIBUTED.id)
-        elif previous is not None and between is not None and re.fullmatch(r"[\s，,、]*", between):
-            quote = Quote(s, e, previous.speaker, CHAINED.id)
-        else:
-            after = text[q_end + 1:end] if closed else ""
-            m = AFTER_PATTERN.match(after)
-            if m and (any(n in m.group("speaker") for n in KNOWN_SPEAKERS) or _SOURCE_TITLE.search(m.group("speaker"))):
-                quote = Quote(s, e, speaker_in(m.group("speaker")), ATTRIBUTED_AFTER.id)
-            elif _is_saying(content) or _stands_alone(text, start, end, open_mark, q_end, closed):
-                quote = Quote(s, e, None, SAYING.id)
-        if quote:
-            out.append(quote)
+        between = text[previous_close + 1:q_start - 1] if previous is not None else None
+        mark = Mark(text, start, end, q_start - 1, q_end, closed, s, e, previous, between)
+        quote = next((q for q in (r(mark) for r in rules) if q), None)
+        marks.append((mark, quote))
         previous = quote
         previous_close = q_end
-    return out
+    # Back to back the other way (“修身齐家治国平天下”“为天地立心、…”“先天下之忧而忧，…”): a
+    # quotation right before a QUOTE is one too, with its speaker.
+    if chained.rule.id not in disabled:
+        for k in range(len(marks) - 2, -1, -1):
+            (mark, quote), (after, next_quote) = marks[k], marks[k + 1]
+            between = text[mark.close_mark + 1:after.open_mark]
+            if quote is None and next_quote is not None and mark.closed and re.fullmatch(r"[\s，,、]*", between):
+                marks[k] = (mark, Quote(mark.start, mark.end, next_quote.speaker, chained.rule.id))
+    return [q for _, q in marks if q]

@@ -5,6 +5,7 @@ be placed in a spaCy Doc or a Label Studio task without conversion.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from annotate.punctuation import CLOSERS, ELLIPSIS, SENTENCE_END
@@ -12,8 +13,10 @@ from annotate.punctuation import CLOSERS, ELLIPSIS, SENTENCE_END
 # A sentence ends with 。！？ or …… (also ! ? and a lone … run), plus any closing
 # quotation mark or bracket right after it. A semicolon does not end a sentence.
 _SENT_END = re.compile(rf"(?:[{SENTENCE_END}]+|{ELLIPSIS}{{1,2}}|\.{{3,6}})[{re.escape(CLOSERS)}]*")
-FINAL_PUNCT = SENTENCE_END + ELLIPSIS
-CLAUSE_BREAK = "，,；;：:"
+# The marker character classes of the rules, defined once here (from annotate.punctuation).
+FINAL_PUNCT = SENTENCE_END + ELLIPSIS          # ends a sentence
+CLAUSE_BREAK = "，,；;：:"                      # ends a clause inside a sentence
+SENTENCE_PUNCT = CLAUSE_BREAK + FINAL_PUNCT    # any punctuation a clause of its own carries
 OPEN_QUOTES = {"“": "”", "「": "」"}
 CLOSE_QUOTES = {"”": "“", "」": "「"}
 
@@ -88,3 +91,36 @@ def find_quotation_marks(text: str, start: int, end: int) -> list[tuple[int, int
     if depth:
         out.append((open_at + 1, end, False))
     return out
+
+
+class Intervals:
+    """Sorted, non-overlapping [start, end) intervals (quotations, taken sentences) with an
+    overlap query in O(log n + hits): the rules ask it once per sentence, so a document's
+    cost stays linear in its length (no scan over every span for every sentence)."""
+
+    def __init__(self, items, key=lambda x: (x.start, x.end)):
+        self.items = sorted(items, key=lambda x: key(x)[0])
+        self._key = key
+        self._starts = [key(x)[0] for x in self.items]
+
+    def overlapping(self, start: int, end: int) -> list:
+        """Items that overlap [start, end) (touching does not count)."""
+        i = bisect.bisect_left(self._starts, end)  # items starting before `end`
+        out = []
+        j = i - 1
+        while j >= 0:
+            s, e = self._key(self.items[j])
+            if e <= start:
+                break  # non-overlapping and sorted: every earlier item ends before too
+            out.append(self.items[j])
+            j -= 1
+        out.reverse()
+        return out
+
+    def starting_at(self, start: int) -> list:
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.items) and self._starts[i] == start:
+            out.append(self.items[i])
+            i += 1
+        return out

@@ -1,62 +1,29 @@
-"""CLAIM and SUPPORT: whole sentences and heading lines placed by the outline."""
+"""CLAIM and SUPPORT: whole sentences and heading lines placed by the outline.
+
+Each rule is a function of one block of the outline (`Site`: the layout, the
+block's index, the quotations) that returns the spans it finds there; which one
+wins an overlap is the table annotate.rules.PRECEDENCE (resolve_precedence).
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE
-from annotate.rules import Rule, register
-from annotate.rules.layout import Block, Layout
+from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
+from annotate.rules import RANK, in_order, rule
+from annotate.rules.layout import Layout, claim_span
+from annotate.rules.lexicon import C, S, alternation
 from annotate.rules.quotes import Quote
-from annotate.rules.text import strip_span
-from annotate.scheme import load_scheme
-
-TITLE_CLAIM = register(Rule(
-    "claim.title", "CLAIM", "an article title line (column tags such as 【学思践悟】 left out)",
-    "发展新质生产力是推动高质量发展的内在要求和重要着力点", "引言 / 结语 (a heading that is only a word)", 0.98))
-HEADING_CLAIM = register(Rule(
-    "claim.heading", "CLAIM", "a top-level section heading (一、…, ## …, a bold or bare heading line)",
-    "大力推进科技创新特别是原创性、颠覆性科技创新", "（一）加强耕地资源保护利用 (second level: SUPPORT)", 0.97))
-SECTION_OPENING = register(Rule(
-    "claim.section_opening", "CLAIM",
-    "the first body sentence right after a section heading, when it asserts rather than quotes",
-    "科技创新是发展新质生产力的核心要素。",
-    "习近平总书记指出：“以科技创新为引领……”（only a quotation frame: the quotation is a QUOTE）", 0.8))
-CONCLUSION = register(Rule(
-    "claim.conclusion", "CLAIM",
-    "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底)",
-    "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
-    "总体上看起来 (not a marker at the start of a sentence)", 0.85))
-BOLD_LEAD = register(Rule(
-    "support.bold_lead", "SUPPORT", "the bold run opening a paragraph (the whole run, even with two sentences)",
-    "**加强原创性、颠覆性科技创新。**原创性创新是科技创新的源头。",
-    "a bold phrase in mid-paragraph (not a lead)", 0.97))
-SUBHEADING_SUPPORT = register(Rule(
-    "support.subheading", "SUPPORT", "a second-level heading under a section: （一）…, 1. …",
-    "（一）加强耕地资源保护利用", "一、… (top level: CLAIM)", 0.9))
-SHORT_LEAD = register(Rule(
-    "support.short_lead", "SUPPORT",
-    "in an article without bold leads: a short first sentence (≤ 36 characters) that the rest of its paragraph elaborates",
-    "思想是行动的先导。争当事业尖兵，首先要思想上走在前列。……",
-    "“绳短不能汲深井，浅水难以负大舟。”（a paragraph opening with a quotation only: QUOTE）", 0.7))
-ENUMERATION = register(Rule(
-    "support.enumeration", "SUPPORT",
-    "an enumerated point: 一是…/二是…, 第一，…/第二，…, 首先…/其次…, 一方面…/另一方面… (a clause opening with the enumerator)",
-    "一是加快推进农业农村现代化；",
-    "首先要思想上走在前列（a lone 首先 with no 其次 is not an enumeration）", 0.8))
+from annotate.rules.text import Intervals, strip_span
 
 _TRIVIAL_HEADING = re.compile(
-    r"^(?:[第]?[一二三四五六七八九十百零〇\d]+[、.．章节部分]?\s*)?(?:引言|导言|前言|导语|结语|结束语|小结|余论|后记|参考文献|注释)?$")
-_CONCLUSION = re.compile(
-    r"^(?:总的来看|总的来说|总体来看|总而言之|总之|综上所述|综上|由此可见|可见[，,]|归根到底|归根结底|从根本上说|从根本上讲|从根本上看|说到底|一言以蔽之)")
-_ENUMERATOR = re.compile(
-    r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、]|第[一二三四五六七八九十]+[，,、：:]|首先|其次|再次|最后[，,]|一方面|另一方面)")
-# Series markers that enumerate only when the series is there: (opener, continuation).
-_SERIES = ((("首先",), ("其次",)), (("一方面",), ("另一方面",)))
-_SEQUENCE_WORDS = ("首先", "其次", "再次", "最后", "一方面", "另一方面")
+    r"^(?:[第]?[一二三四五六七八九十百零〇\d]+[、.．章节部分]?\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
+_CONCLUSION = re.compile(r"^(?:" + alternation(C.conclusion_markers) + ")")
+_ENUMERATOR = S.enumerators
+_ITEM = S.enumerator_opening
 # A paragraph opening with a connective continues the previous one: not a point of its own.
-_CONNECTIVE_OPENING = re.compile(r"^(?:同时|此外|另外|但是|但|然而|因此|所以|而且|并且|当然|比如|例如|譬如|可见|这就|这也|这是|这些|这种)")
-SHORT_LEAD_MAX = 36
+_CONNECTIVE_OPENING = re.compile(r"^(?:" + alternation(S.connective_openings) + ")")
+SHORT_LEAD_MAX = S.short_lead_max
 
 
 @dataclass(frozen=True)
@@ -67,7 +34,32 @@ class Unit:
     rule: str
 
 
-def pieces_outside_quotes(start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:
+@dataclass
+class Site:
+    """One block as the CLAIM/SUPPORT rules see it."""
+    layout: Layout
+    i: int
+    quotes: Intervals
+    facts: dict = field(default_factory=dict)  # per-article facts computed once (has_bold_leads, …)
+
+    @property
+    def text(self) -> str:
+        return self.layout.text
+
+    @property
+    def block(self) -> Block:
+        return self.layout.blocks[self.i]
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        return self.layout.sentences[self.i]
+
+    @property
+    def prev(self) -> str | None:
+        return self.layout.blocks[self.i - 1].kind if self.i else None
+
+
+def pieces_outside_quotes(start: int, end: int, quotes) -> list[tuple[int, int]]:
     """Pieces of [start, end) outside quotations (the marks belong to the quotation)."""
     pieces, pos = [], start
     for q in sorted(quotes_in(quotes, start, end), key=lambda q: q.start):
@@ -79,7 +71,7 @@ def pieces_outside_quotes(start: int, end: int, quotes: list[Quote]) -> list[tup
     return pieces
 
 
-def _outside_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> str:
+def _outside_quotes(text: str, start: int, end: int, quotes) -> str:
     return "".join(text[a:b] for a, b in pieces_outside_quotes(start, end, quotes))
 
 
@@ -94,11 +86,16 @@ def _is_quote_frame(text, start, end, quotes) -> bool:
     return inside * 2 >= (end - start)
 
 
-def quotes_in(quotes: list[Quote], start: int, end: int) -> list[Quote]:
+def quotes_in(quotes, start: int, end: int) -> list[Quote]:
+    """Quotes overlapping [start, end): from an Intervals index (O(log n)) or a plain list."""
+    if isinstance(quotes, Intervals):
+        return quotes.overlapping(start, end)
     return [q for q in quotes if q.start < end and q.end > start]
 
 
 def _bold_lead(text: str, block: Block) -> tuple[int, int] | None:
+    if block.kind != PARAGRAPH:
+        return None
     for s, e in block.bold:
         s2, e2 = strip_span(text, s, e)
         if s2 == block.start and e2 > s2:
@@ -106,67 +103,187 @@ def _bold_lead(text: str, block: Block) -> tuple[int, int] | None:
     return None
 
 
-def _in_sequence(text: str, blocks: list[Block], i: int) -> bool:
-    """首先/其次/再次/最后 and 一方面/另一方面 enumerate only as a series: the opener and
-    the continuation both in the section (一方面 alone, or a lone 首先, is not a list)."""
-    lo = i
-    while lo > 0 and blocks[lo - 1].kind == PARAGRAPH:
-        lo -= 1
-    hi = i
-    while hi + 1 < len(blocks) and blocks[hi + 1].kind == PARAGRAPH:
-        hi += 1
-    section = text[blocks[lo].start:blocks[hi].end]
-    opener_only = section.replace("另一方面", "")
-    return any(any(w in opener_only for w in first) and any(w in section for w in then) for first, then in _SERIES)
+def _series_of(text: str, start: int, end: int, quotes) -> str | None:
+    """The series whose item opens this sentence (outside quotations), or None."""
+    m = _ITEM.match(text[start:end])
+    if not m or quotes_in(quotes, start, start + m.end()):
+        return None
+    return "seq" if m.lastgroup == "seq_mid" else m.lastgroup
 
 
-def find_units(layout: Layout, quotes: list[Quote]) -> list[Unit]:
-    text = layout.text
+def _series_counts(site: "Site") -> dict:
+    """(section number, series) -> how many sentences of that section open with an item of it;
+    sections are the runs of paragraphs between headings. Computed once per article."""
+    if "series" not in site.facts:
+        counts: dict = {}
+        section = 0
+        for block, sentences in zip(site.layout.blocks, site.layout.sentences):
+            if block.kind != PARAGRAPH:
+                section += 1
+                continue
+            for s, e in sentences:
+                series = _series_of(site.text, s, e, site.quotes)
+                if series:
+                    counts[(section, series)] = counts.get((section, series), 0) + 1
+                    if series == "seq" and _ITEM.match(site.text[s:e]).lastgroup == "seq_mid":
+                        counts[(section, "seq_mid")] = 1
+        sections, section = [], 0
+        for block in site.layout.blocks:
+            if block.kind != PARAGRAPH:
+                section += 1
+            sections.append(section)
+        site.facts["series"], site.facts["section_of"] = counts, sections
+    return site.facts["series"]
+
+
+def _no_claim_heading(text: str) -> bool:
+    """引言/结语, a bare number, or a separator with no letter, digit or Han (*** ***)."""
+    text = text.strip()
+    return bool(_TRIVIAL_HEADING.match(text)) or not any(ch.isalnum() for ch in text)
+
+
+# ---- CLAIM ------------------------------------------------------------------------
+
+@rule("claim.title", "CLAIM", "an article title line (column tags such as 【学思践悟】 left out)",
+      "发展新质生产力是推动高质量发展的内在要求和重要着力点", "引言 / 结语 (a heading that is only a word)", 0.98)
+def title_claim(site: Site) -> list[Unit]:
+    if site.block.kind != TITLE:
+        return []
+    s, e = claim_span(site.block)
+    return [] if _TRIVIAL_HEADING.match(site.text[s:e].strip()) else [Unit(s, e, "CLAIM", title_claim.rule.id)]
+
+
+@rule("claim.heading", "CLAIM", "a top-level section heading (一、…, ## …, a bold or bare heading line)",
+      "大力推进科技创新特别是原创性、颠覆性科技创新", "（一）加强耕地资源保护利用 (second level: SUPPORT)", 0.97)
+def heading_claim(site: Site) -> list[Unit]:
+    b = site.block
+    if b.kind != HEADING or _no_claim_heading(site.text[b.start:b.end]):
+        return []
+    return [Unit(b.start, b.end, "CLAIM", heading_claim.rule.id)]
+
+
+@rule("claim.section_opening", "CLAIM",
+      "the first body sentence right after a section heading, when it asserts rather than quotes",
+      "科技创新是发展新质生产力的核心要素。",
+      "习近平总书记指出：“以科技创新为引领……”（only a quotation frame: the quotation is a QUOTE）", 0.8)
+def section_opening(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH or site.prev != HEADING or not site.sentences or bold_lead(site):
+        return []
+    # After a heading that is no claim (a separator, 结语) the paragraph opens no section.
+    heading = site.layout.blocks[site.i - 1]
+    if _no_claim_heading(site.text[heading.start:heading.end]):
+        return []
+    s, e = site.sentences[0]
+    if _is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(site.text[s:e]):
+        return []
+    return [Unit(s, e, "CLAIM", section_opening.rule.id)]
+
+
+@rule("claim.conclusion", "CLAIM",
+      "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底)",
+      "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
+      "总体上看起来 (not a marker at the start of a sentence)", 0.85)
+def conclusion(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH:
+        return []
+    return [Unit(s, e, "CLAIM", conclusion.rule.id) for s, e in site.sentences if _CONCLUSION.match(site.text[s:e])]
+
+
+# ---- SUPPORT ----------------------------------------------------------------------
+
+@rule("support.bold_lead", "SUPPORT", "the bold run opening a paragraph (the whole run, even with two sentences)",
+      "**加强原创性、颠覆性科技创新。**原创性创新是科技创新的源头。",
+      "a bold phrase in mid-paragraph (not a lead)", 0.97)
+def bold_lead(site: Site) -> list[Unit]:
+    lead = _bold_lead(site.text, site.block)
+    if lead and not _is_quote_only(site.text, *lead, site.quotes):
+        return [Unit(*lead, "SUPPORT", bold_lead.rule.id)]
+    return []
+
+
+@rule("support.subheading", "SUPPORT", "a second-level heading under a section: （一）…, 1. …",
+      "（一）加强耕地资源保护利用", "一、… (top level: CLAIM)", 0.9)
+def subheading(site: Site) -> list[Unit]:
+    b = site.block
+    return [Unit(b.start, b.end, "SUPPORT", subheading.rule.id)] if b.kind == SUBHEADING else []
+
+
+def _has_bold_leads(site: Site) -> bool:
+    if "has_bold_leads" not in site.facts:
+        site.facts["has_bold_leads"] = any(_bold_lead(site.text, b) for b in site.layout.blocks)
+    return site.facts["has_bold_leads"]
+
+
+@rule("support.short_lead", "SUPPORT",
+      "in an article without bold leads: a short first sentence (≤ 36 characters) that the rest of its paragraph elaborates",
+      "思想是行动的先导。争当事业尖兵，首先要思想上走在前列。……",
+      "“绳短不能汲深井，浅水难以负大舟。”（a paragraph opening with a quotation only: QUOTE）", 0.7)
+def short_lead(site: Site) -> list[Unit]:
+    text, sentences = site.text, site.sentences
+    # Right after a section heading the first sentence is the section's CLAIM, not a lead; an
+    # intro paragraph right after the title does have one (it relates to the title).
+    if (site.block.kind != PARAGRAPH or len(sentences) <= 1 or site.prev == HEADING
+            or _has_bold_leads(site)):
+        return []
+    s, e = sentences[0]
+    first = text[s:e]
+    # (a question or an exclamation — 大家好！ — opens no point either)
+    if (e - s > SHORT_LEAD_MAX or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
+            or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
+            or S.narration.search(first)):
+        return []
+    return [Unit(s, e, "SUPPORT", short_lead.rule.id)]
+
+
+@rule("support.enumeration", "SUPPORT",
+      "an enumerated point: a sentence opening with 一是…/二是…, 一要…, 第一，…, 其一，…, 首先…/其次…, 一方面…/另一方面…, "
+      "when another item of the series opens a sentence of the same section",
+      "一是加快推进农业农村现代化。二是……",
+      "执法司法是否具有公信力，主要看两点，一是公正不公正，二是廉洁不廉洁。（the items sit inside one sentence）", 0.8)
+def enumeration(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH:
+        return []
+    counts = _series_counts(site)
+    section = site.facts["section_of"][site.i]
+    out = []
+    for s, e in site.sentences:
+        series = _series_of(site.text, s, e, site.quotes)
+        if series and counts.get((section, series), 0) >= 2 and (series != "seq" or (section, "seq_mid") in counts):
+            out.append(Unit(s, e, "SUPPORT", enumeration.rule.id))
+    return out
+
+
+UNIT_RULES = (title_claim, heading_claim, section_opening, conclusion, bold_lead, subheading, short_lead, enumeration)
+
+
+def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = frozenset()) -> list[Unit]:
+    rules = in_order(UNIT_RULES, disabled)
+    index = Intervals(quotes)
+    facts: dict = {}
     found: list[Unit] = []
-    blocks = layout.blocks
-    has_bold_leads = any(b.kind == PARAGRAPH and _bold_lead(text, b) for b in blocks)
-    for i, block in enumerate(blocks):
-        prev = blocks[i - 1].kind if i else None
-        if block.kind in (TITLE, HEADING):
-            if not _TRIVIAL_HEADING.match(text[block.start:block.end].strip()):
-                rule = TITLE_CLAIM if block.kind == TITLE else HEADING_CLAIM
-                found.append(Unit(block.start, block.end, "CLAIM", rule.id))
-            continue
-        if block.kind == SUBHEADING:
-            found.append(Unit(block.start, block.end, "SUPPORT", SUBHEADING_SUPPORT.id))
-            continue
-        if not block.sentences:
-            continue
-        lead = _bold_lead(text, block)
-        first_s, first_e = block.sentences[0]
-        if lead and not _is_quote_only(text, *lead, quotes):
-            found.append(Unit(*lead, "SUPPORT", BOLD_LEAD.id))
-        elif prev == HEADING:
-            if not _is_quote_frame(text, first_s, first_e, quotes) and not _CONCLUSION.match(text[first_s:first_e]):
-                found.append(Unit(first_s, first_e, "CLAIM", SECTION_OPENING.id))
-        elif (not has_bold_leads and prev != TITLE and len(block.sentences) > 1
-              and first_e - first_s <= SHORT_LEAD_MAX
-              and not quotes_in(quotes, first_s, first_e)
-              and text[first_e - 1] not in "：:"
-              and not _CONCLUSION.match(text[first_s:first_e])
-              and not _CONNECTIVE_OPENING.match(text[first_s:first_e])
-              and not _ENUMERATOR.search(text[first_s:first_e])):
-            found.append(Unit(first_s, first_e, "SUPPORT", SHORT_LEAD.id))
-        for s, e in block.sentences:
-            sentence = text[s:e]
-            if _CONCLUSION.match(sentence):
-                found.append(Unit(s, e, "CLAIM", CONCLUSION.id))
-            m = _ENUMERATOR.search(sentence) and _ENUMERATOR.search(_outside_quotes(text, s, e, quotes))
-            if m and (not m.group(0).lstrip("，,；;：: ").startswith(_SEQUENCE_WORDS) or _in_sequence(text, blocks, i)):
-                found.append(Unit(s, e, "SUPPORT", ENUMERATION.id))
+    for i in range(len(layout.blocks)):
+        site = Site(layout, i, index, facts)
+        for r in rules:
+            found.extend(r(site))
     return resolve_precedence(found)
 
 
 def resolve_precedence(units: list[Unit]) -> list[Unit]:
-    """Keep at most one whole-sentence label per stretch of text, strongest first (the scheme's order)."""
-    rank = {label: i for i, label in enumerate(load_scheme().precedence)}
+    """Keep at most one whole-sentence span per stretch of text: where spans overlap, the rule
+    with the earlier row in annotate.rules.PRECEDENCE wins (the scheme's label order first).
+    Linear up to sorting: rank by rank, each against the kept spans merged so far."""
+    by_rank: dict[int, list[Unit]] = {}
+    for u in units:
+        by_rank.setdefault(RANK[u.rule], []).append(u)
     kept: list[Unit] = []
-    for u in sorted(units, key=lambda u: (rank[u.label], u.start)):
-        if not any(u.start < k.end and k.start < u.end for k in kept):
-            kept.append(u)
-    return sorted(kept, key=lambda u: u.start)
+    for rank in sorted(by_rank):
+        index = Intervals(kept)
+        fresh: list[Unit] = []
+        last_end = -1
+        for u in sorted(by_rank[rank], key=lambda u: (u.start, -u.end)):
+            if u.start < last_end or index.overlapping(u.start, u.end):
+                continue  # overlaps a stronger span, or one of its own rank that came first
+            fresh.append(u)
+            last_end = u.end
+        kept = sorted(kept + fresh, key=lambda u: u.start)
+    return kept

@@ -38,13 +38,15 @@ class Job:
     workers: int = 1
     scheduler: str | None = None     # a Dask scheduler address, or local:N
     resume: bool = False
+    disabled: tuple = ()             # rule ids switched off (--disable-rule)
 
     def manifest(self, paths) -> dict:
         """What makes part N the same part: checked by --resume."""
         from annotate.tasks import model_version
 
-        keep = ("format", "text_column", "id_column", "title_column", "markup", "part_mb")
+        keep = ("format", "text_column", "id_column", "title_column", "markup", "part_mb", "disabled")
         d = {k: v for k, v in asdict(self).items() if k in keep}
+        d["disabled"] = list(self.disabled)  # as it reads back from the JSON manifest
         return {**d, "inputs": [os.fspath(p) for p in paths], "model_version": model_version()}
 
 
@@ -95,7 +97,7 @@ def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
                 continue
             yield part
 
-    with executor(job.workers, job.scheduler, nlp) as ex:
+    with executor(job.workers, job.scheduler, nlp, job.disabled) as ex:
         stats.workers = ex.workers
         for res in ex.map_in_order(run_partition, todo(), job):
             part = res.summary

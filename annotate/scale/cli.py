@@ -64,7 +64,7 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
                           f"{summary.chars / 1e6:.1f} M characters", markup=False)
 
     # one process: the model is loaded here; with workers, only the workers load it
-    nlp = load_nlp() if job.workers == 1 and not job.scheduler else None
+    nlp = load_nlp(job.disabled) if job.workers == 1 and not job.scheduler else None
     to_stdout = job.output == "-"
     try:
         if job.format == "tasks":

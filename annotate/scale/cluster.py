@@ -41,7 +41,7 @@ class InProcess:
 
 
 class ProcessPool:
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, disabled=()):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -50,7 +50,7 @@ class ProcessPool:
         self.workers = workers
         # spawn, not fork: the parent has pyarrow's threads running, which a fork would copy half-way
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=load_model)
+                                        initializer=load_model, initargs=(tuple(disabled),))
 
     def map_in_order(self, fn, items, *args):
         return _bounded_in_order(lambda item: self.pool.submit(fn, item, *args),
@@ -60,7 +60,7 @@ class ProcessPool:
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
-def _model_plugin():
+def _model_plugin(disabled=()):
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class ModelPlugin(WorkerPlugin):
@@ -71,7 +71,7 @@ def _model_plugin():
         def setup(self, worker):
             from annotate.scale.worker import load_model
 
-            load_model()
+            load_model(disabled)
 
     return ModelPlugin()
 
@@ -92,7 +92,7 @@ class DaskCluster:
     """A dask.distributed client: `local:N` starts a LocalCluster of N worker processes
     (one thread each: spaCy and pkuseg hold the GIL), anything else is a scheduler address."""
 
-    def __init__(self, address: str):
+    def __init__(self, address: str, disabled=()):
         from distributed import Client, LocalCluster
 
         self.cluster = None
@@ -111,7 +111,7 @@ class DaskCluster:
             except (OSError, TimeoutError) as e:
                 raise ValueError(f"--scheduler {address}: cannot reach the Dask scheduler ({e})") from None
         # workers must import this very copy of `annotate` (an installed package does; a work tree via PYTHONPATH)
-        self.client.register_plugin(_model_plugin(), name="annotate-model")
+        self.client.register_plugin(_model_plugin(tuple(disabled)), name="annotate-model")
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def map_in_order(self, fn, items, *args):
@@ -133,17 +133,17 @@ class DaskCluster:
 
 
 @contextlib.contextmanager
-def executor(workers: int = 1, scheduler: str | None = None, nlp=None):
+def executor(workers: int = 1, scheduler: str | None = None, nlp=None, disabled=()):
     if scheduler:
-        ex = DaskCluster(scheduler)
+        ex = DaskCluster(scheduler, disabled)
     elif workers > 1:
-        ex = ProcessPool(workers)
+        ex = ProcessPool(workers, disabled)
     else:
         from annotate.scale.worker import load_model, set_model
 
         if nlp is not None:
             set_model(nlp)
-        load_model()
+        load_model(disabled)
         yield InProcess()
         return
     try:

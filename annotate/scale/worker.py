@@ -21,12 +21,13 @@ from annotate.scale.parts import Partition
 _NLP = None  # this process's pipeline, loaded once
 
 
-def load_model():
+def load_model(disabled=()):
+    """`disabled`: rule ids switched off (prelabel --disable-rule)."""
     global _NLP
     if _NLP is None:
         from annotate.pipeline import load_nlp
 
-        _NLP = load_nlp()
+        _NLP = load_nlp(disabled)
     return _NLP
 
 

@@ -2,15 +2,17 @@
 page-break joins, clean text with offsets and a line map."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
-from ..document import PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from .patterns import (SENTENCE_END, CLOSERS, author_note, byline_names, column_line,
-                       editor_note, is_dropped_line, is_finished, is_latin_running_head,
+from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
+from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, author_note, byline_names,
+                       column_line, editor_note, has_inner_sentence_end, is_bare_heading_text,
+                       is_dropped_line, is_editorial_aside, is_finished, is_latin_running_head,
                        is_page_number, is_short_han_label, is_short_plain, numbered_kind,
-                       open_quote_depth, starts_by_closing_quote, title_tag)
+                       open_quote_depth, signed_by_editor, starts_by_closing_quote, title_tag)
 from .raw import HEADING, PARA, RawBlock, merge_runs
 
 SEP = "\n\n"  # between blocks of the clean text
@@ -34,6 +36,35 @@ class _Piece:
     line: int
     bold: list[tuple[int, int]]
     lines: list[tuple[int, int]]
+    # A paragraph torn by page breaks grows piece by piece: the pieces are kept in a list
+    # and joined once, and the open-quotation depth is carried along, so that gluing
+    # n pieces costs O(total length), not O(n * length).
+    parts: list[str] = field(default_factory=list)
+    size: int = 0
+    depth: int = 0
+    tail: str = ""      # the last characters, enough to see how the text ends
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            self.parts, self.size = [self.text], len(self.text)
+            self.depth = open_quote_depth(self.text)
+            self.tail = self.text[-64:]
+
+    def glue(self, b: RawBlock) -> None:
+        shift = self.size
+        self.parts.append(b.text)
+        self.tail = (self.tail + b.text[-64:])[-64:]
+        self.size += len(b.text)
+        self.depth = open_quote_depth(b.text, self.depth)
+        self.bold += [(s + shift, e + shift) for s, e in b.bold]
+        self.lines += [(o + shift, ln) for o, ln in b.lines]
+
+    def done(self) -> "_Piece":
+        if len(self.parts) > 1:
+            self.text = "".join(self.parts)
+            self.parts = [self.text]
+            self.bold = merge_runs(self.bold)
+        return self
 
 
 def _bold_only(b: RawBlock) -> bool:
@@ -50,10 +81,12 @@ def _dash_subtitle(b: RawBlock) -> bool:
 
 # ---- step 1: lines that are not article text ----------------------------------
 def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
-    """Per block: None (content), "drop", "note", "column" or "editor"; values; running-head column."""
+    """Per block: None (content), "drop", "note", "column", "editor" or "aside"; values;
+    running-head column."""
     roles: list[str | None] = [None] * len(blocks)
     values: list = [None] * len(blocks)
     running_column = None
+    pending_note = -1
     for k, b in enumerate(blocks):
         t = b.text
         if is_latin_running_head(t) or is_page_number(t):
@@ -62,12 +95,18 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k], running_column = "drop", t   # the Chinese running head: the spread's column
         elif (note := author_note(t)) is not None:
             roles[k], values[k] = "note", note
+        elif (ed := editor_note(t)) is not None:
+            roles[k], values[k] = "editor", ed
+            if ed == t and k + 1 < len(blocks) and blocks[k + 1].kind == PARA:
+                pending_note = k + 1   # a 【编者按】 line alone: the note is the next paragraph
         elif (col := column_line(t)) is not None:
             roles[k], values[k] = "column", col
         elif is_dropped_line(t):
             roles[k] = "drop"
-        elif (ed := editor_note(t)) is not None:
-            roles[k], values[k] = "editor", ed
+        elif k == pending_note:
+            roles[k], values[k] = "editor", t
+        elif is_editorial_aside(t):
+            roles[k], values[k] = "aside", t
     # a short line that recurs on several pages is a running head
     def candidate(k: int) -> bool:
         t = blocks[k].text
@@ -109,10 +148,10 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
         prev = blocks[cs[q - 1]] if q >= 1 else None
         if _heading_like(cand):
             titles = [q]
-            # a title set on two heading lines (the first no smaller than the second)
+            # a title set on two heading lines, or a kicker line (引题) above the title:
+            # nothing but a heading can stand between two heading lines and a byline
             if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used \
-                    and not byline_names(prev.text) and not numbered_kind(prev.text) \
-                    and (prev.level or 0) <= (cand.level or 99):
+                    and not byline_names(prev.text) and not numbered_kind(prev.text):
                 titles = [q - 1, q]
         elif is_short_plain(cand.text, 40):
             if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used:
@@ -138,6 +177,14 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
         first = next((p for p in range(len(cs)) if _heading_like(blocks[cs[p]])), None)
         if first is not None:
             start = _Start([cs[first]], [cs[first]], [])
+            head = blocks[cs[first]]
+            nxt = blocks[cs[first + 1]] if first + 1 < len(cs) else None
+            if nxt is not None and nxt.kind == HEADING and head.kind == HEADING and not _dash_subtitle(nxt) \
+                    and (nxt.level or 99) < (head.level or 0) and not numbered_kind(nxt.text):
+                # a kicker line (引题) set smaller than the title under it
+                start.titles.append(cs[first + 1])
+                start.consumed.append(cs[first + 1])
+                first += 1
             if first + 1 < len(cs) and _dash_subtitle(blocks[cs[first + 1]]):
                 start.subtitle = blocks[cs[first + 1]].text
                 start.consumed.append(cs[first + 1])
@@ -174,6 +221,8 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     for k, b in enumerate(blocks):
         role = roles[k]
         if role == "drop":
+            if cur is not None and cur.body:
+                cur.body[-1].page_end = True
             continue
         if role == "note":
             target = cur or (segs[-1] if segs else pending)  # notes in a row go together
@@ -185,10 +234,8 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
                 cur.column = cur.column or values[k]
             else:
                 pending.column = values[k]
-        elif role == "editor":
-            target = cur or pending
-            old = target.meta.get("editor_note")
-            target.meta["editor_note"] = f"{old}\n{values[k]}" if old else values[k]
+        elif role in ("editor", "aside"):
+            _add_meta(cur or pending, "editor_note" if role == "editor" else "asides", values[k])
         elif k in starts:
             st = starts[k]
             cur = open_seg(_Seg("article", [blocks[t] for t in st.titles], authors=st.authors))
@@ -203,31 +250,108 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
         segs[-1].column = segs[-1].column or pending.column
         for key, val in pending.meta.items():
             segs[-1].meta.setdefault(key, val)
+    for seg in segs:
+        if seg.kind == "article":
+            _editorial_front(seg)
     return segs, running_column
 
 
+def _is_chrome_line(text: str) -> bool:
+    """Short, unpunctuated, no sentence: a navigation or share line of a web page."""
+    return len(text) <= BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text)
+
+
+# ---- step 3b: editorial matter between the byline and the body ---------------------------
+_FRONT_WINDOW = 8      # editorial matter sits in the first few blocks of an article
+_MIN_COPY = 16         # an editorial copy is a clause or more, not a phrase
+
+
+def _add_meta(seg: _Seg, key: str, text: str) -> None:
+    old = seg.meta.get(key)
+    seg.meta[key] = f"{old}\n{text}" if old else text
+
+
+def _editorial_front(seg: _Seg) -> None:
+    """Mark what an editor put above the body (NOTE blocks: kept in the text, never
+    annotated; their text also goes to Document.meta):
+    - an editor's note signed ——编者 (the note is everything above the signature);
+    - pull-quote lines and editor's boxes: leading paragraphs that the body repeats
+      word for word (导语 highlights under the byline, a 【核心提示】 box copying a
+      paragraph of the speech below). An unpunctuated line under the byline alone is
+      not enough: it may be the first paragraph torn by a page break."""
+    body = seg.body
+    window = body[:_FRONT_WINDOW]
+    cut = 0
+    for k, b in enumerate(window):
+        if b.kind == HEADING:
+            break
+        if signed_by_editor(b.text) is not None:
+            note = "\n".join([x.text for x in body[:k]] + [signed_by_editor(b.text)])
+            _add_meta(seg, "editor_note", note.strip())
+            cut = k + 1
+            break
+    rest = "".join("".join(b.text.split()) for b in body[cut:])
+    pulls: list[str] = []
+    while cut < len(body) and cut < _FRONT_WINDOW and body[cut].kind == PARA:
+        t = body[cut].text
+        squeezed = "".join(t.split()).rstrip(SENTENCE_END + "；;，,")
+        rest = rest[len("".join(t.split())):]
+        copy = len(squeezed) >= _MIN_COPY and squeezed in rest
+        if not copy:
+            break
+        pulls.append(t)
+        cut += 1
+    if pulls:
+        seg.meta["pull_quotes"] = pulls
+    for b in body[:cut]:
+        b.editorial = True
+
+
 # ---- step 4: block kinds and page-break joins -----------------------------------------------
-def _continues(prev: str, nxt: RawBlock) -> bool:
+def _continues(prev: _Piece, nxt: RawBlock) -> bool:
     """A page break: `prev` ends mid-sentence, or mid-quotation that `nxt` closes."""
     if nxt.bold and nxt.bold[0][0] == 0:
         return False   # a bold lead opens a new point: never glue it to a torn paragraph
-    return not is_finished(prev) or (open_quote_depth(prev) > 0 and starts_by_closing_quote(nxt.text))
+    return not is_finished(prev.tail) or (prev.depth > 0 and starts_by_closing_quote(nxt.text))
 
 
-def _pieces(body: list[RawBlock]) -> list[_Piece]:
+def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> bool:
+    """A short line with no final punctuation standing between finished paragraphs (or
+    right under the title) with a paragraph under it: a heading set with no markup. A
+    piece after an unfinished paragraph or inside an open quotation is a page break."""
+    if nxt is None or nxt.kind != PARA or _bold_only(nxt) or b.page_end \
+            or not is_bare_heading_text(b.text) or is_short_plain(nxt.text, BARE_HEADING_MAX):
+        return False
+    if prev is not None and prev.kind == PARAGRAPH and (not is_finished(prev.tail) or prev.depth > 0):
+        return False
+    return not (b.bold and b.bold[0][0] == 0 and b.bold != [(0, len(b.text))])
+
+
+# A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4).
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+[，,：:]"
+                         r"|首先|其次|再次|最后[，,]|一方面|另一方面)")
+
+
+def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
     levels = [b.level for b in body if b.kind == HEADING and b.level is not None]
     section = min(levels) if levels else None
     numbered_sections = any(b.kind == HEADING and b.level == section and numbered_kind(b.text) == "heading"
                             for b in body)
+    # bare lines are headings only in an article that marks none of its headings (in a
+    # fragment, text cut off by the previous page, a short first line is a torn piece)
+    marked = not article or any(b.kind == HEADING or _bold_only(b) for b in body if not b.editorial)
     out: list[_Piece] = []
-    for b in body:
+    for i, b in enumerate(body):
         prev = out[-1] if out else None
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if b.editorial:   # a note stands alone: nothing glues into it or onto it
+            out.append(_Piece(NOTE, b.text, b.line, [], list(b.lines)))
+            continue
         explicit, bold_only = b.kind == HEADING, _bold_only(b)
-        if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and _continues(prev.text, b):
-            shift = len(prev.text)
-            prev.text += b.text
-            prev.bold = merge_runs(prev.bold + [(s + shift, e + shift) for s, e in b.bold])
-            prev.lines += [(o + shift, ln) for o, ln in b.lines]
+        bare = not (explicit or bold_only or marked) and _bare_heading(b, prev, nxt)
+        if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and not bare \
+                and _continues(prev, b):
+            prev.glue(b)
             continue
         nk = numbered_kind(b.text)
         if explicit:
@@ -239,12 +363,23 @@ def _pieces(body: list[RawBlock]) -> list[_Piece]:
                 kind = K_HEADING
         elif bold_only:
             kind = SUBHEADING if nk == "subheading" else K_HEADING
-        elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.text)):
+        elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.tail)):
             kind = SUBHEADING if nk == "subheading" else K_HEADING
+        elif bare:
+            kind = K_HEADING
         else:
             kind = PARAGRAPH
+        if kind == K_HEADING and _ENUMERATED.match(b.text):
+            kind = SUBHEADING
         out.append(_Piece(kind, b.text, b.line, list(b.bold), list(b.lines)))
-    return out
+    return [p.done() for p in out]
+
+
+def _emphasis(p: _Piece) -> bool:
+    """Bold over a whole paragraph of several sentences: a reposting editor's emphasis
+    (print sets only the lead in bold, with the elaboration after it in plain type)."""
+    return bool(p.bold) and p.bold[0][0] == 0 and p.bold[-1][1] >= len(p.text.rstrip()) \
+        and sum(e - s for s, e in p.bold) >= len(p.text.rstrip()) - 1 and has_inner_sentence_end(p.text)
 
 
 # ---- step 5: documents ----------------------------------------------------------------
@@ -263,8 +398,11 @@ def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
                 claim = (start + cs, start + ce)
             column = column or tag
             titles.append(p.text[cs:ce].strip())
+        bold = p.bold
+        if p.kind == PARAGRAPH and _emphasis(p):
+            bold = []   # a whole paragraph set in bold is emphasis, not a lead
         blocks.append(Block(p.kind, start, end, p.line,
-                            [(start + s, start + e) for s, e in p.bold if e > s], claim))
+                            [(start + s, start + e) for s, e in bold if e > s], claim))
         line_map += [(start + o, ln) for o, ln in p.lines]
         parts.append(p.text)
         pos = end
@@ -274,6 +412,12 @@ def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
         authors=list(seg.authors), author_note="\n".join(seg.notes) or None, column=column,
         blocks=blocks, line_map=line_map, meta={**base.meta, **seg.meta},
     )
+
+
+def _chrome(doc: Document) -> bool:
+    """A fragment of short lines with no sentence in it: navigation or share links
+    around a web article, not text cut off from an article."""
+    return all(_is_chrome_line(doc.text[b.start:b.end]) for b in doc.blocks)
 
 
 def _squeeze(text: str) -> str:
@@ -286,10 +430,15 @@ def build(blocks: list[RawBlock], *, source: str, path: str, meta: dict | None =
     segs, running_column = _segments(blocks)
     base = Document(text="", source=source, path=path, meta=dict(meta or {}))
     docs: list[Document] = []
-    built = [_document(seg, _pieces(seg.body), base) for seg in segs]
+    built = [_document(seg, _pieces(seg.body, seg.kind == "article"), base) for seg in segs]
+    # a file of one article (a web page) gives that article alone: short unpunctuated
+    # fragments around it are page chrome; between articles they are torn page pieces
+    single = sum(d.kind == "article" for d in built) == 1
     for i, doc in enumerate(built):
         if not any(ch.isalnum() for ch in doc.text):
             continue   # nothing to annotate
+        if single and doc.kind == "fragment" and _chrome(doc):
+            continue   # page chrome around the article (breadcrumbs, share links)
         following = built[i + 1] if i + 1 < len(built) else None
         if doc.kind == "fragment" and following is not None and following.title \
                 and _squeeze(doc.text) == _squeeze(following.title):

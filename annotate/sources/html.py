@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .patterns import has_inner_sentence_end
-from .raw import HEADING, PARA, RawBlock, TextBuilder
+from .patterns import CLOSERS, SENTENCE_END, has_inner_sentence_end
+from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
          "param", "source", "track", "wbr"}
@@ -31,28 +31,61 @@ _TITLE_SEP = re.compile(r"\s+[-|—–]\s+|[_｜|]")
 
 @dataclass
 class _El:
+    """An open element, with what it inherits from its ancestors folded in, so that a
+    piece of text reads its styling from the innermost element alone (O(1), whatever
+    the nesting depth)."""
     tag: str
-    bold: bool = False
-    skip: bool = False
-    center: bool = False
-    hlevel: int | None = None   # heading level from <hN> or a heading font
+    bold: bool = False          # this element or an ancestor is bold
+    skip: bool = False          # … is <script>, <style>, …
+    center: bool = False        # … is centred
+    in_title: bool = False      # … is <title>
+    hlevel: int | None = None   # smallest heading level from a heading font (not <hN>)
+    htag: int | None = None     # smallest <hN> level
+    block: int = -1             # stack index of the nearest block element (itself included)
 
 
-def _element(tag: str, attrs: list[tuple[str, str | None]]) -> _El:
+def _min(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, index: int) -> _El:
     a = {k.lower(): (v or "") for k, v in attrs}
     style = re.sub(r"\s+", "", a.get("style", "")).lower()
     fonts = (style + " " + a.get("face", "")).lower()
-    hlevel = int(tag[1]) if re.fullmatch(r"h[1-6]", tag) else None
+    htag = int(tag[1]) if re.fullmatch(r"h[1-6]", tag) else None
+    hlevel = None
     for name, level in _HEADING_FONTS:
-        if name in fonts:
-            hlevel = min(hlevel or level, level)
+        if name in fonts and not tag.startswith("h"):   # inside <hN> the tag decides
+            hlevel = _min(hlevel, level)
+    bold = tag in ("b", "strong") or bool(_BOLD_WEIGHT.search(style))
+    center = tag == "center" or "text-align:center" in style or a.get("align", "").lower() == "center"
+    skip = tag in _SKIP or "display:none" in style   # hidden text is not part of the page
+    if parent is None:
+        return _El(tag, bold, skip, center, tag == "title", hlevel, htag, index if tag in _BLOCK else -1)
     return _El(
         tag,
-        bold=tag in ("b", "strong") or bool(_BOLD_WEIGHT.search(style)),
-        skip=tag in _SKIP,
-        center=tag == "center" or "text-align:center" in style or a.get("align", "").lower() == "center",
-        hlevel=hlevel,
+        bold=bold or parent.bold,
+        skip=skip or parent.skip,
+        center=center or parent.center,
+        in_title=tag == "title" or parent.in_title,
+        hlevel=_min(hlevel, parent.hlevel),
+        htag=_min(htag, parent.htag),
+        block=index if tag in _BLOCK else parent.block,
     )
+
+
+def _dash_subtitle_at(text: str) -> int | None:
+    """Where a —— subtitle starts after a short title in the same paragraph, else None."""
+    at = text.find("——")
+    if at < 2 or at > _TITLE_MAX:
+        return None
+    head = text[:at].strip()
+    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
+        return None
+    return at
+
+
+_TITLE_MAX = 40
 
 
 class _Reader(HTMLParser):
@@ -60,6 +93,7 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[RawBlock] = []
         self.stack: list[_El] = []
+        self.open: dict[str, list[int]] = {}   # tag -> stack indices of its open elements
         self.title: list[str] = []
         self.title_line = 1
         self._reset()
@@ -79,12 +113,28 @@ class _Reader(HTMLParser):
             kind, level = HEADING, self.level
         elif self.chars and self.center_chars == self.chars and text_len <= 40:
             kind, level = HEADING, 2
+        styled = self.chars and (self.tag_level is not None or self.heading_chars == self.chars
+                                 or self.center_chars == self.chars)
         blk = self.b.finish(kind, level)
-        if blk and kind == HEADING and blk.level != self.tag_level and has_inner_sentence_end(blk.text):
-            blk.kind, blk.level = PARA, None  # a centred or styled sentence is body text
+        if blk and styled and (cut := _dash_subtitle_at(blk.text)):
+            # a title and its —— subtitle set in one styled paragraph: two blocks
+            head_level = self.tag_level or self.level or 2
+            self.blocks += split_block(blk, cut, HEADING, PARA, head_level)
+            self._reset()
+            return
+        if blk and kind == HEADING and blk.level != self.tag_level and (
+                has_inner_sentence_end(blk.text) or blk.text.rstrip(CLOSERS)[-1:] in SENTENCE_END):
+            # a centred or styled sentence is body text (a whole page may be centred)
+            blk.kind, blk.level = PARA, None
         if blk:
             self.blocks.append(blk)
         self._reset()
+
+    def _pop_to(self, k: int) -> None:
+        """Close the element at stack index k and everything opened inside it."""
+        for el in self.stack[k:]:
+            self.open[el.tag].pop()
+        del self.stack[k:]
 
     def handle_starttag(self, tag: str, attrs) -> None:
         tag = tag.lower()
@@ -92,49 +142,47 @@ class _Reader(HTMLParser):
             self.flush()
         if tag in _VOID:
             return
-        if tag in _SELF_CLOSING_SIBLINGS:
-            for k in range(len(self.stack) - 1, -1, -1):
-                if self.stack[k].tag in _BLOCK:
-                    if self.stack[k].tag == tag:
-                        del self.stack[k:]
-                    break
+        if tag in _SELF_CLOSING_SIBLINGS and self.stack:
+            k = self.stack[-1].block   # <p> inside an open <p> (no block between) closes it
+            if k >= 0 and self.stack[k].tag == tag:
+                self._pop_to(k)
         if tag in _BLOCK:
             self.flush()
         if tag == "title":
             self.title_line = self.getpos()[0]
-        self.stack.append(_element(tag, attrs))
+        self.open.setdefault(tag, []).append(len(self.stack))
+        self.stack.append(_element(tag, attrs, self.stack[-1] if self.stack else None, len(self.stack)))
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
-        for k in range(len(self.stack) - 1, -1, -1):
-            if self.stack[k].tag == tag:
-                del self.stack[k:]
-                if tag in _BLOCK:
-                    self.flush()
-                break
+        where = self.open.get(tag)
+        if where:   # a stray end tag closes nothing
+            self._pop_to(where[-1])
+            if tag in _BLOCK:
+                self.flush()
 
     def handle_data(self, data: str) -> None:
-        if any(e.tag == "title" for e in self.stack):
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.in_title:
             self.title.append(data)
             return
-        if any(e.skip for e in self.stack):
+        if top is not None and top.skip:
             return
         line = self.getpos()[0]
         data = data.replace("\xa0", " ")
         n = sum(1 for ch in data if not ch.isspace())
         if n:
-            bold = any(e.bold for e in self.stack)
+            bold = top is not None and top.bold
             if bold != self.b.bold_is_open:
                 self.b.toggle_bold()
             self.chars += n
-            self.center_chars += n if any(e.center for e in self.stack) else 0
-            levels = [e.hlevel for e in self.stack if e.hlevel and not e.tag.startswith("h")]
-            if levels:
-                self.heading_chars += n
-                self.level = min(levels + ([self.level] if self.level else []))
-            tags = [int(e.tag[1]) for e in self.stack if re.fullmatch(r"h[1-6]", e.tag)]
-            if tags:
-                self.tag_level = min(tags)
+            if top is not None:
+                self.center_chars += n if top.center else 0
+                if top.hlevel:
+                    self.heading_chars += n
+                    self.level = _min(top.hlevel, self.level)
+                if top.htag:
+                    self.tag_level = _min(top.htag, self.tag_level)
         self.b.text(data, line)
 
 
@@ -150,6 +198,13 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         meta["html_title"] = title
         has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
         short = _TITLE_SEP.split(title)[0].strip() or title
-        if not has_h1 and not any(b.text in (title, short) for b in blocks):
+        at = next((k for k, b in enumerate(blocks) if b.text in (title, short)), None)
+        if at is None and not has_h1:
             blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
+        elif at is not None and blocks[at].kind == HEADING:
+            # the page's <title> names its article: headings above that one are site
+            # chrome (a logo in <h1>, channel names), not titles or sections
+            for b in blocks[:at]:
+                if b.kind == HEADING:
+                    b.kind, b.level = PARA, None
     return meta, blocks

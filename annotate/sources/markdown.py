@@ -14,20 +14,21 @@ from .raw import HEADING, PARA, RawBlock, TextBuilder
 
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
 _ITEM = re.compile(r"^\s*-\s+(.*)$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(\s*)(.*?)(?:\s+#+)?\s*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(\s*)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_QUOTE = re.compile(r"^(?:\s{0,3}>\s?)+")   # all quote levels at once: no re-slicing per level
 _BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")
 _BR = re.compile(r"<br\s*/?>", re.I)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_IMG = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# Link text holds no bracket and a target no parenthesis: each match attempt then stops at
+# the next bracket, so a line full of unclosed brackets costs linear time, not quadratic.
+_IMG = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 _INLINE = re.compile(r"""
   (?P<esc>\\[!-/:-@\[-`{-~])
-| (?P<code>`+)(?P<ctext>[^`\n]+?)(?P=code)
+| (?P<code>`{1,8})(?P<ctext>[^`\n]+?)(?P=code)
 | (?P<auto><(?:https?|mailto):[^>\s]+>)
 | (?P<tag></?(?P<tname>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>\n]*)?/?>)
 | (?P<ent>&(?:\#\d{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
@@ -115,8 +116,32 @@ def _block(kind: str, parts: list[tuple[int, str]], level: int | None = None) ->
     return b.finish(kind, level, close_bold=False, default_line=parts[0][0])
 
 
+def _atx_text(rest: str) -> str:
+    """An ATX heading's text without its optional closing #s (string ops, not a regex:
+    a lazy regex rescans long whitespace runs)."""
+    rest = rest.strip()
+    bare = rest.rstrip("#")
+    if bare != rest and (not bare or bare[-1].isspace()):
+        rest = bare.rstrip()
+    return rest
+
+
+def _strip_comments(text: str) -> str:
+    """<!-- … --> removed, keeping its line breaks (so source lines stay right). An
+    unclosed <!-- is left as text: a regex would rescan to the end for each one."""
+    out, pos = [], 0
+    while (a := text.find("<!--", pos)) >= 0:
+        b = text.find("-->", a + 4)
+        if b < 0:
+            break
+        out += [text[pos:a], "\n" * text.count("\n", a, b)]
+        pos = b + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
-    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    text = _strip_comments(text)
     lines = text.split("\n")
     meta, first = front_matter(lines)
     blocks: list[RawBlock] = []
@@ -134,8 +159,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if _FENCE.match(line):
             flush()
             continue
-        while _QUOTE.match(line):
-            line = _QUOTE.sub("", line, count=1)
+        line = _QUOTE.sub("", line, count=1)
         if not line.strip():
             flush()
             continue
@@ -150,9 +174,9 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             flush()
             continue
         m = _ATX.match(line)
-        if m and (m.group(2) or "#" not in m.group(3)):   # not a #话题# hashtag
+        if m and (m.group(2) or "#" not in line[m.end():]):   # not a #话题# hashtag
             flush()
-            head = _block(HEADING, [(n, m.group(3))], len(m.group(1)))
+            head = _block(HEADING, [(n, _atx_text(line[m.end():]))], len(m.group(1)))
             if head:
                 blocks.append(head)
             continue

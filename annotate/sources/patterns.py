@@ -18,9 +18,11 @@ def is_finished(text: str) -> bool:
     return bool(t) and t[-1] in FINAL
 
 
-def open_quote_depth(text: str) -> int:
-    """“…” nesting left open at the end; a stray closing mark opens nothing."""
-    depth = 0
+def open_quote_depth(text: str, depth: int = 0) -> int:
+    """“…” nesting left open at the end of `text` read after `depth` open marks; a stray
+    closing mark opens nothing."""
+    if "“" not in text and "”" not in text:
+        return depth
     for ch in text:
         if ch == "“":
             depth += 1
@@ -57,7 +59,8 @@ COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
     "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "百里", "呼延", "轩辕", "澹台",
 }
-_BYLINE_PREFIX = re.compile(r"^(?:文\s*[/／|｜]|(?:本报)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
+_BYLINE_PREFIX = re.compile(
+    r"^(?:文\s*[/／|｜]|(?:本报|[^\s《》]{2,6}?(?:日报|晚报|报社|社|网))?(?:特约)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
 _COMMENTATOR = re.compile(r"^(?:本报|人民日报|光明日报|经济日报|新华社)?(?:特约)?评论员$")
 _NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}[·•][{HAN}]{{1,8}}$")
 _NAME_SEP = re.compile(r"[\s、，,]+")
@@ -67,18 +70,50 @@ def _surname_ok(name: str) -> bool:
     return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES or "·" in name or "•" in name
 
 
+# A newspaper byline may carry the outlet and the issue after the names:
+# 王一鸣《人民日报》（2025年02月06日第 09 版）
+_ISSUE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|第?\s*\d{1,3}\s*版")
+_OUTLET_SUFFIX = re.compile(r"\s*《[^《》]{1,20}》\s*(?:[（(][^（）()]{0,40}[）)])?$")
+
+
+def _pair_single_chars(names: list[str]) -> list[str]:
+    """Two-character names are often set with a space between the characters so that
+    they line up with three-character ones (杨  一, 焦  捷  陆  毅): two single Han
+    characters in a row are one name."""
+    out: list[str] = []
+    k = 0
+    while k < len(names):
+        if k + 1 < len(names) and len(names[k]) == 1 and len(names[k + 1]) == 1:
+            out.append(names[k] + names[k + 1])
+            k += 2
+        else:
+            out.append(names[k])
+            k += 1
+    return out
+
+
 def byline_names(text: str) -> list[str] | None:
-    """The author names of a byline line (王一鸣 / 谢宝剑 黄丰斌 / 文/张三), else None."""
+    """The author names of a byline line (王一鸣 / 谢宝剑 黄丰斌 / 文/张三 /
+    杨  一《人民日报》（…版）), else None."""
     t = text.strip()
-    if not t or len(t) > 40:
+    if not t or len(t) > 80:
+        return None
+    m = _OUTLET_SUFFIX.search(t)
+    outlet = bool(m and m.start() > 0 and _ISSUE.search(m.group()))
+    if m and m.start() > 0:
+        t = t[:m.start()]
+    if len(t) > 40:
         return None
     if _COMMENTATOR.match(t):
         return [t]
     m = _BYLINE_PREFIX.match(t)
     prefixed = bool(m and m.group().strip())
     t = t[m.end():] if m else t
-    names = [n for n in _NAME_SEP.split(t) if n]
+    names = _pair_single_chars([n for n in _NAME_SEP.split(t) if n])
     if not 1 <= len(names) <= 4 or not all(_NAME.match(n) for n in names):
+        if outlet and not has_inner_sentence_end(t) and not any(c in t for c in "，,。"):
+            # the outlet and issue after it make it a byline, whoever signs (中共某某省委理论学习中心组)
+            return [" ".join(t.split())]
         return None
     if not prefixed and not all(_surname_ok(n) for n in names):
         return None
@@ -109,8 +144,14 @@ def _wrapped_in_parens(t: str) -> bool:
 
 
 _COLUMN_LINE = re.compile(r"^【([^【】]{1,12})】$")
-_TITLE_PREFIX_TAG = re.compile(r"^【([^【】]{1,12})】\s*")
-_TITLE_SUFFIX_TAG = re.compile(rf"\s*[（(]([{HAN}]{{3,10}})[)）]$")
+# (matched with .match(text, pos): no ^, so that they apply one after the other)
+_TITLE_PREFIX_TAG = re.compile(r"【([^【】]{1,12})】\s*")
+# A channel label before a bar: 时局 | …, 理论｜…
+_TITLE_BAR_TAG = re.compile(r"([^\s|｜【】（）()]{1,8})\s*[|｜]\s*")
+# A news dateline heading a title: 新华社北京12月10日电题：… (the place may be absent;
+# 题： or a space must follow, so that 3月2日电力… stays whole)
+_TITLE_DATELINE = re.compile(
+    r"[^\s，。：:“”]{0,16}?\d{1,2}月\d{1,2}日电\s*(?:[（(][^（）()]{0,20}[）)])?(?:\s*题\s*[:：]|\s+)\s*")
 
 
 def column_line(text: str) -> str | None:
@@ -118,16 +159,37 @@ def column_line(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def _closing_paren_group(text: str, end: int) -> int | None:
+    """Start of the balanced （…）/(…) group that ends at `end` (exclusive), or None."""
+    depth = 0
+    for k in range(end - 1, -1, -1):
+        ch = text[k]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
 def title_tag(text: str) -> tuple[int, int, str | None]:
-    """(claim start, claim end, column) of a title line: a column tag 【…】 at the
-    start or （…） at the end is not part of the claim."""
+    """(claim start, claim end, column) of a title line. Not part of the claim: a
+    column tag 【…】 or `label |` at the start, a news dateline (…12月10日电题：), and
+    any parenthesised series name at the end （人民要论）/（深入学习贯彻…专家谈）."""
     start, end, col = 0, len(text), None
-    m = _TITLE_PREFIX_TAG.match(text)
-    if m and m.end() < len(text):
-        start, col = m.end(), m.group(1).strip()
-    m = _TITLE_SUFFIX_TAG.search(text, start)
-    if m and m.start() > start:
-        end, col = m.start(), col or m.group(1)
+    for pattern, is_column in ((_TITLE_PREFIX_TAG, True), (_TITLE_BAR_TAG, True), (_TITLE_DATELINE, False)):
+        m = pattern.match(text, start)
+        if m and m.end() < len(text):
+            start = m.end()
+            if is_column and col is None:
+                col = m.group(1).strip()
+    stripped = text.rstrip()
+    if stripped.endswith(("）", ")")):
+        k = _closing_paren_group(stripped, len(stripped))
+        if k is not None and k > start and text[start:k].strip():
+            end = len(text[:k].rstrip())
+            col = col or stripped[k + 1:-1].strip() or None
     return start, end, col
 
 
@@ -138,10 +200,50 @@ _DROPPED = re.compile(
 _EDITOR_NOTE = re.compile(r"^[【\[［]?\s*编者按\s*[】\]］]?\s*[:：]?\s*")
 
 
-def is_dropped_line(text: str) -> bool:
-    """Photo captions, source lines and editorial staff lines."""
+# A paper's footer: 《 人民日报 》（ 2015年11月02日 07 版）
+_PAPER_FOOTER = re.compile(r"^《\s*[^《》]{1,20}?\s*》\s*[（(][^（）()]{0,40}\d[^（）()]{0,40}[）)]$")
+
+
+# A web page's info line: a date and a field such as 来源：… on one short line
+_INFO_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}")
+_INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布|浏览|阅读|点击|字号)\s*[:：]")
+
+
+def is_info_line(text: str) -> bool:
     t = text.strip()
-    return bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)
+    return (len(t) <= 80 and bool(_INFO_DATE.search(t)) and bool(_INFO_FIELD.search(t))
+            and not has_inner_sentence_end(t) and not t.endswith("。"))
+
+
+# A photo credit: …（新华社记者 张三摄） / 张三 摄
+_PHOTO_CREDIT = re.compile(r"(?:[（(][^（）()]{0,30}摄[）)]|[\s\u3000][^\s\u3000，。]{2,4}\s*摄)$")
+
+
+def is_dropped_line(text: str) -> bool:
+    """Photo captions and credits, source lines, editorial staff lines, web info lines
+    and paper footers."""
+    t = text.strip()
+    return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) \
+        or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) \
+        or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
+
+
+def is_editorial_aside(text: str) -> bool:
+    """A short paragraph wholly in parentheses that is no author note: an editor's
+    aside such as （完） or （本系列评论到此结束）. A bare heading number （一） is not."""
+    t = text.strip()
+    return (2 < len(t) <= 40 and t[0] in "（(" and _wrapped_in_parens(t)
+            and numbered_kind(t) is None and author_note(t) is None)
+
+
+_EDITOR_SIGNATURE = re.compile(r"[—－-]{1,2}\s*编\s*者(?:\s*按)?\s*$")
+
+
+def signed_by_editor(text: str) -> str | None:
+    """The note before an editor's signature ——编者 at the end of `text` ("" when the
+    line is only the signature), else None."""
+    m = _EDITOR_SIGNATURE.search(text)
+    return text[:m.start()].strip() if m else None
 
 
 def editor_note(text: str) -> str | None:
@@ -192,6 +294,21 @@ def is_short_plain(text: str, limit: int = 30) -> bool:
     t = text.strip()
     return (0 < len(t) <= limit and not is_finished(t) and not has_inner_sentence_end(t)
             and t[-1] not in "，,、")
+
+
+BARE_HEADING_MAX = 30
+# A bare line with a clause mark reads as the start of a sentence cut by a page break; an
+# attribution line (——摘自…) or a line that opens a quotation is no heading either.
+_CLAUSE_MARKS = "，,；;：:"
+_NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
+
+
+def is_bare_heading_text(text: str) -> bool:
+    """Could be a heading set with no markup: short, no final punctuation, no clause mark,
+    not an attribution or a quotation."""
+    t = text.strip()
+    return (is_short_plain(t, BARE_HEADING_MAX) and not any(c in t for c in _CLAUSE_MARKS)
+            and not t.startswith(_NOT_HEADING_OPENERS))
 
 
 def is_standalone_line(text: str) -> bool:

@@ -7,9 +7,10 @@ with no final punctuation followed by a paragraph) become headings.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from .patterns import (byline_names, column_line, has_inner_sentence_end, is_finished,
+from .patterns import (CLOSERS, ELLIPSIS, SENTENCE_END, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
 from .raw import HEADING, PARA, RawBlock, TextBuilder
@@ -17,14 +18,35 @@ from .raw import HEADING, PARA, RawBlock, TextBuilder
 _LEVEL = {"heading": 2, "subheading": 3}
 
 
-def _units(lines: list[str]) -> list[list[tuple[int, str]]]:
+# A page scrape that collapsed line breaks keeps each paragraph's 　　 indent: after the
+# end of a sentence, an indent starts a new paragraph even in mid-line.
+_INLINE_INDENT = re.compile(rf"(?<=[{re.escape(SENTENCE_END + ELLIPSIS + CLOSERS)}])[ \t]*(?=\u3000{{2}})")
+
+
+def _physical_lines(text: str) -> list[tuple[int, str]]:
+    """(source line, text) per line, lines cut at mid-line paragraph indents."""
+    out = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        if "\u3000\u3000" in raw.strip():
+            pos = 0
+            for m in _INLINE_INDENT.finditer(raw):
+                if raw[pos:m.start()].strip():
+                    out.append((n, raw[pos:m.start()]))
+                    pos = m.end()
+            out.append((n, raw[pos:]))
+        else:
+            out.append((n, raw))
+    return out
+
+
+def _units(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     """Group lines into paragraphs: `[(line number, stripped text), …]`."""
-    filled = [i for i, s in enumerate(lines) if s.strip()]
-    blank_mode = bool(filled) and any(not lines[i].strip() for i in range(filled[0], filled[-1]))
+    filled = [i for i, (_, s) in enumerate(lines) if s.strip()]
+    blank_mode = bool(filled) and any(not lines[i][1].strip() for i in range(filled[0], filled[-1]))
     units: list[list[tuple[int, str]]] = []
     cur: list[tuple[int, str]] = []
     prev_alone = False   # the previous line is a block of its own
-    for i, raw in enumerate(lines):
+    for n, raw in lines:
         s = raw.strip()
         if not s:
             if cur:
@@ -38,15 +60,27 @@ def _units(lines: list[str]) -> list[list[tuple[int, str]]]:
         if new and cur:
             units.append(cur)
             cur = []
-        cur.append((i + 1, s))
+        cur.append((n, s))
         prev_alone = alone
     if cur:
         units.append(cur)
     return units
 
 
+_WIDE_GAP = re.compile(r"[ \t\u3000]{2,}")
+
+
+def _title_lines(text: str) -> list[str]:
+    """A title line cut at its one wide gap (two spaces or more), when both sides are
+    title-like; else the line as it is."""
+    parts = [p for p in _WIDE_GAP.split(text.strip()) if p]
+    if len(parts) == 2 and all(is_short_plain(p, 40) for p in parts):
+        return parts
+    return [text]
+
+
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
-    units = _units(text.split("\n"))
+    units = _units(_physical_lines(text))
     texts = ["".join(s for _, s in u) for u in units]
     # running heads are dropped later; they must not count as neighbours here
     noise = [is_latin_running_head(t) or is_page_number(t) for t in texts]
@@ -71,7 +105,8 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             if kind:
                 level[k] = _LEVEL[kind]
             elif nxt is not None and nxt not in level and is_short_plain(texts[k]) \
-                    and (seen[texts[k]] < 3 or nxt in byline) and not noise[k + 1]:
+                    and (nxt in byline or seen[texts[k]] < 3 and is_bare_heading_text(texts[k])) \
+                    and not noise[k + 1]:
                 # (a line right before a running head ends a page: a torn paragraph, not a heading)
                 level[k] = 2
         nxt = k
@@ -86,6 +121,13 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
 
     blocks: list[RawBlock] = []
     for k, unit in enumerate(units):
+        if k == first and level.get(k) == 1 and len(_title_lines(texts[k])) == 2:
+            # 引题 and 主题 on one line, set apart by a wide gap: a title on two lines
+            for part in _title_lines(texts[k]):
+                b = TextBuilder()
+                b.text(part, unit[0][0])
+                blocks.append(b.finish(HEADING, 1))
+            continue
         b = TextBuilder()
         for n, (line, s) in enumerate(unit):
             if n:

@@ -14,7 +14,7 @@ HEADING = "heading"
 PARA = "para"
 
 # Zero-width characters that carry nothing for the reader.
-_INVISIBLE = re.compile("[\u200b\ufeff]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _WS_OR_WORD = re.compile(r"\s+|\S+")
 
 
@@ -26,10 +26,38 @@ class RawBlock:
     level: int | None = None  # heading level (1 = h1 / # / a plain-text title line)
     bold: list[tuple[int, int]] = field(default_factory=list)   # relative to text
     lines: list[tuple[int, int]] = field(default_factory=list)  # (relative offset, source line)
+    page_end: bool = False    # page furniture (running head, page number) follows it
+    editorial: bool = False   # an editor's note, pull quote or box: a NOTE block
 
     def __post_init__(self) -> None:
         if not self.lines:
             self.lines = [(0, self.line)]
+
+
+def split_block(b: RawBlock, at: int, first_kind: str, second_kind: str,
+                first_level: int | None = None, second_level: int | None = None) -> tuple[RawBlock, RawBlock]:
+    """`b` cut at text offset `at` (whitespace around the cut dropped), bold runs and
+    source lines carried over to each part."""
+    head, tail = b.text[:at], b.text[at:]
+    lead_ws = len(tail) - len(tail.lstrip())
+    tail = tail.lstrip()
+    head_text = head.rstrip()
+    shift = at + lead_ws
+
+    def lines_from(lo: int) -> list[tuple[int, int]]:
+        before = [ln for o, ln in b.lines if o <= lo]
+        out = [(0, before[-1] if before else b.line)]
+        out += [(o - lo, ln) for o, ln in b.lines if o > lo and o - lo < len(tail)]
+        return out
+
+    first = RawBlock(first_kind, head_text, b.line, first_level,
+                     [(s, min(e, len(head_text))) for s, e in b.bold if s < len(head_text)],
+                     [(o, ln) for o, ln in b.lines if o < len(head_text)] or [(0, b.line)])
+    tail_lines = lines_from(shift)
+    second = RawBlock(second_kind, tail, tail_lines[0][1], second_level,
+                      [(max(s - shift, 0), e - shift) for s, e in b.bold if e > shift],
+                      tail_lines)
+    return first, second
 
 
 def is_cjk(ch: str) -> bool:

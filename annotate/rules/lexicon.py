@@ -1,0 +1,58 @@
+"""The rules' word lists, loaded once from annotate/data/lexicon.toml.
+
+Lists come back as tuples (ordered, for prefix matching) and frozensets (for
+membership); keys ending in `_re` are compiled regular expressions. The marker
+characters (MARKER_CHARS) are derived here from the modal words, once, so the
+Doc builder's "segment only where a rule reads words" cannot drift from the lists.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from types import SimpleNamespace
+
+LEXICON_FILE = "data/lexicon.toml"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> SimpleNamespace:
+    raw = tomllib.loads(resources.files("annotate").joinpath(LEXICON_FILE).read_text(encoding="utf-8"))
+    sections = {}
+    for section, entries in raw.items():
+        values = {}
+        for key, value in entries.items():
+            if key.endswith("_re"):
+                values[key[:-3]] = re.compile(value)
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                values[key] = tuple(value)
+                values[key + "_set"] = frozenset(value)
+            else:
+                values[key] = value
+        sections[section] = SimpleNamespace(**values)
+    return SimpleNamespace(**sections)
+
+
+LEX = lexicon()
+D, C, S, Q = LEX.directive, LEX.claim, LEX.support, LEX.quote
+
+# Characters (and pairs) without which no marker word can stand; text with none of them
+# needs no segmentation.
+MARKER_CHARS = frozenset(D.marker_chars)
+MARKER_PAIRS = D.marker_pairs
+
+
+def needs_words(text: str) -> bool:
+    """Could a marker word stand in this text? (If not, its words are never read.)"""
+    return not MARKER_CHARS.isdisjoint(text) or any(p in text for p in MARKER_PAIRS)
+
+
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_missing = [w for w in (*D.modal_words, "让我们", "要求") if not needs_words(w)]
+if _missing:
+    raise ValueError(f"{LEXICON_FILE}: marker words without a marker character: {_missing}")

@@ -1,0 +1,41 @@
+"""Linear time in the rules, the outline and the Doc builder (issue 7: a paragraph repeated
+32k times took 169 s, quadratic in find_directives).
+
+One generous check, not a benchmark: a ≈9.5 MB article may take at most 12x a ≈1 MB one
+(linear is ≈9.5x; a quadratic step gives ≈90x). tests/bench_prelabel.py --scaling prints
+the figures for 1, 2, 4, 8 MB.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+# The article builder is the benchmark's (tests/bench_prelabel.py --scaling prints the figures).
+from bench_prelabel import big_article, seed_pieces
+
+from annotate.document import Document
+from annotate.pipeline import annotate_document
+from annotate.tasks import to_task
+
+
+def seconds(nlp, document: Document) -> float:
+    """Process CPU time (other processes on a busy machine do not count)."""
+    t0 = time.process_time()
+    task = to_task(document, annotate_document(nlp, document))
+    elapsed = time.process_time() - t0
+    assert task["predictions"][0]["result"]  # it did annotate
+    return elapsed
+
+
+@pytest.mark.model
+def test_a_ten_times_longer_article_takes_at_most_twelve_times_as_long(nlp):
+    pieces = seed_pieces()
+    small, large = big_article(0.95, pieces), big_article(9.5, pieces)
+    seconds(nlp, big_article(0.05, pieces))  # warm-up
+    # The small article is timed before and after the large one, so that drift on a shared
+    # machine (other jobs, CPU frequency) weighs on both sides alike.
+    before = seconds(nlp, small)
+    t_large = seconds(nlp, large)
+    t_small = (before + seconds(nlp, small)) / 2
+    ratio = t_large / t_small
+    assert ratio <= 12, f"1 MB: {t_small:.1f} s, 9.5 MB: {t_large:.1f} s, ratio {ratio:.1f} (linear ≈ 10)"

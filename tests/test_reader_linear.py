@@ -1,0 +1,90 @@
+"""The readers cost time linear in their input (issue 7): deep HTML nesting, long
+Markdown and text files, inputs shaped to hit a rescan (unclosed comments,
+brackets, torn paragraphs glued piece by piece).
+
+Each test compares two sizes in the same run (10x apart) and fails only on a
+super-linear ratio; the bounds are generous so that a busy machine does not
+trip them (linear ≈ 10, quadratic ≈ 100)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from annotate.sources import html, read_file
+from annotate.sources.articles import build
+
+RATIO = 30   # for inputs 10x apart
+
+
+def _best(fn, repeat: int = 3) -> float:
+    """Least CPU time of this process over `repeat` runs: other processes on a busy
+    machine do not count, and the least run is the one least disturbed."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t)
+    return max(best, 5e-3)
+
+
+def _read_html(doc: str) -> None:
+    _meta, blocks = html.parse(doc)
+    build(blocks, source="x.html", path="x.html")
+
+
+@pytest.mark.parametrize("shape", [
+    lambda n: "<p>" + "<span>" * n + "要求我们前进。" + "</span>" * n + "</p>",
+    lambda n: "<p>" + "<b>要" * n + "</p>",                 # text at every depth
+    lambda n: "<div>" * n + "字。" + "</td>" * n,            # stray end tags, nothing to close
+    lambda n: "<ul>" + "<span><li>条" * n + "</ul>",         # self-closing siblings under deep inline
+], ids=["nested-span", "nested-bold-text", "stray-end-tags", "li-under-spans"])
+def test_deep_html_nesting_is_linear(shape):
+    small = _best(lambda: _read_html(shape(2_000)))
+    big = _best(lambda: _read_html(shape(20_000)), repeat=2)
+    assert big < 10, f"20,000 nested tags took {big:.1f} s"
+    assert big / small < RATIO, f"2k: {small:.3f} s, 20k: {big:.3f} s"
+
+
+def test_deep_html_text_is_all_read():
+    _meta, blocks = html.parse("<p>" + "<b>要" * 20_000 + "</p>")
+    assert len(blocks) == 1 and blocks[0].text == "要" * 20_000
+    assert blocks[0].bold == [(0, 20_000)]
+
+
+def _md_paragraphs(k: int) -> str:
+    return "# 标题\n\n王一鸣\n\n" + "".join(
+        f"**要点{i}。**这是第{i}段，“引用的话。”正文内容继续。\n\n" for i in range(k))
+
+
+def _txt_torn_lines(k: int) -> str:
+    # one line per block, none finished: every line is glued to the paragraph before it
+    return "标题\n" + "".join(f"这是一行没有标点的文字“{i}\n" for i in range(k))
+
+
+@pytest.mark.parametrize("suffix,make,k", [
+    (".md", _md_paragraphs, 3_000),
+    (".txt", _txt_torn_lines, 7_000),
+    (".md", lambda k: "# 标题\n\n" + "<!--" * (k * 10), 5_000),   # unclosed comments
+    (".md", lambda k: "# 标题\n\n" + "[" * (k * 40), 5_000),      # unclosed link brackets
+    (".md", lambda k: "# 标" + " " * (k * 40) + "题\n\n正文。", 5_000),  # a long space run in a heading
+    (".md", lambda k: "# 标题\n\n" + "> " * (k * 4) + "正文。\n", 5_000),  # one line nested 20k / 200k deep
+], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
+        "md-nested-quotes"])
+def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
+    """~0.2 MB vs ~2 MB of the same shape."""
+    small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"
+    small.write_text(make(k), encoding="utf-8")
+    big.write_text(make(k * 10), encoding="utf-8")
+    t_small = _best(lambda: read_file(small))
+    t_big = _best(lambda: read_file(big), repeat=2)
+    assert t_big / t_small < RATIO, f"{small.stat().st_size} B: {t_small:.3f} s, {big.stat().st_size} B: {t_big:.3f} s"
+
+
+def test_torn_lines_join_into_one_paragraph(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(_txt_torn_lines(500), encoding="utf-8")
+    (doc,) = read_file(f)
+    body = [b for b in doc.blocks if b.kind == "paragraph"]
+    assert doc.text.count("这是一行") == 500
+    assert len(body) == 1 and doc.text[body[0].start:body[0].end].count("这是一行") >= 499

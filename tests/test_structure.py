@@ -1,0 +1,340 @@
+"""The outline of real layouts (issue 8, item 1): each structural behaviour has a hit
+and a near miss, on small made-up articles, in the formats where it occurs."""
+from __future__ import annotations
+
+import pytest
+
+from annotate.sources.patterns import byline_names, title_tag
+
+from test_sources_helpers import outline, read
+
+
+def claim(doc, block):
+    s, e = block.claim or (block.start, block.end)
+    return doc.text[s:e]
+
+
+# ---- bylines -------------------------------------------------------------------
+
+def test_byline_with_outlet_and_spaced_names():
+    assert byline_names("许  可《光明日报》（2024年03月01日第 11 版）") == ["许可"]
+    assert byline_names("胡  飞  钱  晴") == ["胡飞", "钱晴"]
+    assert byline_names("欧阳明  孔  云") == ["欧阳明", "孔云"]
+
+
+def test_near_miss_a_sentence_with_a_book_title_is_no_byline():
+    assert byline_names("要读《资本论》（第一卷）") is None
+    assert byline_names("《光明日报》（2024年03月01日）") is None
+
+
+def test_outlet_byline_does_not_glue_onto_the_first_paragraph(tmp_path):
+    md = "# 让城市更宜居\n\n> 许  可《光明日报》（2024年03月01日第 11 版）\n\n城市是人的家园。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.authors == ["许可"]
+    assert outline(doc) == [("title", "让城市更宜居"), ("paragraph", "城市是人的家园。正文继续。")]
+
+
+# ---- title tags ------------------------------------------------------------------
+
+def _claim_of(title: str) -> str:
+    s, e, _ = title_tag(title)
+    return title[s:e]
+
+
+def test_title_tags_left_out_of_the_claim():
+    assert _claim_of("观察 | 小城的夜市：烟火气里的新活力") == "小城的夜市：烟火气里的新活力"
+    assert _claim_of("本报杭州3月2日电 题：数字乡村建设提速") == "数字乡村建设提速"
+    assert _claim_of("让创新活力竞相迸发(学习笔记·经济篇)") == "让创新活力竞相迸发"
+    assert _claim_of("让创新活力竞相迸发（理论视野·读《论语》（下））") == "让创新活力竞相迸发"
+    assert title_tag("观察 | 小城的夜市")[2] == "观察"
+
+
+def test_near_miss_title_tags():
+    # a speaker before a colon is part of the headline; a title that is only a
+    # parenthesis keeps it; brackets inside the title stay
+    assert _claim_of("张教授：把论文写在大地上") == "张教授：把论文写在大地上"
+    assert _claim_of("（评论）") == "（评论）"
+    assert _claim_of("一场（并不）轻松的改革") == "一场（并不）轻松的改革"
+    assert _claim_of("3月2日电力供应平稳") == "3月2日电力供应平稳"
+
+
+def test_title_tags_in_a_document(tmp_path):
+    [doc] = read(tmp_path, "<h1>观察 | 小城的夜市(学习笔记)</h1><p>王一鸣</p><p>正文。</p>", "a.html")
+    assert claim(doc, doc.blocks[0]) == "小城的夜市"
+    assert doc.title == "小城的夜市"
+
+
+# ---- kicker lines and two-line titles ------------------------------------------------
+
+def test_kicker_line_above_the_title_is_the_first_title_line(tmp_path):
+    md = "### 守住耕地红线\n\n# 端牢中国饭碗（专题研讨）\n\n> 许  可《光明日报》（2024年03月01日第 11 版）\n\n正文。\n"
+    [doc] = read(tmp_path, md)
+    assert [k for k, _ in outline(doc)] == ["title", "title", "paragraph"]
+    assert doc.title == "守住耕地红线 端牢中国饭碗"
+
+
+def test_near_miss_a_heading_with_body_under_it_is_no_kicker(tmp_path):
+    md = "# 第一篇\n\n王一鸣\n\n正文。\n\n### 小节\n\n小节正文。\n\n# 第二篇\n\n李明\n\n正文。\n"
+    a, b = read(tmp_path, md)
+    assert ("heading", "小节") in outline(a)
+    assert [k for k, _ in outline(b)] == ["title", "paragraph"]
+
+
+# ---- editor's notes, pull quotes, boxes, asides -------------------------------------
+
+def test_editor_note_signed_by_the_editor_is_a_note(tmp_path):
+    md = ("# 让城市更宜居\n\n许可\n\n城市更新关系千家万户。本版今起推出系列文章，敬请关注。\n\n——编  者\n\n"
+          "城市是人的家园。正文继续。\n")
+    [doc] = read(tmp_path, md)
+    assert doc.meta["editor_note"] == "城市更新关系千家万户。本版今起推出系列文章，敬请关注。"
+    assert outline(doc) == [("title", "让城市更宜居"), ("note", "城市更新关系千家万户。本版今起推出系列文章，敬请关注。"),
+                            ("note", "——编 者"), ("paragraph", "城市是人的家园。正文继续。")]
+
+
+def test_near_miss_a_dash_attribution_in_the_body_is_no_editor_signature(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n城市是人的家园。——林语\n\n正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert "editor_note" not in doc.meta and "城市是人的家园。——林语" in doc.text
+
+
+def test_editor_note_header_line_takes_the_next_paragraph(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n【编者按】\n\n本版今起推出系列文章。\n\n城市是人的家园。\n"
+    [doc] = read(tmp_path, md)
+    assert "本版今起推出系列文章。" in doc.meta["editor_note"]
+    assert outline(doc)[1:] == [("paragraph", "城市是人的家园。")]
+
+
+def test_near_miss_a_column_line_before_the_body_keeps_the_body(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n【城市笔记】\n\n本版今起推出系列文章。\n\n城市是人的家园。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.column == "城市笔记" and "editor_note" not in doc.meta
+    assert outline(doc)[1:] == [("paragraph", "本版今起推出系列文章。"), ("paragraph", "城市是人的家园。")]
+
+
+def test_pull_quote_lines_that_the_body_repeats_are_notes(tmp_path):
+    md = ("# 让城市更宜居\n\n> 许  可《光明日报》（2024年03月01日第 11 版）\n\n"
+          "让老街区焕发新活力，城市才有温度和记忆\n\n"
+          "城市是人的家园。改造老街区时，让老街区焕发新活力，城市才有温度和记忆。\n")
+    [doc] = read(tmp_path, md)
+    assert doc.meta["pull_quotes"] == ["让老街区焕发新活力，城市才有温度和记忆"]
+    # a note stands alone: the unpunctuated pull quote is not glued onto the body as a page break
+    assert [k for k, _ in outline(doc)] == ["title", "note", "paragraph"]
+
+
+def test_editor_box_copying_a_paragraph_in_html(tmp_path):
+    body = "治理之道，在于久久为功。各地要把工作做细做实，不搞一阵风。"
+    html = (f"<h1>基层治理要久久为功</h1><section style='border:1px solid'><p><strong>【本文要点】</strong></p>"
+            f"<p>{body}</p></section><p>开头一段。</p><p>{body}</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert doc.meta["pull_quotes"] == [body]
+    assert [k for k, _ in outline(doc)] == ["title", "note", "paragraph", "paragraph"]
+
+
+def test_near_miss_leading_paragraphs_not_repeated_stay(tmp_path):
+    md = ("# 让城市更宜居\n\n许可\n\n让老街区焕发新活力，城市才有温度和记忆\n\n"
+          "城市是人的家园。\n\n人是城市的主体。\n\n城市是人的家园。\n")
+    [doc] = read(tmp_path, md)
+    assert "pull_quotes" not in doc.meta   # no copy; a short repeated sentence is no box
+    assert outline(doc)[1][1].startswith("让老街区焕发新活力")
+
+
+def test_parenthesised_aside_is_metadata(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n城市是人的家园。\n\n（本系列评论完）\n"
+    [doc] = read(tmp_path, md)
+    assert doc.meta["asides"] == "（本系列评论完）"
+    assert outline(doc)[-1] == ("paragraph", "城市是人的家园。")
+
+
+def test_near_miss_a_bare_heading_number_and_an_author_note_are_no_asides(tmp_path):
+    md = "# 让城市更宜居\n\n许可\n\n城市是人的家园。\n\n（一）\n\n正文。\n\n（作者为某大学教授）\n"
+    [doc] = read(tmp_path, md)
+    assert "asides" not in doc.meta and doc.author_note == "作者为某大学教授"
+    assert any(t == "（一）" for _, t in outline(doc))
+
+
+# ---- headings with no markup ------------------------------------------------------------
+
+def test_bare_heading_paragraphs_in_html(tmp_path):
+    html = ("<h2>乡村振兴开新局</h2><p>王一鸣</p><p>　　开篇一段。</p><p>　　产业兴旺是基础</p>"
+            "<p>　　这一节的正文。</p><p>　　人才振兴是关键</p><p>　　另一节的正文。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "乡村振兴开新局"), ("paragraph", "开篇一段。"),
+                            ("heading", "产业兴旺是基础"), ("paragraph", "这一节的正文。"),
+                            ("heading", "人才振兴是关键"), ("paragraph", "另一节的正文。")]
+
+
+def test_bare_heading_lines_in_markdown(tmp_path):
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    [doc] = read(tmp_path, md)
+    assert ("heading", "产业兴旺是基础") in outline(doc)
+
+
+def test_near_miss_bare_lines_that_continue_or_end_or_sit_among_marked_headings(tmp_path):
+    # after an unfinished paragraph: a page break, glued
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段没有写完，接着\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    [doc] = read(tmp_path, md)
+    assert outline(doc)[1:] == [("paragraph", "开篇一段没有写完，接着产业兴旺是基础这一节的正文。")]
+    # an article that marks its headings: a bare line is no heading
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n## 一节\n\n开篇一段。\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    [doc] = read(tmp_path, md, "b.md")
+    assert ("heading", "产业兴旺是基础") not in outline(doc)
+    # the last line, with no paragraph under it
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n全文完\n"
+    [doc] = read(tmp_path, md, "c.md")
+    assert ("heading", "全文完") not in outline(doc)
+
+
+def test_enumerated_heading_lines_are_points(tmp_path):
+    md = ("# 乡村振兴开新局\n\n王一鸣\n\n**一、产业兴旺是基础**\n\n正文。\n\n**一是做强特色产业**\n\n正文。\n\n"
+          "**第二，延长产业链条**\n\n正文。\n")
+    [doc] = read(tmp_path, md)
+    kinds = dict((t, k) for k, t in outline(doc))
+    assert kinds["一是做强特色产业"] == "subheading" and kinds["第二，延长产业链条"] == "subheading"
+    assert kinds["一、产业兴旺是基础"] == "heading"   # near miss: a numbered section heading
+
+
+# ---- bold: emphasis vs leads ---------------------------------------------------------------
+
+def test_whole_paragraph_bold_is_emphasis_not_a_lead(tmp_path):
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n**产业兴旺是基础。各地要因地制宜发展特色产业。**\n\n正文。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.blocks[1].bold == []
+
+
+def test_near_miss_bold_leads_keep_their_bold(tmp_path):
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n**产业兴旺是基础。**各地要因地制宜发展特色产业。\n\n**人才是关键。**\n\n正文。\n"
+    [doc] = read(tmp_path, md)
+    lead, single = doc.blocks[1], doc.blocks[2]
+    assert doc.text[lead.bold[0][0]:lead.bold[0][1]] == "产业兴旺是基础。"
+    assert single.bold == [(single.start, single.end)]   # one bold sentence: still a lead
+
+
+# ---- titles and subtitles in one paragraph; text layouts ------------------------------------------
+
+def test_title_and_dash_subtitle_in_one_styled_html_paragraph(tmp_path):
+    html = ("<p style='text-align:center;font-family:方正小标宋简体'><strong>把握发展主动权</strong><br>"
+            "——在某某研讨班上的讲话</p><p style='text-align:center'>王一鸣</p><p>正文第一段。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "把握发展主动权"), ("paragraph", "正文第一段。")]
+    assert doc.meta["subtitle"] == "——在某某研讨班上的讲话" and doc.authors == ["王一鸣"]
+
+
+def test_near_miss_a_body_paragraph_with_a_dash_stays_whole(tmp_path):
+    html = "<h1>把握发展主动权</h1><p>王一鸣</p><p>发展——这是硬道理。正文。</p>"
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[1] == ("paragraph", "发展——这是硬道理。正文。")
+
+
+def test_text_title_line_with_a_wide_gap_is_two_title_lines(tmp_path):
+    txt = "守住耕地红线　端牢饭碗  建设农业强国\n王一鸣\n　　正文一段。 　　另一段落开始。 　　（作者为某大学教授） 　　《 光明日报 》（ 2024年03月01日 11 版）\n"
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert outline(doc) == [("title", "守住耕地红线 端牢饭碗"), ("title", "建设农业强国"),
+                            ("paragraph", "正文一段。"), ("paragraph", "另一段落开始。")]
+    assert doc.author_note == "作者为某大学教授"
+
+
+def test_near_miss_text_title_with_one_gap_and_indent_after_a_comma(tmp_path):
+    txt = "守住耕地红线　端牢中国饭碗\n王一鸣\n　　正文一段，　　接着写完。\n"
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert outline(doc) == [("title", "守住耕地红线 端牢中国饭碗"), ("paragraph", "正文一段， 接着写完。")]
+
+
+def test_hidden_html_and_zero_width_joiners_are_no_text(tmp_path):
+    html = "<h1>标题</h1><p>王一鸣</p><p>正文。</p><p><span style='display: none'>隐藏</span></p><p>\u200d</p><p>再一段。</p>"
+    [doc] = read(tmp_path, html, "a.html")
+    assert "隐藏" not in doc.text and "\u200d" not in doc.text
+
+
+# ---- one web page, one article ---------------------------------------------------------------
+
+def test_web_page_chrome_and_info_line_leave_one_article(tmp_path):
+    html = ("<div><a>首页</a> &gt; <a>理论</a> &gt; 正文</div><h1>以创新驱动发展</h1>"
+            "<div>2024-03-01 10:00 来源：某某日报</div><p>作者：李明</p><p>创新是第一动力。正文继续。</p>"
+            "<p>（作者为某大学教授）</p><div><p>分享到：微信 微博</p></div>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "以创新驱动发展"), ("paragraph", "创新是第一动力。正文继续。")]
+    assert doc.authors == ["李明"]
+
+
+def test_near_miss_a_torn_piece_between_articles_stays_a_fragment_and_a_dated_sentence_stays(tmp_path):
+    md = ("# 甲\n\n王一鸣\n\n2024年3月1日，来源：某报的消息说，工作推进顺利。\n\n（作者为某人）\n\n"
+          "发挥动力源作\n\n# 乙\n\n李明\n\n正文。\n")
+    a, frag, b = read(tmp_path, md)
+    assert "2024年3月1日，来源：某报的消息说，工作推进顺利。" in a.text
+    assert frag.kind == "fragment" and frag.text == "发挥动力源作"
+
+
+def test_kicker_above_the_title_without_a_byline(tmp_path):
+    [doc] = read(tmp_path, "<h3>守住耕地红线</h3><h1>端牢中国饭碗</h1><p>正文。</p>", "a.html")
+    assert outline(doc) == [("title", "守住耕地红线"), ("title", "端牢中国饭碗"), ("paragraph", "正文。")]
+
+
+def test_near_miss_a_title_and_its_first_section_heading(tmp_path):
+    [doc] = read(tmp_path, "<h1>端牢中国饭碗</h1><h2>一、守住耕地红线</h2><p>正文。</p>"
+                           "<h2>二、藏粮于技</h2><p>正文。</p>", "a.html")
+    assert outline(doc)[:2] == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线")]
+
+
+def test_centred_page_headings_and_sentences(tmp_path):
+    html = ("<div style='text-align:center'><h1>端牢中国饭碗</h1><p>王一鸣</p><p>开篇一句话。</p>"
+            "<p>守住耕地红线</p><p>这一节的正文，写得长一些才像正文。</p></div>")
+    [doc] = read(tmp_path, html, "a.html")
+    # near miss: a short centred sentence is body text; the short centred line is a heading
+    assert outline(doc)[1:] == [("paragraph", "开篇一句话。"), ("heading", "守住耕地红线"),
+                                ("paragraph", "这一节的正文，写得长一些才像正文。")]
+
+
+def test_institutional_and_reporter_bylines():
+    assert byline_names("中共某某市委理论学习中心组《某某日报》（2024年05月06日第 09 版）") == ["中共某某市委理论学习中心组"]
+    assert byline_names("某某日报记者 王  浩") == ["王浩"]
+    # near miss: a book and its edition is no outlet and issue
+    assert byline_names("要读《资本论》（2019年版）") is None
+
+
+def test_photo_credits_are_dropped_and_attribution_lines_are_no_headings(tmp_path):
+    md = ("# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n田间地头忙春耕（新华社记者 张三摄）\n\n"
+          "第二段。\n\n——摘自某某文集\n\n第三段。\n")
+    [doc] = read(tmp_path, md)
+    assert "张三摄" not in doc.text
+    assert not any(k == "heading" for k, _ in outline(doc))
+    # near miss: 拍摄 at the end of a sentence is text
+    [doc] = read(tmp_path, "# 标题\n\n王一鸣\n\n村民们用手机记录生活，随手拍摄。\n", "b.md")
+    assert "随手拍摄。" in doc.text
+
+
+def test_the_page_title_names_the_article_heading(tmp_path):
+    html = ("<html><head><title>端牢中国饭碗_理论_某某网</title></head><body><h1>某某网</h1>"
+            "<h2>端牢中国饭碗</h2><h3>一、守住耕地红线</h3><p>正文。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线"), ("paragraph", "正文。")]
+
+
+def test_near_miss_a_page_title_matching_the_first_heading_changes_nothing(tmp_path):
+    html = ("<html><head><title>端牢中国饭碗_某某网</title></head><body><h1>端牢中国饭碗</h1>"
+            "<h2>一、守住耕地红线</h2><p>正文。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "端牢中国饭碗"), ("heading", "一、守住耕地红线"), ("paragraph", "正文。")]
+
+
+def test_bare_heading_lines_in_text_and_near_misses(tmp_path):
+    # near miss: a short first line with a comma, before its continuation, is a torn paragraph
+    txt = "乡村振兴开新局\n王一鸣\n第一段开了个头，接着\n写完了。\n产业兴旺是基础\n这一节的正文。\n"
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert outline(doc)[1:] == [("paragraph", "第一段开了个头，接着写完了。"), ("heading", "产业兴旺是基础"),
+                                ("paragraph", "这一节的正文。")]
+
+
+@pytest.mark.model
+def test_notes_are_shown_but_never_annotated(nlp, tmp_path):
+    from annotate.pipeline import annotate_document
+    from annotate.tasks import to_task
+
+    box = "各地要把工作做细做实，习近平总书记指出：“要久久为功。”"
+    html = (f"<h1>基层治理要久久为功</h1><p>王一鸣</p><p><strong>【本文要点】</strong></p><p>{box}</p>"
+            f"<p>开头一段。</p><p>{box}</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    note = next(b for b in doc.blocks if b.kind == "note")
+    task = to_task(doc, annotate_document(nlp, doc))
+    starts = [r["value"]["start"] for r in task["predictions"][0]["result"] if r["type"] == "labels"]
+    assert starts and not any(note.start <= s < note.end for s in starts)
+    assert any(s > note.end for s in starts)   # the body copy is annotated
