@@ -9,6 +9,13 @@ left untouched. The path "-" means standard output (no atomicity there).
 them are written to temporary files first and renamed into place only when
 every one was written, so a failure leaves all the old files as they were.
 
+`atomic_replace_folder` writes a whole set of files into a temporary folder
+beside the target folder and swaps it in, so a failure leaves every old file
+byte-identical. `terminate_as_interrupt` turns SIGTERM into KeyboardInterrupt,
+so the clean-up above also runs when a process is terminated (kill, a job
+scheduler, a container stop). `path_problem` says, before any work is done,
+why a path cannot be written.
+
 The new file's permissions: `mode=` if given (e.g. 0o600 for a secret — the
 temporary file is never readable by others, not even briefly), else the old
 file's mode, else the usual default (0o666 less the umask).
@@ -17,7 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import sys
+import threading
 import tempfile
 from pathlib import Path
 from typing import IO, Any, Callable, Collection, Iterator, Mapping, Union
@@ -167,5 +177,103 @@ def atomic_write_files(folder: str | os.PathLike, contents: Mapping[str, Content
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         raise
+    _fsync_dir(out)
+    return [out / name for name in contents]
+
+
+def path_problem(path: str | os.PathLike, folder: bool = False) -> str | None:
+    """Why `path` cannot be written as a file (or, with folder=True, used as a
+    folder of outputs), or None: a folder where a file is wanted, a file where a
+    folder is wanted, or a file in the way of one of its parent folders."""
+    if str(path) == STDOUT:
+        return None
+    target = Path(path)
+    if target.is_dir() and not folder:
+        return "is a folder; give a file name"
+    if target.exists() and not target.is_dir() and folder:
+        return "is a file, not a folder; give a folder name"
+    for parent in target.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                return f"{parent} is a file, not a folder"
+            break
+    return None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that `finally`/`except BaseException` clean-ups run."""
+
+    def __init__(self, signum: int = signal.SIGTERM):
+        super().__init__(f"terminated by signal {signum}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises `Terminated` (a KeyboardInterrupt) in the main thread;
+    a second SIGTERM during the clean-up is ignored. Only in the main thread (elsewhere
+    Python cannot set handlers); the previous handler is restored on exit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired = False
+
+    def handler(signum, frame):
+        nonlocal fired
+        if not fired:
+            fired = True
+            raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def atomic_replace_folder(folder: str | os.PathLike, contents: Mapping[str, Content],
+                          binary: Collection[str] = (), encoding: str = "utf-8",
+                          mode: int | None = None) -> list[Path]:
+    """Write the files of `contents` into `folder` all-or-nothing; return their paths.
+
+    Everything is written (and fsync'ed) into a temporary folder beside `folder`
+    first — any failure there leaves `folder` untouched. Then each file is
+    checked to be replaceable (a sub-folder in the way of a name is a failure
+    before anything is swapped) and renamed into `folder`; the old files are
+    moved aside and put back if a rename fails, so on any exception the old
+    files stay byte-identical. Other files in `folder` are left alone.
+    """
+    out = Path(folder)
+    problem = path_problem(out, folder=True)
+    if problem:
+        raise NotADirectoryError(f"{out}: {problem}")
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    backup = stage / ".old"
+    moved: list[str] = []   # old files moved into backup
+    placed: list[str] = []  # new files renamed into `out`
+    try:
+        atomic_write_files(stage, contents, binary, encoding, mode)
+        for name in contents:  # a folder (or other non-file) in the way fails before any swap
+            target = out / name
+            if target.is_dir() and not target.is_symlink():
+                raise IsADirectoryError(f"{target} is a folder; cannot replace it with a file")
+        backup.mkdir()
+        for name in contents:
+            if os.path.lexists(out / name):
+                os.replace(out / name, backup / name)
+                moved.append(name)
+            os.replace(stage / name, out / name)
+            placed.append(name)
+    except BaseException:
+        for name in placed:  # undo: new files out, old files back
+            with contextlib.suppress(OSError):
+                os.unlink(out / name)
+        for name in moved:
+            with contextlib.suppress(OSError):
+                os.replace(backup / name, out / name)
+        raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     _fsync_dir(out)
     return [out / name for name in contents]

@@ -105,7 +105,9 @@ class _Progress:
 
 @app.command()
 def prelabel(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Source files or folders.", show_default=False),
+    # readable=False: an unreadable path is an error of that path (reported, the rest goes on), not a usage error
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Source files or folders.", show_default=False,
+                                       readable=False),
     output: str = typer.Option(str(DEFAULT_OUTPUT), "-o", "--output",
                                help="Output file, or - for standard output."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
@@ -114,12 +116,14 @@ def prelabel(
     """Pre-annotate articles: Label Studio tasks with predicted spans and relations.
 
     Exit status: 0 all files went through, 1 some failed (the output holds the
-    others) or the model is missing, 2 usage error.
+    others) or the model is missing, 2 usage error, 130/143 interrupted
+    (Ctrl-C/SIGTERM: no output written, a previous one unchanged).
     """
-    from annotate.atomic import atomic_open
+    from annotate.atomic import atomic_open, path_problem
 
-    if output != "-" and Path(output).is_dir():
-        raise typer.BadParameter(f"{output} is a folder; give a file name", param_hint="'-o'")
+    problem = path_problem(output)
+    if problem:  # before the model is loaded: one line, nothing done
+        raise fail(f"-o {output} {problem}" if problem.startswith("is ") else f"-o {output}: {problem}", 2)
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
@@ -155,12 +159,17 @@ def prelabel(
         pass
     except OSError as e:
         raise fail(f"{output}: {e.strerror or e}") from None
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM (see main): the atomic write removed its temporary file
+        where = "" if to_stdout else f"; {output} not written"
+        raise fail(f"interrupted{where}", 128 + getattr(e, "signum", 2)) from None
 
     if not quiet:
         err_console().print(summary.line(), markup=False)
     if summary.tasks == 0:
         where = "" if to_stdout else f"; {output} not written"
-        raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
+        from annotate.sources import display_path
+
+        raise fail(f"no articles found in {' '.join(map(display_path, paths))}{where}")
     if summary.errors:
         raise typer.Exit(1)
 
@@ -266,7 +275,10 @@ def rules(
 
 
 def main() -> None:
-    app(prog_name="annotate")
+    from annotate.atomic import terminate_as_interrupt
+
+    with terminate_as_interrupt():  # SIGTERM cleans up like Ctrl-C: no temporary files left behind
+        app(prog_name="annotate")
 
 
 # --------------------------------------------------------------------------- plug-ins
