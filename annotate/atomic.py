@@ -23,6 +23,7 @@ file's mode, else the usual default (0o666 less the umask).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -149,9 +150,10 @@ def atomic_write_files(folder: str | os.PathLike, contents: Mapping[str, Content
     function whose name is in `binary` is given a binary handle. Every file
     goes to a temporary file in `folder` first (fsync'ed); only when all were
     written are they renamed into place. On any failure the temporary files
-    are removed and the old files stay as they were. (The renames themselves
-    are one per file: a crash in the middle of them — not an exception — can
-    leave some files new and some old, never a half-written one.)
+    are removed and the old files stay as they were; a rename that fails (a
+    folder in the way) puts the old files back. (The renames themselves are one
+    per file: a crash in the middle of them — not an exception — can leave some
+    files new and some old, never a half-written one.)
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -170,8 +172,7 @@ def atomic_write_files(folder: str | os.PathLike, contents: Mapping[str, Content
                 _write_content(fh, content)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for name, tmp in temps:
-            os.replace(tmp, out / name)
+        _swap_in([(Path(tmp), out / name) for name, tmp in temps])
     except BaseException:
         for _, tmp in temps:
             with contextlib.suppress(FileNotFoundError):
@@ -231,48 +232,57 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _swap_in(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename each new file onto its target, all or none: a folder in the way of a target
+    fails before anything moves; the old files are moved aside (into a temporary folder
+    beside the first target) and put back if a rename fails."""
+    for _, target in pairs:
+        if target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, "a folder is in the way of the file", str(target))
+    if not pairs:
+        return
+    backup = Path(tempfile.mkdtemp(dir=pairs[0][1].parent, prefix=".old.", suffix=".tmp"))
+    moved: list[Path] = []   # targets whose old file is in backup
+    placed: list[Path] = []  # targets that hold the new file
+    try:
+        for i, (new, target) in enumerate(pairs):
+            if os.path.lexists(target):
+                os.replace(target, backup / str(i))
+                moved.append(target)
+            os.replace(new, target)
+            placed.append(target)
+    except BaseException:
+        for target in placed:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        for i, (_, target) in enumerate(pairs):
+            if target in moved:
+                with contextlib.suppress(OSError):
+                    os.replace(backup / str(i), target)
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
 def atomic_replace_folder(folder: str | os.PathLike, contents: Mapping[str, Content],
                           binary: Collection[str] = (), encoding: str = "utf-8",
                           mode: int | None = None) -> list[Path]:
     """Write the files of `contents` into `folder` all-or-nothing; return their paths.
 
     Everything is written (and fsync'ed) into a temporary folder beside `folder`
-    first — any failure there leaves `folder` untouched. Then each file is
-    checked to be replaceable (a sub-folder in the way of a name is a failure
-    before anything is swapped) and renamed into `folder`; the old files are
-    moved aside and put back if a rename fails, so on any exception the old
-    files stay byte-identical. Other files in `folder` are left alone.
+    first — any failure there leaves `folder` untouched — and then swapped in
+    (`_swap_in`): on any exception the old files stay byte-identical. Other files
+    in `folder` are left alone.
     """
     out = Path(folder)
     problem = path_problem(out, folder=True)
     if problem:
-        raise NotADirectoryError(f"{out}: {problem}")
+        raise NotADirectoryError(errno.ENOTDIR, problem, str(out))
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    backup = stage / ".old"
-    moved: list[str] = []   # old files moved into backup
-    placed: list[str] = []  # new files renamed into `out`
     try:
         atomic_write_files(stage, contents, binary, encoding, mode)
-        for name in contents:  # a folder (or other non-file) in the way fails before any swap
-            target = out / name
-            if target.is_dir() and not target.is_symlink():
-                raise IsADirectoryError(f"{target} is a folder; cannot replace it with a file")
-        backup.mkdir()
-        for name in contents:
-            if os.path.lexists(out / name):
-                os.replace(out / name, backup / name)
-                moved.append(name)
-            os.replace(stage / name, out / name)
-            placed.append(name)
-    except BaseException:
-        for name in placed:  # undo: new files out, old files back
-            with contextlib.suppress(OSError):
-                os.unlink(out / name)
-        for name in moved:
-            with contextlib.suppress(OSError):
-                os.replace(backup / name, out / name)
-        raise
+        _swap_in([(stage / name, out / name) for name in contents])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     _fsync_dir(out)
