@@ -8,7 +8,8 @@ therefore ends with `settle`, which
    doc_id the one to keep is the oldest (lowest id) that has human work
    (annotations, cancelled annotations or drafts), else the oldest; every
    other copy that has no human work is deleted, after its predictions that
-   the kept copy lacks were added to the kept copy (same text only). A copy
+   the kept copy lacks were added to the kept copy (same text only). Human
+   work is checked once more in a light listing just before the bulk delete. A copy
    with human work is never deleted (two annotated copies both stay and are
    reported). The rule gives the same answer whichever push applies it, so
    concurrent clean-ups agree; the listing pages by id (keyset), so tasks
@@ -29,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .client import Connection
-from .errors import StudioError
 from .projects import Project, by_push, delete_project_if_empty, list_projects
 
 PAGE_SIZE = 500
@@ -87,18 +87,21 @@ def _versions(value: object) -> set[str]:
     return set()
 
 
-def _delete_task(conn: Connection, task_id: int) -> bool:
-    """Delete a task if it still has no human work (re-read just before); False if it has or is gone."""
-    try:
-        current = conn.request("reading a task", "GET", f"api/tasks/{task_id}/")
-        if human_work(current or {}):
-            return False
-        conn.request("deleting a duplicate task", "DELETE", f"api/tasks/{task_id}/")
-    except StudioError as e:
-        if e.status == 404:  # another push deleted it first
-            return False
-        raise
-    return True
+def delete_tasks(conn: Connection, project_id: int, task_ids: set[int]) -> int:
+    """Delete these tasks of a project unless they have human work by now (one light listing
+    just before, then the Data Manager's bulk delete); the number deleted."""
+    if not task_ids:
+        return 0
+    worked = {t["id"] for t in iter_tasks(conn, project_id, f"id,{_WORK}", all_fields=True) if human_work(t)}
+    ids = sorted(task_ids - worked)
+    deleted = 0
+    for i in range(0, len(ids), PAGE_SIZE):
+        body = conn.request("deleting duplicate tasks", "POST", "api/dm/actions",
+                            params={"id": "delete_tasks", "project": project_id},
+                            json_body={"selectedItems": {"all": False, "included": ids[i:i + PAGE_SIZE]}},
+                            idempotent=True)  # deleting twice is harmless
+        deleted += int((body or {}).get("processed_items") or 0)
+    return deleted
 
 
 def _move_predictions(conn: Connection, project_id: int, source: dict, keep: dict) -> None:
@@ -122,26 +125,24 @@ def dedupe_tasks(conn: Connection, project_id: int, doc_ids: set[str], result: S
             doc_id = (t.get("data") or {}).get("doc_id")
             if doc_id in doc_ids:
                 copies.setdefault(doc_id, []).append(t)
-        removed = 0
+        surplus: set[int] = set()
         for doc_id, group in copies.items():
             if len(group) < 2:
                 continue
             worked = [t for t in group if human_work(t)]
             keep = min(worked or group, key=lambda t: t["id"])
             for t in group:
-                if t is keep or human_work(t):
-                    continue
-                _move_predictions(conn, project_id, t, keep)
-                if _delete_task(conn, t["id"]):
-                    removed += 1
+                if t is not keep and not human_work(t):
+                    _move_predictions(conn, project_id, t, keep)
+                    surplus.add(t["id"])
             if len(worked) > 1:
                 note = (f"doc_id {doc_id} is in {len(worked)} tasks with annotations "
                         f"({', '.join(str(t['id']) for t in worked)}) — left as they are")
                 if note not in result.notes:
                     result.notes.append(note)
-        result.tasks_removed += removed
-        if not removed:
+        if not surplus:
             return
+        result.tasks_removed += delete_tasks(conn, project_id, surplus)
 
 
 def _copy_task(task: dict) -> dict:
@@ -176,8 +177,7 @@ def merge_projects(conn: Connection, project: Project, result: Settled) -> None:
             result.notes.append(f"project {p.id} is also titled {project.title!r} and has tasks with annotations "
                                 f"({len(worked)}) — left alone; merge or rename it in Label Studio")
             continue
-        for t in iter_tasks(conn, p.id, f"id,{_WORK}", all_fields=True):
-            _delete_task(conn, t["id"])
+        delete_tasks(conn, p.id, {t["id"] for t in iter_tasks(conn, p.id, "id")})
         if delete_project_if_empty(conn, p.id):
             result.projects_merged.append(p.id)
     if project.id != oldest.id:
