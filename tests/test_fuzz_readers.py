@@ -60,6 +60,19 @@ def write(text: str, kind: str, encoding: str, folder: str) -> Path | None:
     return path
 
 
+def read_case(case):
+    """The documents read from a generated file, or None (not encodable, or a SourceError)."""
+    kind, text, encoding = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(text, kind, encoding, folder)
+        if path is None:
+            return None
+        try:
+            return read_file(path)
+        except SourceError:
+            return None
+
+
 def check_documents(docs) -> None:
     for d in docs:
         n = len(d.text)
@@ -79,15 +92,8 @@ FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCh
 @FUZZ
 @given(documents())
 def test_readers_never_crash_and_offsets_are_valid(case):
-    kind, text, encoding = case
-    with tempfile.TemporaryDirectory() as folder:
-        path = write(text, kind, encoding, folder)
-        if path is None:
-            return
-        try:
-            docs = read_file(path)
-        except SourceError:
-            return
+    docs = read_case(case)
+    if docs is not None:
         check_documents(docs)
 
 
@@ -97,16 +103,7 @@ def test_spans_through_the_pipeline_match_the_text(nlp, case):
     from annotate.pipeline import annotate_document
     from annotate.tasks import to_task, validate_task
 
-    kind, text, encoding = case
-    with tempfile.TemporaryDirectory() as folder:
-        path = write(text, kind, encoding, folder)
-        if path is None:
-            return
-        try:
-            docs = read_file(path)
-        except SourceError:
-            return
-    for document in docs:
+    for document in read_case(case) or []:
         doc = annotate_document(nlp, document)
         for group in doc.spans.values():
             for span in group:
