@@ -12,8 +12,10 @@ prediction model versions) and then, for each incoming task:
   offsets would not fit it: it is skipped and reported instead;
 * otherwise → nothing to do.
 
-At the end the project's shown prediction version (`model_version`) is set to
-the pushed one. A push that was interrupted simply runs again: what got in is
+Then `converge.settle` removes duplicates that a concurrent push of the same
+tasks made (Label Studio has no unique constraint; see converge.py and the
+title rule in projects.py). At the end the project's shown prediction version
+(`model_version`) is set to the pushed one. A push that was interrupted simply runs again: what got in is
 found by the listing, the rest is imported. A batch whose import failed in a
 way that may or may not have been applied (timeout, dropped connection, 5xx)
 is reconciled against a fresh listing before it is retried, so no article ends
