@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .client import Connection
+from .errors import StudioError
 from .projects import Project, by_push, delete_project_if_empty, list_projects
 
 PAGE_SIZE = 500
@@ -154,6 +155,28 @@ def _copy_task(task: dict) -> dict:
     return out
 
 
+def _merge_one(conn: Connection, title: str, oldest_id: int, newer_id: int, result: Settled) -> None:
+    there = {(t.get("data") or {}).get("doc_id") for t in iter_tasks(conn, oldest_id, "id,data")}
+    worked, copy = [], []
+    for t in iter_tasks(conn, newer_id, f"id,data,predictions,{_WORK}", all_fields=True):
+        if human_work(t):
+            worked.append(t["id"])
+        elif (t.get("data") or {}).get("doc_id") not in there:
+            copy.append(_copy_task(t))
+            result.copied.add(str(copy[-1]["data"].get("doc_id")))
+    for i in range(0, len(copy), PAGE_SIZE):
+        conn.call("copying tasks into the oldest project", conn.sdk.projects.import_tasks, oldest_id,
+                  request=copy[i:i + PAGE_SIZE], commit_to_project=True, return_task_ids=False,
+                  idempotent=False)
+    if worked:
+        result.notes.append(f"project {newer_id} is also titled {title!r} and has tasks with annotations "
+                            f"({len(worked)}) — left alone; merge or rename it in Label Studio")
+        return
+    delete_tasks(conn, newer_id, {t["id"] for t in iter_tasks(conn, newer_id, "id")})
+    if delete_project_if_empty(conn, newer_id):
+        result.projects_merged.append(newer_id)
+
+
 def merge_projects(conn: Connection, project: Project, result: Settled) -> None:
     """Newer push-made projects titled like `project` merged into the oldest (module docstring)."""
     found = list_projects(conn, project.title)
@@ -161,25 +184,11 @@ def merge_projects(conn: Connection, project: Project, result: Settled) -> None:
         return
     oldest, newer = found[0], found[1:]
     for p in newer:
-        there = {(t.get("data") or {}).get("doc_id") for t in iter_tasks(conn, oldest.id, "id,data")}
-        worked, copy = [], []
-        for t in iter_tasks(conn, p.id, f"id,data,predictions,{_WORK}", all_fields=True):
-            if human_work(t):
-                worked.append(t["id"])
-            elif (t.get("data") or {}).get("doc_id") not in there:
-                copy.append(_copy_task(t))
-                result.copied.add(str(copy[-1]["data"].get("doc_id")))
-        for i in range(0, len(copy), PAGE_SIZE):
-            conn.call("copying tasks into the oldest project", conn.sdk.projects.import_tasks, oldest.id,
-                      request=copy[i:i + PAGE_SIZE], commit_to_project=True, return_task_ids=False,
-                      idempotent=False)
-        if worked:
-            result.notes.append(f"project {p.id} is also titled {project.title!r} and has tasks with annotations "
-                                f"({len(worked)}) — left alone; merge or rename it in Label Studio")
-            continue
-        delete_tasks(conn, p.id, {t["id"] for t in iter_tasks(conn, p.id, "id")})
-        if delete_project_if_empty(conn, p.id):
-            result.projects_merged.append(p.id)
+        try:
+            _merge_one(conn, project.title, oldest.id, p.id, result)
+        except StudioError as e:
+            if e.status != 404:  # 404: another push merged or deleted it meanwhile
+                raise
     if project.id != oldest.id:
         result.notes.append(f"another project titled {project.title!r} (id {oldest.id}) is older than the one "
                             f"this push used (id {project.id}); the tasks were merged into it")

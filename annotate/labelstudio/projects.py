@@ -119,9 +119,17 @@ def find_or_create_project(conn: Connection, title: str, scheme: Scheme | None =
     if found:
         return _resolve(conn, title, found, destructive=True)
     config = label_config(scheme)
-    created = conn.call(f"creating project {title!r}", conn.sdk.projects.create, title=title,
-                        label_config=config, show_collab_predictions=True,
-                        description=PUSH_MARK, idempotent=False)
+    try:
+        created = conn.call(f"creating project {title!r}", conn.sdk.projects.create, title=title,
+                            label_config=config, show_collab_predictions=True,
+                            description=PUSH_MARK, idempotent=False)
+    except StudioError as e:
+        # A 5xx or a dropped connection may or may not have created it (a busy SQLite server
+        # answers 500 "database is locked" after creating the row): look before giving up.
+        found = list_projects(conn, title) if e.ambiguous else []
+        if not found:
+            raise
+        return _resolve(conn, title, found, destructive=True)
     # Another push may have created one at the same time: re-list, and the oldest wins.
     found = list_projects(conn, title) or [created]
     if all(p.id != created.id for p in found):
