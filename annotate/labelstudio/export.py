@@ -293,6 +293,10 @@ def export_project(conn: Connection, title: str, out_dir: str | Path, scheme: Sc
     tables = tables_from_snapshot(tasks, scheme)  # before writing anything: nothing half-written
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     raw_path = out / "raw" / f"{slug(project.title)}-{stamp}.json"
+    n = 1
+    while raw_path.exists():  # two exports in one second: never overwrite (or remove) an older record
+        n += 1
+        raw_path = out / "raw" / f"{slug(project.title)}-{stamp}-{n}.json"
     try:
         atomic_write(raw_path, data)  # a new file (time-stamped): it replaces nothing
         files = write_tables(tables, out)
