@@ -62,7 +62,9 @@ def iter_tasks(conn: Connection, project_id: int, include: str, all_fields: bool
         tasks = body.get("tasks", []) if isinstance(body, dict) else body
         for t in tasks:
             yield t
-        if len(tasks) < page_size:
+        # `total` counts the tasks after `last`; a server may cap the page size below ours
+        total = body.get("total") if isinstance(body, dict) else None
+        if not tasks or (len(tasks) >= total if isinstance(total, int) else len(tasks) < page_size):
             return
         last = max(t["id"] for t in tasks)
 
