@@ -69,9 +69,10 @@ def _project(p, created: bool = False) -> Project:
 
 def delete_project_if_empty(conn: Connection, project_id: int) -> bool:
     """Delete a project that has no task (re-read just before); False if it has tasks or is gone."""
-    try:
-        current = conn.call("reading a project", conn.sdk.projects.get, project_id)
-        if (current.task_number or 0) != 0:
+    try:  # counted from the tasks themselves, not the project's counter
+        body = conn.request("counting a project's tasks", "GET", "api/tasks/",
+                            params={"project": project_id, "page_size": 1, "include": "id"})
+        if not isinstance(body, dict) or body.get("total") != 0 or body.get("tasks"):
             return False
         conn.call("deleting an empty duplicate project", conn.sdk.projects.delete, project_id)
     except StudioError as e:
