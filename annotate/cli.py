@@ -105,7 +105,8 @@ class _Progress:
 
 @app.command()
 def prelabel(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", show_default=False,
+    # readable=False: an unreadable path is an error of that path (reported, the rest goes on), not a usage error
+    paths: List[Path] = typer.Argument(..., metavar="PATH", show_default=False, readable=False,
                                        help="Source files, tables (.parquet/.jsonl/.csv) or folders."),
     output: str = typer.Option(str(DEFAULT_OUTPUT), "-o", "--output",
                                help="Output file, or - for standard output; --format parquet/csv: a folder "
@@ -135,12 +136,17 @@ def prelabel(
     row; other columns kept as document metadata), or folders of them.
 
     Exit status: 0 all files went through, 1 some failed (the output holds the
-    others) or the model is missing, 2 usage error.
+    others) or the model is missing, 2 usage error, 130/143 interrupted
+    (Ctrl-C/SIGTERM: no output written, a previous one unchanged).
     """
-    from annotate.atomic import atomic_open
+    from annotate.atomic import atomic_open, path_problem
     from annotate.scale import cli as scale
 
     scale.check_options(fmt, markup, workers, resume, part_mb)
+    if fmt == "tasks":  # before the model is loaded: one line, nothing done
+        problem = path_problem(output)
+        if problem:
+            raise fail(f"-o {output} {problem}" if problem.startswith("is ") else f"-o {output}: {problem}", 2)
     from annotate.rules import check_disabled
 
     try:
@@ -160,9 +166,6 @@ def prelabel(
                   workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,
                   disabled=tuple(sorted(disabled)))
         return scale.run(paths, job, quiet, _load_nlp, fail, err_console)
-
-    if output != "-" and Path(output).is_dir():
-        raise typer.BadParameter(f"{output} is a folder; give a file name", param_hint="'-o'")
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
@@ -198,12 +201,17 @@ def prelabel(
         pass
     except OSError as e:
         raise fail(f"{output}: {e.strerror or e}") from None
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM (see main): the atomic write removed its temporary file
+        where = "" if to_stdout else f"; {output} not written"
+        raise fail(f"interrupted{where}", 128 + getattr(e, "signum", 2)) from None
 
     if not quiet:
         err_console().print(summary.line(), markup=False)
     if summary.tasks == 0:
         where = "" if to_stdout else f"; {output} not written"
-        raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
+        from annotate.sources import display_path
+
+        raise fail(f"no articles found in {' '.join(map(display_path, paths))}{where}")
     if summary.errors:
         raise typer.Exit(1)
 
@@ -310,7 +318,10 @@ def rules(
 
 
 def main() -> None:
-    app(prog_name="annotate")
+    from annotate.atomic import terminate_as_interrupt
+
+    with terminate_as_interrupt():  # SIGTERM cleans up like Ctrl-C: no temporary files left behind
+        app(prog_name="annotate")
 
 
 # --------------------------------------------------------------------------- plug-ins

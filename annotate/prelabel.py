@@ -96,25 +96,30 @@ def source_files(paths: Iterable[str | os.PathLike], on_error: OnError) -> list[
     """The source files under `paths` (files as given, folders searched), in order,
     each once (annotate.sources.iter_source_files, one path at a time).
 
-    A path that does not exist, or a folder with no source file, is reported
-    through `on_error`. Only the file names are held, not their contents.
+    A path that cannot be used (missing, unreadable, a symbolic link loop — also
+    inside a folder), or a folder with no source file, is reported through
+    `on_error` and the rest goes on. Only the file names are held, not their contents.
     """
-    from annotate.sources import SourceError, iter_source_files
+    from annotate.sources import display_path, iter_source_files, os_reason
 
-    files: dict[Path, Path] = {}  # resolved → as found: the same file under two paths counts once
+    files: dict[tuple[int, int], Path] = {}  # (device, inode) → as found: a file under two paths counts once
     for path in paths:
-        try:
-            found = list(iter_source_files([path]))
-        except SourceError as e:
-            on_error(str(path), e.reason)
-            continue
-        except OSError as e:
-            on_error(str(path), f"{type(e).__name__}: {e.strerror or e}")
-            continue
-        if not found:
-            on_error(str(path), "no source files found")
+        reported = []
+
+        def report(where: str, reason: str) -> None:
+            reported.append(where)
+            on_error(where, reason)
+
+        found = list(iter_source_files([path], on_error=report))
+        if not found and not reported:
+            on_error(display_path(path), "no source files found")
         for f in found:
-            files.setdefault(f.resolve(), f)
+            try:
+                st = os.stat(f)
+            except OSError as e:  # gone since it was found
+                on_error(display_path(f), os_reason(e, f))
+                continue
+            files.setdefault((st.st_dev, st.st_ino), f)
     return list(files.values())
 
 
@@ -154,6 +159,8 @@ def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
     `on_progress(path, done, total)` after each file; `summary` (if given) is
     kept up to date as the tasks are yielded.
     """
+    from annotate.sources import display_path
+
     summary = summary if summary is not None else Summary()
 
     def error(path: str, reason: str) -> None:
@@ -167,7 +174,7 @@ def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
             results = prelabel_file(path, nlp)
         except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
             summary.files_failed += 1
-            error(str(path), one_line(e))
+            error(display_path(path), one_line(e))
         else:
             summary.files_read += 1
             for document, task in results:
@@ -181,4 +188,4 @@ def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
                 yield task
             del results
         if on_progress is not None:
-            on_progress(str(path), done, len(files))
+            on_progress(display_path(path), done, len(files))

@@ -281,3 +281,18 @@ def test_studio_state_is_saved_atomically(tmp_path, monkeypatch):
         studio._save_state(port=2)
     monkeypatch.undo()
     assert studio.state()["port"] == 1 and [p.name for p in tmp_path.iterdir()] == ["studio.json"]
+
+
+def test_forged_token_is_invalid_not_expired():
+    import time
+
+    import jwt
+    from label_studio_sdk.core.api_error import ApiError
+
+    body = {"detail": "Token is invalid or expired", "code": "token_not_valid"}  # the server says both
+    forged = jwt.encode({"token_type": "refresh", "exp": int(time.time()) + 3600}, "x" * 32, algorithm="HS256")
+    e = translate(ApiError(status_code=401, headers={}, body=body), Target("http://h:1", forged, "env"))
+    assert "API token is invalid" in str(e) and "expired" not in str(e) and forged not in str(e)
+    old = jwt.encode({"token_type": "refresh", "exp": int(time.time()) - 60}, "x" * 32, algorithm="HS256")
+    e = translate(ApiError(status_code=401, headers={}, body=body), Target("http://h:1", old, "env"))
+    assert "has expired" in str(e)

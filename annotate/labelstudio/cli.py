@@ -214,7 +214,8 @@ def _progress(total: int | None) -> Progress:
 
 
 @handled
-def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or folders to pre-annotate and push"),
+def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or folders to pre-annotate and push",
+                                                readable=False),  # unreadable: reported per path, not usage
              project: str = typer.Option(..., "--project", help="Project title (created if missing)"),
              tasks_file: Optional[Path] = typer.Option(None, "--tasks",
                                                        help="Push an already pre-annotated JSON/JSONL file"),
@@ -258,6 +259,13 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
               f"{result.predictions_added} predictions added to existing tasks"
               + (f", {result.duplicates} duplicate doc_ids in the input ignored" if result.duplicates else "")
               + (f", {len(result.skipped)} bad tasks skipped" if result.skipped else ""), markup=False)
+    settled = result.settled
+    if settled is not None and (settled.tasks_removed or settled.projects_merged):
+        out.print(f"concurrent push cleaned up: {settled.tasks_removed} duplicate tasks removed"
+                  + (f", duplicate projects {', '.join(map(str, settled.projects_merged))} merged and deleted"
+                     if settled.projects_merged else ""), markup=False)
+    for note in settled.notes if settled is not None else ():
+        _note("note:", "yellow", note)
     if result.shown_version_set:
         out.print(f"shown prediction version: {result.model_version}", markup=False)
     if result.config_differs:

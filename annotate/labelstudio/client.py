@@ -14,6 +14,7 @@ the problem and the fix; secrets are redacted from it.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -128,10 +129,16 @@ def translate(exc: BaseException, target: Target, what: str = "") -> StudioError
         if status in (401, 403):
             fix = ("run `annotate studio up` to renew the local token" if target.source == "studio"
                    else "check LABEL_STUDIO_API_KEY (a Personal Access Token from Account & Settings)")
-            why = "has expired" if "expired" in detail.lower() else "was rejected"
             if status == 403 and "permission" in detail.lower():
                 return StudioError(f"Label Studio at {url} refused access{doing} (403: {detail}) — "
                                    f"ask an admin for access to the project", status=status)
+            state = jwt_state(target.token)
+            if state == "valid":  # not expired, yet refused: forged, revoked, or another server's
+                return StudioError(f"the API token is invalid: Label Studio at {url} rejected it ({status}), and "
+                                   f"it is still within its validity (forged, revoked or from another server) "
+                                   f"— {fix}", status=status)
+            expired = state == "expired" or (state is None and "expired" in detail.lower())
+            why = "has expired" if expired else "was rejected"
             return StudioError(f"the API token {why} by Label Studio at {url} ({status}) — {fix}", status=status)
         if status == 404:
             return StudioError(f"Label Studio at {url} answered 404 (not found){doing} — check LABEL_STUDIO_URL "
@@ -146,6 +153,21 @@ def translate(exc: BaseException, target: Target, what: str = "") -> StudioError
         return StudioError(f"{url} does not look like a Label Studio server (it did not answer in JSON) — "
                            f"check LABEL_STUDIO_URL")
     return StudioError(f"talking to Label Studio at {url} failed{doing}: {type(exc).__name__}: {exc}")
+
+
+def jwt_state(token: str) -> str | None:
+    """"expired" or "valid" by the `exp` claim of a JWT (read, not verified: only the server can
+    verify it), None for a token that is not a JWT (a legacy token) or has no `exp`. The server
+    answers "invalid or expired" for both, so this tells the user which."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        exp = float(payload["exp"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    return "expired" if exp <= time.time() else "valid"
 
 
 def _retryable(exc: BaseException, idempotent: bool) -> bool:

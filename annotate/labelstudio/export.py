@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotate.atomic import atomic_write, atomic_write_files
+from annotate.atomic import atomic_replace_folder, atomic_write, path_problem
 from annotate.scheme import Scheme
 # The tables' columns and builder live in annotate.tables (shared with `prelabel --format parquet`).
 from annotate.tables import (DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS, TABLES,  # noqa: F401
@@ -98,14 +98,16 @@ def load_snapshot(path: str | Path) -> list[dict]:
 # -- writing ------------------------------------------------------------------
 
 def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
-    """Parquet and CSV (UTF-8) of each table; all files replaced together, atomically."""
+    """Parquet and CSV (UTF-8) of each table, all-or-nothing: the set is written into a
+    temporary folder beside `out_dir` and swapped in; on any failure (a table that cannot
+    be written, a folder in the way of a file name) the old tables stay byte-identical."""
     writers, binary = {}, set()
     for name, df in tables.items():
         writers[f"{name}.parquet"] = lambda fh, df=df: df.to_parquet(fh, index=False)
         binary.add(f"{name}.parquet")
         writers[f"{name}.csv"] = lambda fh, df=df: df.to_csv(fh, index=False, lineterminator="\n",
                                                              date_format="%Y-%m-%dT%H:%M:%S.%fZ")
-    return atomic_write_files(out_dir, writers, binary)
+    return atomic_replace_folder(out_dir, writers, binary)
 
 
 def slug(title: str) -> str:
@@ -122,13 +124,28 @@ class ExportResult:
 
 
 def export_project(conn: Connection, title: str, out_dir: str | Path, scheme: Scheme | None = None) -> ExportResult:
+    out = Path(out_dir)
+    for folder in (out, out / "raw"):  # before the snapshot is built and downloaded
+        problem = path_problem(folder, folder=True)
+        if problem:
+            raise StudioError(f"cannot export to {out}: {folder} {problem}" if problem.startswith("is ")
+                              else f"cannot export to {out}: {problem}")
     project = find_or_create_project(conn, title, scheme, create=False)
     data = fetch_snapshot(conn, project.id)
     tasks = parse_snapshot(data)
     tables = tables_from_snapshot(tasks, scheme)  # before writing anything: nothing half-written
-    out = Path(out_dir)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    raw_path = out / "raw" / f"{slug(title)}-{stamp}.json"
-    atomic_write(raw_path, data)
-    files = write_tables(tables, out)
+    raw_path = out / "raw" / f"{slug(project.title)}-{stamp}.json"
+    n = 1
+    while raw_path.exists():  # two exports in one second: never overwrite (or remove) an older record
+        n += 1
+        raw_path = out / "raw" / f"{slug(project.title)}-{stamp}-{n}.json"
+    try:
+        atomic_write(raw_path, data)  # a new file (time-stamped): it replaces nothing
+        files = write_tables(tables, out)
+    except OSError as e:
+        raw_path.unlink(missing_ok=True)  # all or nothing: no new raw record without its tables
+        raise StudioError(f"cannot write the export to {out}: {e.strerror or e}"
+                          + (f" ({e.filename})" if getattr(e, "filename", None) else "")
+                          + " — the previous tables are unchanged") from None
     return ExportResult(project.id, raw_path, files, tables)

@@ -12,8 +12,10 @@ prediction model versions) and then, for each incoming task:
   offsets would not fit it: it is skipped and reported instead;
 * otherwise → nothing to do.
 
-At the end the project's shown prediction version (`model_version`) is set to
-the pushed one. A push that was interrupted simply runs again: what got in is
+Then `converge.settle` removes duplicates that a concurrent push of the same
+tasks made (Label Studio has no unique constraint; see converge.py and the
+title rule in projects.py). At the end the project's shown prediction version
+(`model_version`) is set to the pushed one. A push that was interrupted simply runs again: what got in is
 found by the listing, the rest is imported. A batch whose import failed in a
 way that may or may not have been applied (timeout, dropped connection, 5xx)
 is reconciled against a fresh listing before it is retried, so no article ends
@@ -38,6 +40,7 @@ from annotate.scheme import Scheme, load_scheme
 
 from .client import Connection
 from .config import label_config
+from .converge import Settled, iter_tasks, settle
 from .errors import StudioError
 from .projects import Project, find_or_create_project, project_config
 from .regions import validate_task
@@ -76,6 +79,7 @@ class PushResult:
     model_version: str | None = None
     shown_version_set: bool = False
     config_differs: bool = False
+    settled: Settled | None = None  # what the final clean-up after concurrent pushes did
 
 
 def load_task_file(path: str | Path) -> list[dict]:
@@ -124,31 +128,22 @@ def _versions(value: object) -> set[str]:
 
 
 def existing_tasks(conn: Connection, project_id: int, page_size: int = LIST_PAGE_SIZE) -> dict[str, Existing]:
-    """doc_id → (task id, model versions of its predictions, digest of its text), in one paged listing."""
+    """doc_id → (task id, model versions of its predictions, digest of its text), in one listing paged by id."""
     out: dict[str, Existing] = {}
-    page = 1
-    while True:
-        body = conn.request(
-            "listing the project's tasks", "GET", "api/tasks/",
-            params={"project": project_id, "page": page, "page_size": page_size, "fields": "all",
-                    "include": "id,data,predictions_model_versions", "resolve_uri": "false"})
-        tasks = body.get("tasks", []) if isinstance(body, dict) else body
-        for t in tasks:
-            data = t.get("data") or {}
-            doc_id = data.get("doc_id")
-            raw = t.get("predictions_model_versions")
-            versions = _versions(raw)
-            if isinstance(raw, str) and len(raw) >= 490:  # the server truncates this column at 500 chars
-                versions = _prediction_versions(conn, t["id"])
-            if doc_id:
-                if doc_id in out:  # already twice in the project (not by us): keep the first, merge versions
-                    out[doc_id].model_versions |= versions
-                else:
-                    out[doc_id] = Existing(t["id"], versions, text_digest(data.get("text")))
-        total = body.get("total", 0) if isinstance(body, dict) else len(tasks)
-        if not tasks or page * page_size >= total:
-            return out
-        page += 1
+    for t in iter_tasks(conn, project_id, "id,data,predictions_model_versions", all_fields=True,
+                        page_size=page_size):
+        data = t.get("data") or {}
+        doc_id = data.get("doc_id")
+        raw = t.get("predictions_model_versions")
+        versions = _versions(raw)
+        if isinstance(raw, str) and len(raw) >= 490:  # the server truncates this column at 500 chars
+            versions = _prediction_versions(conn, t["id"])
+        if doc_id:
+            if doc_id in out:  # already twice in the project: keep the first, merge versions
+                out[doc_id].model_versions |= versions
+            else:
+                out[doc_id] = Existing(t["id"], versions, text_digest(data.get("text")))
+    return out
 
 
 def _prediction_versions(conn: Connection, task_id: int) -> set[str]:
@@ -316,6 +311,8 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
         pusher.import_batch(batch)
     if new_predictions:
         pusher.import_predictions(new_predictions)
+    # Another push may have run at the same time: remove the duplicates it and we made (converge.py).
+    result.settled = settle(conn, project, seen_in_input)
     if versions:
         mv = versions.most_common(1)[0][0]
         result.model_version = mv

@@ -1,13 +1,16 @@
 """Readers: source files (Markdown, HTML, plain text) → Documents.
 
     read_file(path) -> list[Document]          one per article or fragment, in file order
-    iter_source_files(paths) -> Iterator[Path]  files as given + source files under folders
+    iter_source_files(paths, on_error) -> Iterator[Path]  files as given + source files under folders
     SourceError                                  path, reason; str(e) == "path: reason"
+    display_path(path) -> str                    a path as printable text (invalid UTF-8 as \\xNN)
 """
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..document import Document
@@ -17,7 +20,7 @@ from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
 
-__all__ = ["read_file", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES"]
+__all__ = ["read_file", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
 SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 MAX_BYTES = 10 * 1024 * 1024   # larger files are refused before they are read
@@ -30,7 +33,7 @@ class SourceError(Exception):
     """A source file that cannot be read; one line naming the file and the reason."""
 
     def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = str(path)
+        self.path = display_path(path)
         self.reason = " ".join(str(reason).split())
         super().__init__(self.path, self.reason)   # picklable: args rebuild the error
 
@@ -60,20 +63,21 @@ def _names(value) -> list[str]:
 def read_file(path: str | Path) -> list[Document]:
     """The articles and fragments of one source file, in file order."""
     p = Path(path)
-    if not p.is_file():
-        raise SourceError(path, "no such file" if not p.exists() else "not a regular file")
     try:
+        if not stat.S_ISREG(os.stat(p).st_mode):
+            raise SourceError(path, "not a regular file")
         text = read_text(p, MAX_BYTES)
     except DecodeError as e:
         raise SourceError(path, str(e)) from None
     except OSError as e:
-        raise SourceError(path, e.strerror or str(e)) from None
+        missing = e.errno == errno.ENOENT and not os.path.islink(p)
+        raise SourceError(path, "no such file" if missing else os_reason(e, p)) from None
     meta, blocks = _parser_for(p, text).parse(text)
     meta = {k: v for k, v in meta.items()}
-    source = str(meta.pop("source", "") or "").strip() or p.name
+    source = str(meta.pop("source", "") or "").strip() or display_path(p.name)
     title = meta.pop("title", None)
     authors = _names(meta.pop("authors")) if "authors" in meta else None
-    docs = build(blocks, source=source, path=str(path), meta=meta)
+    docs = build(blocks, source=source, path=display_path(path), meta=meta)
     if not docs:
         raise SourceError(path, "no article text found")
     articles = [d for d in docs if d.kind == "article"]
@@ -96,30 +100,90 @@ def _is_source(name: str) -> bool:
             and not (low == "readme.md" or low.startswith("readme.")))
 
 
-def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def display_path(path: str | os.PathLike) -> str:
+    """`path` as printable text: a name that is not valid UTF-8 (Python keeps its
+    bytes as lone surrogates) shows those bytes as \\xNN escapes, so that error
+    lines, JSON and Label Studio can carry it (a lossy but readable rendering)."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def os_reason(e: OSError, path: str | os.PathLike | None = None) -> str:
+    """A short reason for an OSError met while looking at an input path."""
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if e.errno == errno.ENOENT and path is not None and os.path.islink(path):
+        return "broken symbolic link (its target does not exist)"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return e.strerror or str(e) or type(e).__name__
+
+
+OnError = Callable[[str, str], object]
+
+
+def _raise(path: str, reason: str) -> None:
+    raise SourceError(path, reason)
+
+
+def iter_source_files(paths: Iterable[str | Path], on_error: OnError | None = None) -> Iterator[Path]:
     """Files as given, and source files under folders (recursive, sorted; hidden
-    files and folders and README files skipped). Every path is checked first:
-    a missing one raises SourceError before anything is yielded."""
+    files and folders and README files skipped; symbolic links to files are read,
+    links to folders inside a folder are not followed). Each file once, even when
+    reached by two paths.
+
+    A path that cannot be used — missing, unreadable folder, symbolic link loop or
+    broken link — goes to `on_error(path, reason)` and the rest goes on. Without
+    `on_error` it raises SourceError; every given path is then checked first, so
+    a missing one raises before anything is yielded."""
     paths = [Path(p) for p in paths]
-    for p in paths:
-        if not p.exists():
-            raise SourceError(p, "no such file or folder")
-    return _walk(paths)
+    if on_error is None:
+        on_error = _raise
+        for p in paths:
+            _stat(p, on_error)
+    return _walk(paths, on_error)
 
 
-def _walk(paths: list[Path]) -> Iterator[Path]:
-    seen: set[Path] = set()
-    for p in paths:
-        if p.is_dir():
-            found = []
-            for root, dirs, files in os.walk(p):
-                dirs[:] = [d for d in dirs if not _hidden(d)]
-                found += [Path(root, f) for f in files if _is_source(f)]
-            files_ = sorted(found, key=lambda f: f.relative_to(p).parts)
+def _stat(path: Path, on_error: OnError) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ENOENT and not os.path.islink(path):
+            on_error(display_path(path), "no such file or folder")
         else:
-            files_ = [p]
-        for f in files_:
-            key = f.resolve()
+            on_error(display_path(path), os_reason(e, path))
+        return None
+
+
+def _folder_files(top: Path, on_error: OnError) -> list[tuple[Path, os.stat_result]]:
+    def walk_error(e: OSError) -> None:
+        on_error(display_path(e.filename or top), os_reason(e))
+
+    found = []
+    for root, dirs, files in os.walk(top, onerror=walk_error):
+        dirs[:] = [d for d in dirs if not _hidden(d)]
+        for name in files:
+            if _is_source(name):
+                f = Path(root, name)
+                st = _stat(f, on_error)
+                if st is not None:
+                    found.append((f, st))
+    return sorted(found, key=lambda item: item[0].relative_to(top).parts)
+
+
+def _walk(paths: list[Path], on_error: OnError) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()  # (device, inode): no resolve(), which raises on a link loop
+    for p in paths:
+        st = _stat(p, on_error)
+        if st is None:
+            continue
+        files = _folder_files(p, on_error) if stat.S_ISDIR(st.st_mode) else [(p, st)]
+        for f, fst in files:
+            key = (fst.st_dev, fst.st_ino)
             if key not in seen:
                 seen.add(key)
                 yield f

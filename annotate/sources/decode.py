@@ -15,9 +15,10 @@ class DecodeError(Exception):
 
 
 def _looks_binary(data: bytes) -> bool:
-    head = data[:65536]
-    if b"\0" in head:
+    """A NUL byte anywhere (one linear scan, memchr), or many control bytes in the first 64 KiB."""
+    if b"\0" in data:
         return True
+    head = data[:65536]
     controls = sum(1 for b in head if b < 32 and b not in _CONTROL_OK)
     return controls > max(8, len(head) // 20)
 
@@ -36,6 +37,8 @@ def read_text(path: Path, max_bytes: int) -> str:
             text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise DecodeError(f"cannot decode as utf-16 (BOM present): {e.reason}") from None
+        if "\0" in text:  # U+0000 is no text character either
+            raise DecodeError("binary file, not text (NUL character)")
     else:
         if _looks_binary(data):
             raise DecodeError("binary file, not text")

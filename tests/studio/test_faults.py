@@ -31,7 +31,8 @@ def test_forged_refresh_token(cli, studio):
                         "not-the-server-key", algorithm="HS256")
     res = cli("push", "--project", "whatever", "--tasks", FIXTURE, env=team_env(studio.url, forged))
     assert res.exit_code == 1
-    assert "rejected" in one_error_line(res)
+    line = one_error_line(res)
+    assert "API token is invalid" in line and "rejected" in line and "expired" not in line
     assert forged not in res.output and forged[:20] not in res.output
 
 

@@ -1,0 +1,25 @@
+"""`push` of a folder with bad entries still pushes the good files (real server, real pre-annotator)."""
+import os
+import shutil
+from pathlib import Path
+
+from studio_helpers import task_ids_by_doc
+
+ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
+
+
+def test_push_of_a_folder_with_a_link_loop_pushes_the_good_files(cli, conn, title, tmp_path, nlp):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(ARTICLES / "green_development.txt", folder / "a.txt")
+    os.symlink("loop2.md", folder / "loop1.md")
+    os.symlink("loop1.md", folder / "loop2.md")
+    res = cli("push", folder, "--project", title)
+    assert res.exit_code == 2, res.output   # done, some input skipped
+    assert "Traceback" not in res.output
+    skipped = [ln for ln in res.stderr.splitlines() if ln.startswith("skipped file")]
+    assert sorted(skipped) == [f"skipped file {folder}/loop1.md: symbolic link loop",
+                               f"skipped file {folder}/loop2.md: symbolic link loop"]
+    project = next(p for p in conn.sdk.projects.list(title=title) if p.title == title)
+    by_doc = task_ids_by_doc(conn, project.id)
+    assert len(by_doc) == 1 and all(len(v) == 1 for v in by_doc.values())
