@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .patterns import CLOSERS, SENTENCE_END, has_inner_sentence_end
+from .patterns import CLOSERS, SENTENCE_END, dash_subtitle_at, has_inner_sentence_end
 from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -26,6 +26,7 @@ _SELF_CLOSING_SIBLINGS = {"p", "li", "dt", "dd", "tr", "td", "th"}
 # Title and first-level heading fonts of Chinese official layout; 楷体 / 仿宋 are body fonts.
 _HEADING_FONTS = (("小标宋", 1), ("黑体", 2), ("simhei", 2), ("黑體", 2))
 _BOLD_WEIGHT = re.compile(r"font-weight:(?:bold|bolder|[6-9]00)")
+_TEXT_INDENT = re.compile(r"text-indent:(\d*\.?\d+)")
 _TITLE_SEP = re.compile(r"\s+[-|—–]\s+|[_｜|]")
 
 
@@ -39,6 +40,7 @@ class _El:
     skip: bool = False          # … is <script>, <style>, …
     center: bool = False        # … is centred
     in_title: bool = False      # … is <title>
+    indent: bool = False        # … has a CSS first-line indent (text-indent > 0, inherited)
     hlevel: int | None = None   # smallest heading level from a heading font (not <hN>)
     htag: int | None = None     # smallest <hN> level
     block: int = -1             # stack index of the nearest block element (itself included)
@@ -60,29 +62,22 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
     bold = tag in ("b", "strong") or bool(_BOLD_WEIGHT.search(style))
     center = tag == "center" or "text-align:center" in style or a.get("align", "").lower() == "center"
     skip = tag in _SKIP or "display:none" in style   # hidden text is not part of the page
+    m = _TEXT_INDENT.search(style)
+    indent = bool(m) and float(m.group(1)) > 0
     if parent is None:
-        return _El(tag, bold, skip, center, tag == "title", hlevel, htag, index if tag in _BLOCK else -1)
+        return _El(tag, bold, skip, center, tag == "title", indent, hlevel, htag,
+                   index if tag in _BLOCK else -1)
     return _El(
         tag,
         bold=bold or parent.bold,
         skip=skip or parent.skip,
         center=center or parent.center,
         in_title=tag == "title" or parent.in_title,
+        indent=indent if m else parent.indent,   # a text-indent of 0 undoes the parent's
         hlevel=_min(hlevel, parent.hlevel),
         htag=_min(htag, parent.htag),
         block=index if tag in _BLOCK else parent.block,
     )
-
-
-def _dash_subtitle_at(text: str) -> int | None:
-    """Where a —— subtitle starts after a short title in the same paragraph, else None."""
-    at = text.find("——")
-    if at < 2 or at > _TITLE_MAX:
-        return None
-    head = text[:at].strip()
-    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
-        return None
-    return at
 
 
 _TITLE_MAX = 40
@@ -103,6 +98,7 @@ class _Reader(HTMLParser):
         self.chars = self.center_chars = self.heading_chars = 0
         self.level: int | None = None
         self.tag_level: int | None = None
+        self.css_indent = False
 
     def flush(self) -> None:
         text_len = self.b.len
@@ -116,7 +112,9 @@ class _Reader(HTMLParser):
         styled = self.chars and (self.tag_level is not None or self.heading_chars == self.chars
                                  or self.center_chars == self.chars)
         blk = self.b.finish(kind, level)
-        if blk and styled and (cut := _dash_subtitle_at(blk.text)):
+        if blk and self.css_indent:
+            blk.indent = True
+        if blk and styled and (cut := dash_subtitle_at(blk.text, _TITLE_MAX)):
             # a title and its —— subtitle set in one styled paragraph: two blocks
             head_level = self.tag_level or self.level or 2
             self.blocks += split_block(blk, cut, HEADING, PARA, head_level)
@@ -156,10 +154,12 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
         where = self.open.get(tag)
-        if where:   # a stray end tag closes nothing
+        if where:   # a stray end tag closes nothing …
             self._pop_to(where[-1])
             if tag in _BLOCK:
                 self.flush()
+        elif tag in ("p", "br"):
+            self.flush()   # … but a browser makes a stray </p> an empty paragraph, </br> a break
 
     def handle_data(self, data: str) -> None:
         top = self.stack[-1] if self.stack else None
@@ -169,12 +169,13 @@ class _Reader(HTMLParser):
         if top is not None and top.skip:
             return
         line = self.getpos()[0]
-        data = data.replace("\xa0", " ")
         n = sum(1 for ch in data if not ch.isspace())
         if n:
             bold = top is not None and top.bold
             if bold != self.b.bold_is_open:
                 self.b.toggle_bold()
+            if not self.chars and top is not None:
+                self.css_indent = top.indent
             self.chars += n
             if top is not None:
                 self.center_chars += n if top.center else 0

@@ -296,6 +296,30 @@ def is_short_plain(text: str, limit: int = 30) -> bool:
             and t[-1] not in "，,、")
 
 
+TITLE_MAX = 50   # a title (or its part before a —— subtitle) set as a plain line
+
+
+def dash_subtitle_at(text: str, max_head: int = TITLE_MAX) -> int | None:
+    """Where a —— subtitle starts after a short title on the same line (标题——论…), else None."""
+    at = text.find("——")
+    if at < 2 or at > max_head or not text[at:].strip("—- \u3000"):
+        return None
+    head = text[:at].strip()
+    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
+        return None
+    return at
+
+
+def is_plain_title(text: str) -> bool:
+    """A line that can be a title set as a plain paragraph: short (before any —— subtitle),
+    ending no sentence (a comma inside is fine), not torn off at a clause mark, no number."""
+    t = text.strip()
+    head = t[:dash_subtitle_at(t) or len(t)].strip()
+    return (0 < len(head) <= TITLE_MAX and len(t) <= 2 * TITLE_MAX and not has_inner_sentence_end(t)
+            and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + ELLIPSIS and t[-1] not in "，,、；;：:"
+            and not t.startswith(("——", "—", "--")) and numbered_kind(t) is None)
+
+
 BARE_HEADING_MAX = 30
 # A bare line with a clause mark reads as the start of a sentence cut by a page break; an
 # attribution line (——摘自…) or a line that opens a quotation is no heading either.
@@ -303,10 +327,18 @@ _CLAUSE_MARKS = "，,；;：:"
 _NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
 
 
-def is_bare_heading_text(text: str) -> bool:
+INDENTED_HEADING_MAX = 40
+
+
+def is_bare_heading_text(text: str, own_paragraph: bool = False) -> bool:
     """Could be a heading set with no markup: short, no final punctuation, no clause mark,
-    not an attribution or a quotation."""
+    not an attribution or a quotation. A line known to be a paragraph of its own (it and
+    the paragraph under it open with an indent, so no page break cut it) may be longer and
+    carry a comma (坚定文化自信，建设文化强国)."""
     t = text.strip()
+    if own_paragraph:
+        return (is_short_plain(t, INDENTED_HEADING_MAX) and not any(c in t for c in "；;：:")
+                and not t.startswith(_NOT_HEADING_OPENERS))
     return (is_short_plain(t, BARE_HEADING_MAX) and not any(c in t for c in _CLAUSE_MARKS)
             and not t.startswith(_NOT_HEADING_OPENERS))
 
