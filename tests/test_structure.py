@@ -448,3 +448,69 @@ def test_near_miss_unindented_comma_line_in_text_is_a_torn_piece(tmp_path):
     txt = "建设社会主义文化强国\n王一鸣\n上一段没写完，接着\n坚定文化自信，建设文化强国\n当今世界正经历百年变局，必须坚定文化自信。\n"
     [doc] = read(tmp_path, txt, "a.txt")
     assert outline(doc)[1:] == [("paragraph", "上一段没写完，接着坚定文化自信，建设文化强国当今世界正经历百年变局，必须坚定文化自信。")]
+
+
+# ---- web-page shapes ----------------------------------------------------------------------------
+
+def test_page_title_names_a_plain_paragraph_which_becomes_the_title(tmp_path):
+    html = ("<html><head><title>让群众少跑腿_理论频道_某某网</title></head><body><div>首页 &gt; 理论</div>"
+            "<p>让群众少跑腿——论优化营商环境</p><p>　　办事难的问题由来已久。</p><p>　　第二段。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。"), ("paragraph", "第二段。")]
+    assert doc.meta["subtitle"] == "——论优化营商环境"
+
+
+def test_near_miss_a_page_title_naming_nothing_heads_the_body(tmp_path):
+    html = ("<html><head><title>让群众少跑腿 - 某某网</title></head><body><p>办事难的问题由来已久。各地要下功夫解决。</p>"
+            "<p>第二段。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。各地要下功夫解决。"),
+                            ("paragraph", "第二段。")]
+
+
+def test_div_page_with_br_breaks(tmp_path):
+    html = ("<div class='t'>让群众少跑腿</div><div>王一鸣</div><div>办事难的问题由来已久，<br>各地要下功夫解决<br><br>"
+            "　　第二段。<br><br>　　第三段。</div>")
+    [doc] = read(tmp_path, html, "a.html")
+    # a break inside a sentence is a line wrap; near miss: after <br><br> an indented line is no continuation
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久，各地要下功夫解决"),
+                            ("paragraph", "第二段。"), ("paragraph", "第三段。")]
+
+
+def test_wechat_editor_nesting_and_centred_span_title(tmp_path):
+    html = ("<div id='js_content'><section><section style='text-align:center'><p><span style='font-size:20px'>"
+            "让群众少跑腿，让数据多跑路</span></p></section><section><p><span>　　办事难的问题由来已久，</span>"
+            "<span>各地要下功夫解决。</span></p><section style='text-align:center'><p><span><strong>一、简化流程</strong>"
+            "</span></p></section><p><span>　　</span><span>第二段。</span></p><section style='text-align:center'><p>"
+            "<span>这一段居中排，但它是一句完整的话，写得长一些。</span></p></section></section></section></div>")
+    [doc] = read(tmp_path, html, "a.html")
+    # near miss: a centred sentence is body text
+    assert outline(doc) == [("title", "让群众少跑腿，让数据多跑路"), ("paragraph", "办事难的问题由来已久，各地要下功夫解决。"),
+                            ("heading", "一、简化流程"), ("paragraph", "第二段。"),
+                            ("paragraph", "这一段居中排，但它是一句完整的话，写得长一些。")]
+
+
+def test_staff_block_at_the_end_and_what_follows_it_are_chrome(tmp_path):
+    html = ("<h1>让群众少跑腿</h1><p>原创 张三 某某评论 2024-03-01 08:00</p><p>　　办事难的问题由来已久。</p>"
+            "<p>　　第二段。</p><p>来源：某某日报</p><p>编辑：李四 审核：王五</p><p><strong>推荐阅读</strong></p>"
+            "<p>扫码关注我们</p><p><a href='x'>把握发展主动权</a></p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。"), ("paragraph", "第二段。")]
+
+
+def test_near_miss_body_after_a_staff_line_and_links_inside_text_stay(tmp_path):
+    html = ("<h1>让群众少跑腿</h1><p>　　办事难的问题由来已久。</p><p>编辑：李四</p><p>　　第二段<a href='x'>办事指南</a>写完了。</p>"
+            "<p>会议于2024年3月1日 8:00召开，持续两天</p><p>　　第三段。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[1:] == [("paragraph", "办事难的问题由来已久。"), ("paragraph", "第二段办事指南写完了。"),
+                                ("paragraph", "会议于2024年3月1日 8:00召开，持续两天"), ("paragraph", "第三段。")]
+
+
+def test_original_title_line_is_metadata(tmp_path):
+    md = "# 让群众少跑腿\n\n原标题：办事难的问题如何破解\n\n王一鸣\n\n办事难的问题由来已久。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.meta["original_title"] == "办事难的问题如何破解" and doc.authors == ["王一鸣"]
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。")]
+    # near miss: a sentence that mentions the original title is text
+    [doc] = read(tmp_path, "# 让群众少跑腿\n\n王一鸣\n\n原标题是另一个，后来改了。\n", "b.md")
+    assert "original_title" not in doc.meta and outline(doc)[1] == ("paragraph", "原标题是另一个，后来改了。")

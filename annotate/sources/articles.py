@@ -12,7 +12,7 @@ from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, TITLE_MAX, autho
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
                        is_latin_running_head, is_page_number, is_plain_title, is_short_han_label,
-                       is_short_plain, numbered_kind, open_quote_depth, signed_by_editor,
+                       is_short_plain, is_staff_line, numbered_kind, open_quote_depth, original_title, signed_by_editor,
                        starts_by_closing_quote, title_tag)
 from .raw import HEADING, PARA, RawBlock, merge_runs, split_block, strip_ornament
 
@@ -81,9 +81,13 @@ def _dash_subtitle(b: RawBlock) -> bool:
     return b.text.startswith(("——", "--", "—")) and len(b.text.lstrip("—-– ")) > 0
 
 
+_META_KEY = {"editor": "editor_note", "aside": "asides", "original_title": "original_title"}
+
+
 # ---- step 1: lines that are not article text ----------------------------------
 def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
-    """Per block: None (content), "drop", "note", "column", "editor" or "aside"; values;
+    """Per block: None (content), "drop", "note", "column", "editor", "aside" or
+    "original_title"; values;
     running-head column."""
     roles: list[str | None] = [None] * len(blocks)
     values: list = [None] * len(blocks)
@@ -101,6 +105,8 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k], values[k] = "editor", ed
             if ed == t and k + 1 < len(blocks) and blocks[k + 1].kind == PARA:
                 pending_note = k + 1   # a 【编者按】 line alone: the note is the next paragraph
+        elif (orig := original_title(t)) is not None:
+            roles[k], values[k] = "original_title", orig
         elif (col := column_line(t)) is not None:
             roles[k], values[k] = "column", col
         elif is_dropped_line(t):
@@ -115,6 +121,14 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
         followed_by_byline = k + 1 < len(blocks) and byline_names(blocks[k + 1].text)
         return (roles[k] is None and blocks[k].kind == PARA and len(t) <= 30 and not is_finished(t)
                 and not byline_names(t) and not numbered_kind(t) and not followed_by_byline)
+    # after the source and staff lines that follow the last paragraph of running text, a web
+    # page has only chrome (推荐阅读 lists, follow and share lines)
+    last_body = max((k for k in range(len(blocks)) if roles[k] is None and _is_body(blocks[k])), default=None)
+    if last_body is not None:
+        staff = next((k for k in range(last_body + 1, len(blocks))
+                      if roles[k] == "drop" and is_staff_line(blocks[k].text)), None)
+        for k in range(staff + 1 if staff is not None else len(blocks), len(blocks)):
+            roles[k] = roles[k] or "drop"
     counts = Counter(blocks[k].text for k in range(len(blocks)) if candidate(k))
     for k in range(len(blocks)):
         t = blocks[k].text
@@ -272,8 +286,8 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
                 cur.column = cur.column or values[k]
             else:
                 pending.column = values[k]
-        elif role in ("editor", "aside"):
-            _add_meta(cur or pending, "editor_note" if role == "editor" else "asides", values[k])
+        elif role in ("editor", "aside", "original_title"):
+            _add_meta(cur or pending, _META_KEY[role], values[k])
         elif k in starts:
             st = starts[k]
             titles, subtitle = [], st.subtitle

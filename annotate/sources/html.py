@@ -40,6 +40,7 @@ class _El:
     skip: bool = False          # … is <script>, <style>, …
     center: bool = False        # … is centred
     in_title: bool = False      # … is <title>
+    link: bool = False          # … is a link <a href>
     indent: bool = False        # … has a CSS first-line indent (text-indent > 0, inherited)
     hlevel: int | None = None   # smallest heading level from a heading font (not <hN>)
     htag: int | None = None     # smallest <hN> level
@@ -65,7 +66,7 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
     m = _TEXT_INDENT.search(style)
     indent = bool(m) and float(m.group(1)) > 0
     if parent is None:
-        return _El(tag, bold, skip, center, tag == "title", indent, hlevel, htag,
+        return _El(tag, bold, skip, center, tag == "title", tag == "a", indent, hlevel, htag,
                    index if tag in _BLOCK else -1)
     return _El(
         tag,
@@ -73,6 +74,7 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
         skip=skip or parent.skip,
         center=center or parent.center,
         in_title=tag == "title" or parent.in_title,
+        link=tag == "a" or parent.link,
         indent=indent if m else parent.indent,   # a text-indent of 0 undoes the parent's
         hlevel=_min(hlevel, parent.hlevel),
         htag=_min(htag, parent.htag),
@@ -95,7 +97,7 @@ class _Reader(HTMLParser):
 
     def _reset(self) -> None:
         self.b = TextBuilder()
-        self.chars = self.center_chars = self.heading_chars = 0
+        self.chars = self.center_chars = self.heading_chars = self.link_chars = 0
         self.level: int | None = None
         self.tag_level: int | None = None
         self.css_indent = False
@@ -111,6 +113,9 @@ class _Reader(HTMLParser):
             kind, level = HEADING, 2
         styled = self.chars and (self.tag_level is not None or self.heading_chars == self.chars
                                  or self.center_chars == self.chars)
+        if kind == PARA and self.chars and self.link_chars == self.chars:
+            # a paragraph that is only links is navigation (推荐阅读 lists, 上一篇/下一篇)
+            self.b = TextBuilder()
         blk = self.b.finish(kind, level)
         if blk and self.css_indent:
             blk.indent = True
@@ -179,12 +184,22 @@ class _Reader(HTMLParser):
             self.chars += n
             if top is not None:
                 self.center_chars += n if top.center else 0
+                self.link_chars += n if top.link else 0
                 if top.hlevel:
                     self.heading_chars += n
                     self.level = _min(top.hlevel, self.level)
                 if top.htag:
                     self.tag_level = _min(top.htag, self.tag_level)
         self.b.text(data, line)
+
+
+def _names(text: str, names: set[str]) -> bool:
+    """`text` is one of the page's title `names` (spacing aside), or one of them followed by
+    a —— subtitle."""
+    if len(text) > 4 * _TITLE_MAX:
+        return False
+    t = "".join(text.split())
+    return t in names or ("——" in t and t[:t.find("——")] in names)
 
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
@@ -199,9 +214,13 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         meta["html_title"] = title
         has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
         short = _TITLE_SEP.split(title)[0].strip() or title
-        at = next((k for k, b in enumerate(blocks) if b.text in (title, short)), None)
+        names = {"".join(title.split()), "".join(short.split())}
+        at = next((k for k, b in enumerate(blocks) if _names(b.text, names)), None)
         if at is None and not has_h1:
             blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
+        elif at is not None and blocks[at].kind == PARA and not has_h1:
+            # the article's title set as a plain paragraph, named by the page's <title>
+            blocks[at].kind, blocks[at].level = HEADING, 1
         elif at is not None and blocks[at].kind == HEADING:
             # the page's <title> names its article: headings above that one are site
             # chrome (a logo in <h1>, channel names), not titles or sections

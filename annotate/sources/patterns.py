@@ -197,6 +197,24 @@ _DROPPED = re.compile(
     r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
     r"|[（(]?\s*(?:责任编辑|编辑|校对|审核|审校|终审|监制)\s*[:：])"
 )
+# The staff of a web page or a WeChat post, one or several to a line (编辑：李四 审核：王五)
+_STAFF = re.compile(r"^[（(]?\s*(?:来源|稿件来源|文章来源|本文来源|责任编辑|值班编辑|编辑|责编|美编|校对|审核|"
+                    r"审校|初审|复审|终审|编审|监制|排版|统筹|策划|主编)\s*[:：]")
+
+
+def is_staff_line(text: str) -> bool:
+    """A source or staff line (来源：… 责任编辑：… 审核：…)."""
+    t = text.strip()
+    return len(t) <= 80 and bool(_STAFF.match(t))
+_ORIGINAL_TITLE = re.compile(r"^[（(【\[]?\s*原(?:标)?题\s*[:：]\s*(.+?)\s*[）)】\]]?$")
+
+
+def original_title(text: str) -> str | None:
+    """原标题：… (a reposted article's headline at its first outlet) → the headline."""
+    m = _ORIGINAL_TITLE.match(text.strip())
+    return m.group(1) if m and len(text) <= 120 else None
+
+
 _EDITOR_NOTE = re.compile(r"^[【\[［]?\s*编者按\s*[】\]］]?\s*[:：]?\s*")
 
 
@@ -209,10 +227,17 @@ _INFO_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}")
 _INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布|浏览|阅读|点击|字号)\s*[:：]")
 
 
+# … or a date with a clock time (2024-03-01 08:00: when the page was posted)
+_INFO_TIME = re.compile(r"\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?!\d)")
+
+
 def is_info_line(text: str) -> bool:
+    """A web page's info line: a date with a field (来源：…) or a clock time, on a short
+    line that holds no sentence."""
     t = text.strip()
-    return (len(t) <= 80 and bool(_INFO_DATE.search(t)) and bool(_INFO_FIELD.search(t))
-            and not has_inner_sentence_end(t) and not t.endswith("。"))
+    return (len(t) <= 80 and bool(_INFO_DATE.search(t))
+            and (bool(_INFO_FIELD.search(t)) or bool(_INFO_TIME.search(t)))
+            and not has_inner_sentence_end(t) and not t.endswith("。") and "，" not in t)
 
 
 # A photo credit: …（新华社记者 张三摄） / 张三 摄
@@ -223,7 +248,7 @@ def is_dropped_line(text: str) -> bool:
     """Photo captions and credits, source lines, editorial staff lines, web info lines
     and paper footers."""
     t = text.strip()
-    return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) \
+    return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) or is_staff_line(t) \
         or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) \
         or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
 
@@ -349,5 +374,6 @@ def is_standalone_line(text: str) -> bool:
     harmless: the page-break join puts it back together.)"""
     t = text.strip().strip("*_").strip()
     return bool(t) and (is_latin_running_head(t) or is_page_number(t) or author_note(t) is not None
+                        or original_title(t) is not None
                         or column_line(t) is not None or is_dropped_line(t)
                         or editor_note(t) is not None or byline_names(t) is not None)
