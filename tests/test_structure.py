@@ -22,6 +22,14 @@ def test_byline_with_outlet_and_spaced_names():
     assert byline_names("欧阳明  孔  云") == ["欧阳明", "孔云"]
 
 
+def test_a_short_top_level_title_that_reads_like_a_name_is_still_the_title(tmp_path):
+    [doc] = read(tmp_path, "<h1>文化强国</h1><p>王一鸣</p><p>正文。</p>", "a.html")
+    assert doc.title == "文化强国" and doc.authors == ["王一鸣"]
+    # near miss: two name lines in a row under a title: the first is the byline
+    [doc] = read(tmp_path, "# 让城市更宜居\n\n王一鸣\n\n李明\n\n正文。\n", "b.md")
+    assert doc.title == "让城市更宜居" and doc.authors == ["王一鸣"]
+
+
 def test_near_miss_a_sentence_with_a_book_title_is_no_byline():
     assert byline_names("要读《资本论》（第一卷）") is None
     assert byline_names("《光明日报》（2024年03月01日）") is None

@@ -159,7 +159,8 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
         if q >= 1 and _dash_subtitle(blocks[cs[q]]):
             subtitle, q = cs[q], q - 1
         cand = blocks[cs[q]]
-        if cs[q] in used or byline_names(cand.text):
+        # (a top-level heading is never a byline, though a short title may read like a name: 文化强国)
+        if cs[q] in used or byline_names(cand.text) and not (cand.kind == HEADING and cand.level == 1):
             continue
         prev = blocks[cs[q - 1]] if q >= 1 else None
         if _heading_like(cand):
