@@ -38,7 +38,9 @@ def _read_html(doc: str) -> None:
     lambda n: "<p>" + "<b>要" * n + "</p>",                 # text at every depth
     lambda n: "<div>" * n + "字。" + "</td>" * n,            # stray end tags, nothing to close
     lambda n: "<ul>" + "<span><li>条" * n + "</ul>",         # self-closing siblings under deep inline
-], ids=["nested-span", "nested-bold-text", "stray-end-tags", "li-under-spans"])
+    # no title, stray </p> breaks, indented paragraphs with no final punctuation
+    lambda n: "<p> </p> ▌标题——副标题" + "</p>　　一段没有标点的文字" * n,
+], ids=["nested-span", "nested-bold-text", "stray-end-tags", "li-under-spans", "stray-p-indents"])
 def test_deep_html_nesting_is_linear(shape):
     small = _best(lambda: _read_html(shape(2_000)))
     big = _best(lambda: _read_html(shape(20_000)), repeat=2)
@@ -69,8 +71,10 @@ def _txt_torn_lines(k: int) -> str:
     (".md", lambda k: "# 标题\n\n" + "[" * (k * 40), 5_000),      # unclosed link brackets
     (".md", lambda k: "# 标" + " " * (k * 40) + "题\n\n正文。", 5_000),  # a long space run in a heading
     (".md", lambda k: "# 标题\n\n" + "> " * (k * 4) + "正文。\n", 5_000),  # one line nested 20k / 200k deep
+    (".md", lambda k: "▌" * (k * 40) + "标题——" * k + "\n\n正文。\n", 5_000),   # ornaments, dashes
+    (".txt", lambda k: "　　一行没有标点的文字\n" * k, 7_000),                 # untitled, all indented
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
-        "md-nested-quotes"])
+        "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"

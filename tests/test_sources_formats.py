@@ -277,10 +277,12 @@ def test_plaintext_line_per_paragraph_and_page_breaks(tmp_path):
     ]
 
 
-def test_plaintext_without_a_title_line_is_a_fragment(tmp_path):
+def test_plaintext_without_a_title_line_is_an_untitled_article(tmp_path):
+    # one file, one article: only text after an author note is a fragment (SCHEME)
     txt = "这是一段很长的正文，没有标题。它有两句话，而且第一行就是正文，所以不能当作文章的标题来看待。\n第二段。\n"
     [doc] = read_file(write(tmp_path, "f.txt", txt))
-    assert doc.kind == "fragment" and doc.title is None
+    assert doc.kind == "article" and doc.title is None
+    assert [b.kind for b in doc.blocks] == ["paragraph", "paragraph"]
 
 
 def test_markdown_one_paragraph_per_line(tmp_path):

@@ -22,6 +22,14 @@ def test_byline_with_outlet_and_spaced_names():
     assert byline_names("欧阳明  孔  云") == ["欧阳明", "孔云"]
 
 
+def test_a_short_top_level_title_that_reads_like_a_name_is_still_the_title(tmp_path):
+    [doc] = read(tmp_path, "<h1>文化强国</h1><p>王一鸣</p><p>正文。</p>", "a.html")
+    assert doc.title == "文化强国" and doc.authors == ["王一鸣"]
+    # near miss: two name lines in a row under a title: the first is the byline
+    [doc] = read(tmp_path, "# 让城市更宜居\n\n王一鸣\n\n李明\n\n正文。\n", "b.md")
+    assert doc.title == "让城市更宜居" and doc.authors == ["王一鸣"]
+
+
 def test_near_miss_a_sentence_with_a_book_title_is_no_byline():
     assert byline_names("要读《资本论》（第一卷）") is None
     assert byline_names("《光明日报》（2024年03月01日）") is None
@@ -338,3 +346,179 @@ def test_notes_are_shown_but_never_annotated(nlp, tmp_path):
     starts = [r["value"]["start"] for r in task["predictions"][0]["result"] if r["type"] == "labels"]
     assert starts and not any(note.start <= s < note.end for s in starts)
     assert any(s > note.end for s in starts)   # the body copy is annotated
+
+
+# ---- a page whose only title is a plain first line (a WeChat repost) ---------------------------
+
+def test_untitled_page_is_one_article_titled_by_its_first_short_line(tmp_path):
+    # badly formed: text outside <p>, <p> </p> spacers, stray </p>, no <h1>, no <title>
+    html = ("<p> </p> ▌守土有责，干部要冲锋在前——论打好某某保卫战<p> </p> 第一段写的是实事，干部要冲在前面。</p>"
+            " </p> 第二段，我们必须坚持到底。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert doc.kind == "article" and doc.title == "守土有责，干部要冲锋在前"
+    assert doc.meta["subtitle"] == "——论打好某某保卫战"
+    assert outline(doc) == [("title", "守土有责，干部要冲锋在前"), ("paragraph", "第一段写的是实事，干部要冲在前面。"),
+                            ("paragraph", "第二段，我们必须坚持到底。")]
+
+
+def test_untitled_text_and_markdown_take_their_first_short_line_as_title(tmp_path):
+    md = "■ 让群众少跑腿\n\n办事难的问题由来已久。各地要下功夫解决。\n\n一是简化流程，二是压缩时限。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.kind == "article" and outline(doc)[0] == ("title", "让群众少跑腿")
+
+
+def test_near_miss_untitled_page_whose_first_line_is_a_sentence_has_no_title(tmp_path):
+    # the first block ends a sentence: it is body, and nothing below it is taken for the title
+    html = "<p>第一段就是正文，写完了。</p><p>短短一行</p><p>第二段，我们必须坚持到底。</p>"
+    [doc] = read(tmp_path, html, "a.html")
+    assert doc.kind == "article" and doc.title is None
+    assert all(k != "title" for k, _ in outline(doc))
+
+
+def test_near_miss_text_after_an_author_note_stays_a_fragment(tmp_path):
+    md = "第一段就是正文，写完了。\n\n（作者为某大学教授）\n\n下一页的残段，写完了。\n"
+    art, frag = read(tmp_path, md)
+    assert art.kind == "article" and art.author_note == "作者为某大学教授"
+    assert frag.kind == "fragment" and frag.text == "下一页的残段，写完了。"
+
+
+def test_stray_closing_p_is_a_paragraph_break_in_html(tmp_path):
+    [doc] = read(tmp_path, "<h1>标题</h1><p>第一段。</p>第二段。</p>第三段。", "a.html")
+    assert outline(doc)[1:] == [("paragraph", "第一段。"), ("paragraph", "第二段。"), ("paragraph", "第三段。")]
+    # near miss: a stray </div> breaks nothing (browsers ignore it)
+    [doc] = read(tmp_path, "<h1>标题</h1><p>第一段。</p><span>第二段，</div>接着写。</span>", "b.html")
+    assert outline(doc)[-1] == ("paragraph", "第二段，接着写。")
+
+
+def test_ornaments_before_a_heading_are_no_text(tmp_path):
+    md = "# ◆ 让群众少跑腿\n\n王一鸣\n\n开篇一段。\n\n## ▍一、简化流程\n\n正文。\n"
+    [doc] = read(tmp_path, md)
+    assert outline(doc)[0] == ("title", "让群众少跑腿") and ("heading", "一、简化流程") in outline(doc)
+    # near miss: a mark inside the line, or a line that is only marks, stays
+    md = "# 让群众“少跑腿■”\n\n王一鸣\n\n开篇一段。\n\n■■■\n\n正文。\n"
+    [doc] = read(tmp_path, md, "b.md")
+    assert outline(doc)[0] == ("title", "让群众“少跑腿■”") and "■■■" in doc.text
+
+
+def test_title_with_a_dash_subtitle_on_one_line_in_any_format(tmp_path):
+    [doc] = read(tmp_path, "# 把握发展主动权——写在某某会议召开之际\n\n王一鸣\n\n正文。\n")
+    assert doc.title == "把握发展主动权" and doc.meta["subtitle"] == "——写在某某会议召开之际"
+    # near miss: a dash after a clause mark is part of the title
+    [doc] = read(tmp_path, "# 发展，——这是硬道理\n\n王一鸣\n\n正文。\n", "b.md")
+    assert doc.title == "发展，——这是硬道理" and "subtitle" not in doc.meta
+
+
+# ---- paragraph indents: a new paragraph, never a page break ------------------------------------
+
+def test_indented_heading_after_an_unfinished_paragraph_in_html(tmp_path):
+    html = ("<h1>建设社会主义文化强国</h1><p>王一鸣</p><p>　　上一段结束。</p><p>　　文化强国是民族复兴的标志</p>"
+            "<p>　　当今世界正经历百年变局，必须坚定文化自信。</p><p>　　这一段没有句号</p>"
+            "<p>　　坚定文化自信，建设文化强国</p><p>　　我们要增强文化自信，必须坚持。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[1:] == [("paragraph", "上一段结束。"), ("heading", "文化强国是民族复兴的标志"),
+                                ("paragraph", "当今世界正经历百年变局，必须坚定文化自信。"),
+                                ("paragraph", "这一段没有句号"), ("heading", "坚定文化自信，建设文化强国"),
+                                ("paragraph", "我们要增强文化自信，必须坚持。")]
+
+
+def test_css_text_indent_and_nbsp_indents_open_paragraphs(tmp_path):
+    css = "<p style='text-indent:2em'>"
+    html = (f"<h1>建设社会主义文化强国</h1><p>王一鸣</p>{css}这一段没有句号</p>{css}坚定文化自信，建设文化强国</p>"
+            f"{css}我们要增强文化自信。</p><p>&nbsp;&nbsp;&nbsp;&nbsp;又一段停在逗号，</p><p>&emsp;&emsp;再一段。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[1:] == [("paragraph", "这一段没有句号"), ("heading", "坚定文化自信，建设文化强国"),
+                                ("paragraph", "我们要增强文化自信。"), ("paragraph", "又一段停在逗号，"),
+                                ("paragraph", "再一段。")]
+
+
+def test_near_miss_unindented_pieces_still_join_across_a_page_break(tmp_path):
+    # the next piece has no indent (text-indent:0, two &nbsp; are one character): a page break
+    html = ("<h1>建设社会主义文化强国</h1><p>王一鸣</p><p>　　这一段被分页切断，坚定文化自信</p>"
+            "<p style='text-indent:0'>建设文化强国。</p><p>&nbsp;&nbsp;我们要增强文化自信，</p><p>必须坚持。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[1:] == [("paragraph", "这一段被分页切断，坚定文化自信建设文化强国。"),
+                                ("paragraph", "我们要增强文化自信，必须坚持。")]
+
+
+def test_indented_lines_in_text_and_markdown(tmp_path):
+    body = ("　　上一段没写完\n\n　　坚定文化自信，建设文化强国\n\n　　当今世界正经历百年变局，必须坚定文化自信。\n\n"
+            "　　又一段没有句号\n\n　　文化自信是更基础更广泛更深厚的自信，是更持久的力量\n\n　　我们要增强文化自信。\n")
+    want = [("paragraph", "上一段没写完"), ("heading", "坚定文化自信，建设文化强国"),
+            ("paragraph", "当今世界正经历百年变局，必须坚定文化自信。"), ("paragraph", "又一段没有句号"),
+            ("heading", "文化自信是更基础更广泛更深厚的自信，是更持久的力量"), ("paragraph", "我们要增强文化自信。")]
+    [doc] = read(tmp_path, "# 建设社会主义文化强国\n\n王一鸣\n\n" + body)
+    assert outline(doc)[1:] == want
+    [doc] = read(tmp_path, "建设社会主义文化强国\n王一鸣\n" + body.replace("\n\n", "\n"), "a.txt")
+    assert outline(doc)[1:] == want
+
+
+def test_near_miss_unindented_comma_line_in_text_is_a_torn_piece(tmp_path):
+    txt = "建设社会主义文化强国\n王一鸣\n上一段没写完，接着\n坚定文化自信，建设文化强国\n当今世界正经历百年变局，必须坚定文化自信。\n"
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert outline(doc)[1:] == [("paragraph", "上一段没写完，接着坚定文化自信，建设文化强国当今世界正经历百年变局，必须坚定文化自信。")]
+
+
+# ---- web-page shapes ----------------------------------------------------------------------------
+
+def test_page_title_names_a_plain_paragraph_which_becomes_the_title(tmp_path):
+    html = ("<html><head><title>让群众少跑腿_理论频道_某某网</title></head><body><div>首页 &gt; 理论</div>"
+            "<p>让群众少跑腿——论优化营商环境</p><p>　　办事难的问题由来已久。</p><p>　　第二段。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。"), ("paragraph", "第二段。")]
+    assert doc.meta["subtitle"] == "——论优化营商环境"
+
+
+def test_near_miss_a_page_title_naming_nothing_heads_the_body(tmp_path):
+    html = ("<html><head><title>让群众少跑腿 - 某某网</title></head><body><p>办事难的问题由来已久。各地要下功夫解决。</p>"
+            "<p>第二段。</p></body></html>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。各地要下功夫解决。"),
+                            ("paragraph", "第二段。")]
+
+
+def test_div_page_with_br_breaks(tmp_path):
+    html = ("<div class='t'>让群众少跑腿</div><div>王一鸣</div><div>办事难的问题由来已久，<br>各地要下功夫解决<br><br>"
+            "　　第二段。<br><br>　　第三段。</div>")
+    [doc] = read(tmp_path, html, "a.html")
+    # a break inside a sentence is a line wrap; near miss: after <br><br> an indented line is no continuation
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久，各地要下功夫解决"),
+                            ("paragraph", "第二段。"), ("paragraph", "第三段。")]
+
+
+def test_wechat_editor_nesting_and_centred_span_title(tmp_path):
+    html = ("<div id='js_content'><section><section style='text-align:center'><p><span style='font-size:20px'>"
+            "让群众少跑腿，让数据多跑路</span></p></section><section><p><span>　　办事难的问题由来已久，</span>"
+            "<span>各地要下功夫解决。</span></p><section style='text-align:center'><p><span><strong>一、简化流程</strong>"
+            "</span></p></section><p><span>　　</span><span>第二段。</span></p><section style='text-align:center'><p>"
+            "<span>这一段居中排，但它是一句完整的话，写得长一些。</span></p></section></section></section></div>")
+    [doc] = read(tmp_path, html, "a.html")
+    # near miss: a centred sentence is body text
+    assert outline(doc) == [("title", "让群众少跑腿，让数据多跑路"), ("paragraph", "办事难的问题由来已久，各地要下功夫解决。"),
+                            ("heading", "一、简化流程"), ("paragraph", "第二段。"),
+                            ("paragraph", "这一段居中排，但它是一句完整的话，写得长一些。")]
+
+
+def test_staff_block_at_the_end_and_what_follows_it_are_chrome(tmp_path):
+    html = ("<h1>让群众少跑腿</h1><p>原创 张三 某某评论 2024-03-01 08:00</p><p>　　办事难的问题由来已久。</p>"
+            "<p>　　第二段。</p><p>来源：某某日报</p><p>编辑：李四 审核：王五</p><p><strong>推荐阅读</strong></p>"
+            "<p>扫码关注我们</p><p><a href='x'>把握发展主动权</a></p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。"), ("paragraph", "第二段。")]
+
+
+def test_near_miss_body_after_a_staff_line_and_links_inside_text_stay(tmp_path):
+    html = ("<h1>让群众少跑腿</h1><p>　　办事难的问题由来已久。</p><p>编辑：李四</p><p>　　第二段<a href='x'>办事指南</a>写完了。</p>"
+            "<p>会议于2024年3月1日 8:00召开，持续两天</p><p>　　第三段。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[1:] == [("paragraph", "办事难的问题由来已久。"), ("paragraph", "第二段办事指南写完了。"),
+                                ("paragraph", "会议于2024年3月1日 8:00召开，持续两天"), ("paragraph", "第三段。")]
+
+
+def test_original_title_line_is_metadata(tmp_path):
+    md = "# 让群众少跑腿\n\n原标题：办事难的问题如何破解\n\n王一鸣\n\n办事难的问题由来已久。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.meta["original_title"] == "办事难的问题如何破解" and doc.authors == ["王一鸣"]
+    assert outline(doc) == [("title", "让群众少跑腿"), ("paragraph", "办事难的问题由来已久。")]
+    # near miss: a sentence that mentions the original title is text
+    [doc] = read(tmp_path, "# 让群众少跑腿\n\n王一鸣\n\n原标题是另一个，后来改了。\n", "b.md")
+    assert "original_title" not in doc.meta and outline(doc)[1] == ("paragraph", "原标题是另一个，后来改了。")

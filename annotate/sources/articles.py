@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, author_note, byline_names,
-                       column_line, editor_note, has_inner_sentence_end, is_bare_heading_text,
-                       is_dropped_line, is_editorial_aside, is_finished, is_latin_running_head,
-                       is_page_number, is_short_han_label, is_short_plain, numbered_kind,
-                       open_quote_depth, signed_by_editor, starts_by_closing_quote, title_tag)
-from .raw import HEADING, PARA, RawBlock, merge_runs
+from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, TITLE_MAX, author_note, byline_names,
+                       column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
+                       is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
+                       is_latin_running_head, is_page_number, is_plain_title, is_short_han_label,
+                       is_short_plain, is_staff_line, numbered_kind, open_quote_depth, original_title, signed_by_editor,
+                       starts_by_closing_quote, title_tag)
+from .raw import HEADING, PARA, RawBlock, merge_runs, split_block, strip_ornament
 
 SEP = "\n\n"  # between blocks of the clean text
 
@@ -27,6 +28,7 @@ class _Seg:
     notes: list[str] = field(default_factory=list)
     column: str | None = None
     meta: dict = field(default_factory=dict)
+    after_note: bool = False   # opened after an author note (SCHEME: only that is a fragment)
 
 
 @dataclass
@@ -79,9 +81,13 @@ def _dash_subtitle(b: RawBlock) -> bool:
     return b.text.startswith(("——", "--", "—")) and len(b.text.lstrip("—-– ")) > 0
 
 
+_META_KEY = {"editor": "editor_note", "aside": "asides", "original_title": "original_title"}
+
+
 # ---- step 1: lines that are not article text ----------------------------------
 def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
-    """Per block: None (content), "drop", "note", "column", "editor" or "aside"; values;
+    """Per block: None (content), "drop", "note", "column", "editor", "aside" or
+    "original_title"; values;
     running-head column."""
     roles: list[str | None] = [None] * len(blocks)
     values: list = [None] * len(blocks)
@@ -99,6 +105,8 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k], values[k] = "editor", ed
             if ed == t and k + 1 < len(blocks) and blocks[k + 1].kind == PARA:
                 pending_note = k + 1   # a 【编者按】 line alone: the note is the next paragraph
+        elif (orig := original_title(t)) is not None:
+            roles[k], values[k] = "original_title", orig
         elif (col := column_line(t)) is not None:
             roles[k], values[k] = "column", col
         elif is_dropped_line(t):
@@ -113,6 +121,14 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
         followed_by_byline = k + 1 < len(blocks) and byline_names(blocks[k + 1].text)
         return (roles[k] is None and blocks[k].kind == PARA and len(t) <= 30 and not is_finished(t)
                 and not byline_names(t) and not numbered_kind(t) and not followed_by_byline)
+    # after the source and staff lines that follow the last paragraph of running text, a web
+    # page has only chrome (推荐阅读 lists, follow and share lines)
+    last_body = max((k for k in range(len(blocks)) if roles[k] is None and _is_body(blocks[k])), default=None)
+    if last_body is not None:
+        staff = next((k for k in range(last_body + 1, len(blocks))
+                      if roles[k] == "drop" and is_staff_line(blocks[k].text)), None)
+        for k in range(staff + 1 if staff is not None else len(blocks), len(blocks)):
+            roles[k] = roles[k] or "drop"
     counts = Counter(blocks[k].text for k in range(len(blocks)) if candidate(k))
     for k in range(len(blocks)):
         t = blocks[k].text
@@ -143,7 +159,8 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
         if q >= 1 and _dash_subtitle(blocks[cs[q]]):
             subtitle, q = cs[q], q - 1
         cand = blocks[cs[q]]
-        if cs[q] in used or byline_names(cand.text):
+        # (a top-level heading is never a byline, though a short title may read like a name: 文化强国)
+        if cs[q] in used or byline_names(cand.text) and not (cand.kind == HEADING and cand.level == 1):
             continue
         prev = blocks[cs[q - 1]] if q >= 1 else None
         if _heading_like(cand):
@@ -173,8 +190,10 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
         used.update(start.consumed)
         starts[start.titles[0]] = start
     if not starts:
-        # no byline anywhere: the first heading is the title of one article
-        first = next((p for p in range(len(cs)) if _heading_like(blocks[cs[p]])), None)
+        # no byline anywhere: the title is the first heading before the body, else the first
+        # short line before the body that ends no sentence (a web page may set its title as
+        # a plain paragraph); when the body comes first, only a top-level heading is a title
+        first = _first_title(blocks, cs)
         if first is not None:
             start = _Start([cs[first]], [cs[first]], [])
             head = blocks[cs[first]]
@@ -190,6 +209,38 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
                 start.consumed.append(cs[first + 1])
             starts[cs[first]] = start
     return starts
+
+
+def _is_body(b: RawBlock) -> bool:
+    """A paragraph of running text (a sentence, or longer than any title)."""
+    t = b.text
+    return (not _heading_like(b) and not byline_names(t)
+            and (is_finished(t) or has_inner_sentence_end(t) or len(t) > 2 * TITLE_MAX))
+
+
+def _first_title(blocks: list[RawBlock], cs: list[int]) -> int | None:
+    """Position in `cs` of the title of an article with no byline, or None."""
+    body = next((p for p in range(len(cs)) if _is_body(blocks[cs[p]])), len(cs))
+    for p in range(body):
+        if _heading_like(blocks[cs[p]]):
+            return p
+    for p in range(min(body, len(cs) - 1)):
+        b = blocks[cs[p]]
+        if b.kind == PARA and not byline_names(b.text) and is_plain_title(b.text):
+            return p
+    # the body comes first: a top-level heading further down is still the title (a notice
+    # above it), a lesser one is a section of an untitled text
+    return next((p for p in range(len(cs)) if _heading_like(blocks[cs[p]])
+                 and (body == len(cs) or (blocks[cs[p]].kind == HEADING and blocks[cs[p]].level == 1))), None)
+
+
+def _title_and_subtitle(b: RawBlock) -> tuple[RawBlock, str | None]:
+    """A title line with its —— subtitle on the same line: the title alone, and the subtitle."""
+    at = dash_subtitle_at(b.text)
+    if at is None:
+        return b, None
+    head, tail = split_block(b, at, b.kind, PARA, b.level)
+    return head, tail.text
 
 
 # ---- step 3: segments -----------------------------------------------------------------
@@ -208,6 +259,7 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     segs: list[_Seg] = []
     cur: _Seg | None = None
     pending = _Seg("fragment")   # metadata met while no segment is open
+    noted = False                # an author note has been met
 
     def open_seg(seg: _Seg) -> _Seg:
         seg.column = seg.column or pending.column
@@ -227,6 +279,7 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
         if role == "note":
             target = cur or (segs[-1] if segs else pending)  # notes in a row go together
             target.notes.append(values[k])
+            noted = True
             if cur is not None and cur.body:
                 cur = None   # an author note ends its article (one right under the byline does not)
         elif role == "column":
@@ -234,17 +287,28 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
                 cur.column = cur.column or values[k]
             else:
                 pending.column = values[k]
-        elif role in ("editor", "aside"):
-            _add_meta(cur or pending, "editor_note" if role == "editor" else "asides", values[k])
+        elif role in ("editor", "aside", "original_title"):
+            _add_meta(cur or pending, _META_KEY[role], values[k])
         elif k in starts:
             st = starts[k]
-            cur = open_seg(_Seg("article", [blocks[t] for t in st.titles], authors=st.authors))
-            if st.subtitle:
-                cur.meta["subtitle"] = st.subtitle
+            titles, subtitle = [], st.subtitle
+            for t in st.titles:
+                line, dash = _title_and_subtitle(blocks[t])
+                titles.append(line)
+                subtitle = subtitle or dash
+            cur = open_seg(_Seg("article", titles, authors=st.authors))
+            if subtitle:
+                cur.meta["subtitle"] = subtitle
         elif k not in consumed:
             if cur is None:
-                cur = open_seg(_Seg("fragment"))
+                cur = open_seg(_Seg("fragment", after_note=noted))
             cur.body.append(b)
+    if not any(seg.kind == "article" for seg in segs):
+        # a file with no title found is one article, not a fragment: only text after an
+        # author note is cut off from an article (SCHEME: fragment)
+        untitled = next((seg for seg in segs if not seg.after_note), None)
+        if untitled is not None:
+            untitled.kind = "article"
     if segs:   # metadata after the last text belongs to the last segment
         segs[-1].notes += pending.notes
         segs[-1].column = segs[-1].column or pending.column
@@ -312,17 +376,25 @@ def _continues(prev: _Piece, nxt: RawBlock) -> bool:
     """A page break: `prev` ends mid-sentence, or mid-quotation that `nxt` closes."""
     if nxt.bold and nxt.bold[0][0] == 0:
         return False   # a bold lead opens a new point: never glue it to a torn paragraph
+    if nxt.indent:
+        return False   # an indent opens a new paragraph: what came before ended there
     return not is_finished(prev.tail) or (prev.depth > 0 and starts_by_closing_quote(nxt.text))
 
 
 def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> bool:
     """A short line with no final punctuation standing between finished paragraphs (or
     right under the title) with a paragraph under it: a heading set with no markup. A
-    piece after an unfinished paragraph or inside an open quotation is a page break."""
+    piece after an unfinished paragraph or inside an open quotation is a page break.
+    Where the source indents paragraphs, a line that opens with an indent is a paragraph of
+    its own whatever precedes it, and one whose next paragraph opens with an indent was
+    cut by no page break: either way a comma in it is no sign of a torn sentence."""
     if nxt is None or nxt.kind != PARA or _bold_only(nxt) or b.page_end \
-            or not is_bare_heading_text(b.text) or is_short_plain(nxt.text, BARE_HEADING_MAX):
+            or is_short_plain(nxt.text, BARE_HEADING_MAX):
         return False
-    if prev is not None and prev.kind == PARAGRAPH and (not is_finished(prev.tail) or prev.depth > 0):
+    prev_torn = prev is not None and prev.kind == PARAGRAPH and (not is_finished(prev.tail) or prev.depth > 0)
+    if prev_torn and not b.indent:
+        return False
+    if not is_bare_heading_text(b.text, own_paragraph=nxt.indent):
         return False
     return not (b.bold and b.bold[0][0] == 0 and b.bold != [(0, len(b.text))])
 
@@ -426,7 +498,7 @@ def _squeeze(text: str) -> str:
 
 def build(blocks: list[RawBlock], *, source: str, path: str, meta: dict | None = None) -> list[Document]:
     """Documents (articles and fragments) in file order; `meta` goes to every Document.meta."""
-    blocks = [b for b in blocks if b.text]
+    blocks = [strip_ornament(b) for b in blocks if b.text]
     segs, running_column = _segments(blocks)
     base = Document(text="", source=source, path=path, meta=dict(meta or {}))
     docs: list[Document] = []

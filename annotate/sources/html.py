@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .patterns import CLOSERS, SENTENCE_END, has_inner_sentence_end
+from .patterns import CLOSERS, SENTENCE_END, dash_subtitle_at, has_inner_sentence_end
 from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -26,6 +26,7 @@ _SELF_CLOSING_SIBLINGS = {"p", "li", "dt", "dd", "tr", "td", "th"}
 # Title and first-level heading fonts of Chinese official layout; 楷体 / 仿宋 are body fonts.
 _HEADING_FONTS = (("小标宋", 1), ("黑体", 2), ("simhei", 2), ("黑體", 2))
 _BOLD_WEIGHT = re.compile(r"font-weight:(?:bold|bolder|[6-9]00)")
+_TEXT_INDENT = re.compile(r"text-indent:(\d*\.?\d+)")
 _TITLE_SEP = re.compile(r"\s+[-|—–]\s+|[_｜|]")
 
 
@@ -39,6 +40,8 @@ class _El:
     skip: bool = False          # … is <script>, <style>, …
     center: bool = False        # … is centred
     in_title: bool = False      # … is <title>
+    link: bool = False          # … is a link <a href>
+    indent: bool = False        # … has a CSS first-line indent (text-indent > 0, inherited)
     hlevel: int | None = None   # smallest heading level from a heading font (not <hN>)
     htag: int | None = None     # smallest <hN> level
     block: int = -1             # stack index of the nearest block element (itself included)
@@ -60,29 +63,23 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
     bold = tag in ("b", "strong") or bool(_BOLD_WEIGHT.search(style))
     center = tag == "center" or "text-align:center" in style or a.get("align", "").lower() == "center"
     skip = tag in _SKIP or "display:none" in style   # hidden text is not part of the page
+    m = _TEXT_INDENT.search(style)
+    indent = bool(m) and float(m.group(1)) > 0
     if parent is None:
-        return _El(tag, bold, skip, center, tag == "title", hlevel, htag, index if tag in _BLOCK else -1)
+        return _El(tag, bold, skip, center, tag == "title", tag == "a", indent, hlevel, htag,
+                   index if tag in _BLOCK else -1)
     return _El(
         tag,
         bold=bold or parent.bold,
         skip=skip or parent.skip,
         center=center or parent.center,
         in_title=tag == "title" or parent.in_title,
+        link=tag == "a" or parent.link,
+        indent=indent if m else parent.indent,   # a text-indent of 0 undoes the parent's
         hlevel=_min(hlevel, parent.hlevel),
         htag=_min(htag, parent.htag),
         block=index if tag in _BLOCK else parent.block,
     )
-
-
-def _dash_subtitle_at(text: str) -> int | None:
-    """Where a —— subtitle starts after a short title in the same paragraph, else None."""
-    at = text.find("——")
-    if at < 2 or at > _TITLE_MAX:
-        return None
-    head = text[:at].strip()
-    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
-        return None
-    return at
 
 
 _TITLE_MAX = 40
@@ -100,9 +97,10 @@ class _Reader(HTMLParser):
 
     def _reset(self) -> None:
         self.b = TextBuilder()
-        self.chars = self.center_chars = self.heading_chars = 0
+        self.chars = self.center_chars = self.heading_chars = self.link_chars = 0
         self.level: int | None = None
         self.tag_level: int | None = None
+        self.css_indent = False
 
     def flush(self) -> None:
         text_len = self.b.len
@@ -115,8 +113,13 @@ class _Reader(HTMLParser):
             kind, level = HEADING, 2
         styled = self.chars and (self.tag_level is not None or self.heading_chars == self.chars
                                  or self.center_chars == self.chars)
+        if kind == PARA and self.chars and self.link_chars == self.chars:
+            # a paragraph that is only links is navigation (推荐阅读 lists, 上一篇/下一篇)
+            self.b = TextBuilder()
         blk = self.b.finish(kind, level)
-        if blk and styled and (cut := _dash_subtitle_at(blk.text)):
+        if blk and self.css_indent:
+            blk.indent = True
+        if blk and styled and (cut := dash_subtitle_at(blk.text, _TITLE_MAX)):
             # a title and its —— subtitle set in one styled paragraph: two blocks
             head_level = self.tag_level or self.level or 2
             self.blocks += split_block(blk, cut, HEADING, PARA, head_level)
@@ -156,10 +159,12 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
         where = self.open.get(tag)
-        if where:   # a stray end tag closes nothing
+        if where:   # a stray end tag closes nothing …
             self._pop_to(where[-1])
             if tag in _BLOCK:
                 self.flush()
+        elif tag in ("p", "br"):
+            self.flush()   # … but a browser makes a stray </p> an empty paragraph, </br> a break
 
     def handle_data(self, data: str) -> None:
         top = self.stack[-1] if self.stack else None
@@ -169,21 +174,32 @@ class _Reader(HTMLParser):
         if top is not None and top.skip:
             return
         line = self.getpos()[0]
-        data = data.replace("\xa0", " ")
         n = sum(1 for ch in data if not ch.isspace())
         if n:
             bold = top is not None and top.bold
             if bold != self.b.bold_is_open:
                 self.b.toggle_bold()
+            if not self.chars and top is not None:
+                self.css_indent = top.indent
             self.chars += n
             if top is not None:
                 self.center_chars += n if top.center else 0
+                self.link_chars += n if top.link else 0
                 if top.hlevel:
                     self.heading_chars += n
                     self.level = _min(top.hlevel, self.level)
                 if top.htag:
                     self.tag_level = _min(top.htag, self.tag_level)
         self.b.text(data, line)
+
+
+def _names(text: str, names: set[str]) -> bool:
+    """`text` is one of the page's title `names` (spacing aside), or one of them followed by
+    a —— subtitle."""
+    if len(text) > 4 * _TITLE_MAX:
+        return False
+    t = "".join(text.split())
+    return t in names or ("——" in t and t[:t.find("——")] in names)
 
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
@@ -198,9 +214,13 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         meta["html_title"] = title
         has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
         short = _TITLE_SEP.split(title)[0].strip() or title
-        at = next((k for k, b in enumerate(blocks) if b.text in (title, short)), None)
+        names = {"".join(title.split()), "".join(short.split())}
+        at = next((k for k, b in enumerate(blocks) if _names(b.text, names)), None)
         if at is None and not has_h1:
             blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
+        elif at is not None and blocks[at].kind == PARA and not has_h1:
+            # the article's title set as a plain paragraph, named by the page's <title>
+            blocks[at].kind, blocks[at].level = HEADING, 1
         elif at is not None and blocks[at].kind == HEADING:
             # the page's <title> names its article: headings above that one are site
             # chrome (a logo in <h1>, channel names), not titles or sections

@@ -197,6 +197,24 @@ _DROPPED = re.compile(
     r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
     r"|[（(]?\s*(?:责任编辑|编辑|校对|审核|审校|终审|监制)\s*[:：])"
 )
+# The staff of a web page or a WeChat post, one or several to a line (编辑：李四 审核：王五)
+_STAFF = re.compile(r"^[（(]?\s*(?:来源|稿件来源|文章来源|本文来源|责任编辑|值班编辑|编辑|责编|美编|校对|审核|"
+                    r"审校|初审|复审|终审|编审|监制|排版|统筹|策划|主编)\s*[:：]")
+
+
+def is_staff_line(text: str) -> bool:
+    """A source or staff line (来源：… 责任编辑：… 审核：…)."""
+    t = text.strip()
+    return len(t) <= 80 and bool(_STAFF.match(t))
+_ORIGINAL_TITLE = re.compile(r"^[（(【\[]?\s*原(?:标)?题\s*[:：]\s*(.+?)\s*[）)】\]]?$")
+
+
+def original_title(text: str) -> str | None:
+    """原标题：… (a reposted article's headline at its first outlet) → the headline."""
+    m = _ORIGINAL_TITLE.match(text.strip())
+    return m.group(1) if m and len(text) <= 120 else None
+
+
 _EDITOR_NOTE = re.compile(r"^[【\[［]?\s*编者按\s*[】\]］]?\s*[:：]?\s*")
 
 
@@ -209,10 +227,17 @@ _INFO_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}")
 _INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布|浏览|阅读|点击|字号)\s*[:：]")
 
 
+# … or a date with a clock time (2024-03-01 08:00: when the page was posted)
+_INFO_TIME = re.compile(r"\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?!\d)")
+
+
 def is_info_line(text: str) -> bool:
+    """A web page's info line: a date with a field (来源：…) or a clock time, on a short
+    line that holds no sentence."""
     t = text.strip()
-    return (len(t) <= 80 and bool(_INFO_DATE.search(t)) and bool(_INFO_FIELD.search(t))
-            and not has_inner_sentence_end(t) and not t.endswith("。"))
+    return (len(t) <= 80 and bool(_INFO_DATE.search(t))
+            and (bool(_INFO_FIELD.search(t)) or bool(_INFO_TIME.search(t)))
+            and not has_inner_sentence_end(t) and not t.endswith("。") and "，" not in t)
 
 
 # A photo credit: …（新华社记者 张三摄） / 张三 摄
@@ -223,7 +248,7 @@ def is_dropped_line(text: str) -> bool:
     """Photo captions and credits, source lines, editorial staff lines, web info lines
     and paper footers."""
     t = text.strip()
-    return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) \
+    return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) or is_staff_line(t) \
         or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) \
         or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
 
@@ -296,6 +321,30 @@ def is_short_plain(text: str, limit: int = 30) -> bool:
             and t[-1] not in "，,、")
 
 
+TITLE_MAX = 50   # a title (or its part before a —— subtitle) set as a plain line
+
+
+def dash_subtitle_at(text: str, max_head: int = TITLE_MAX) -> int | None:
+    """Where a —— subtitle starts after a short title on the same line (标题——论…), else None."""
+    at = text.find("——")
+    if at < 2 or at > max_head or not text[at:].strip("—- \u3000"):
+        return None
+    head = text[:at].strip()
+    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
+        return None
+    return at
+
+
+def is_plain_title(text: str) -> bool:
+    """A line that can be a title set as a plain paragraph: short (before any —— subtitle),
+    ending no sentence (a comma inside is fine), not torn off at a clause mark, no number."""
+    t = text.strip()
+    head = t[:dash_subtitle_at(t) or len(t)].strip()
+    return (0 < len(head) <= TITLE_MAX and len(t) <= 2 * TITLE_MAX and not has_inner_sentence_end(t)
+            and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + ELLIPSIS and t[-1] not in "，,、；;：:"
+            and not t.startswith(("——", "—", "--")) and numbered_kind(t) is None)
+
+
 BARE_HEADING_MAX = 30
 # A bare line with a clause mark reads as the start of a sentence cut by a page break; an
 # attribution line (——摘自…) or a line that opens a quotation is no heading either.
@@ -303,10 +352,18 @@ _CLAUSE_MARKS = "，,；;：:"
 _NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
 
 
-def is_bare_heading_text(text: str) -> bool:
+INDENTED_HEADING_MAX = 40
+
+
+def is_bare_heading_text(text: str, own_paragraph: bool = False) -> bool:
     """Could be a heading set with no markup: short, no final punctuation, no clause mark,
-    not an attribution or a quotation."""
+    not an attribution or a quotation. A line known to be a paragraph of its own (it and
+    the paragraph under it open with an indent, so no page break cut it) may be longer and
+    carry a comma (坚定文化自信，建设文化强国)."""
     t = text.strip()
+    if own_paragraph:
+        return (is_short_plain(t, INDENTED_HEADING_MAX) and not any(c in t for c in "；;：:")
+                and not t.startswith(_NOT_HEADING_OPENERS))
     return (is_short_plain(t, BARE_HEADING_MAX) and not any(c in t for c in _CLAUSE_MARKS)
             and not t.startswith(_NOT_HEADING_OPENERS))
 
@@ -317,5 +374,6 @@ def is_standalone_line(text: str) -> bool:
     harmless: the page-break join puts it back together.)"""
     t = text.strip().strip("*_").strip()
     return bool(t) and (is_latin_running_head(t) or is_page_number(t) or author_note(t) is not None
+                        or original_title(t) is not None
                         or column_line(t) is not None or is_dropped_line(t)
                         or editor_note(t) is not None or byline_names(t) is not None)

@@ -13,7 +13,7 @@ from collections import Counter
 from .patterns import (CLOSERS, ELLIPSIS, SENTENCE_END, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
-from .raw import HEADING, PARA, RawBlock, TextBuilder
+from .raw import HEADING, PARA, RawBlock, TextBuilder, is_indent
 
 _LEVEL = {"heading": 2, "subheading": 3}
 
@@ -39,11 +39,13 @@ def _physical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _units(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Group lines into paragraphs: `[(line number, stripped text), …]`."""
+def _units(lines: list[tuple[int, str]]) -> tuple[list[list[tuple[int, str]]], list[bool]]:
+    """Group lines into paragraphs: `[(line number, stripped text), …]`, and whether each
+    opens with a paragraph indent."""
     filled = [i for i, (_, s) in enumerate(lines) if s.strip()]
     blank_mode = bool(filled) and any(not lines[i][1].strip() for i in range(filled[0], filled[-1]))
     units: list[list[tuple[int, str]]] = []
+    indents: list[bool] = []
     cur: list[tuple[int, str]] = []
     prev_alone = False   # the previous line is a block of its own
     for n, raw in lines:
@@ -60,11 +62,13 @@ def _units(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
         if new and cur:
             units.append(cur)
             cur = []
+        if not cur:
+            indents.append(is_indent(raw[:len(raw) - len(raw.lstrip())]))
         cur.append((n, s))
         prev_alone = alone
     if cur:
         units.append(cur)
-    return units
+    return units, indents
 
 
 _WIDE_GAP = re.compile(r"[ \t\u3000]{2,}")
@@ -80,7 +84,7 @@ def _title_lines(text: str) -> list[str]:
 
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
-    units = _units(_physical_lines(text))
+    units, indents = _units(_physical_lines(text))
     texts = ["".join(s for _, s in u) for u in units]
     # running heads are dropped later; they must not count as neighbours here
     noise = [is_latin_running_head(t) or is_page_number(t) for t in texts]
@@ -104,9 +108,9 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             kind = numbered_kind(texts[k])
             if kind:
                 level[k] = _LEVEL[kind]
-            elif nxt is not None and nxt not in level and is_short_plain(texts[k]) \
-                    and (nxt in byline or seen[texts[k]] < 3 and is_bare_heading_text(texts[k])) \
-                    and not noise[k + 1]:
+            elif nxt is not None and nxt not in level and not noise[k + 1] and (
+                    nxt in byline and is_short_plain(texts[k])
+                    or seen[texts[k]] < 3 and is_bare_heading_text(texts[k], own_paragraph=indents[nxt])):
                 # (a line right before a running head ends a page: a torn paragraph, not a heading)
                 level[k] = 2
         nxt = k
@@ -116,7 +120,8 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         prev = content[i - 1] if i else None
         nxt = content[i + 1] if i + 1 < len(content) else None
         if k in level and k != first and prev is not None and prev not in level \
-                and prev not in byline and not is_finished(texts[prev]) and nxt not in byline:
+                and prev not in byline and not is_finished(texts[prev]) and nxt not in byline \
+                and not indents[k]:   # (an indented line opens a paragraph of its own)
             del level[k]
 
     blocks: list[RawBlock] = []
@@ -135,5 +140,6 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             b.text(s, line)
         blk = b.finish(HEADING if k in level else PARA, level.get(k))
         if blk:
+            blk.indent = indents[k]
             blocks.append(blk)
     return {}, blocks

@@ -28,6 +28,9 @@ class RawBlock:
     lines: list[tuple[int, int]] = field(default_factory=list)  # (relative offset, source line)
     page_end: bool = False    # page furniture (running head, page number) follows it
     editorial: bool = False   # an editor's note, pull quote or box: a NOTE block
+    # The block opens with a paragraph indent in the source (　　, non-breaking spaces, a CSS
+    # text-indent): it starts a paragraph of its own, so no torn paragraph continues into it.
+    indent: bool = False
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -56,8 +59,26 @@ def split_block(b: RawBlock, at: int, first_kind: str, second_kind: str,
     tail_lines = lines_from(shift)
     second = RawBlock(second_kind, tail, tail_lines[0][1], second_level,
                       [(max(s - shift, 0), e - shift) for s, e in b.bold if e > shift],
-                      tail_lines)
+                      tail_lines, b.page_end, b.editorial)
+    first.indent = b.indent
     return first, second
+
+
+# Ornaments that open a title or heading line on web pages (▌ bars, ■ ● ◆ bullets, a bar |):
+# layout, not words, like a list bullet in Markdown.
+_ORNAMENT = re.compile(r"^[\u2580-\u259f\u25a0-\u25ff\u2605\u2606\u2660-\u2667\u2756\u27a4\u203b\u2022|｜\s]+")
+
+
+def strip_ornament(b: RawBlock) -> RawBlock:
+    """`b` without the ornament glyphs at its start (bold and source lines shifted), or `b`
+    itself when it has none or is nothing else."""
+    m = _ORNAMENT.match(b.text)
+    if not m or m.end() >= len(b.text) or not b.text[m.end():].strip():
+        return b
+    kind, level = b.kind, b.level
+    _, rest = split_block(b, m.end(), kind, kind, level, level)
+    rest.indent = b.indent
+    return rest
 
 
 def is_cjk(ch: str) -> bool:
@@ -65,6 +86,13 @@ def is_cjk(ch: str) -> bool:
     o = ord(ch)
     return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
             or 0x2014 <= o <= 0x2026 or 0x20000 <= o <= 0x3FFFF)
+
+
+def is_indent(lead: str) -> bool:
+    """`lead`, the whitespace before a paragraph's first character, is a paragraph indent:
+    an ideographic space, or spaces two characters wide (&emsp;&emsp;, four &nbsp;: an
+    &nbsp; or &ensp; is half a character)."""
+    return "\u3000" in lead or lead.count("\u2003") * 2 + lead.count("\xa0") + lead.count("\u2002") >= 4
 
 
 class TextBuilder:
@@ -85,6 +113,12 @@ class TextBuilder:
         self._bold_start: int | None = None
         self.lines: list[tuple[int, int]] = []
         self.first_line: int | None = None
+        self._lead = ""           # whitespace before the first character (bounded)
+
+    @property
+    def indent(self) -> bool:
+        """The text opened with a paragraph indent (see is_indent)."""
+        return is_indent(self._lead)
 
     def space(self, newline: bool = False) -> None:
         if self.len:
@@ -96,6 +130,8 @@ class TextBuilder:
         for m in _WS_OR_WORD.finditer(s):
             chunk = m.group()
             if chunk[0].isspace():
+                if not self.len and len(self._lead) < 16:
+                    self._lead += chunk[:16]
                 nl = chunk.count("\n")
                 line += nl
                 self.space(newline=nl > 0)
@@ -146,7 +182,7 @@ class TextBuilder:
         if not text:
             return None
         return RawBlock(kind, text, self.first_line or default_line, level,
-                        merge_runs(self.bold), self.lines)
+                        merge_runs(self.bold), self.lines, indent=self.indent)
 
 
 def merge_runs(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
