@@ -556,3 +556,66 @@ def test_xiwang_as_a_noun_is_no_exhortation():
     assert _directives("标题\n\n希望工程已经实施三十年，惠及千万儿童。", {}) == []
     hit = "标题\n\n希望大家珍惜机遇，努力奋斗。"
     assert [r for r, _ in _directives(hit, {})] == ["directive.exhortation"]
+
+
+# ---- generalisation: structure over words (own examples) -------------------------------
+
+def _directives_after_units(text, words):
+    """DIRECTIVEs as the pipeline finds them: after CLAIM/SUPPORT have taken their sentences."""
+    layout = layout_from_text(text)
+    qs = [q for b in layout.paragraphs() for q in find_quotes(text, b.start, b.end)]
+    taken = find_units(layout, qs)
+    return [(u.rule, text[u.start:u.end])
+            for u in find_directives(layout, taken, qs, lambda s, e: words.get(text[s:e], [text[s:e]]))]
+
+
+def test_imperative_after_a_stating_lead_or_a_setting_opener_is_no_command():
+    # a short lead that states, then a present-setting sentence: nothing is prescribed
+    stated = "标题\n\n改革开放是决定当代中国命运的关键一招。当前，改革进入攻坚期和深水区。"
+    assert _directives_after_units(stated, {}) == []
+    # a lead that commands starts a run: the subjectless sentence after it is a command too
+    run = "标题\n\n加强耕地资源保护利用。实行最严格的耕地保护制度，完善耕地占补平衡制度。"
+    assert _directives_after_units(run, {}) == [
+        ("directive.imperative", "实行最严格的耕地保护制度，完善耕地占补平衡制度。")]
+    setting = "当前，发展进入新阶段，改革进入深水区。"
+    assert not is_imperative(setting, 0, len(setting))
+
+
+def test_imperative_near_miss_verb_phrase_as_topic_of_zuowei():
+    topic = "发展新质生产力作为推动高质量发展的内在要求，有力带动产业升级，汇聚发展合力。"
+    assert not is_imperative(topic, 0, len(topic))
+    command = "把科技创新作为发展的第一动力，加快建设科技强国，完善创新体系。"
+    assert is_imperative(command, 0, len(command))
+
+
+def test_exhortation_after_a_short_frame_and_near_miss():
+    assert _directives("标题\n\n展望未来，请记住这份沉甸甸的嘱托。", {}) == [
+        ("directive.exhortation", "展望未来，请记住这份沉甸甸的嘱托。")]
+    assert _directives("标题\n\n今天这个座谈会，请来的是各方代表。", {}) == []
+
+
+def test_reported_advocacy_with_an_addressee_and_near_miss():
+    assert _directives("标题\n\n儒家思想倡导人们在日常生活中修身律己。", {}) == [
+        ("directive.reported", "儒家思想倡导人们在日常生活中修身律己。")]
+    assert _directives("标题\n\n这是我们所倡导的人们向往的生活方式。", {}) == []
+
+
+def test_modal_inside_a_relative_clause_headed_by_a_verb_with_zhe_is_a_near_miss():
+    assert not has_modal(["这一", "论断", "蕴含", "着", "我们", "必须", "坚持", "的", "基本", "原则"])
+    assert has_modal(["我们", "必须", "坚持", "基本", "原则"])
+    # 随着 opens a frame, not a relative clause: the prescription stands
+    assert has_modal(["随着", "形势", "变化", "我们", "必须", "加强", "党", "的", "建设"])
+
+
+def test_short_quotation_after_a_noun_of_words_or_a_count_of_speech():
+    assert quotes("陆游名句“位卑未敢忘忧国”的情怀激励着后人。") == [("位卑未敢忘忧国", "陆游", "quote.attributed")]
+    assert quotes("临别时她说一声“保重身体”，转身离去。")[0][0] == "保重身体"
+    assert quotes("读者留言，“看完很受鼓舞”。")[0][:2] == ("看完很受鼓舞", "读者")
+    assert quotes("大家都喜欢“保重身体”这个说法。") == []  # unattributed, short: a term
+
+
+def test_short_words_someone_has_and_a_name_that_is_glossed():
+    assert quotes("物理学家牛顿曾有“站在巨人肩上”的论断。") == [("站在巨人肩上", "牛顿", "quote.attributed_after")]
+    assert quotes("江南素有“鱼米之乡”的美誉。") == []
+    assert quotes("《礼记》提出“三礼”，即三种礼仪。") == []
+    assert quotes("《礼记》提出“大道之行也，天下为公”。")[0][1] == "《礼记》"

@@ -69,7 +69,8 @@ def _attributive(words: list[str], i: int) -> bool:
     rest = "".join(words[i + 1:])
     cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
     after, next_clause = rest[:cut], rest[cut + 1:]
-    copula = before.rfind("是")
+    # (…蕴含着我们必须遵循的原则: a verb with 着 heads the relative clause as 是 does; not 随着)
+    copula = max(before.rfind("是"), before.rfind("着") if re.search(r"(?<![随沿本])着", before) else -1)
     if 0 <= copula < len(before) - 1 and "的" in after and len(after) - after.rfind("的") <= 9:
         return True
     opener = next((p for p in D.topic_predicates if next_clause.startswith(p)), None)
@@ -145,7 +146,8 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     """A subjectless command: it opens with a command verb (after a prepositional frame), at least
     half of its other clauses do too, and nothing in it describes, narrates or conditions."""
     sentence = text[start:end]
-    if _DESCRIPTIVE.search(sentence) or D.conditional.search(sentence) or D.past_frame.match(sentence):
+    if (_DESCRIPTIVE.search(sentence) or D.conditional.search(sentence) or D.past_frame.match(sentence)
+            or D.setting_opening.match(sentence)):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
     clauses = [c for c in (_CONNECTIVES.sub("", c) for c in clauses) if c]
@@ -154,7 +156,9 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     first = clauses[0]
     # The verb phrase is a subject (构建…生产关系是…, 加快形成…的关键是…), also after a frame (从…看，).
     first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
+    # (凝聚民心作为…的内在要求，有力推动…: X作为Y makes the verb phrase a topic; 把/将/以…作为 commands)
     if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
+            or ("作为" in first and not first.startswith(("把", "将", "以")))
             or any(c.startswith(D.topic_predicates) and not c.startswith(("是要", "就是要"))
                    for c in clauses[1:])):
         return False
@@ -222,7 +226,8 @@ def necessity(s: Sentence) -> bool:
 
 
 @rule("directive.imperative", "DIRECTIVE",
-      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions",
+      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions (another "
+      "prescription in its paragraph or the next, or a lead that prescribes); not after a setting opener (当前，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
       "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7)
 def imperative(s: Sentence) -> bool:
@@ -234,7 +239,7 @@ _REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?:了)?[^，�
 
 @rule("directive.reported", "DIRECTIVE",
       "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
-      "a subjectless command, or 要求 as a verb + an addressee or an action",
+      "a subjectless command, 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
       "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
       "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
 def reported(s: Sentence) -> bool:
@@ -250,7 +255,7 @@ def reported(s: Sentence) -> bool:
 
 
 @rule("directive.exhortation", "DIRECTIVE",
-      "an exhortation: a sentence that opens with 希望 (+ addressee + action)",
+      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action",
       "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
       "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
 def exhortation(s: Sentence) -> bool:
@@ -260,6 +265,10 @@ def exhortation(s: Sentence) -> bool:
 # Rules that prescribe on their own, and rules that need a run of prescriptions around them.
 STANDALONE = (modal, necessity, reported, exhortation)
 IN_A_RUN = (imperative,)
+
+
+def _prescribes(sent: Sentence, rules) -> bool:
+    return any(r(sent) for r in rules)
 
 
 def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], words_of,
@@ -281,9 +290,13 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
         if block.kind != PARAGRAPH:
             paragraphs.append(None)
             continue
-        lead_taken = any(u.label == "SUPPORT" for u in taken_index.starting_at(block.start))
         # Everything between quotation marks (QUOTE or term) is someone else's words.
         quoted = Intervals([Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)])
+        # A SUPPORT lead starts a run only when it prescribes itself (加强耕地资源保护利用。): after a
+        # lead that states (改革开放是…关键一招。) a subjectless sentence is no command in a run.
+        lead_taken = any(
+            u.label == "SUPPORT" and _prescribes(Sentence(text, u.start, u.end, quoted, quote_index, words_of), alone + in_run)
+            for u in taken_index.starting_at(block.start))
         candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
         for s, e in sentences:
             if taken_index.overlapping(s, e):
