@@ -619,3 +619,19 @@ def test_short_words_someone_has_and_a_name_that_is_glossed():
     assert quotes("江南素有“鱼米之乡”的美誉。") == []
     assert quotes("《礼记》提出“三礼”，即三种礼仪。") == []
     assert quotes("《礼记》提出“大道之行也，天下为公”。")[0][1] == "《礼记》"
+
+
+def test_a_bold_lead_starts_a_run_of_measures_whatever_its_verb():
+    from annotate.document import Block, PARAGRAPH, TITLE
+    from annotate.rules.layout import Layout
+
+    text = "标题\n\n丰富实践内涵。实行更加开放的政策，完善人才培养工作。"
+    lead_end = text.index("。") + 1
+    bold = Layout(text, [Block(TITLE, 0, 2, 1), Block(PARAGRAPH, 4, len(text), 3, [(4, lead_end)])])
+    taken = find_units(bold, [])
+    assert [u.rule for u in taken] == ["claim.title", "support.bold_lead"]
+    found = find_directives(bold, taken, [], lambda s, e: [text[s:e]])
+    assert [(u.rule, text[u.start:u.end]) for u in found] == [
+        ("directive.imperative", "实行更加开放的政策，完善人才培养工作。")]
+    # the same lead unbolded is a short lead that prescribes nothing by its words: no run
+    assert _directives_after_units(text, {}) == []

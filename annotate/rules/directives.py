@@ -292,10 +292,12 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             continue
         # Everything between quotation marks (QUOTE or term) is someone else's words.
         quoted = Intervals([Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)])
-        # A SUPPORT lead starts a run only when it prescribes itself (加强耕地资源保护利用。): after a
-        # lead that states (改革开放是…关键一招。) a subjectless sentence is no command in a run.
+        # A lead starts a run when it is a printed (bold) point heading a list of measures, or
+        # when it prescribes itself (加强耕地资源保护利用。); after a short lead that states
+        # (改革开放是…关键一招。) a subjectless sentence is no command in a run.
         lead_taken = any(
-            u.label == "SUPPORT" and _prescribes(Sentence(text, u.start, u.end, quoted, quote_index, words_of), alone + in_run)
+            u.label == "SUPPORT" and (u.rule == "support.bold_lead" or _prescribes(
+                Sentence(text, u.start, u.end, quoted, quote_index, words_of), alone + in_run))
             for u in taken_index.starting_at(block.start))
         candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
         for s, e in sentences:
