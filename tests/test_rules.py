@@ -635,3 +635,25 @@ def test_a_bold_lead_starts_a_run_of_measures_whatever_its_verb():
         ("directive.imperative", "实行更加开放的政策，完善人才培养工作。")]
     # the same lead unbolded is a short lead that prescribes nothing by its words: no run
     assert _directives_after_units(text, {}) == []
+
+
+def test_yao_glued_to_the_next_verb_by_segmentation_is_still_a_modal():
+    assert has_modal(["要紧", "扣", "时代", "脉搏", "，", "讲", "好", "故事", "。"])
+    assert not has_modal(["这", "件", "事", "很", "要紧", "。"])
+    assert not has_modal(["要紧", "的", "是", "落实", "。"])
+
+
+def test_one_sentence_point_line_between_body_paragraphs_and_near_misses():
+    body = "这是第一段的论述。它有两句话。"
+    develops = "人们正在讨论它。讨论还在继续。"
+    text = f"标题\n\n{body}\n\n两个角度，各有启示。\n\n{develops}"
+    assert ("SUPPORT", "support.short_lead", "两个角度，各有启示。") in units(text)
+    # right after the title (a dek), or with nothing after it to develop it: no lead
+    assert not any(r == "support.short_lead" for _, r, _ in units(f"标题\n\n两个角度，各有启示。\n\n{develops}"))
+    assert not any(t == "两个角度，各有启示。" for _, _, t in units(f"标题\n\n{body}\n\n两个角度，各有启示。"))
+
+
+def test_short_lead_near_miss_recent_past_narration():
+    text = "标题\n\n前不久，某地举办了一场科普展览。展览吸引了大批观众。"
+    assert not any(r == "support.short_lead" for _, r, _ in units(text))
+    assert ("SUPPORT", "support.short_lead", "科普展览吸引观众。") in units("标题\n\n科普展览吸引观众。展览吸引了大批观众。")

@@ -104,6 +104,11 @@ def has_modal(words: list[str]) -> bool:
             if (w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能")
                     and not (i >= 2 and words[i - 2] == "能")):
                 return True
+            # 要紧扣… segmented as 要紧 + 扣: at a clause's start and before a word, 要紧 is 要 + 紧X
+            # (the adjective 要紧 "important" is a predicate: 很要紧。, 不要紧).
+            if (w == "要紧" and (not i or words[i - 1] in _CLAUSE_END) and i + 1 < len(words)
+                    and "\u4e00" <= words[i + 1][:1] <= "\u9fff" and words[i + 1] not in ("的", "是", "得", "之", "了")):
+                return True
             # 切不可 segmented as 切 + 不可.
             if w == "切" and i + 1 < len(words) and words[i + 1] == "不可":
                 return True
