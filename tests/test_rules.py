@@ -649,11 +649,11 @@ def test_one_sentence_point_line_between_body_paragraphs_and_near_misses():
     text = f"标题\n\n{body}\n\n两个角度，各有启示。\n\n{develops}"
     assert ("SUPPORT", "support.short_lead", "两个角度，各有启示。") in units(text)
     # right after the title (a dek), or with nothing after it to develop it: no lead
-    assert not any(r == "support.short_lead" for _, r, _ in units(f"标题\n\n两个角度，各有启示。\n\n{develops}"))
+    assert not any(t == "两个角度，各有启示。" for _, _, t in units(f"标题\n\n两个角度，各有启示。\n\n{develops}"))
     assert not any(t == "两个角度，各有启示。" for _, _, t in units(f"标题\n\n{body}\n\n两个角度，各有启示。"))
 
 
 def test_short_lead_near_miss_recent_past_narration():
     text = "标题\n\n前不久，某地举办了一场科普展览。展览吸引了大批观众。"
-    assert not any(r == "support.short_lead" for _, r, _ in units(text))
+    assert not any(t.startswith("前不久") for _, _, t in units(text))
     assert ("SUPPORT", "support.short_lead", "科普展览吸引观众。") in units("标题\n\n科普展览吸引观众。展览吸引了大批观众。")
