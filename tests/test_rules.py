@@ -657,3 +657,10 @@ def test_short_lead_near_miss_recent_past_narration():
     text = "标题\n\n前不久，某地举办了一场科普展览。展览吸引了大批观众。"
     assert not any(t.startswith("前不久") for _, _, t in units(text))
     assert ("SUPPORT", "support.short_lead", "科普展览吸引观众。") in units("标题\n\n科普展览吸引观众。展览吸引了大批观众。")
+
+
+def test_quotations_attributed_after_by_a_speaker_and_a_noun_of_speech():
+    text = "“很高兴今天能见到各位朋友”“双方合作没有任何上限”……各国代表的热忱话语温暖人心。"
+    assert [(q[0], q[1]) for q in quotes(text)] == [("很高兴今天能见到各位朋友", "各国代表"), ("双方合作没有任何上限", "各国代表")]
+    assert quotes("“务实合作成果丰硕喜人”，与会嘉宾的真诚讲话令人难忘。")[0][1] == "与会嘉宾"
+    assert quotes("“新质生产力”的重要论述。") == []  # a short name before the noun: a term
