@@ -664,3 +664,14 @@ def test_quotations_attributed_after_by_a_speaker_and_a_noun_of_speech():
     assert [(q[0], q[1]) for q in quotes(text)] == [("很高兴今天能见到各位朋友", "各国代表"), ("双方合作没有任何上限", "各国代表")]
     assert quotes("“务实合作成果丰硕喜人”，与会嘉宾的真诚讲话令人难忘。")[0][1] == "与会嘉宾"
     assert quotes("“新质生产力”的重要论述。") == []  # a short name before the noun: a term
+
+
+def test_bare_xu_still_reng_and_qiemo_are_modals_with_near_misses():
+    assert has_modal(["发展", "乡村", "产业", "，", "需", "立足", "资源", "禀赋", "。"])
+    assert not has_modal(["这", "需", "一个", "过程", "。"])          # 需 + a quantity: a need
+    assert not has_modal(["所需", "资金", "一千万", "元", "。"])       # 所需: a noun phrase
+    assert has_modal(["仍", "需", "看到", "，", "问题", "依然", "突出", "。"])
+    assert has_modal(["仍", "要", "坚持不懈", "。"])
+    assert not has_modal(["仍", "不能", "满足", "需求", "。"])          # 仍不能: inability
+    assert has_modal(["我们", "切莫", "心浮气躁", "。"])
+    assert not has_modal(["莫", "等", "闲", "。"])

@@ -38,6 +38,8 @@ _PREPOSITIONS = D.prepositions
 
 
 _CLAUSE_END = frozenset(CLAUSE_BREAK + SENTENCE_END)
+# Markers that prescribe an action (not a prohibition): 仍 before them still prescribes (仍要坚持).
+_POSITIVE_MODALS = frozenset(("要", "需", "需要", "须", "必须", "应", "应当", "应该"))
 _YAO_FAMILY = ("要", "就要", "还要", "更要", "也要", "都要", "既要", "又要")
 
 
@@ -89,7 +91,8 @@ def has_modal(words: list[str]) -> bool:
         before = words[i - 1] if i else ""
         # (also one adverb apart: 就可能又要…)
         frame = before if before not in ("又", "也", "还", "就", "都") or i < 2 else words[i - 2]
-        if frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求")):
+        if (frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求"))
+                and not (frame == "仍" and w in _POSITIVE_MODALS)):
             continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
@@ -127,7 +130,7 @@ def has_modal(words: list[str]) -> bool:
             continue
         if w == "要" and (before in D.not_modal_before_set or after in D.not_modal_after_set):
             continue
-        if w == "需要" and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
+        if w in ("需要", "需") and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
                           or not re.match(r"\w", after) or after == "的"):
             continue
         if w == "应" and after in ("有", "有之义"):
@@ -199,8 +202,8 @@ class Sentence:
 
 
 @rule("directive.modal", "DIRECTIVE",
-      "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要, 必须, 应当/应该/应, 须/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可, 迫切要求/要求我们, 让我们",
+      "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
