@@ -625,16 +625,19 @@ def test_a_bold_lead_starts_a_run_of_measures_whatever_its_verb():
     from annotate.document import Block, PARAGRAPH, TITLE
     from annotate.rules.layout import Layout
 
-    text = "标题\n\n丰富实践内涵。实行更加开放的政策，完善人才培养工作。"
+    text = "标题\n\n丰富实践内涵。实行更加开放的政策，完善人才培养工作，人才队伍日益壮大。"
     lead_end = text.index("。") + 1
     bold = Layout(text, [Block(TITLE, 0, 2, 1), Block(PARAGRAPH, 4, len(text), 3, [(4, lead_end)])])
     taken = find_units(bold, [])
     assert [u.rule for u in taken] == ["claim.title", "support.bold_lead"]
     found = find_directives(bold, taken, [], lambda s, e: [text[s:e]])
     assert [(u.rule, text[u.start:u.end]) for u in found] == [
-        ("directive.imperative", "实行更加开放的政策，完善人才培养工作。")]
+        ("directive.imperative", "实行更加开放的政策，完善人才培养工作，人才队伍日益壮大。")]
     # the same lead unbolded is a short lead that prescribes nothing by its words: no run
     assert _directives_after_units(text, {}) == []
+    # …unless the sentence is commands through and through (every clause opens with a command verb)
+    strict = "标题\n\n文物是历史的见证。加强文物保护，推进文物活化利用，让文物说话。"
+    assert _directives_after_units(strict, {}) == [("directive.imperative", "加强文物保护，推进文物活化利用，让文物说话。")]
 
 
 def test_yao_glued_to_the_next_verb_by_segmentation_is_still_a_modal():

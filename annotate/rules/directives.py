@@ -150,9 +150,10 @@ def _command_clause(clause: str) -> bool:
     return clause.startswith(IMPERATIVE_VERBS)
 
 
-def is_imperative(text: str, start: int, end: int) -> bool:
+def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool:
     """A subjectless command: it opens with a command verb (after a prepositional frame), at least
-    half of its other clauses do too, and nothing in it describes, narrates or conditions."""
+    half of its other clauses do too, and nothing in it describes, narrates or conditions.
+    `strict`: every clause, two or more, opens with a command verb (加强…，推进…，让…)."""
     sentence = text[start:end]
     if (_DESCRIPTIVE.search(sentence) or D.conditional.search(sentence) or D.past_frame.match(sentence)
             or D.setting_opening.match(sentence)):
@@ -176,6 +177,8 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     core = [c for c in clauses if _command_clause(c) or not c.startswith(_PREPOSITIONS)]
     commands = sum(_command_clause(c) for c in core)
     # A two-clause sentence needs both (培养…人才队伍，基础在教育 states where the basis lies).
+    if strict:
+        return len(clauses) >= 2 and all(_command_clause(c) for c in clauses)
     return commands * 2 > len(core) or (len(core) >= 4 and commands * 2 == len(core))
 
 
@@ -303,10 +306,11 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
         # A lead starts a run when it is a printed (bold) point heading a list of measures, or
         # when it prescribes itself (加强耕地资源保护利用。); after a short lead that states
         # (改革开放是…关键一招。) a subjectless sentence is no command in a run.
-        lead_taken = any(
-            u.label == "SUPPORT" and (u.rule == "support.bold_lead" or _prescribes(
-                Sentence(text, u.start, u.end, quoted, quote_index, words_of), alone + in_run))
-            for u in taken_index.starting_at(block.start))
+        leads = [u for u in taken_index.starting_at(block.start) if u.label == "SUPPORT"]
+        lead_taken = any(u.rule == "support.bold_lead" or _prescribes(
+            Sentence(text, u.start, u.end, quoted, quote_index, words_of), alone + in_run) for u in leads)
+        # (after a stating lead, only a sentence that is commands through and through follows on)
+        any_lead = bool(leads)
         candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
         for s, e in sentences:
             if taken_index.overlapping(s, e):
@@ -315,18 +319,19 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             hit = next((r.rule.id for r in alone if r(sent)), None)
             run_hit = None if hit else next((r.rule.id for r in in_run if r(sent)), None)
             candidates.append((sent, hit, run_hit))
-        paragraphs.append((lead_taken, candidates))
+        paragraphs.append((lead_taken, any_lead, candidates))
     found: list[Unit] = []
     for i, para in enumerate(paragraphs):
         if para is None:
             continue
-        lead_taken, candidates = para
+        lead_taken, any_lead, candidates = para
         n_prescriptive = sum(1 for _, hit, run_hit in candidates if hit or run_hit)
         neighbours = [paragraphs[j] for j in (i - 1, i + 1) if 0 <= j < len(paragraphs) and paragraphs[j]]
-        in_section_run = any(hit or run_hit for _, c in neighbours for _, hit, run_hit in c)
+        in_section_run = any(hit or run_hit for *_, c in neighbours for _, hit, run_hit in c)
         for sent, hit, run_hit in candidates:
             if hit:
                 found.append(Unit(sent.start, sent.end, "DIRECTIVE", hit))
-            elif run_hit and (lead_taken or n_prescriptive >= 2 or in_section_run):
+            elif run_hit and (lead_taken or n_prescriptive >= 2 or in_section_run
+                              or (any_lead and is_imperative(text, sent.start, sent.end, strict=True))):
                 found.append(Unit(sent.start, sent.end, "DIRECTIVE", run_hit))
     return found
