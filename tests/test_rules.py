@@ -678,3 +678,11 @@ def test_bare_xu_still_reng_and_qiemo_are_modals_with_near_misses():
     assert not has_modal(["仍", "不能", "满足", "需求", "。"])          # 仍不能: inability
     assert has_modal(["我们", "切莫", "心浮气躁", "。"])
     assert not has_modal(["莫", "等", "闲", "。"])
+
+
+def test_quotation_followed_by_a_speaker_and_a_verb_of_saying():
+    assert quotes("“没想到文物也能这么有趣”，一位游客说。") == [
+        ("没想到文物也能这么有趣", "一位游客", "quote.attributed_after")]
+    assert quotes("讲解员告诉记者：“周末客流翻了一番”。")[0][:2] == ("周末客流翻了一番", "讲解员")
+    assert quotes("“没想到文物也能这么有趣”，这说明了什么？") == []   # 说明 is no verb of saying
+    assert quotes("他向大家介绍“数字敦煌”项目。") == []

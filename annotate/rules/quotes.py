@@ -194,7 +194,7 @@ def chained(m: Mark) -> Quote | None:
 
 @rule("quote.attributed_after", "QUOTE",
       "quoted words followed by their attribution (“…”习近平总书记的话掷地有声), or by a noun of speech "
-      "(…曾有“…”的论断; “A”“B”……各国领导人的热忱话语)",
+      "(…曾有“…”的论断; “A”“B”……各国领导人的热忱话语), or by a speaker and a verb of saying (“…”，一位游客说。)",
       "“民族复兴是……”，习近平总书记的话掷地有声",
       "“从0到1”的原始创新（a term followed by 的, no attribution）", 0.85)
 def attributed_after(m: Mark) -> Quote | None:
@@ -202,6 +202,9 @@ def attributed_after(m: Mark) -> Quote | None:
     found = AFTER_PATTERN.match(after)
     if found and (any(n in found.group("speaker") for n in KNOWN_SPEAKERS) or _SOURCE_TITLE.search(found.group("speaker"))):
         return Quote(m.start, m.end, speaker_in(found.group("speaker")), attributed_after.rule.id)
+    said = Q.speaker_verb_after.match(after)
+    if said:
+        return Quote(m.start, m.end, speaker_in(said.group("speaker")), attributed_after.rule.id)
     named = Q.speaker_noun_after.match(after)
     if named and not _is_term(m):
         return Quote(m.start, m.end, speaker_in(named.group("speaker")), attributed_after.rule.id)
