@@ -686,3 +686,11 @@ def test_quotation_followed_by_a_speaker_and_a_verb_of_saying():
     assert quotes("讲解员告诉记者：“周末客流翻了一番”。")[0][:2] == ("周末客流翻了一番", "讲解员")
     assert quotes("“没想到文物也能这么有趣”，这说明了什么？") == []   # 说明 is no verb of saying
     assert quotes("他向大家介绍“数字敦煌”项目。") == []
+
+
+def test_section_opening_near_miss_short_quotation_after_a_long_speech_frame():
+    frame = "标题\n\n一、人才是第一资源\n\n习近平总书记在全国教育大会上强调：“人才是第一资源。”培养人才要靠教育。"
+    assert not any(r == "claim.section_opening" for _, r, _ in units(frame))
+    # the author's own sentence that cites a phrase in passing still opens the section
+    own = "标题\n\n一、人才是第一资源\n\n正如习近平总书记强调的“人才是第一资源”，人才工作关乎长远发展大局。培养人才要靠教育。"
+    assert ("CLAIM", "claim.section_opening", own.split("\n\n")[2].split("。")[0] + "。") in units(own)

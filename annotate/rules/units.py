@@ -81,9 +81,15 @@ def _is_quote_only(text, start, end, quotes) -> bool:
 
 
 def _is_quote_frame(text, start, end, quotes) -> bool:
-    """A sentence that only introduces a quotation: 习近平总书记指出：“…”。"""
-    inside = sum(q.end - q.start for q in quotes_in(quotes, start, end))
-    return inside * 2 >= (end - start)
+    """A sentence that only introduces a quotation: 习近平总书记指出：“…”。 — the quotation fills
+    most of it, or a speech verb introduces a quotation that ends the sentence (a short quotation
+    after a long title of the speaker: 习近平总书记在…时强调：“人才是第一资源。”)."""
+    inside = quotes_in(quotes, start, end)
+    if sum(q.end - q.start for q in inside) * 2 >= (end - start):
+        return True
+    last = max(inside, key=lambda q: q.end, default=None)
+    return (last is not None and last.rule == "quote.attributed"
+            and not re.sub(r"[\W_]", "", text[last.end:end]))
 
 
 def quotes_in(quotes, start: int, end: int) -> list[Quote]:
