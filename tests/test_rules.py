@@ -694,3 +694,15 @@ def test_section_opening_near_miss_short_quotation_after_a_long_speech_frame():
     # the author's own sentence that cites a phrase in passing still opens the section
     own = "标题\n\n一、人才是第一资源\n\n正如习近平总书记强调的“人才是第一资源”，人才工作关乎长远发展大局。培养人才要靠教育。"
     assert ("CLAIM", "claim.section_opening", own.split("\n\n")[2].split("。")[0] + "。") in units(own)
+
+
+def test_short_lead_near_misses_demonstrative_and_past_openings():
+    lead = "标题\n\n城市更新不是大拆大建。城市更新要注重保护历史文脉。"
+    assert ("SUPPORT", "support.short_lead", "城市更新不是大拆大建。") in units(lead)
+    for first in ("这不能不引起我们的重视。", "这一变化意味深长。", "当时，村里要路没路。", "后来，日子好起来了。"):
+        assert not any(t == first for _, _, t in units(f"标题\n\n{first}城市更新要注重保护历史文脉。")), first
+
+
+def test_modal_near_miss_announcing_a_remark():
+    assert not has_modal(["需要", "指出", "的", "是", "，", "改革", "从来", "不是", "一帆风顺", "的", "。"])
+    assert has_modal(["需要", "指出", "问题", "所在", "，", "及时", "整改", "。"])

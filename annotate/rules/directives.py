@@ -137,6 +137,10 @@ def has_modal(words: list[str]) -> bool:
             continue
         if w in ("决不", "绝不") and after in D.not_prohibition_after_set:
             continue
+        # 需要指出的是，… announces a remark.
+        if (after in D.remark_verbs_set and i + 2 < len(words) and words[i + 2] == "的"
+                and i + 3 < len(words) and words[i + 3] == "是"):
+            continue
         # 应该说，… / 应当说，… is a hedge ("it must be said"), not a prescription.
         if w in D.hedge_words_set and after == "说" and (i + 2 >= len(words) or not words[i + 2][:1].isalnum()):
             continue
@@ -206,7 +210,7 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们",
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，… or a remark 需要指出的是，…)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
