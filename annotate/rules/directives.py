@@ -242,7 +242,8 @@ def necessity(s: Sentence) -> bool:
 
 @rule("directive.imperative", "DIRECTIVE",
       "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions (another "
-      "prescription in its paragraph or the next, or a lead that prescribes); not after a setting opener (当前，…)",
+      "prescription in its paragraph or the next, a bold lead or a lead that prescribes, or any lead when every clause "
+      "commands); not after a setting opener (当前，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
       "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7)
 def imperative(s: Sentence) -> bool:
