@@ -706,3 +706,8 @@ def test_short_lead_near_misses_demonstrative_and_past_openings():
 def test_modal_near_miss_announcing_a_remark():
     assert not has_modal(["需要", "指出", "的", "是", "，", "改革", "从来", "不是", "一帆风顺", "的", "。"])
     assert has_modal(["需要", "指出", "问题", "所在", "，", "及时", "整改", "。"])
+
+
+def test_bare_xu_heading_a_relative_clause_is_a_near_miss():
+    assert not has_modal(["聚焦", "政策", "创新", "等", "需", "人性化", "判断", "的", "领域", "，", "服务", "更", "高效", "。"])
+    assert has_modal(["需", "加强", "人性化", "服务", "的", "供给", "体系", "建设", "。"])

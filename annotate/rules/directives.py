@@ -79,6 +79,13 @@ def _attributive(words: list[str], i: int) -> bool:
     return opener is not None and not next_clause.startswith(opener + "要")
 
 
+def _relative_clause_after(words: list[str], i: int) -> bool:
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    after = rest[:cut]
+    return "的" in after and len(after) - after.rfind("的") <= 5
+
+
 def _purpose_yao(words: list[str], i: int) -> bool:
     """要 meaning "in order to": its clause is followed by a non-prescriptive 需要 (…要取得胜利，
     往往需要一个漫长的过程) or judged as hard (要保持…是很不容易的)."""
@@ -129,6 +136,9 @@ def has_modal(words: list[str]) -> bool:
                                                              and words[i + 2] in ("是否", "能否"))):
             continue
         if w == "要" and (before in D.not_modal_before_set or after in D.not_modal_after_set):
+            continue
+        # 聚焦…等需人性化判断的领域: bare 需 heading a relative clause (…的 + a noun ends the clause).
+        if w == "需" and _relative_clause_after(words, i):
             continue
         if w in ("需要", "需") and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
                           or not re.match(r"\w", after) or after == "的"):
