@@ -711,3 +711,14 @@ def test_modal_near_miss_announcing_a_remark():
 def test_bare_xu_heading_a_relative_clause_is_a_near_miss():
     assert not has_modal(["聚焦", "政策", "创新", "等", "需", "人性化", "判断", "的", "领域", "，", "服务", "更", "高效", "。"])
     assert has_modal(["需", "加强", "人性化", "服务", "的", "供给", "体系", "建设", "。"])
+
+
+def test_conditional_with_bare_na_drops_bare_yao():
+    text = "标题\n\n如果当初没有坚持改革，那发展就可能又要走很多弯路。"
+    words = {text.split("\n\n")[1]: ["如果", "当初", "没有", "坚持", "改革", "，", "那", "发展", "就", "可能", "又",
+                                     "要", "走", "很多", "弯路", "。"]}
+    assert _directives(text, words) == []
+    plain = "标题\n\n当初坚持改革，那是正确的选择，今后还要坚持。"
+    words = {plain.split("\n\n")[1]: ["当初", "坚持", "改革", "，", "那", "是", "正确", "的", "选择", "，", "今后",
+                                      "还要", "坚持", "。"]}
+    assert len(_directives(plain, words)) == 1
