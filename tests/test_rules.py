@@ -722,3 +722,10 @@ def test_conditional_with_bare_na_drops_bare_yao():
     words = {plain.split("\n\n")[1]: ["当初", "坚持", "改革", "，", "那", "是", "正确", "的", "选择", "，", "今后",
                                       "还要", "坚持", "。"]}
     assert len(_directives(plain, words)) == 1
+
+
+def test_imperative_with_an_ability_as_its_purpose_and_a_described_ability_near_miss():
+    purpose = "逐步消除定价机制中的双轨制问题，强化基准作用，确保市场利率能够有效传导。"
+    assert is_imperative(purpose, 0, len(purpose))
+    described = "完善定价机制，市场利率能够有效传导，基准作用不断强化。"
+    assert not is_imperative(described, 0, len(described))

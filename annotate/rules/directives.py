@@ -164,12 +164,17 @@ def _command_clause(clause: str) -> bool:
     return clause.startswith(IMPERATIVE_VERBS)
 
 
+_PURPOSE_ABILITY = re.compile(r"(?:确保|保证|使|让|以便|促使)[^，。；,;]*?能够")
+
+
 def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool:
     """A subjectless command: it opens with a command verb (after a prepositional frame), at least
     half of its other clauses do too, and nothing in it describes, narrates or conditions.
     `strict`: every clause, two or more, opens with a command verb (加强…，推进…，让…)."""
     sentence = text[start:end]
-    if (_DESCRIPTIVE.search(sentence) or D.conditional.search(sentence) or D.past_frame.match(sentence)
+    # 确保…能够…, 使…能够…: the ability is the purpose of the command, not a description.
+    described = _PURPOSE_ABILITY.sub("", sentence)
+    if (_DESCRIPTIVE.search(described) or D.conditional.search(sentence) or D.past_frame.match(sentence)
             or D.setting_opening.match(sentence)):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
