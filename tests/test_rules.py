@@ -729,3 +729,8 @@ def test_imperative_with_an_ability_as_its_purpose_and_a_described_ability_near_
     assert is_imperative(purpose, 0, len(purpose))
     described = "完善定价机制，市场利率能够有效传导，基准作用不断强化。"
     assert not is_imperative(described, 0, len(described))
+
+
+def test_short_quotation_before_a_speaker_and_verb_only_when_the_verb_ends_the_sentence():
+    assert [q[0] for q in quotes("“保重身体”，她说。")] == ["保重身体"]  # (a pronoun names no speaker)
+    assert quotes("“十四五”规划表示，要加快发展。") == []

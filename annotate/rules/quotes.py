@@ -203,7 +203,8 @@ def attributed_after(m: Mark) -> Quote | None:
     if found and (any(n in found.group("speaker") for n in KNOWN_SPEAKERS) or _SOURCE_TITLE.search(found.group("speaker"))):
         return Quote(m.start, m.end, speaker_in(found.group("speaker")), attributed_after.rule.id)
     said = Q.speaker_verb_after.match(after)
-    if said:
+    # (a short one only when the verb ends the sentence: “保重”，她说。 — not “十四五”规划表示，…)
+    if said and (not _is_term(m) or said.group(0).rstrip()[-1:] in "。！!"):
         return Quote(m.start, m.end, speaker_in(said.group("speaker")), attributed_after.rule.id)
     named = Q.speaker_noun_after.match(after)
     if named and not _is_term(m):
