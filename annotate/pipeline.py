@@ -232,11 +232,34 @@ class _ArgumentPipe:
         self.spans_key = spans_key
         self.disabled = check_disabled(disabled)
 
+    def _record(self, doc: Doc) -> None:
+        """Note on the Doc which rules were off, so a task built from it says so (model_version)."""
+        if self.disabled:
+            doc.user_data[DISABLED_KEY] = sorted(set(doc.user_data.get(DISABLED_KEY, ())) | self.disabled)
+
+
+DISABLED_KEY = "argument_disabled_rules"
+
+
+def disabled_rules(doc: Doc) -> tuple[str, ...]:
+    """The rule ids switched off in any argument pipe that processed `doc`."""
+    return tuple(doc.user_data.get(DISABLED_KEY, ()))
+
+
+def pipeline_disabled(nlp: Language) -> tuple[str, ...]:
+    """The rule ids switched off in the argument pipes of `nlp` (their `disabled` config)."""
+    off: set[str] = set()
+    for _, pipe in nlp.pipeline:
+        if isinstance(pipe, _ArgumentPipe):
+            off |= pipe.disabled
+    return tuple(sorted(off))
+
 
 class ArgumentQuotes(_ArgumentPipe):
     """QUOTE spans, paragraph by paragraph, with span._.speaker."""
 
     def __call__(self, doc: Doc) -> Doc:
+        self._record(doc)
         layout = doc_layout(doc)
         group = _group(doc, self.spans_key)
         for block in layout.paragraphs():
@@ -252,6 +275,7 @@ class ArgumentUnits(_ArgumentPipe):
     """CLAIM and SUPPORT from the outline (needs QUOTE spans first)."""
 
     def __call__(self, doc: Doc) -> Doc:
+        self._record(doc)
         units = find_units(doc_layout(doc), _quotes(doc, self.spans_key), self.disabled)
         _add_units(doc, self.spans_key, units)
         return doc
@@ -261,6 +285,7 @@ class ArgumentDirectives(_ArgumentPipe):
     """DIRECTIVE sentences; reads words (the Doc's tokens) where a marker may stand."""
 
     def __call__(self, doc: Doc) -> Doc:
+        self._record(doc)
         def words_of(start: int, end: int) -> list[str]:
             span = doc.char_span(start, end, alignment_mode="expand")
             return [t.text for t in span] if span is not None else []
@@ -276,6 +301,7 @@ class ArgumentRelations(_ArgumentPipe):
     (plain lists, so the Doc still serialises), type and rule."""
 
     def __call__(self, doc: Doc) -> Doc:
+        self._record(doc)
         links = find_relations(doc_layout(doc), _units(doc, self.spans_key), self.disabled)
         doc._.argument_relations = [
             {"source": [l.source.start, l.source.end, l.source.label],

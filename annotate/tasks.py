@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from annotate import __version__
 from annotate.document import Block, Document
-from annotate.pipeline import SPANS_KEY, doc_text
+from annotate.pipeline import SPANS_KEY, disabled_rules, doc_text
 from annotate.rules import RULES
 from annotate.scheme import load_scheme
 from annotate.validate import validate_task  # noqa: F401  (part of this module's API)
@@ -39,8 +39,15 @@ def rules_hash(root: Path) -> str:
 
 
 @lru_cache(maxsize=1)
-def model_version() -> str:
+def _base_version() -> str:
     return f"argrules-{__version__}-{rules_hash(Path(__file__).resolve().parent)}"
+
+
+def model_version(disabled=()) -> str:
+    """The rules' version; with rules switched off (--disable-rule), a suffix naming them
+    (sorted, so the same set always gives the same version): their spans differ, so must it."""
+    off = sorted(set(disabled or ()))
+    return _base_version() + (f"-off:{','.join(off)}" if off else "")
 
 
 _CONFIDENCE = {r.id: r.confidence for r in RULES}
@@ -120,6 +127,8 @@ def document_from_data(data: dict, text_key: str = "text") -> Document:
 
 
 def to_task(document: Document, doc: Doc) -> dict:
+    """The Label Studio task of one annotated Doc; its model_version names the rules that
+    the pipes which made the Doc had switched off."""
     scheme = load_scheme()
     text = document.text
     if doc_text(doc) != text:
@@ -153,7 +162,7 @@ def to_task(document: Document, doc: Doc) -> dict:
             "direction": "right", "labels": [rel["type"]],
         })
     prediction = {
-        "model_version": model_version(),
+        "model_version": model_version(disabled_rules(doc)),
         "score": task_score(scores),
         "result": result,
     }

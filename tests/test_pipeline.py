@@ -49,6 +49,29 @@ def test_rules_switched_off_in_the_components_config():
         spacy.blank("zh").add_pipe("argument_units", config={"disabled": ["claim.nope"]})
 
 
+def test_model_version_names_the_rules_switched_off():
+    """Different rules on, different spans: the task's model_version must differ too."""
+    from annotate.pipeline import pipeline_disabled
+
+    text = "新质生产力\n\n习近平总书记指出：“要牢牢把握高质量发展这个首要任务。”这为我们提供了指引。"
+    document = Document(text=text, source="t.md", path="t.md", kind="article", title="新质生产力",
+                        blocks=[Block("title", 0, 5, 1), Block("paragraph", 7, len(text), 3)],
+                        line_map=[(0, 1), (7, 3)])
+    versions = {}
+    for off in ((), ("quote.attributed", "claim.title"), ("claim.title", "quote.attributed")):
+        nlp = spacy.blank("zh")
+        for name in PIPES:
+            nlp.add_pipe(name, config={"disabled": list(off)})
+        assert pipeline_disabled(nlp) == tuple(sorted(off))
+        versions[off] = to_task(document, nlp(text))["predictions"][0]["model_version"]
+    assert versions[()] == model_version()
+    assert versions[("quote.attributed", "claim.title")] == model_version(["quote.attributed", "claim.title"])
+    assert versions[("quote.attributed", "claim.title")] != model_version()
+    # the same set in any order is the same version
+    assert versions[("quote.attributed", "claim.title")] == versions[("claim.title", "quote.attributed")]
+    assert "claim.title" in versions[("claim.title", "quote.attributed")]
+
+
 def test_factories_declare_what_they_assign_and_require():
     from spacy.language import Language
 

@@ -556,3 +556,181 @@ def test_xiwang_as_a_noun_is_no_exhortation():
     assert _directives("标题\n\n希望工程已经实施三十年，惠及千万儿童。", {}) == []
     hit = "标题\n\n希望大家珍惜机遇，努力奋斗。"
     assert [r for r, _ in _directives(hit, {})] == ["directive.exhortation"]
+
+
+# ---- generalisation: structure over words (own examples) -------------------------------
+
+def _directives_after_units(text, words):
+    """DIRECTIVEs as the pipeline finds them: after CLAIM/SUPPORT have taken their sentences."""
+    layout = layout_from_text(text)
+    qs = [q for b in layout.paragraphs() for q in find_quotes(text, b.start, b.end)]
+    taken = find_units(layout, qs)
+    return [(u.rule, text[u.start:u.end])
+            for u in find_directives(layout, taken, qs, lambda s, e: words.get(text[s:e], [text[s:e]]))]
+
+
+def test_imperative_after_a_stating_lead_or_a_setting_opener_is_no_command():
+    # a short lead that states, then a present-setting sentence: nothing is prescribed
+    stated = "标题\n\n改革开放是决定当代中国命运的关键一招。当前，改革进入攻坚期和深水区。"
+    assert _directives_after_units(stated, {}) == []
+    # a lead that commands starts a run: the subjectless sentence after it is a command too
+    run = "标题\n\n加强耕地资源保护利用。实行最严格的耕地保护制度，完善耕地占补平衡制度。"
+    assert _directives_after_units(run, {}) == [
+        ("directive.imperative", "实行最严格的耕地保护制度，完善耕地占补平衡制度。")]
+    setting = "当前，发展进入新阶段，改革进入深水区。"
+    assert not is_imperative(setting, 0, len(setting))
+
+
+def test_imperative_near_miss_verb_phrase_as_topic_of_zuowei():
+    topic = "发展新质生产力作为推动高质量发展的内在要求，有力带动产业升级，汇聚发展合力。"
+    assert not is_imperative(topic, 0, len(topic))
+    command = "把科技创新作为发展的第一动力，加快建设科技强国，完善创新体系。"
+    assert is_imperative(command, 0, len(command))
+
+
+def test_exhortation_after_a_short_frame_and_near_miss():
+    assert _directives("标题\n\n展望未来，请记住这份沉甸甸的嘱托。", {}) == [
+        ("directive.exhortation", "展望未来，请记住这份沉甸甸的嘱托。")]
+    assert _directives("标题\n\n今天这个座谈会，请来的是各方代表。", {}) == []
+
+
+def test_reported_advocacy_with_an_addressee_and_near_miss():
+    assert _directives("标题\n\n儒家思想倡导人们在日常生活中修身律己。", {}) == [
+        ("directive.reported", "儒家思想倡导人们在日常生活中修身律己。")]
+    assert _directives("标题\n\n这是我们所倡导的人们向往的生活方式。", {}) == []
+
+
+def test_modal_inside_a_relative_clause_headed_by_a_verb_with_zhe_is_a_near_miss():
+    assert not has_modal(["这一", "论断", "蕴含", "着", "我们", "必须", "坚持", "的", "基本", "原则"])
+    assert has_modal(["我们", "必须", "坚持", "基本", "原则"])
+    # 随着 opens a frame, not a relative clause: the prescription stands
+    assert has_modal(["随着", "形势", "变化", "我们", "必须", "加强", "党", "的", "建设"])
+
+
+def test_short_quotation_after_a_noun_of_words_or_a_count_of_speech():
+    assert quotes("陆游名句“位卑未敢忘忧国”的情怀激励着后人。") == [("位卑未敢忘忧国", "陆游", "quote.attributed")]
+    assert quotes("临别时她说一声“保重身体”，转身离去。")[0][0] == "保重身体"
+    assert quotes("读者留言，“看完很受鼓舞”。")[0][:2] == ("看完很受鼓舞", "读者")
+    assert quotes("大家都喜欢“保重身体”这个说法。") == []  # unattributed, short: a term
+
+
+def test_short_words_someone_has_and_a_name_that_is_glossed():
+    assert quotes("物理学家牛顿曾有“站在巨人肩上”的论断。") == [("站在巨人肩上", "牛顿", "quote.attributed_after")]
+    assert quotes("江南素有“鱼米之乡”的美誉。") == []
+    assert quotes("《礼记》提出“三礼”，即三种礼仪。") == []
+    assert quotes("《礼记》提出“大道之行也，天下为公”。")[0][1] == "《礼记》"
+
+
+def test_a_bold_lead_starts_a_run_of_measures_whatever_its_verb():
+    from annotate.document import Block, PARAGRAPH, TITLE
+    from annotate.rules.layout import Layout
+
+    text = "标题\n\n丰富实践内涵。实行更加开放的政策，完善人才培养工作，人才队伍日益壮大。"
+    lead_end = text.index("。") + 1
+    bold = Layout(text, [Block(TITLE, 0, 2, 1), Block(PARAGRAPH, 4, len(text), 3, [(4, lead_end)])])
+    taken = find_units(bold, [])
+    assert [u.rule for u in taken] == ["claim.title", "support.bold_lead"]
+    found = find_directives(bold, taken, [], lambda s, e: [text[s:e]])
+    assert [(u.rule, text[u.start:u.end]) for u in found] == [
+        ("directive.imperative", "实行更加开放的政策，完善人才培养工作，人才队伍日益壮大。")]
+    # the same lead unbolded is a short lead that prescribes nothing by its words: no run
+    assert _directives_after_units(text, {}) == []
+    # …unless the sentence is commands through and through (every clause opens with a command verb)
+    strict = "标题\n\n文物是历史的见证。加强文物保护，推进文物活化利用，让文物说话。"
+    assert _directives_after_units(strict, {}) == [("directive.imperative", "加强文物保护，推进文物活化利用，让文物说话。")]
+
+
+def test_yao_glued_to_the_next_verb_by_segmentation_is_still_a_modal():
+    assert has_modal(["要紧", "扣", "时代", "脉搏", "，", "讲", "好", "故事", "。"])
+    assert not has_modal(["这", "件", "事", "很", "要紧", "。"])
+    assert not has_modal(["要紧", "的", "是", "落实", "。"])
+
+
+def test_one_sentence_point_line_between_body_paragraphs_and_near_misses():
+    body = "这是第一段的论述。它有两句话。"
+    develops = "人们正在讨论它。讨论还在继续。"
+    text = f"标题\n\n{body}\n\n两个角度，各有启示。\n\n{develops}"
+    assert ("SUPPORT", "support.short_lead", "两个角度，各有启示。") in units(text)
+    # right after the title (a dek), or with nothing after it to develop it: no lead
+    assert not any(t == "两个角度，各有启示。" for _, _, t in units(f"标题\n\n两个角度，各有启示。\n\n{develops}"))
+    assert not any(t == "两个角度，各有启示。" for _, _, t in units(f"标题\n\n{body}\n\n两个角度，各有启示。"))
+
+
+def test_short_lead_near_miss_recent_past_narration():
+    text = "标题\n\n前不久，某地举办了一场科普展览。展览吸引了大批观众。"
+    assert not any(t.startswith("前不久") for _, _, t in units(text))
+    assert ("SUPPORT", "support.short_lead", "科普展览吸引观众。") in units("标题\n\n科普展览吸引观众。展览吸引了大批观众。")
+
+
+def test_quotations_attributed_after_by_a_speaker_and_a_noun_of_speech():
+    text = "“很高兴今天能见到各位朋友”“双方合作没有任何上限”……各国代表的热忱话语温暖人心。"
+    assert [(q[0], q[1]) for q in quotes(text)] == [("很高兴今天能见到各位朋友", "各国代表"), ("双方合作没有任何上限", "各国代表")]
+    assert quotes("“务实合作成果丰硕喜人”，与会嘉宾的真诚讲话令人难忘。")[0][1] == "与会嘉宾"
+    assert quotes("“新质生产力”的重要论述。") == []  # a short name before the noun: a term
+
+
+def test_bare_xu_still_reng_and_qiemo_are_modals_with_near_misses():
+    assert has_modal(["发展", "乡村", "产业", "，", "需", "立足", "资源", "禀赋", "。"])
+    assert not has_modal(["这", "需", "一个", "过程", "。"])          # 需 + a quantity: a need
+    assert not has_modal(["所需", "资金", "一千万", "元", "。"])       # 所需: a noun phrase
+    assert has_modal(["仍", "需", "看到", "，", "问题", "依然", "突出", "。"])
+    assert has_modal(["仍", "要", "坚持不懈", "。"])
+    assert not has_modal(["仍", "不能", "满足", "需求", "。"])          # 仍不能: inability
+    assert has_modal(["我们", "切莫", "心浮气躁", "。"])
+    assert not has_modal(["莫", "等", "闲", "。"])
+
+
+def test_quotation_followed_by_a_speaker_and_a_verb_of_saying():
+    assert quotes("“没想到文物也能这么有趣”，一位游客说。") == [
+        ("没想到文物也能这么有趣", "一位游客", "quote.attributed_after")]
+    assert quotes("讲解员告诉记者：“周末客流翻了一番”。")[0][:2] == ("周末客流翻了一番", "讲解员")
+    assert quotes("“没想到文物也能这么有趣”，这说明了什么？") == []   # 说明 is no verb of saying
+    assert quotes("他向大家介绍“数字敦煌”项目。") == []
+
+
+def test_section_opening_near_miss_short_quotation_after_a_long_speech_frame():
+    frame = "标题\n\n一、人才是第一资源\n\n习近平总书记在全国教育大会上强调：“人才是第一资源。”培养人才要靠教育。"
+    assert not any(r == "claim.section_opening" for _, r, _ in units(frame))
+    # the author's own sentence that cites a phrase in passing still opens the section
+    own = "标题\n\n一、人才是第一资源\n\n正如习近平总书记强调的“人才是第一资源”，人才工作关乎长远发展大局。培养人才要靠教育。"
+    assert ("CLAIM", "claim.section_opening", own.split("\n\n")[2].split("。")[0] + "。") in units(own)
+
+
+def test_short_lead_near_misses_demonstrative_and_past_openings():
+    lead = "标题\n\n城市更新不是大拆大建。城市更新要注重保护历史文脉。"
+    assert ("SUPPORT", "support.short_lead", "城市更新不是大拆大建。") in units(lead)
+    for first in ("这不能不引起我们的重视。", "这一变化意味深长。", "当时，村里要路没路。", "后来，日子好起来了。"):
+        assert not any(t == first for _, _, t in units(f"标题\n\n{first}城市更新要注重保护历史文脉。")), first
+
+
+def test_modal_near_miss_announcing_a_remark():
+    assert not has_modal(["需要", "指出", "的", "是", "，", "改革", "从来", "不是", "一帆风顺", "的", "。"])
+    assert has_modal(["需要", "指出", "问题", "所在", "，", "及时", "整改", "。"])
+
+
+def test_bare_xu_heading_a_relative_clause_is_a_near_miss():
+    assert not has_modal(["聚焦", "政策", "创新", "等", "需", "人性化", "判断", "的", "领域", "，", "服务", "更", "高效", "。"])
+    assert has_modal(["需", "加强", "人性化", "服务", "的", "供给", "体系", "建设", "。"])
+
+
+def test_conditional_with_bare_na_drops_bare_yao():
+    text = "标题\n\n如果当初没有坚持改革，那发展就可能又要走很多弯路。"
+    words = {text.split("\n\n")[1]: ["如果", "当初", "没有", "坚持", "改革", "，", "那", "发展", "就", "可能", "又",
+                                     "要", "走", "很多", "弯路", "。"]}
+    assert _directives(text, words) == []
+    plain = "标题\n\n当初坚持改革，那是正确的选择，今后还要坚持。"
+    words = {plain.split("\n\n")[1]: ["当初", "坚持", "改革", "，", "那", "是", "正确", "的", "选择", "，", "今后",
+                                      "还要", "坚持", "。"]}
+    assert len(_directives(plain, words)) == 1
+
+
+def test_imperative_with_an_ability_as_its_purpose_and_a_described_ability_near_miss():
+    purpose = "逐步消除定价机制中的双轨制问题，强化基准作用，确保市场利率能够有效传导。"
+    assert is_imperative(purpose, 0, len(purpose))
+    described = "完善定价机制，市场利率能够有效传导，基准作用不断强化。"
+    assert not is_imperative(described, 0, len(described))
+
+
+def test_short_quotation_before_a_speaker_and_verb_only_when_the_verb_ends_the_sentence():
+    assert [q[0] for q in quotes("“保重身体”，她说。")] == ["保重身体"]  # (a pronoun names no speaker)
+    assert quotes("“十四五”规划表示，要加快发展。") == []

@@ -172,6 +172,19 @@ def test_front_matter_title_without_heading(tmp_path):
     assert doc.blocks[0].kind == "title" and doc.blocks[0].line == 2
 
 
+def test_front_matter_title_tag_cut_and_singular_author(tmp_path):
+    """人民日报 vault files: `title:` carries the series tag and `author:` the padded names; the
+    tag is cut as in a title found in the text (it becomes the column), the names are read."""
+    md = ("---\ntitle: \"坚定不移走好发展之路（人民要论）\"\nauthor: \"焦  捷  陆  毅\"\n---\n\n"
+          "# 坚定不移走好发展之路（人民要论）\n\n正文第一段。\n")
+    [doc] = read_file(write(tmp_path, "rm.md", md))
+    assert doc.title == "坚定不移走好发展之路" and doc.column == "人民要论"
+    assert doc.authors == ["焦捷", "陆毅"]
+    # a plain title with no tag stays as it is
+    [doc] = read_file(write(tmp_path, "t2.md", "---\ntitle: 只有标题\nauthor: 王一鸣\n---\n正文第一段。\n"))
+    assert doc.title == "只有标题" and doc.column is None and doc.authors == ["王一鸣"]
+
+
 def test_no_front_matter_and_not_front_matter(tmp_path):
     [doc] = read_file(write(tmp_path, "x.md", "# 标题\n\n---\n\n正文。\n"))
     assert doc.source == "x.md" and doc.text == "标题\n\n正文。"

@@ -38,6 +38,8 @@ _PREPOSITIONS = D.prepositions
 
 
 _CLAUSE_END = frozenset(CLAUSE_BREAK + SENTENCE_END)
+# Markers that prescribe an action (not a prohibition): 仍 before them still prescribes (仍要坚持).
+_POSITIVE_MODALS = frozenset(("要", "需", "需要", "须", "必须", "应", "应当", "应该"))
 _YAO_FAMILY = ("要", "就要", "还要", "更要", "也要", "都要", "既要", "又要")
 
 
@@ -69,11 +71,19 @@ def _attributive(words: list[str], i: int) -> bool:
     rest = "".join(words[i + 1:])
     cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
     after, next_clause = rest[:cut], rest[cut + 1:]
-    copula = before.rfind("是")
+    # (…蕴含着我们必须遵循的原则: a verb with 着 heads the relative clause as 是 does; not 随着)
+    copula = max(before.rfind("是"), before.rfind("着") if re.search(r"(?<![随沿本])着", before) else -1)
     if 0 <= copula < len(before) - 1 and "的" in after and len(after) - after.rfind("的") <= 9:
         return True
     opener = next((p for p in D.topic_predicates if next_clause.startswith(p)), None)
     return opener is not None and not next_clause.startswith(opener + "要")
+
+
+def _relative_clause_after(words: list[str], i: int) -> bool:
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    after = rest[:cut]
+    return "的" in after and len(after) - after.rfind("的") <= 5
 
 
 def _purpose_yao(words: list[str], i: int) -> bool:
@@ -88,7 +98,8 @@ def has_modal(words: list[str]) -> bool:
         before = words[i - 1] if i else ""
         # (also one adverb apart: 就可能又要…)
         frame = before if before not in ("又", "也", "还", "就", "都") or i < 2 else words[i - 2]
-        if frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求")):
+        if (frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求"))
+                and not (frame == "仍" and w in _POSITIVE_MODALS)):
             continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
@@ -102,6 +113,11 @@ def has_modal(words: list[str]) -> bool:
             # (能上不能下: a pair of abilities, 能 + X + 不能 + Y, is no prohibition.)
             if (w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能")
                     and not (i >= 2 and words[i - 2] == "能")):
+                return True
+            # 要紧扣… segmented as 要紧 + 扣: at a clause's start and before a word, 要紧 is 要 + 紧X
+            # (the adjective 要紧 "important" is a predicate: 很要紧。, 不要紧).
+            if (w == "要紧" and (not i or words[i - 1] in _CLAUSE_END) and i + 1 < len(words)
+                    and "\u4e00" <= words[i + 1][:1] <= "\u9fff" and words[i + 1] not in ("的", "是", "得", "之", "了")):
                 return True
             # 切不可 segmented as 切 + 不可.
             if w == "切" and i + 1 < len(words) and words[i + 1] == "不可":
@@ -121,12 +137,19 @@ def has_modal(words: list[str]) -> bool:
             continue
         if w == "要" and (before in D.not_modal_before_set or after in D.not_modal_after_set):
             continue
-        if w == "需要" and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
+        # 聚焦…等需人性化判断的领域: bare 需 heading a relative clause (…的 + a noun ends the clause).
+        if w == "需" and _relative_clause_after(words, i):
+            continue
+        if w in ("需要", "需") and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
                           or not re.match(r"\w", after) or after == "的"):
             continue
         if w == "应" and after in ("有", "有之义"):
             continue
         if w in ("决不", "绝不") and after in D.not_prohibition_after_set:
+            continue
+        # 需要指出的是，… announces a remark.
+        if (after in D.remark_verbs_set and i + 2 < len(words) and words[i + 2] == "的"
+                and i + 3 < len(words) and words[i + 3] == "是"):
             continue
         # 应该说，… / 应当说，… is a hedge ("it must be said"), not a prescription.
         if w in D.hedge_words_set and after == "说" and (i + 2 >= len(words) or not words[i + 2][:1].isalnum()):
@@ -141,11 +164,18 @@ def _command_clause(clause: str) -> bool:
     return clause.startswith(IMPERATIVE_VERBS)
 
 
-def is_imperative(text: str, start: int, end: int) -> bool:
+_PURPOSE_ABILITY = re.compile(r"(?:确保|保证|使|让|以便|促使)[^，。；,;]*?能够")
+
+
+def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool:
     """A subjectless command: it opens with a command verb (after a prepositional frame), at least
-    half of its other clauses do too, and nothing in it describes, narrates or conditions."""
+    half of its other clauses do too, and nothing in it describes, narrates or conditions.
+    `strict`: every clause, two or more, opens with a command verb (加强…，推进…，让…)."""
     sentence = text[start:end]
-    if _DESCRIPTIVE.search(sentence) or D.conditional.search(sentence) or D.past_frame.match(sentence):
+    # 确保…能够…, 使…能够…: the ability is the purpose of the command, not a description.
+    described = _PURPOSE_ABILITY.sub("", sentence)
+    if (_DESCRIPTIVE.search(described) or D.conditional.search(sentence) or D.past_frame.match(sentence)
+            or D.setting_opening.match(sentence)):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
     clauses = [c for c in (_CONNECTIVES.sub("", c) for c in clauses) if c]
@@ -154,7 +184,9 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     first = clauses[0]
     # The verb phrase is a subject (构建…生产关系是…, 加快形成…的关键是…), also after a frame (从…看，).
     first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
+    # (凝聚民心作为…的内在要求，有力推动…: X作为Y makes the verb phrase a topic; 把/将/以…作为 commands)
     if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
+            or ("作为" in first and not first.startswith(("把", "将", "以")))
             or any(c.startswith(D.topic_predicates) and not c.startswith(("是要", "就是要"))
                    for c in clauses[1:])):
         return False
@@ -164,6 +196,8 @@ def is_imperative(text: str, start: int, end: int) -> bool:
     core = [c for c in clauses if _command_clause(c) or not c.startswith(_PREPOSITIONS)]
     commands = sum(_command_clause(c) for c in core)
     # A two-clause sentence needs both (培养…人才队伍，基础在教育 states where the basis lies).
+    if strict:
+        return len(clauses) >= 2 and all(_command_clause(c) for c in clauses)
     return commands * 2 > len(core) or (len(core) >= 4 and commands * 2 == len(core))
 
 
@@ -190,8 +224,8 @@ class Sentence:
 
 
 @rule("directive.modal", "DIRECTIVE",
-      "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要, 必须, 应当/应该/应, 须/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可, 迫切要求/要求我们, 让我们",
+      "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，… or a remark 需要指出的是，…)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
@@ -222,7 +256,9 @@ def necessity(s: Sentence) -> bool:
 
 
 @rule("directive.imperative", "DIRECTIVE",
-      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions",
+      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions (another "
+      "prescription in its paragraph or the next, a bold lead or a lead that prescribes, or any lead when every clause "
+      "commands); not after a setting opener (当前，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
       "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7)
 def imperative(s: Sentence) -> bool:
@@ -234,7 +270,7 @@ _REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?:了)?[^，�
 
 @rule("directive.reported", "DIRECTIVE",
       "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
-      "a subjectless command, or 要求 as a verb + an addressee or an action",
+      "a subjectless command, 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
       "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
       "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
 def reported(s: Sentence) -> bool:
@@ -250,7 +286,7 @@ def reported(s: Sentence) -> bool:
 
 
 @rule("directive.exhortation", "DIRECTIVE",
-      "an exhortation: a sentence that opens with 希望 (+ addressee + action)",
+      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action",
       "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
       "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
 def exhortation(s: Sentence) -> bool:
@@ -260,6 +296,10 @@ def exhortation(s: Sentence) -> bool:
 # Rules that prescribe on their own, and rules that need a run of prescriptions around them.
 STANDALONE = (modal, necessity, reported, exhortation)
 IN_A_RUN = (imperative,)
+
+
+def _prescribes(sent: Sentence, rules) -> bool:
+    return any(r(sent) for r in rules)
 
 
 def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], words_of,
@@ -281,9 +321,16 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
         if block.kind != PARAGRAPH:
             paragraphs.append(None)
             continue
-        lead_taken = any(u.label == "SUPPORT" for u in taken_index.starting_at(block.start))
         # Everything between quotation marks (QUOTE or term) is someone else's words.
         quoted = Intervals([Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)])
+        # A lead starts a run when it is a printed (bold) point heading a list of measures, or
+        # when it prescribes itself (加强耕地资源保护利用。); after a short lead that states
+        # (改革开放是…关键一招。) a subjectless sentence is no command in a run.
+        leads = [u for u in taken_index.starting_at(block.start) if u.label == "SUPPORT"]
+        lead_taken = any(u.rule == "support.bold_lead" or _prescribes(
+            Sentence(text, u.start, u.end, quoted, quote_index, words_of), alone + in_run) for u in leads)
+        # (after a stating lead, only a sentence that is commands through and through follows on)
+        any_lead = bool(leads)
         candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
         for s, e in sentences:
             if taken_index.overlapping(s, e):
@@ -292,18 +339,19 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             hit = next((r.rule.id for r in alone if r(sent)), None)
             run_hit = None if hit else next((r.rule.id for r in in_run if r(sent)), None)
             candidates.append((sent, hit, run_hit))
-        paragraphs.append((lead_taken, candidates))
+        paragraphs.append((lead_taken, any_lead, candidates))
     found: list[Unit] = []
     for i, para in enumerate(paragraphs):
         if para is None:
             continue
-        lead_taken, candidates = para
+        lead_taken, any_lead, candidates = para
         n_prescriptive = sum(1 for _, hit, run_hit in candidates if hit or run_hit)
         neighbours = [paragraphs[j] for j in (i - 1, i + 1) if 0 <= j < len(paragraphs) and paragraphs[j]]
-        in_section_run = any(hit or run_hit for _, c in neighbours for _, hit, run_hit in c)
+        in_section_run = any(hit or run_hit for *_, c in neighbours for _, hit, run_hit in c)
         for sent, hit, run_hit in candidates:
             if hit:
                 found.append(Unit(sent.start, sent.end, "DIRECTIVE", hit))
-            elif run_hit and (lead_taken or n_prescriptive >= 2 or in_section_run):
+            elif run_hit and (lead_taken or n_prescriptive >= 2 or in_section_run
+                              or (any_lead and is_imperative(text, sent.start, sent.end, strict=True))):
                 found.append(Unit(sent.start, sent.end, "DIRECTIVE", run_hit))
     return found

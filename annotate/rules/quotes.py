@@ -23,7 +23,8 @@ SPEECH_VERBS = Q.speech_verbs
 KNOWN_SPEAKERS = Q.known_speakers
 AFTER_PATTERN = Q.after
 _SOURCE_TITLE = re.compile(r"《[^《》]{1,30}》")
-_VERB_BEFORE = re.compile(r"(?:" + alternation(SPEECH_VERBS) + r")(?:了|过|的)?(?:那样|一样)?\s*[：:，,]?\s*$")
+# (说一声“感觉良好”, 问一句“…”: a count of utterances may stand between the verb and the words)
+_VERB_BEFORE = re.compile(r"(?:" + alternation(SPEECH_VERBS) + r")(?:了|过|的)?(?:那样|一样|一声|一句)?\s*[：:，,]?\s*$")
 MIN_TERM_CHARS = Q.min_term_chars  # quoted material this short, unpunctuated, unattributed = a term
 
 
@@ -75,9 +76,26 @@ def speaker_in(clause: str) -> str | None:
     core = _VERB_BEFORE.sub("", clause)
     core = re.split(r"[，,]", core)[-1]
     core = Q.speaker_cut.split(core)[0].strip()
-    if 2 <= len(core) <= 12 and not re.search(r"[我这那它他她\d]|们|日|月|年", core) and "《" not in core:
+    # (面对浩瀚宇宙说一声“…”: a clause opening with a preposition names whom, not who)
+    if (2 <= len(core) <= 12 and not re.search(r"[我这那它他她\d]|们|日|月|年", core) and "《" not in core
+            and not re.match(r"面对|面向|对着|朝着|向|对|给|跟", core)):
         return core
     return None
+
+
+def _named_in(clause: str) -> str | None:
+    """The speaker a clause with no speech verb names (法国哲学家笛卡尔曾, 东坡): a known speaker or
+    its last 2–4 Han characters after a descriptor (哲学家笛卡尔 → 笛卡尔), else None."""
+    clause = Q.speaker_cut.split(re.split(r"[，,]", clause)[-1])[0].strip()
+    for name in KNOWN_SPEAKERS:
+        if name in clause:
+            return name
+    m = re.search(r"(?:家|人|者|学者|诗人|作家)?([\u4e00-\u9fff·]{2,6})$", clause)
+    if not m or re.search(r"[我这那它他她们]", clause):
+        return None
+    name = m.group(1)
+    cut = re.search(r"(?:家|人|者)(?=[\u4e00-\u9fff]{2,4}$)", name)
+    return name[cut.end():] if cut else name
 
 
 CARRY_BACK = 120  # how far back (characters) a speaker named earlier in the paragraph carries
@@ -133,15 +151,23 @@ def _stands_alone(m: Mark) -> bool:
 
 
 @rule("quote.attributed", "QUOTE",
-      "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”)",
+      "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”, 说一声“…”) or a noun "
+      "of words (名句“…”, 古语“…”)",
       "习近平总书记指出：“要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力”",
       "下好“先手棋”（a term: no speech verb before it）", 0.95)
 def attributed(m: Mark) -> Quote | None:
+    before = m.text[m.floor:m.open_mark]
+    # 东坡名句“明月几时有”, 古语“…”: the noun says the quotation is a line of someone's words.
+    if Q.words_noun_before.search(before):
+        clause = _clause_before(m.text, m.floor, m.open_mark)
+        return Quote(m.start, m.end, _named_in(Q.words_noun_before.sub("", clause)), attributed.rule.id)
     ok, speaker = _attributed_before(m.text, m.floor, m.open_mark)
     if not ok:
         return None
     if m.closed and _is_term(m):
-        before = m.text[m.floor:m.open_mark]
+        # A short name glossed right after it (《周礼》提出“六廉”，即…) is explained, not quoted.
+        if Q.gloss_after.match(m.text[m.close_mark + 1:m.ceiling]):
+            return None
         # A short name used as a modifier is a term even after a verb: 提出了“两个结合”的重大论断;
         # so is one that a verb of naming or emphasis takes as its object: 罗伯特·索洛提出的“索洛余值”,
         # 强调“马上就办”.
@@ -167,7 +193,8 @@ def chained(m: Mark) -> Quote | None:
 
 
 @rule("quote.attributed_after", "QUOTE",
-      "quoted words followed by their attribution (“…”习近平总书记的话掷地有声)",
+      "quoted words followed by their attribution (“…”习近平总书记的话掷地有声), or by a noun of speech "
+      "(…曾有“…”的论断; “A”“B”……各国领导人的热忱话语), or by a speaker and a verb of saying (“…”，一位游客说。)",
       "“民族复兴是……”，习近平总书记的话掷地有声",
       "“从0到1”的原始创新（a term followed by 的, no attribution）", 0.85)
 def attributed_after(m: Mark) -> Quote | None:
@@ -175,8 +202,22 @@ def attributed_after(m: Mark) -> Quote | None:
     found = AFTER_PATTERN.match(after)
     if found and (any(n in found.group("speaker") for n in KNOWN_SPEAKERS) or _SOURCE_TITLE.search(found.group("speaker"))):
         return Quote(m.start, m.end, speaker_in(found.group("speaker")), attributed_after.rule.id)
-    if after and Q.speech_noun_after.match(after) and not _is_term(m):
-        return Quote(m.start, m.end, _named_before(m.text, m.floor, m.open_mark), attributed_after.rule.id)
+    said = Q.speaker_verb_after.match(after)
+    # (a short one only when the verb ends the sentence: “保重”，她说。 — not “十四五”规划表示，…)
+    if said and (not _is_term(m) or said.group(0).rstrip()[-1:] in "。！!"):
+        return Quote(m.start, m.end, speaker_in(said.group("speaker")), attributed_after.rule.id)
+    named = Q.speaker_noun_after.match(after)
+    if named and not _is_term(m):
+        return Quote(m.start, m.end, speaker_in(named.group("speaker")), attributed_after.rule.id)
+    if after and Q.speech_noun_after.match(after):
+        if not _is_term(m):
+            return Quote(m.start, m.end, _named_before(m.text, m.floor, m.open_mark), attributed_after.rule.id)
+        # Someone "has" the words (笛卡尔曾有“我思故我在”的论断): short, but his.
+        clause = _clause_before(m.text, m.floor, m.open_mark)
+        if Q.had_words_before.search(clause):
+            speaker = _named_in(Q.had_words_before.sub("", clause))
+            if speaker:
+                return Quote(m.start, m.end, speaker, attributed_after.rule.id)
     return None
 
 

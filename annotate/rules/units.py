@@ -81,9 +81,15 @@ def _is_quote_only(text, start, end, quotes) -> bool:
 
 
 def _is_quote_frame(text, start, end, quotes) -> bool:
-    """A sentence that only introduces a quotation: 习近平总书记指出：“…”。"""
-    inside = sum(q.end - q.start for q in quotes_in(quotes, start, end))
-    return inside * 2 >= (end - start)
+    """A sentence that only introduces a quotation: 习近平总书记指出：“…”。 — the quotation fills
+    most of it, or a speech verb introduces a quotation that ends the sentence (a short quotation
+    after a long title of the speaker: 习近平总书记在…时强调：“人才是第一资源。”)."""
+    inside = quotes_in(quotes, start, end)
+    if sum(q.end - q.start for q in inside) * 2 >= (end - start):
+        return True
+    last = max(inside, key=lambda q: q.end, default=None)
+    return (last is not None and last.rule == "quote.attributed"
+            and not re.sub(r"[\W_]", "", text[last.end:end]))
 
 
 def quotes_in(quotes, start: int, end: int) -> list[Quote]:
@@ -215,15 +221,21 @@ def _has_bold_leads(site: Site) -> bool:
 
 
 @rule("support.short_lead", "SUPPORT",
-      "in an article without bold leads: a short first sentence (≤ 36 characters) that the rest of its paragraph elaborates",
+      "in an article without bold leads: a short first sentence (≤ 36 characters) that the rest of its paragraph "
+      "elaborates, or a short one-sentence paragraph between body paragraphs that the next paragraph develops",
       "思想是行动的先导。争当事业尖兵，首先要思想上走在前列。……",
       "“绳短不能汲深井，浅水难以负大舟。”（a paragraph opening with a quotation only: QUOTE）", 0.7)
 def short_lead(site: Site) -> list[Unit]:
     text, sentences = site.text, site.sentences
     # Right after a section heading the first sentence is the section's CLAIM, not a lead; an
     # intro paragraph right after the title does have one (it relates to the title).
-    if (site.block.kind != PARAGRAPH or len(sentences) <= 1 or site.prev == HEADING
+    if (site.block.kind != PARAGRAPH or not sentences or site.prev == HEADING
             or _has_bold_leads(site)):
+        return []
+    # A one-sentence paragraph is a lead when it stands as a point line among the body's
+    # paragraphs and the paragraph after it develops it (两种视角，给人启示。 / 从…看，…。):
+    # not right after the title (a dek), not before a heading or another one-liner.
+    if len(sentences) == 1 and not _point_line(site):
         return []
     s, e = sentences[0]
     first = text[s:e]
@@ -233,6 +245,13 @@ def short_lead(site: Site) -> list[Unit]:
             or S.narration.search(first)):
         return []
     return [Unit(s, e, "SUPPORT", short_lead.rule.id)]
+
+
+def _point_line(site: Site) -> bool:
+    blocks, i = site.layout.blocks, site.i
+    if site.prev != PARAGRAPH or i + 1 >= len(blocks) or blocks[i + 1].kind != PARAGRAPH:
+        return False
+    return len(site.layout.sentences[i + 1]) >= 2
 
 
 @rule("support.enumeration", "SUPPORT",

@@ -47,7 +47,7 @@ class Job:
         keep = ("format", "text_column", "id_column", "title_column", "markup", "part_mb", "disabled")
         d = {k: v for k, v in asdict(self).items() if k in keep}
         d["disabled"] = list(self.disabled)  # as it reads back from the JSON manifest
-        return {**d, "inputs": [os.fspath(p) for p in paths], "model_version": model_version()}
+        return {**d, "inputs": [os.fspath(p) for p in paths], "model_version": model_version(self.disabled)}
 
 
 @dataclass

@@ -19,6 +19,7 @@ from . import markdown as _markdown
 from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
+from .patterns import byline_names, title_tag
 
 __all__ = ["read_file", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
@@ -77,13 +78,23 @@ def read_file(path: str | Path) -> list[Document]:
     source = str(meta.pop("source", "") or "").strip() or display_path(p.name)
     title = meta.pop("title", None)
     authors = _names(meta.pop("authors")) if "authors" in meta else None
+    if "author" in meta:  # singular, as 人民日报 vault files have it (焦  捷  陆  毅: padded names)
+        one = meta.pop("author")
+        authors = authors or (byline_names(one) if isinstance(one, str) else None) or _names(one) or None
+    column = None
+    if title and str(title).strip():
+        # the same cut as a title found in the text: （人民要论） is a column tag, not title
+        title = " ".join(str(title).split())
+        cs, ce, column = title_tag(title)
+        title = title[cs:ce].strip() or title
     docs = build(blocks, source=source, path=display_path(path), meta=meta)
     if not docs:
         raise SourceError(path, "no article text found")
     articles = [d for d in docs if d.kind == "article"]
     for d in articles:
         if len(articles) == 1:
-            d.title = str(title).strip() if title else d.title
+            d.title = title or d.title
+            d.column = d.column or column
             d.authors = authors if authors is not None else d.authors
         elif authors and not d.authors:
             d.authors = list(authors)
