@@ -41,7 +41,6 @@ span's length on either side).
 from __future__ import annotations
 
 import bisect
-import json
 import os
 import re
 import unicodedata
@@ -49,6 +48,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
+
+from annotate.jsonrecords import JSONRecordsError, parse_json_records
 
 NONE = "none"          # the confusion table's row/column for spans with no partner
 NO_RULE = "(no rule)"  # predicted spans that carry no "rule: …" in their meta
@@ -95,22 +96,14 @@ def load_json_or_lines(path: str | os.PathLike) -> list:
             raw = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise EvaluateError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
-    if raw.lstrip().startswith("["):
-        try:
-            data = json.loads(raw)
-        except ValueError as e:
-            raise EvaluateError(f"{path}: not valid JSON: {e}") from None
-        if not isinstance(data, list):
-            raise EvaluateError(f"{path}: not a JSON array")
-        return data
-    out = []
-    for no, line in enumerate(raw.splitlines(), 1):
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except ValueError as e:
-                raise EvaluateError(f"{path}:{no}: not valid JSON: {e}") from None
-    return out
+    try:
+        data = parse_json_records(raw)
+    except JSONRecordsError as e:
+        where = f"{path}:{e.line}" if e.line else f"{path}"
+        raise EvaluateError(f"{where}: not valid JSON: {e}") from None
+    if not isinstance(data, list):
+        raise EvaluateError(f"{path}: not a JSON array")
+    return data
 
 
 def load_gold(paths: Iterable[str | os.PathLike]) -> dict[str, dict]:

@@ -19,16 +19,18 @@ from annotate.rules import RULES
 from annotate.scheme import load_scheme
 from annotate.validate import validate_task  # noqa: F401  (part of this module's API)
 
-# Everything that decides which spans come out (readers, outline, rules, their data)
-# is hashed: any change gives a new model_version. Not the server side or the CLI.
-_NOT_RULES = ("labelstudio/", "backend/", "cli.py", "model.py", "atomic.py", "prelabel.py", "validate.py",
-              "calibration.py", "__main__.py", "evaluate.py", "evaluate_cli.py")
+# Everything that decides which spans come out (readers, outline, rules, their data, the
+# task encoding) is hashed: any change gives a new model_version. A list of what counts,
+# not of what does not, so a new module elsewhere (server side, CLI, scale-out, scoring)
+# never changes the version by accident.
+_RULE_SOURCES = ("sources/", "rules/", "data/", "document.py", "punctuation.py", "pipeline.py", "scheme.py",
+                 "tasks.py")
 
 
 def _rule_files(root: Path) -> list[Path]:
     files = [*root.rglob("*.py"), *(root / "data").glob("*")]
     return sorted(f for f in files if f.is_file() and "__pycache__" not in f.parts
-                  and not f.relative_to(root).as_posix().startswith(_NOT_RULES))
+                  and f.relative_to(root).as_posix().startswith(_RULE_SOURCES))
 
 
 def rules_hash(root: Path) -> str:

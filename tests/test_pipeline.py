@@ -177,6 +177,10 @@ def test_model_version_follows_the_rules_not_the_server_side(tmp_path):
     before = rules_hash(root)
     (root / "labelstudio" / "push.py").write_text("# server side\n", encoding="utf-8")
     (root / "cli.py").write_text("# command line\n", encoding="utf-8")
+    for elsewhere in ("scale/worker.py", "tables.py", "evaluate.py", "backend/app.py", "calibration.py"):
+        with open(root / elsewhere, "a", encoding="utf-8") as f:
+            f.write("\n# not a rule\n")
+    (root / "new_module.py").write_text("# a module added later\n", encoding="utf-8")
     assert rules_hash(root) == before
     with open(root / "rules" / "directives.py", "a", encoding="utf-8") as f:
         f.write("\n# a rule change\n")

@@ -30,12 +30,12 @@ and are not checked twice.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from annotate.jsonrecords import JSONRecordsError, parse_json_records
 from annotate.scheme import Scheme, load_scheme
 
 from .client import Connection
@@ -89,20 +89,12 @@ def load_task_file(path: str | Path) -> list[dict]:
         raw = p.read_text(encoding="utf-8")
     except OSError as e:
         raise StudioError(f"cannot read {p}: {e.strerror or e}") from None
-    stripped = raw.lstrip()
     try:
-        if stripped.startswith("["):
-            tasks = json.loads(raw)
-        else:
-            tasks = []
-            for n, line in enumerate(raw.splitlines(), 1):
-                if line.strip():
-                    try:
-                        tasks.append(json.loads(line))
-                    except ValueError as e:
-                        raise StudioError(f"{p}:{n}: not JSON ({e.msg}) — expected a JSON array or JSON Lines "
-                                          f"of tasks as `annotate prelabel` writes them") from None
-    except ValueError as e:
+        tasks = parse_json_records(raw)
+    except JSONRecordsError as e:
+        if e.line:
+            raise StudioError(f"{p}:{e.line}: not JSON ({e.error.msg}) — expected a JSON array or JSON Lines "
+                              f"of tasks as `annotate prelabel` writes them") from None
         raise StudioError(f"{p}: not JSON ({e}) — expected a JSON array or JSON Lines of tasks") from None
     if isinstance(tasks, dict):
         tasks = [tasks]
