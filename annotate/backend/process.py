@@ -23,7 +23,8 @@ import httpx
 
 from annotate.atomic import atomic_write
 from annotate.labelstudio.errors import StudioError
-from annotate.labelstudio.server import HOST, Studio, _alive, _free_port, _port_busy, _terminate
+from annotate.labelstudio.server import (HOST, Studio, _alive, _free_port, _port_busy, _terminate, read_pid,
+                                         read_state)
 
 DEFAULT_PORT = 9090  # Label Studio's usual ML backend port
 START_TIMEOUT = 120.0  # loading the pkuseg model takes ~4 s, more on a busy machine
@@ -69,17 +70,11 @@ class LocalBackend:
         return self.home / "backend.log"
 
     def state(self) -> dict:
-        try:
-            return json.loads(self.state_file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
+        return read_state(self.state_file)
 
     def running_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return None
-        if not _alive(pid):
+        pid = read_pid(self.pid_file)
+        if pid is None or not _alive(pid):
             return None
         with contextlib.suppress(OSError):
             if b"annotate" not in Path(f"/proc/{pid}/cmdline").read_bytes():

@@ -60,6 +60,22 @@ def project_root(start: Path | None = None) -> Path:
     return here
 
 
+def read_state(path: Path) -> dict:
+    """A background server's state file (JSON), {} when missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def read_pid(path: Path) -> int | None:
+    """The pid a background server's pid file holds, None when missing or unreadable."""
+    try:
+        return int(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
 @dataclass
 class Studio:
     home: Path
@@ -110,10 +126,7 @@ class Studio:
 
     # -- state --------------------------------------------------------------
     def state(self) -> dict:
-        try:
-            return json.loads(self.state_file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
+        return read_state(self.state_file)
 
     def _save_state(self, **changes) -> dict:
         state = {**self.state(), **changes}
@@ -128,10 +141,7 @@ class Studio:
         return auth.read_secret(self.token_file)
 
     def pid(self) -> int | None:
-        try:
-            return int(self.pid_file.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return None
+        return read_pid(self.pid_file)
 
     def running_pid(self) -> int | None:
         pid = self.pid()
