@@ -457,15 +457,18 @@ def _emphasis(p: _Piece) -> bool:
 # ---- step 5: documents ----------------------------------------------------------------
 def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
     all_pieces = [_Piece(TITLE, t.text, t.line, list(t.bold), list(t.lines)) for t in seg.titles] + pieces
+    labels = [t.label_end for t in seg.titles]
     parts, blocks, line_map, pos = [], [], [], 0
     titles, column = [], seg.column
-    for p in all_pieces:
+    for i, p in enumerate(all_pieces):
         if parts:
             pos += len(SEP)
         start, end = pos, pos + len(p.text)
         claim = None
         if p.kind == TITLE:
             cs, ce, tag = title_tag(p.text)
+            if cs < labels[i] < ce:   # a channel label the reader found (观察：…)
+                cs, tag = labels[i], tag or p.text[:labels[i]].strip().rstrip("：:").strip()
             if (cs, ce) != (0, len(p.text)):
                 claim = (start + cs, start + ce)
             column = column or tag
