@@ -376,8 +376,8 @@ def _continues(prev: _Piece, nxt: RawBlock) -> bool:
     """A page break: `prev` ends mid-sentence, or mid-quotation that `nxt` closes."""
     if nxt.bold and nxt.bold[0][0] == 0:
         return False   # a bold lead opens a new point: never glue it to a torn paragraph
-    if nxt.indent:
-        return False   # an indent opens a new paragraph: what came before ended there
+    if nxt.indent or nxt.gap:
+        return False   # an indent or a blank line opens a new paragraph: what came before ended there
     return not is_finished(prev.tail) or (prev.depth > 0 and starts_by_closing_quote(nxt.text))
 
 

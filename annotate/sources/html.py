@@ -47,6 +47,7 @@ class _El:
     hlevel: int | None = None   # smallest heading level from a heading font (not <hN>)
     htag: int | None = None     # smallest <hN> level
     block: int = -1             # stack index of the nearest block element (itself included)
+    mark: int = 0               # characters of text read before this element opened
 
 
 def _min(a: int | None, b: int | None) -> int | None:
@@ -98,6 +99,8 @@ class _Reader(HTMLParser):
         self.depth = 0              # deepest nesting of open elements met
         self.full_page = False      # an <html>, <head> or <body> tag: a whole page, not a fragment
         self.link_texts: set[str] = set()   # navigation dropped as link-only paragraphs (squeezed)
+        self.read = 0               # characters of text read so far (spaces aside)
+        self.gap = False            # a blank line since the last block: the next opens a paragraph
         self._reset()
 
     def _reset(self) -> None:
@@ -127,6 +130,8 @@ class _Reader(HTMLParser):
         blk = self.b.finish(kind, level)
         if blk and self.css_indent:
             blk.indent = True
+        if blk:
+            blk.gap, self.gap = self.gap, False
         if blk and styled and (cut := dash_subtitle_at(blk.text, _TITLE_MAX)):
             # a title and its —— subtitle set in one styled paragraph: two blocks
             head_level = self.tag_level or self.level or 2
@@ -150,6 +155,8 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         tag = tag.lower()
         if tag in ("br", "hr"):
+            if not self.chars:
+                self.gap = True   # a break on an empty line (<br><br>, </p><br>): a blank line
             self.flush()
         if tag in _VOID:
             return
@@ -165,15 +172,19 @@ class _Reader(HTMLParser):
             self.full_page = True
         self.open.setdefault(tag, []).append(len(self.stack))
         self.stack.append(_element(tag, attrs, self.stack[-1] if self.stack else None, len(self.stack)))
+        self.stack[-1].mark = self.read
         self.depth = max(self.depth, len(self.stack))
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
         where = self.open.get(tag)
         if where:   # a stray end tag closes nothing …
+            empty = self.stack[where[-1]].mark == self.read
             self._pop_to(where[-1])
             if tag in _BLOCK:
                 self.flush()
+                if empty and tag in ("p", "div"):
+                    self.gap = True   # an empty paragraph or a spacer <div>: a blank line
         elif tag in ("p", "br"):
             self.flush()   # … but a browser makes a stray </p> an empty paragraph, </br> a break
 
@@ -193,6 +204,7 @@ class _Reader(HTMLParser):
             if not self.chars and top is not None:
                 self.css_indent = top.indent
             self.chars += n
+            self.read += n
             if top is not None:
                 self.center_chars += n if top.center else 0
                 self.link_chars += n if top.link else 0
@@ -265,9 +277,9 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     at = next((k for k, b in enumerate(blocks) if _names(b.text, names)), None) if names else None
     if at is None and hint:
         at = next((k for k, b in enumerate(blocks) if _names(b.text, {hint})), None)
-    if at is None and title and not has_h1 and not names & chrome:
+    if at is None and title and not has_h1 and not any(n in c for c in chrome for n in names):
         # a page whose article has no title line: the <title> stands in (unless it is only
-        # the site's name, which the page shows as its logo or menu)
+        # the site's name, which the page shows outside the article: logo, menu, footer)
         blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
         at = 0
     elif at is not None and blocks[at].kind == PARA and not has_h1:

@@ -34,6 +34,9 @@ class RawBlock:
     # The block opens with a channel label this many characters long (观察：… where the page
     # shows 观察 as a menu item): if the block is a title, the label is its column, not its claim.
     label_end: int = 0
+    # A blank line stands before it in the source (HTML: <br><br>, an empty paragraph, a
+    # spacer <div>): what came before ended there, whatever its last character.
+    gap: bool = False
 
     def __post_init__(self) -> None:
         if not self.lines:
