@@ -67,7 +67,11 @@ _NAME_SEP = re.compile(r"[\s、，,]+")
 
 
 def _surname_ok(name: str) -> bool:
-    return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES or "·" in name or "•" in name
+    if "·" in name or "•" in name or name[:2] in COMPOUND_SURNAMES:
+        return True
+    # four characters after a one-character surname is no Han name, unless a married name
+    # puts two surnames first (张王丽华): 关注我们 under a web page's title is no byline
+    return name[0] in SURNAMES and (len(name) < 4 or name[1] in SURNAMES)
 
 
 # A newspaper byline may carry the outlet and the issue after the names:
