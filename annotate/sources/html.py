@@ -97,6 +97,7 @@ class _Reader(HTMLParser):
         self.title: list[str] = []
         self.title_line = 1
         self.depth = 0              # deepest nesting of open elements met
+        self.elements = 0           # elements opened
         self.full_page = False      # an <html>, <head> or <body> tag: a whole page, not a fragment
         self.link_texts: set[str] = set()   # navigation dropped as link-only paragraphs (squeezed)
         self.read = 0               # characters of text read so far (spaces aside)
@@ -174,6 +175,7 @@ class _Reader(HTMLParser):
         self.stack.append(_element(tag, attrs, self.stack[-1] if self.stack else None, len(self.stack)))
         self.stack[-1].mark = self.read
         self.depth = max(self.depth, len(self.stack))
+        self.elements += 1
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
@@ -262,7 +264,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     if r.full_page:
         # a whole page: trafilatura locates the article among menus, related links,
         # comments and footers; a fragment is all article, as it always was
-        where = pagebody.locate(text, blocks, r.depth, names)
+        where = pagebody.locate(text, blocks, r.depth, r.elements, names)
         if isinstance(where, str):
             meta["page_body"] = f"whole page: {where}"
         else:

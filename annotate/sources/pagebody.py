@@ -19,9 +19,11 @@ from .raw import RawBlock
 # lxml's HTML parser stops nesting at 255 elements (deeper text is lost to it) and
 # trafilatura's tree walks slow down with depth: deeper pages are read whole.
 MAX_DEPTH = 200
-# Beyond this a file is more likely a dump of many articles than one page; and
-# trafilatura costs a few ms per kB.
+# Beyond these a file is more likely a dump of many articles than one page, and
+# trafilatura's cost grows faster than the page (its de-duplication scans what it has
+# kept so far, up to 200,000 characters, for each element): such pages are read whole.
 MAX_CHARS = 4_000_000
+MAX_ELEMENTS = 25_000
 # Text trafilatura keeps that the reader does not (link lists, captions): how far
 # past the last match the next block may start.
 WINDOW = 400
@@ -57,7 +59,8 @@ def _extract(page: str) -> tuple[str, str | None] | str:
         if tree is None:
             return "trafilatura could not parse the page"
         title = extract_title(tree)
-        # recall over precision: the reader's own rules still drop chrome inside the article
+        # recall over precision: it finds an article set in <div>s and <br>s, and the
+        # reader's own rules still drop chrome inside the article
         doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True,
                                           favor_recall=True, deduplicate=False, with_metadata=False)
     except Exception as e:   # noqa: BLE001 — a third-party parser on any input: read the page whole
@@ -113,12 +116,15 @@ def _matches(blocks: list[RawBlock], main: str) -> list[bool]:
     return out
 
 
-def locate(page: str, blocks: list[RawBlock], depth: int, names: set[str]) -> Located | str:
-    """The article's blocks on a full page, or why the page is read whole. `names` are
-    the page's <title> and its first part (squeezed): a block above the article that
+def locate(page: str, blocks: list[RawBlock], depth: int, elements: int, names: set[str]) -> Located | str:
+    """The article's blocks on a full page, or why the page is read whole. `depth` and
+    `elements`: the deepest nesting and the number of elements the reader met. `names`
+    are the page's <title> and its first part (squeezed): a block above the article that
     bears one is its title."""
     if depth > MAX_DEPTH:
         return f"elements nested deeper than {MAX_DEPTH}"
+    if elements > MAX_ELEMENTS:
+        return f"more than {MAX_ELEMENTS:,} elements"
     if len(page) > MAX_CHARS:
         return f"larger than {MAX_CHARS:,} characters"
     got = _extract(page)
