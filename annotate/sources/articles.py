@@ -170,9 +170,6 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
             if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used \
                     and not byline_names(prev.text) and not numbered_kind(prev.text):
                 titles = [q - 1, q]
-                if prev.kind == HEADING and prev.level == 1 and cand.kind == HEADING and (cand.level or 9) > 1:
-                    # a lesser line under a top-level title is its subtitle, not a second title line
-                    titles, subtitle = [q - 1], cs[q]
         elif is_short_plain(cand.text, 40):
             if subtitle is None and prev is not None and _heading_like(prev) and cs[q - 1] not in used:
                 titles = [q - 1, q]   # heading + a subtitle line that is not a byline
