@@ -214,3 +214,13 @@ def test_near_miss_a_menu_item_that_opens_the_first_line_is_no_match():
     # … while the reader's split of one line (a bold lead in its own block) still matches
     blocks = _blocks("观察", "观察：", "标题一行", "第一段正文。")
     assert pagebody._matches(blocks, "观察：标题一行\n第一段正文。") == [False, True, True, True]
+
+
+def test_model_version_follows_the_extractor_version(monkeypatch):
+    # trafilatura decides which text of a web page is read: another version, another model_version
+    from annotate import tasks
+
+    root = Path(tasks.__file__).resolve().parent
+    before = tasks.rules_hash(root)
+    monkeypatch.setattr(tasks, "_extractor_version", lambda: b"trafilatura 9.9.9")
+    assert tasks.rules_hash(root) != before
