@@ -260,7 +260,6 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     short = (parts[0] if parts else "") or title
     names = {squeeze(title), squeeze(short)} - {""}
     chrome = set(r.link_texts)
-    hint = None
     if r.full_page:
         # a whole page: trafilatura locates the article among menus, related links,
         # comments and footers; a fragment is all article, as it always was
@@ -272,13 +271,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             chrome.update(squeeze(b.text) for b in blocks[where.end:])
             blocks = blocks[where.start:where.end]
             meta["page_body"] = "trafilatura"
-            hint = where.title
     if title:
         meta["html_title"] = title
     has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
     at = next((k for k, b in enumerate(blocks) if _names(b.text, names)), None) if names else None
-    if at is None and hint:
-        at = next((k for k, b in enumerate(blocks) if _names(b.text, {hint})), None)
     if at is None and title and not has_h1 and not any(n in c for c in chrome for n in names):
         # a page whose article has no title line: the <title> stands in (unless it is only
         # the site's name, which the page shows outside the article: logo, menu, footer)

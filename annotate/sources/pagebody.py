@@ -5,7 +5,7 @@ kept. So the reader's reading of bold runs, headings, indents and <br> paragraph
 stays as it is, a line trafilatura drops inside the article survives, and menus,
 related links, comments and footers around the article go.
 
-    locate(page, blocks, depth, names) -> Located | str   (a str: why the page is read whole)
+    locate(page, blocks, depth, elements, names) -> Located | str   (a str: why the page is read whole)
 """
 from __future__ import annotations
 
