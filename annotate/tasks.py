@@ -33,10 +33,21 @@ def _rule_files(root: Path) -> list[Path]:
                   and f.relative_to(root).as_posix().startswith(_RULE_SOURCES))
 
 
+def _extractor_version() -> bytes:
+    """The page-body extractor decides which text of a web page is read: its version counts."""
+    from importlib import metadata
+
+    try:
+        return f"trafilatura {metadata.version('trafilatura')}".encode()
+    except metadata.PackageNotFoundError:
+        return b""
+
+
 def rules_hash(root: Path) -> str:
     h = hashlib.sha256()
     for f in _rule_files(root):
         h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    h.update(_extractor_version())
     return h.hexdigest()[:8]
 
 

@@ -25,7 +25,12 @@ MD_LINE = ["# ", "## ", "### ", "> ", "- ", "* ", "1. ", "（一）", "一、", 
 HTML_TAG = ["<p>", "</p>", "<div>", "</div>", "<span>", "</span>", "<b>", "</b>", "<strong>", "</strong>",
             "<h1>", "</h1>", "<h2>", "</h2>", "<br>", "<br/>", "<blockquote>", "</blockquote>", "<em>",
             "<script>var a='“';</script>", "<style>p{}</style>", "<!-- 注释 -->", "&amp;", "&lt;", "&#x4e2d;",
-            "&nbsp;", "&bogus;", "<p class='x'", "</span></span>", "<![CDATA[x]]>", "<li>", "<table><tr><td>"]
+            "&nbsp;", "&bogus;", "<p class='x'", "</span></span>", "<![CDATA[x]]>", "<li>", "<table><tr><td>",
+            "<a href='/x'>", "</a>", "<ul class='nav'>", "<div class='footer'>", "<div>&nbsp;</div>"]
+# A whole page around the generated body puts the page-body extractor (trafilatura) in the path.
+PAGE_HEAD = ["<html><head><title>某某网</title></head><body>", "<!DOCTYPE html><html><body><ul><li><a href='/'>首页</a>"
+             "</li><li><a href='/l'>理论</a></li></ul>", "<body>"]
+PAGE_TAIL = ["</body></html>", "<div class='footer'>版权所有 某某网</div></body></html>", ""]
 
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
 
@@ -46,6 +51,8 @@ def documents(draw):
         parts += draw(st.lists(st.one_of(inline, st.sampled_from(markup)), min_size=1, max_size=15))
         pieces.append("".join(parts))
         pieces.append(draw(st.sampled_from(["\n\n", "\n", "\n\n\n", "<br><br>", ""])))
+    if kind == ".html" and draw(st.booleans()):
+        pieces = [draw(st.sampled_from(PAGE_HEAD)), *pieces, draw(st.sampled_from(PAGE_TAIL))]
     encoding = draw(st.sampled_from(ENCODINGS))
     return kind, "".join(pieces), encoding
 
@@ -121,12 +128,15 @@ def test_spans_through_the_pipeline_match_the_text(nlp, case):
 
 def test_the_strategy_reaches_every_encoding_and_format():
     seen = set()
+    pages = []
 
     @settings(max_examples=60, deadline=None, database=None)
     @given(documents())
     def collect(case):
         seen.add((case[0], case[2]))
+        pages.append("<body>" in case[1])
 
     collect()
+    assert any(pages)   # a whole page: the extractor is in the path
     assert {k for k, _ in seen} == {".md", ".html", ".txt"}
     assert {e for _, e in seen} == set(ENCODINGS)

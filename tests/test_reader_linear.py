@@ -48,6 +48,37 @@ def test_deep_html_nesting_is_linear(shape):
     assert big / small < RATIO, f"2k: {small:.3f} s, 20k: {big:.3f} s"
 
 
+_NAV = "<ul class='nav'>" + "".join(f"<li><a href='/c{i}'>栏目{i}</a></li>" for i in range(30)) + "</ul>"
+
+
+def _wide_page(n: int) -> str:
+    return ("<html><head><title>某某网</title></head><body>" + _NAV + "<div class='article'><h1>标题</h1>"
+            + "<p>　　这是一段正文，讲的是发展为了人民的道理，写得长一些。</p>" * n
+            + "</div><div class='footer'><p>版权所有 某某网</p></div></body></html>")
+
+
+@pytest.mark.parametrize("shape,n", [
+    # a whole page: trafilatura locates the article among a menu and a footer
+    (_wide_page, 500),
+    # … with as many menu lines that are no links, each of which the alignment passes over
+    (lambda n: ("<html><body>" + "<p>菜单</p>" * n + "<div><h1>标题</h1>"
+                + "<p>正文一句，说得长一些才像正文。</p><br><br>" * n + "</div></body></html>"), 500),
+    # pages too large (in elements) or too deep for the extractor are read whole
+    (_wide_page, 3_000),
+    (lambda n: "<html><body>" + "<div>" * n + "<p>要求我们前进。</p>" + "</div>" * n + "</body></html>", 2_000),
+], ids=["page-wide", "page-menu-lines", "page-too-many-elements", "page-too-deep"])
+def test_whole_pages_through_the_extractor_are_linear(shape, n):
+    small = _best(lambda: _read_html(shape(n)), repeat=2)
+    big = _best(lambda: _read_html(shape(10 * n)), repeat=2)
+    assert big < 30, f"a page of {10 * n:,} paragraphs took {big:.1f} s"
+    assert big / small < RATIO, f"{n}: {small:.3f} s, {10 * n}: {big:.3f} s"
+
+
+def test_the_linear_page_shapes_reach_the_extractor_and_its_guards():
+    assert html.parse(_wide_page(5_000))[0]["page_body"] == "trafilatura"
+    assert html.parse(_wide_page(30_000))[0]["page_body"] == "whole page: more than 25,000 elements"
+
+
 def test_deep_html_text_is_all_read():
     _meta, blocks = html.parse("<p>" + "<b>要" * 20_000 + "</p>")
     assert len(blocks) == 1 and blocks[0].text == "要" * 20_000

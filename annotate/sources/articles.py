@@ -376,8 +376,8 @@ def _continues(prev: _Piece, nxt: RawBlock) -> bool:
     """A page break: `prev` ends mid-sentence, or mid-quotation that `nxt` closes."""
     if nxt.bold and nxt.bold[0][0] == 0:
         return False   # a bold lead opens a new point: never glue it to a torn paragraph
-    if nxt.indent:
-        return False   # an indent opens a new paragraph: what came before ended there
+    if nxt.indent or nxt.gap:
+        return False   # an indent or a blank line opens a new paragraph: what came before ended there
     return not is_finished(prev.tail) or (prev.depth > 0 and starts_by_closing_quote(nxt.text))
 
 
@@ -457,15 +457,18 @@ def _emphasis(p: _Piece) -> bool:
 # ---- step 5: documents ----------------------------------------------------------------
 def _document(seg: _Seg, pieces: list[_Piece], base: Document) -> Document:
     all_pieces = [_Piece(TITLE, t.text, t.line, list(t.bold), list(t.lines)) for t in seg.titles] + pieces
+    labels = [t.label_end for t in seg.titles]
     parts, blocks, line_map, pos = [], [], [], 0
     titles, column = [], seg.column
-    for p in all_pieces:
+    for i, p in enumerate(all_pieces):
         if parts:
             pos += len(SEP)
         start, end = pos, pos + len(p.text)
         claim = None
         if p.kind == TITLE:
             cs, ce, tag = title_tag(p.text)
+            if cs < labels[i] < ce:   # a channel label the reader found (观察：…)
+                cs, tag = labels[i], tag or p.text[:labels[i]].strip().rstrip("：:").strip()
             if (cs, ce) != (0, len(p.text)):
                 claim = (start + cs, start + ce)
             column = column or tag

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .patterns import CLOSERS, SENTENCE_END, dash_subtitle_at, has_inner_sentence_end
+from . import pagebody
+from .pagebody import squeeze
 from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -45,6 +47,7 @@ class _El:
     hlevel: int | None = None   # smallest heading level from a heading font (not <hN>)
     htag: int | None = None     # smallest <hN> level
     block: int = -1             # stack index of the nearest block element (itself included)
+    mark: int = 0               # characters of text read before this element opened
 
 
 def _min(a: int | None, b: int | None) -> int | None:
@@ -93,6 +96,12 @@ class _Reader(HTMLParser):
         self.open: dict[str, list[int]] = {}   # tag -> stack indices of its open elements
         self.title: list[str] = []
         self.title_line = 1
+        self.depth = 0              # deepest nesting of open elements met
+        self.elements = 0           # elements opened
+        self.full_page = False      # an <html>, <head> or <body> tag: a whole page, not a fragment
+        self.link_texts: set[str] = set()   # navigation dropped as link-only paragraphs (squeezed)
+        self.read = 0               # characters of text read so far (spaces aside)
+        self.gap = False            # a blank line since the last block: the next opens a paragraph
         self._reset()
 
     def _reset(self) -> None:
@@ -115,10 +124,15 @@ class _Reader(HTMLParser):
                                  or self.center_chars == self.chars)
         if kind == PARA and self.chars and self.link_chars == self.chars:
             # a paragraph that is only links is navigation (推荐阅读 lists, 上一篇/下一篇)
+            links = self.b.finish(PARA)
+            if links is not None:
+                self.link_texts.add(squeeze(links.text))
             self.b = TextBuilder()
         blk = self.b.finish(kind, level)
         if blk and self.css_indent:
             blk.indent = True
+        if blk:
+            blk.gap, self.gap = self.gap, False
         if blk and styled and (cut := dash_subtitle_at(blk.text, _TITLE_MAX)):
             # a title and its —— subtitle set in one styled paragraph: two blocks
             head_level = self.tag_level or self.level or 2
@@ -142,6 +156,8 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         tag = tag.lower()
         if tag in ("br", "hr"):
+            if not self.chars:
+                self.gap = True   # a break on an empty line (<br><br>, </p><br>): a blank line
             self.flush()
         if tag in _VOID:
             return
@@ -153,16 +169,24 @@ class _Reader(HTMLParser):
             self.flush()
         if tag == "title":
             self.title_line = self.getpos()[0]
+        if tag in ("html", "head", "body"):
+            self.full_page = True
         self.open.setdefault(tag, []).append(len(self.stack))
         self.stack.append(_element(tag, attrs, self.stack[-1] if self.stack else None, len(self.stack)))
+        self.stack[-1].mark = self.read
+        self.depth = max(self.depth, len(self.stack))
+        self.elements += 1
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
         where = self.open.get(tag)
         if where:   # a stray end tag closes nothing …
+            empty = self.stack[where[-1]].mark == self.read
             self._pop_to(where[-1])
             if tag in _BLOCK:
                 self.flush()
+                if empty and tag in ("p", "div"):
+                    self.gap = True   # an empty paragraph or a spacer <div>: a blank line
         elif tag in ("p", "br"):
             self.flush()   # … but a browser makes a stray </p> an empty paragraph, </br> a break
 
@@ -182,6 +206,7 @@ class _Reader(HTMLParser):
             if not self.chars and top is not None:
                 self.css_indent = top.indent
             self.chars += n
+            self.read += n
             if top is not None:
                 self.center_chars += n if top.center else 0
                 self.link_chars += n if top.link else 0
@@ -202,6 +227,27 @@ def _names(text: str, names: set[str]) -> bool:
     return t in names or ("——" in t and t[:t.find("——")] in names)
 
 
+# A channel label before a title: 观察：…, 理论频道:… (a name, then a colon)
+_LABEL = re.compile(r"([^\s：:，,。！？；、“”‘’《》()（）]{1,8})\s*[：:]\s*(?=\S)")
+_CRUMB_SEP = re.compile(r"[>›»/|｜·]+")
+
+
+def _page_labels(chrome: set[str], title_parts: list[str]) -> set[str]:
+    """Names the page shows outside its article: menu and breadcrumb items, and the
+    channel and site parts of its <title>."""
+    labels = {part for text in chrome if len(text) <= 200 for part in _CRUMB_SEP.split(text)}
+    labels.update(squeeze(p) for p in title_parts[1:])
+    labels.discard("")
+    return labels
+
+
+def _label_end(text: str, labels: set[str]) -> int:
+    """Where a title's channel label ends (观察：标题 → 3), when the label is one the page
+    shows outside its article; else 0. A speaker before a colon (某某：…) is no channel."""
+    m = _LABEL.match(text)
+    return m.end() if m and squeeze(m.group(1)) in labels else 0
+
+
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
     r = _Reader()
     r.feed(text)
@@ -210,21 +256,41 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     blocks = r.blocks
     meta: dict = {}
     title = " ".join("".join(r.title).split())
+    parts = [p.strip() for p in _TITLE_SEP.split(title)] if title else []
+    short = (parts[0] if parts else "") or title
+    names = {squeeze(title), squeeze(short)} - {""}
+    chrome = set(r.link_texts)
+    if r.full_page:
+        # a whole page: trafilatura locates the article among menus, related links,
+        # comments and footers; a fragment is all article, as it always was
+        where = pagebody.locate(text, blocks, r.depth, r.elements, names)
+        if isinstance(where, str):
+            meta["page_body"] = f"whole page: {where}"
+        else:
+            chrome.update(squeeze(b.text) for b in blocks[:where.start])
+            chrome.update(squeeze(b.text) for b in blocks[where.end:])
+            blocks = blocks[where.start:where.end]
+            meta["page_body"] = "trafilatura"
     if title:
         meta["html_title"] = title
-        has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
-        short = _TITLE_SEP.split(title)[0].strip() or title
-        names = {"".join(title.split()), "".join(short.split())}
-        at = next((k for k, b in enumerate(blocks) if _names(b.text, names)), None)
-        if at is None and not has_h1:
-            blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
-        elif at is not None and blocks[at].kind == PARA and not has_h1:
-            # the article's title set as a plain paragraph, named by the page's <title>
-            blocks[at].kind, blocks[at].level = HEADING, 1
-        elif at is not None and blocks[at].kind == HEADING:
-            # the page's <title> names its article: headings above that one are site
-            # chrome (a logo in <h1>, channel names), not titles or sections
-            for b in blocks[:at]:
-                if b.kind == HEADING:
-                    b.kind, b.level = PARA, None
+    has_h1 = any(b.kind == HEADING and b.level == 1 for b in blocks)
+    at = next((k for k, b in enumerate(blocks) if _names(b.text, names)), None) if names else None
+    if at is None and title and not has_h1 and not any(n in c for c in chrome for n in names):
+        # a page whose article has no title line: the <title> stands in (unless it is only
+        # the site's name, which the page shows outside the article: logo, menu, footer)
+        blocks.insert(0, RawBlock(HEADING, short, r.title_line, 1))
+        at = 0
+    elif at is not None and blocks[at].kind == PARA and not has_h1:
+        # the article's title set as a plain paragraph, named by the page's <title>
+        blocks[at].kind, blocks[at].level = HEADING, 1
+    elif at is not None and blocks[at].kind == HEADING:
+        # the page's <title> names its article: headings above that one are site
+        # chrome (a logo in <h1>, channel names), not titles or sections
+        for b in blocks[:at]:
+            if b.kind == HEADING:
+                b.kind, b.level = PARA, None
+    if r.full_page:
+        head = at if at is not None else next((k for k, b in enumerate(blocks) if b.kind == HEADING), None)
+        if head is not None:
+            blocks[head].label_end = _label_end(blocks[head].text, _page_labels(chrome, parts))
     return meta, blocks

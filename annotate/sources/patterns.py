@@ -202,6 +202,21 @@ _STAFF = re.compile(r"^[（(]?\s*(?:来源|稿件来源|文章来源|本文来�
                     r"审校|初审|复审|终审|编审|监制|排版|统筹|策划|主编)\s*[:：]")
 
 
+# A web page's action line: follow, share, print, font size (关注我们, 分享到：微信 微博,
+# 【字号 大 中 小】【打印】【关闭窗口】), with nothing else on it
+_ACTION_SEP = r"[\s|｜/、:：·【】\[\]（）()]*"
+_PAGE_ACTION = re.compile(
+    rf"^(?:{_ACTION_SEP}(?:(?:扫码|长按)?关注(?:我们|本号|公众号)|扫一扫|分享到?|微信|微博|朋友圈|QQ空间"
+    rf"|打印(?:本页)?|收藏(?:本文)?|返回顶部|关闭窗口|我要纠错|字号|[大中小]))+{_ACTION_SEP}$")
+_ACTION_WORD = re.compile(r"关注|扫一扫|分享|打印|收藏|返回顶部|关闭窗口|纠错|字号")
+
+
+def is_page_action_line(text: str) -> bool:
+    """A line of a web page's follow, share or print buttons (关注我们, 分享到：微信 微博)."""
+    t = text.strip()
+    return len(t) <= 40 and bool(_ACTION_WORD.search(t)) and bool(_PAGE_ACTION.match(t))
+
+
 def is_staff_line(text: str) -> bool:
     """A source or staff line (来源：… 责任编辑：… 审核：…)."""
     t = text.strip()
@@ -245,11 +260,11 @@ _PHOTO_CREDIT = re.compile(r"(?:[（(][^（）()]{0,30}摄[）)]|[\s\u3000][^\s\
 
 
 def is_dropped_line(text: str) -> bool:
-    """Photo captions and credits, source lines, editorial staff lines, web info lines
-    and paper footers."""
+    """Photo captions and credits, source lines, editorial staff lines, web info and action
+    lines and paper footers."""
     t = text.strip()
     return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) or is_staff_line(t) \
-        or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) \
+        or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) or is_page_action_line(t) \
         or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
 
 

@@ -31,6 +31,12 @@ class RawBlock:
     # The block opens with a paragraph indent in the source (　　, non-breaking spaces, a CSS
     # text-indent): it starts a paragraph of its own, so no torn paragraph continues into it.
     indent: bool = False
+    # The block opens with a channel label this many characters long (观察：… where the page
+    # shows 观察 as a menu item): if the block is a title, the label is its column, not its claim.
+    label_end: int = 0
+    # A blank line stands before it in the source (HTML: <br><br>, an empty paragraph, a
+    # spacer <div>): what came before ended there, whatever its last character.
+    gap: bool = False
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -61,6 +67,7 @@ def split_block(b: RawBlock, at: int, first_kind: str, second_kind: str,
                       [(max(s - shift, 0), e - shift) for s, e in b.bold if e > shift],
                       tail_lines, b.page_end, b.editorial)
     first.indent = b.indent
+    first.label_end = b.label_end if b.label_end < len(head_text) else 0
     return first, second
 
 
@@ -78,6 +85,7 @@ def strip_ornament(b: RawBlock) -> RawBlock:
     kind, level = b.kind, b.level
     _, rest = split_block(b, m.end(), kind, kind, level, level)
     rest.indent = b.indent
+    rest.label_end = max(b.label_end - (len(b.text) - len(rest.text)), 0)
     return rest
 
 
