@@ -153,8 +153,11 @@ def test_claim_section_opening_hit_and_first_sentence_after_title_near_miss():
     found = units(ARTICLE)
     assert ("CLAIM", "claim.section_opening", "科技创新是发展新质生产力的核心要素。") in found
     assert not any(text.startswith("粤港澳大湾区") for label, _, text in found if label == "CLAIM")
-    # An intro paragraph right after the title has a short lead of its own (dev2 q01, q04, q07, r04).
-    assert ("SUPPORT", "support.short_lead", "粤港澳大湾区是我国经济活力最强的区域之一。") in found
+    # SCHEME v1.3 SUPPORT 5: the intro of an article with section headings has no short lead …
+    assert not any(text.startswith("粤港澳大湾区") for _, _, text in found)
+    # … near miss: an article without sections has one from its first body paragraph on.
+    no_sections = ARTICLE.split("\n\n一、")[0] + "\n\n第二段说得更多一些。还有一句。"
+    assert ("SUPPORT", "support.short_lead", "粤港澳大湾区是我国经济活力最强的区域之一。") in units(no_sections)
 
 
 def test_claim_section_opening_near_miss_quotation_frame():
@@ -734,3 +737,98 @@ def test_imperative_with_an_ability_as_its_purpose_and_a_described_ability_near_
 def test_short_quotation_before_a_speaker_and_verb_only_when_the_verb_ends_the_sentence():
     assert [q[0] for q in quotes("“保重身体”，她说。")] == ["保重身体"]  # (a pronoun names no speaker)
     assert quotes("“十四五”规划表示，要加快发展。") == []
+
+
+# ---- SCHEME v1.3 ---------------------------------------------------------------------------
+
+def test_v13_section_opening_is_a_claim_even_when_its_paragraph_elaborates_it():
+    # SUPPORT 6: the first sentence after a heading is CLAIM 2, never a short lead; the
+    # section's second paragraph has its short lead.
+    text = "标题\n\n一、小节\n\n理解生产率，首先要理解概念。后文展开说明。\n\n耕地是根本。后文展开说明耕地。"
+    found = units(text)
+    assert ("CLAIM", "claim.section_opening", "理解生产率，首先要理解概念。") in found
+    assert ("SUPPORT", "support.short_lead", "耕地是根本。") in found
+
+
+def test_v13_number_only_section_markers_open_sections_and_relate_to_the_title():
+    text = ("城市更新的逻辑\n\n引言一段很长。还有一句。\n\n一\n\n城市是人的家园。后文展开。\n\n"
+            "治理要精细。后文展开说明。\n\n二\n\n更新是长期任务。后文展开。")
+    found = units(text)
+    assert ("CLAIM", "claim.section_opening", "城市是人的家园。") in found
+    assert ("CLAIM", "claim.section_opening", "更新是长期任务。") in found
+    assert not any(t in ("一", "二") for _, _, t in found)     # the number itself: no CLAIM
+    assert not any(t.startswith("引言") for _, _, t in found)   # the intro: SUPPORT 5
+    layout = layout_from_text(text)
+    qs = [q for b in layout.paragraphs() for q in find_quotes(text, b.start, b.end)]
+    us = find_units(layout, qs)
+    [link] = [(text[l.source.start:l.source.end], text[l.target.start:l.target.end])
+              for l in find_relations(layout, us)]
+    assert link == ("治理要精细。", "城市更新的逻辑")
+    # near miss: after 结语 (a word, not a number) the paragraph opens no section
+    assert "claim.section_opening" not in rules_of("标题\n\n正文一段。\n\n结语\n\n城市是人的家园。后文。")
+
+
+def test_v13_parenthesised_number_alone_is_no_support_and_a_numbered_heading_is():
+    text = "标题\n\n一、小节\n\n首句。\n\n（一）\n\n正文一段。\n\n（二）加强基础研究\n\n正文。"
+    found = units(text)
+    assert ("SUPPORT", "support.subheading", "（二）加强基础研究") in found
+    assert not any(t == "（一）" for _, _, t in found)
+
+
+def test_v13_a_paragraph_closed_by_a_colon_announces_a_list_and_takes_no_label():
+    words = lambda s, e: list(text[s:e])  # noqa: E731 — character "words": 要 stands alone
+    text = "标题\n\n一、小节\n\n我们要做好以下几点：\n\n加强耕地保护。后文展开说明。"
+    found = units(text)
+    assert not any(t.startswith("我们要") for _, _, t in found)
+    assert not any(t.startswith("加强耕地") and r == "claim.section_opening" for _, r, t in found)
+    layout = layout_from_text(text)
+    assert not [u for u in find_directives(layout, [], [], words) if text[u.start:u.end].startswith("我们要")]
+    # near miss: the same words closed by a full stop prescribe, and open the section as its CLAIM
+    text = text.replace("以下几点：", "以下几点。")
+    assert ("CLAIM", "claim.section_opening", "我们要做好以下几点。") in units(text)
+
+
+def test_v13_a_question_opening_a_section_is_no_claim():
+    text = "标题\n\n一、小节\n\n什么是新质生产力？它是先进生产力质态。"
+    assert "claim.section_opening" not in rules_of(text)
+    assert ("CLAIM", "claim.section_opening", "它是先进生产力质态。") in units(text.replace("什么是新质生产力？", ""))
+
+
+def _bold_units(paragraphs):
+    """find_units over paragraphs given as (text, [bold (start, end) relative to the paragraph])."""
+    from annotate.document import Block
+    from annotate.rules.layout import Layout
+
+    text, blocks, pos = "", [], 0
+    for k, (t, bold) in enumerate(paragraphs):
+        if k:
+            text += "\n\n"
+            pos += 2
+        kind = "title" if k == 0 else "paragraph"
+        blocks.append(Block(kind, pos, pos + len(t), k + 1, [(pos + s, pos + e) for s, e in bold]))
+        text += t
+        pos += len(t)
+    return [(u.rule, text[u.start:u.end]) for u in find_units(Layout(text, blocks), [])]
+
+
+def test_v13_bold_that_is_a_whole_paragraph_is_emphasis():
+    found = _bold_units([("标题", []), ("前面一段是正文。还有一句。", []), ("这就是我们的答案。", [(0, 9)]),
+                         ("后面一段。还有一句。", [])])
+    assert not any(r == "support.bold_lead" for r, _ in found)
+    # near miss: a bold run followed by plain text in its paragraph is a lead
+    found = _bold_units([("标题", []), ("加强耕地保护。耕地是根本。", [(0, 7)])])
+    assert ("support.bold_lead", "加强耕地保护。") in found
+
+
+def test_v13_article_whose_bold_highlights_phrases_has_short_leads_not_bold_leads():
+    # an editor's highlighting: bold at a paragraph's start once, in mid-paragraph twice
+    paras = [("标题", []), ("创新是第一动力。我们说过很多次，创新要落地。", [(0, 8)]),
+             ("人才是第一资源。培养人才，关键在教育。", [(8, 12)]),
+             ("开放是必由之路。中国开放的大门只会越开越大。", [(15, 22)])]
+    found = _bold_units(paras)
+    assert not any(r == "support.bold_lead" for r, _ in found)
+    assert ("support.short_lead", "人才是第一资源。") in found
+    # near miss: bold only at paragraph starts (print leads): bold leads, no short leads
+    paras = [("标题", []), ("创新是第一动力。我们说过很多次。", [(0, 8)]), ("人才是第一资源。培养人才。", [(0, 8)])]
+    found = _bold_units(paras)
+    assert [r for r, _ in found if r.startswith("support")] == ["support.bold_lead", "support.bold_lead"]

@@ -24,7 +24,7 @@ from annotate.rules.layout import Layout
 from annotate.rules.lexicon import D, needs_words
 from annotate.rules.quotes import Quote
 from annotate.rules.text import CLAUSE_BREAK, Intervals, find_quotation_marks, split_clauses
-from annotate.rules.units import Unit, pieces_outside_quotes, quotes_in
+from annotate.rules.units import Unit, announces_list, pieces_outside_quotes, quotes_in
 
 MODAL_WORDS = D.modal_words_set
 IMPERATIVE_VERBS = D.command_verbs
@@ -333,7 +333,8 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
         any_lead = bool(leads)
         candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
         for s, e in sentences:
-            if taken_index.overlapping(s, e):
+            # (a paragraph closed by a colon announces a list: that sentence takes no label)
+            if taken_index.overlapping(s, e) or announces_list(text, block, e):
                 continue
             sent = Sentence(text, s, e, quoted, quote_index, words_of, lead_taken=lead_taken)
             hit = next((r.rule.id for r in alone if r(sent)), None)

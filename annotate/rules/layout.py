@@ -75,7 +75,8 @@ def layout_from_text(text: str) -> Layout:
         if end <= start:
             continue
         chunk = text[start:end]
-        if "\n" not in chunk and len(chunk) <= 40 and chunk[-1] not in FINAL_PUNCT + "”":
+        # (a line closed by a colon announces what follows: a paragraph, no heading)
+        if "\n" not in chunk and len(chunk) <= 40 and chunk[-1] not in FINAL_PUNCT + "”：:":
             if _SUBHEADING.match(chunk):
                 kind = SUBHEADING
             elif not blocks:
