@@ -180,7 +180,7 @@ def announces_list(text: str, block: Block, end: int) -> bool:
 def title_claim(site: Site) -> list[Unit]:
     if site.block.kind != TITLE:
         return []
-    s, e = claim_span(site.block)
+    s, e = site.sentences[0]   # the claim part, without a footnote marker
     return [] if _TRIVIAL_HEADING.match(site.text[s:e].strip()) else [Unit(s, e, "CLAIM", title_claim.rule.id)]
 
 
@@ -190,7 +190,7 @@ def heading_claim(site: Site) -> list[Unit]:
     b = site.block
     if b.kind != HEADING or _no_claim_heading(site.text[b.start:b.end]):
         return []
-    return [Unit(b.start, b.end, "CLAIM", heading_claim.rule.id)]
+    return [Unit(*site.sentences[0], "CLAIM", heading_claim.rule.id)]
 
 
 @rule("claim.section_opening", "CLAIM",
@@ -242,7 +242,7 @@ def subheading(site: Site) -> list[Unit]:
     b = site.block
     if b.kind != SUBHEADING or _no_claim_heading(site.text[b.start:b.end]):
         return []   # （一） alone on its line: a number, no point
-    return [Unit(b.start, b.end, "SUPPORT", subheading.rule.id)]
+    return [Unit(*site.sentences[0], "SUPPORT", subheading.rule.id)]
 
 
 def _has_bold_leads(site: Site) -> bool:

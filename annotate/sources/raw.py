@@ -31,6 +31,9 @@ class RawBlock:
     # The block opens with a paragraph indent in the source (　　, non-breaking spaces, a CSS
     # text-indent): it starts a paragraph of its own, so no torn paragraph continues into it.
     indent: bool = False
+    # How an HTML paragraph's text is set, when all of it is set alike: (font size in px or None,
+    # text colour or None); None for a mix of styles or a source with no styling (Markdown, text).
+    style: tuple | None = None
 
     def __post_init__(self) -> None:
         if not self.lines:
