@@ -832,3 +832,56 @@ def test_v13_article_whose_bold_highlights_phrases_has_short_leads_not_bold_lead
     paras = [("标题", []), ("创新是第一动力。我们说过很多次。", [(0, 8)]), ("人才是第一资源。培养人才。", [(0, 8)])]
     found = _bold_units(paras)
     assert [r for r, _ in found if r.startswith("support")] == ["support.bold_lead", "support.bold_lead"]
+
+
+def test_v13_run_in_subheadings_are_points_and_a_lone_number_is_not():
+    text = "标题\n\n一、小节\n\n首句断言。\n\n（一）加强耕地保护。耕地是命根子，后文展开。\n\n（二）提高种业水平。种子是农业的芯片。"
+    found = units(text)
+    assert ("SUPPORT", "support.run_in", "（一）加强耕地保护。") in found
+    assert ("SUPPORT", "support.run_in", "（二）提高种业水平。") in found
+    # near miss: one numbered paragraph is no series of points
+    lone = text.split("\n\n（二）")[0] + "\n\n这一段接着说下去，说得很长很长很长很长很长很长很长很长很长很长。"
+    assert "support.run_in" not in rules_of(lone)
+
+
+# ---- DIRECTIVE: reports of what was done vs plans and commitments (issue 13 item 6) -----------
+
+def test_v13_report_of_results_is_no_command_even_after_a_bold_lead():
+    from annotate.document import Block
+    from annotate.rules.layout import Layout
+
+    lead = "坚持教育优先发展。"
+    report = "推进义务教育优质均衡发展，完善评估体系，全市87%的县通过国家评估。"
+    text = lead + report
+    layout = Layout(text, [Block("paragraph", 0, len(text), 1, [(0, len(lead))])])
+    taken = find_units(layout, [])
+    assert [u.rule for u in taken] == ["support.bold_lead"]
+    assert find_directives(layout, taken, [], lambda s, e: [text[s:e]]) == []
+    # near miss: the same commands without a result figure are a run of prescriptions
+    plan = "推进义务教育优质均衡发展，完善评估体系，扩大优质资源供给。"
+    text = lead + plan
+    layout = Layout(text, [Block("paragraph", 0, len(text), 1, [(0, len(lead))])])
+    taken = find_units(layout, [])
+    assert [(u.rule, text[u.start:u.end]) for u in find_directives(layout, taken, [], lambda s, e: [text[s:e]])] == [
+        ("directive.imperative", plan)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "新建改建学校三百余所，新增学位12万个，学前教育毛入园率提高到95%。",   # result figures
+    "实施教师队伍建设工程，累计培训教师4.2万人次。",                   # a summing-up word
+    "去年，推进集团化办学，扩大优质资源供给。",                         # a past period
+    "截至今年6月，完善评估体系，推进集团化办学。",
+])
+def test_v13_reports_are_no_commands(sentence):
+    assert not is_imperative(sentence, 0, len(sentence))
+
+
+def test_v13_plans_and_commitments_prescribe_and_predictions_do_not():
+    hits = ["我们将坚定不移推进教育强市建设。", "始终坚持立德树人根本任务，完善全面培养体系。",
+            "到2027年，新增公办学位5万个，力争普惠率达到92%以上。", "我市将继续扩大优质教育资源供给。"]
+    for hit in hits:
+        assert _directives("标题\n\n" + hit, {}) == [("directive.commitment", hit)], hit
+    misses = ["人工智能将重塑教育生态，我们将迎来新的机遇。", "中国将成为教育强国。",
+              "始终坚持人民至上，我们取得了伟大成就。", "未来五年，经济将保持增长。"]
+    for miss in misses:
+        assert _directives("标题\n\n" + miss, {}) == [], miss

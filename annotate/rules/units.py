@@ -245,6 +245,40 @@ def subheading(site: Site) -> list[Unit]:
     return [Unit(*site.sentences[0], "SUPPORT", subheading.rule.id)]
 
 
+# A second-level number run into its paragraph: （一）加强耕地保护。正文…… / （1）… / 1．… (no ^:
+# it is matched at the paragraph's offset with .match(text, pos))
+_RUN_IN = re.compile(r"(?:(?P<paren_han>[（(][一二三四五六七八九十]{1,3}[)）])|(?P<paren_num>[（(]\d{1,2}[)）])"
+                     r"|(?P<num>\d{1,2}[.．、])(?!\d))")
+
+
+def _run_in_style(site: Site, i: int) -> str | None:
+    b = site.layout.blocks[i]
+    m = _RUN_IN.match(site.text, b.start, b.end) if b.kind == PARAGRAPH else None
+    return m.lastgroup if m else None
+
+
+@rule("support.run_in", "SUPPORT",
+      "a second-level heading run into its paragraph: the first sentence of a paragraph that opens with （一）/（1）/1．, "
+      "when another paragraph of the article opens with a number of the same style",
+      "（一）加强耕地资源保护利用。耕地是粮食生产的命根子……（二）……",
+      "（一）alone in one paragraph of the article, or a number inside a sentence (no series of points)", 0.8)
+def run_in(site: Site) -> list[Unit]:
+    style = _run_in_style(site, site.i)
+    if style is None or not site.sentences:
+        return []
+    if "run_in" not in site.facts:
+        counts: dict = {}
+        for k in range(len(site.layout.blocks)):
+            st = _run_in_style(site, k)
+            if st:
+                counts[st] = counts.get(st, 0) + 1
+        site.facts["run_in"] = counts
+    s, e = site.sentences[0]
+    if site.facts["run_in"].get(style, 0) < 2 or site.text[e - 1] not in "。！？!?":
+        return []
+    return [Unit(s, e, "SUPPORT", run_in.rule.id)]
+
+
 def _has_bold_leads(site: Site) -> bool:
     if "has_bold_leads" not in site.facts:
         site.facts["has_bold_leads"] = not _bold_is_emphasis(site) and any(
@@ -339,7 +373,8 @@ def enumeration(site: Site) -> list[Unit]:
     return out
 
 
-UNIT_RULES = (title_claim, heading_claim, section_opening, conclusion, bold_lead, subheading, short_lead, enumeration)
+UNIT_RULES = (title_claim, heading_claim, section_opening, conclusion, bold_lead, subheading, run_in, short_lead,
+              enumeration)
 
 
 def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = frozenset()) -> list[Unit]:
