@@ -867,13 +867,17 @@ def test_v13_report_of_results_is_no_command_even_after_a_bold_lead():
 
 
 @pytest.mark.parametrize("sentence", [
-    "新建改建学校三百余所，新增学位12万个，学前教育毛入园率提高到95%。",   # result figures
-    "实施教师队伍建设工程，累计培训教师4.2万人次。",                   # a summing-up word
-    "去年，推进集团化办学，扩大优质资源供给。",                         # a past period
-    "截至今年6月，完善评估体系，推进集团化办学。",
+    "推进义务教育优质均衡发展，完善评估体系，全市87%的县通过国家评估。",      # a result figure
+    "实施教师队伍建设工程，推进教师交流轮岗，累计培训教师4.2万人次。",       # a summing-up word
+    "建设智慧教育平台，推进数字校园建设，覆盖全部中小学三千余所。",          # a figure in words
 ])
 def test_v13_reports_are_no_commands(sentence):
     assert not is_imperative(sentence, 0, len(sentence))
+
+
+def test_v13_near_miss_a_figure_under_a_plan_marker_is_a_target():
+    plan = "推进义务教育优质均衡发展，完善评估体系，力争87%的县通过国家评估。"
+    assert is_imperative(plan, 0, len(plan))
 
 
 def test_v13_plans_and_commitments_prescribe_and_predictions_do_not():

@@ -124,8 +124,9 @@ def _font_color(style: str, attrs: dict) -> str | None:
     elif (r := _RGB.match(raw)):
         rgb = tuple(int(x) for x in r.groups())
     if rgb is not None:
-        return "" if max(rgb) < 0x60 else "#%02x%02x%02x" % rgb
-    return "" if raw in ("black", "windowtext", "inherit", "initial", "currentcolor") else raw
+        # black, near-black and greys (no hue) are body or small print, not emphasis
+        return "" if max(rgb) < 0x60 or max(rgb) - min(rgb) < 0x30 else "#%02x%02x%02x" % rgb
+    return "" if raw in ("black", "windowtext", "inherit", "initial", "currentcolor", "gray", "grey") else raw
 
 
 def _emphatic(style: tuple, body: tuple) -> bool:
@@ -133,8 +134,9 @@ def _emphatic(style: tuple, body: tuple) -> bool:
     size, color = style
     body_size, body_color = body
     larger = size is not None and size > (body_size or 16.0) + 0.5
+    smaller = size is not None and size < (body_size or 16.0) - 0.5
     coloured = bool(color) and color != body_color
-    return larger or coloured
+    return larger or (coloured and not smaller)
 
 
 def styled_headings(blocks: list[RawBlock], max_len: int = 40) -> list[RawBlock]:
