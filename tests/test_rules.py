@@ -889,3 +889,14 @@ def test_v13_plans_and_commitments_prescribe_and_predictions_do_not():
               "始终坚持人民至上，我们取得了伟大成就。", "未来五年，经济将保持增长。"]
     for miss in misses:
         assert _directives("标题\n\n" + miss, {}) == [], miss
+
+
+def test_v13_older_prescriptive_forms_hit_and_capabilities_miss():
+    for words in (["党员", "干部", "不准", "收受", "礼金"], ["任何", "人", "不许", "搞", "特权"], ["严禁", "弄虚作假"],
+                  ["万万", "不可", "掉以轻心"], ["决", "不可", "骄傲自满"]):
+        assert has_modal(words), words
+    # near misses: 不可 alone is a capability, 不准确 is 不 + 准确
+    for words in (["历史", "潮流", "不可", "阻挡"], ["这个", "说法", "是", "不", "准确", "的"], ["不", "许可"]):
+        assert not has_modal(words), words
+    assert _directives("标题\n\n同志们，努力吧！", {}) == [("directive.exhortation", "同志们，努力吧！")]
+    assert _directives("标题\n\n这是真的吧！", {}) == [] and _directives("标题\n\n好吧！", {}) == []

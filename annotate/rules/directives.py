@@ -119,8 +119,8 @@ def has_modal(words: list[str]) -> bool:
             if (w == "要紧" and (not i or words[i - 1] in _CLAUSE_END) and i + 1 < len(words)
                     and "\u4e00" <= words[i + 1][:1] <= "\u9fff" and words[i + 1] not in ("的", "是", "得", "之", "了")):
                 return True
-            # 切不可 segmented as 切 + 不可.
-            if w == "切" and i + 1 < len(words) and words[i + 1] == "不可":
+            # 切不可 / 万万不可 / 决不可 segmented as adverb + 不可.
+            if w in D.emphatic_before_buke_set and i + 1 < len(words) and words[i + 1] == "不可":
                 return True
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
