@@ -543,6 +543,11 @@ def test_raw_html_inside_markdown_is_read_as_html(tmp_path):
     assert doc.source_line(doc.blocks[-1].start) == 4
 
 
+def test_raw_html_inside_a_markdown_quote(tmp_path):
+    [doc] = read(tmp_path, "# 标题\n\n> <p>第一段。</p>\n> <p>第二段。</p>\n>\n> 第三段。\n")
+    assert outline(doc) == [("title", "标题"), ("paragraph", "第一段。"), ("paragraph", "第二段。"), ("paragraph", "第三段。")]
+
+
 def test_near_miss_markdown_with_inline_tags_or_opening_with_bold_stays_markdown(tmp_path):
     md = "# 标题\n\n**加强保护。**正文里有<span>强调</span>的词。\n\n<strong>推进改革。</strong>正文继续。\n"
     [doc] = read(tmp_path, md)

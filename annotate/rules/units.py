@@ -295,13 +295,14 @@ def _bold_is_emphasis(site: Site) -> bool:
     if "bold_emphasis" not in site.facts:
         leads = other = 0
         for b in site.layout.blocks:
-            if b.kind != PARAGRAPH:
+            if b.kind != PARAGRAPH or not b.bold:
                 continue
+            lead = _bold_lead(site.text, b)   # once per paragraph: linear in the bold runs
             for s, e in b.bold:
                 s, e = strip_span(site.text, s, e)
                 if e <= s:
                     continue
-                if _bold_lead(site.text, b) == (s, e):
+                if lead == (s, e):
                     leads += 1
                 else:
                     other += 1

@@ -165,15 +165,22 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         n, line = i + 1, lines[i]
         if i <= html_until:
             continue
-        if _HTML_START.match(line):
-            flush()
-            html_until = next((j for j in range(i, len(lines)) if not lines[j].strip()), len(lines)) - 1
-            blocks += _html.parse_fragment("\n".join(lines[i:html_until + 1]), first_line=n)
-            continue
         if _FENCE.match(line):
             flush()
             continue
         line = _QUOTE.sub("", line, count=1)
+        if _HTML_START.match(line):
+            flush()
+            chunk = [line]
+            html_until = i
+            while html_until + 1 < len(lines):
+                nxt = _QUOTE.sub("", lines[html_until + 1], count=1)
+                if not nxt.strip():
+                    break
+                chunk.append(nxt)
+                html_until += 1
+            blocks += _html.parse_fragment("\n".join(chunk), first_line=n)
+            continue
         if not line.strip():
             flush()
             continue
