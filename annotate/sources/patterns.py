@@ -465,7 +465,7 @@ def is_date_line(text: str) -> bool:
 
 # A summary box an editor puts above the body: 内容提要：… / 【核心提示】… / 编前语 / 摘要：…
 _SUMMARY_LABEL = re.compile(
-    r"^[【\[［]?\s*(?:内容提要|内容摘要|提要|摘要|核心提示|编前语|编前话|导读|导语|题解)\s*[】\]］]?\s*[:：]?\s*")
+    r"^[【\[［]?\s*(?:内容提要|内容摘要|提要|摘要|核心提示|编前语|编前话|导读|题解)\s*[】\]］]?\s*[:：]?\s*")
 
 
 def summary_box(text: str) -> str | None:
@@ -486,9 +486,11 @@ def is_notes_heading(text: str) -> bool:
 
 # An editor's headnote about the text itself (这是毛泽东在…上的讲话。 / 本文是作者为…写的序言。),
 # or one labelled 题注/按语.
-_HEADNOTE = re.compile(r"^[（(]?\s*(?:这是|本文是|此文是|本篇是|这篇文章是|这篇是)[^。]{0,60}?"
+# (the occasion or addressee — 在…上, 为…, 给…, 致… — must come before the kind of text, so that a
+# body sentence such as 这是一篇好文章 is no headnote)
+_HEADNOTE = re.compile(r"^[（(]?\s*(?:这是|本文是|此文是|本篇是|这篇文章是|这篇是)[^。]{0,40}?(?:在|为|给|致|对)[^。]{1,60}?"
                        r"(?:讲话|演说|演讲|报告|文章|讲稿|发言|序言|前言|后记|按语|批语|书信|信|指示|题词|结论|提纲|"
-                       r"通知|谈话|节选|摘录|一部分|部分|总结|决议|社论)")
+                       r"通知|谈话|总结|决议|社论)(?:的(?:一部分|节选|摘要|要点))?[。）)]")
 
 
 def is_headnote(text: str) -> bool:
