@@ -676,3 +676,17 @@ def test_footnote_markers_stay_in_the_text_but_never_at_a_spans_edge(nlp, tmp_pa
     task = to_task(doc, annotate_document(nlp, doc))
     texts = [r["value"]["text"] for r in task["predictions"][0]["result"] if r["type"] == "labels"]
     assert texts == ["推动文化繁荣", "我们要坚守中华文化立场。", "我们必须传承历史文脉[4]。"]
+
+
+@pytest.mark.model
+def test_a_repost_of_raw_html_gets_its_title_sections_and_relations(nlp, tmp_path):
+    from annotate.pipeline import annotate_document
+    from annotate.tasks import to_task
+
+    [doc] = read(tmp_path, REPOST, "a.md")
+    result = to_task(doc, annotate_document(nlp, doc))["predictions"][0]["result"]
+    spans = {r["id"]: (r["value"]["labels"][0], r["value"]["text"]) for r in result if r["type"] == "labels"}
+    claims = [t for label, t in spans.values() if label == "CLAIM"]
+    assert claims[:2] == ["坚持守正创新 推动文化繁荣", "1． 坚持守正创新"] and "2． 扩大文化供给" in claims
+    links = {(spans[r["from_id"]][1], spans[r["to_id"]][1]) for r in result if r["type"] == "relation"}
+    assert ("1． 坚持守正创新", "坚持守正创新 推动文化繁荣") in links
