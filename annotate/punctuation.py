@@ -14,3 +14,8 @@ SENTENCE_END = "。！？!?"
 ELLIPSIS = "…"
 # … plus any closing quotation mark or bracket right after it.
 CLOSERS = "”’」』）)]】》〉\"'"
+
+# Footnote markers (SCHEME v1.3: not annotated): ⑴…⒇, 〔1〕, [1], superscript digits. They stay
+# in the text, as printed, but no span starts or ends with one and no sentence or paragraph
+# ends at one: "…力量。⑵" is finished, and the next sentence starts after the marker.
+FOOTNOTE = r"(?:[\u2474-\u2487\u00b9\u00b2\u00b3\u2070-\u2079]+|〔\d{1,3}〕|\[\d{1,3}\])"

@@ -104,8 +104,13 @@ def _txt_torn_lines(k: int) -> str:
     (".md", lambda k: "# 标题\n\n" + "> " * (k * 4) + "正文。\n", 5_000),  # one line nested 20k / 200k deep
     (".md", lambda k: "▌" * (k * 40) + "标题——" * k + "\n\n正文。\n", 5_000),   # ornaments, dashes
     (".txt", lambda k: "　　一行没有标点的文字\n" * k, 7_000),                 # untitled, all indented
+    # raw HTML inside Markdown, one block, headings set by colour (issue 13)
+    (".md", lambda k: "# 标题\n\n" + "".join(f"<p><span style='color:#c00000'>小标题{i}</span></p>\n"
+                                             f"<p style='font-size:16px'>正文第{i}段。⑴</p>\n" for i in range(k)), 3_000),
+    # number-only section lines and footnote markers at paragraph ends
+    (".txt", lambda k: "标题\n" + "".join(f"{i % 50 + 1}\n　　正文一段文字⑴\n　　又一段。〔2〕\n" for i in range(k)), 3_000),
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
-        "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines"])
+        "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines", "md-raw-html-styled", "txt-numbers-footnotes"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"

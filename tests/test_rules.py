@@ -153,8 +153,11 @@ def test_claim_section_opening_hit_and_first_sentence_after_title_near_miss():
     found = units(ARTICLE)
     assert ("CLAIM", "claim.section_opening", "科技创新是发展新质生产力的核心要素。") in found
     assert not any(text.startswith("粤港澳大湾区") for label, _, text in found if label == "CLAIM")
-    # An intro paragraph right after the title has a short lead of its own (dev2 q01, q04, q07, r04).
-    assert ("SUPPORT", "support.short_lead", "粤港澳大湾区是我国经济活力最强的区域之一。") in found
+    # SCHEME v1.3 SUPPORT 5: the intro of an article with section headings has no short lead …
+    assert not any(text.startswith("粤港澳大湾区") for _, _, text in found)
+    # … near miss: an article without sections has one from its first body paragraph on.
+    no_sections = ARTICLE.split("\n\n一、")[0] + "\n\n第二段说得更多一些。还有一句。"
+    assert ("SUPPORT", "support.short_lead", "粤港澳大湾区是我国经济活力最强的区域之一。") in units(no_sections)
 
 
 def test_claim_section_opening_near_miss_quotation_frame():
@@ -734,3 +737,166 @@ def test_imperative_with_an_ability_as_its_purpose_and_a_described_ability_near_
 def test_short_quotation_before_a_speaker_and_verb_only_when_the_verb_ends_the_sentence():
     assert [q[0] for q in quotes("“保重身体”，她说。")] == ["保重身体"]  # (a pronoun names no speaker)
     assert quotes("“十四五”规划表示，要加快发展。") == []
+
+
+# ---- SCHEME v1.3 ---------------------------------------------------------------------------
+
+def test_v13_section_opening_is_a_claim_even_when_its_paragraph_elaborates_it():
+    # SUPPORT 6: the first sentence after a heading is CLAIM 2, never a short lead; the
+    # section's second paragraph has its short lead.
+    text = "标题\n\n一、小节\n\n理解生产率，首先要理解概念。后文展开说明。\n\n耕地是根本。后文展开说明耕地。"
+    found = units(text)
+    assert ("CLAIM", "claim.section_opening", "理解生产率，首先要理解概念。") in found
+    assert ("SUPPORT", "support.short_lead", "耕地是根本。") in found
+
+
+def test_v13_number_only_section_markers_open_sections_and_relate_to_the_title():
+    text = ("城市更新的逻辑\n\n引言一段很长。还有一句。\n\n一\n\n城市是人的家园。后文展开。\n\n"
+            "治理要精细。后文展开说明。\n\n二\n\n更新是长期任务。后文展开。")
+    found = units(text)
+    assert ("CLAIM", "claim.section_opening", "城市是人的家园。") in found
+    assert ("CLAIM", "claim.section_opening", "更新是长期任务。") in found
+    assert not any(t in ("一", "二") for _, _, t in found)     # the number itself: no CLAIM
+    assert not any(t.startswith("引言") for _, _, t in found)   # the intro: SUPPORT 5
+    layout = layout_from_text(text)
+    qs = [q for b in layout.paragraphs() for q in find_quotes(text, b.start, b.end)]
+    us = find_units(layout, qs)
+    [link] = [(text[l.source.start:l.source.end], text[l.target.start:l.target.end])
+              for l in find_relations(layout, us)]
+    assert link == ("治理要精细。", "城市更新的逻辑")
+    # near miss: after 结语 (a word, not a number) the paragraph opens no section
+    assert "claim.section_opening" not in rules_of("标题\n\n正文一段。\n\n结语\n\n城市是人的家园。后文。")
+
+
+def test_v13_parenthesised_number_alone_is_no_support_and_a_numbered_heading_is():
+    text = "标题\n\n一、小节\n\n首句。\n\n（一）\n\n正文一段。\n\n（二）加强基础研究\n\n正文。"
+    found = units(text)
+    assert ("SUPPORT", "support.subheading", "（二）加强基础研究") in found
+    assert not any(t == "（一）" for _, _, t in found)
+
+
+def test_v13_a_paragraph_closed_by_a_colon_announces_a_list_and_takes_no_label():
+    words = lambda s, e: list(text[s:e])  # noqa: E731 — character "words": 要 stands alone
+    text = "标题\n\n一、小节\n\n我们要做好以下几点：\n\n加强耕地保护。后文展开说明。"
+    found = units(text)
+    assert not any(t.startswith("我们要") for _, _, t in found)
+    assert not any(t.startswith("加强耕地") and r == "claim.section_opening" for _, r, t in found)
+    layout = layout_from_text(text)
+    assert not [u for u in find_directives(layout, [], [], words) if text[u.start:u.end].startswith("我们要")]
+    # near miss: the same words closed by a full stop prescribe, and open the section as its CLAIM
+    text = text.replace("以下几点：", "以下几点。")
+    assert ("CLAIM", "claim.section_opening", "我们要做好以下几点。") in units(text)
+
+
+def test_v13_a_question_opening_a_section_is_no_claim():
+    text = "标题\n\n一、小节\n\n什么是新质生产力？它是先进生产力质态。"
+    assert "claim.section_opening" not in rules_of(text)
+    assert ("CLAIM", "claim.section_opening", "它是先进生产力质态。") in units(text.replace("什么是新质生产力？", ""))
+
+
+def _bold_units(paragraphs):
+    """find_units over paragraphs given as (text, [bold (start, end) relative to the paragraph])."""
+    from annotate.document import Block
+    from annotate.rules.layout import Layout
+
+    text, blocks, pos = "", [], 0
+    for k, (t, bold) in enumerate(paragraphs):
+        if k:
+            text += "\n\n"
+            pos += 2
+        kind = "title" if k == 0 else "paragraph"
+        blocks.append(Block(kind, pos, pos + len(t), k + 1, [(pos + s, pos + e) for s, e in bold]))
+        text += t
+        pos += len(t)
+    return [(u.rule, text[u.start:u.end]) for u in find_units(Layout(text, blocks), [])]
+
+
+def test_v13_bold_that_is_a_whole_paragraph_is_emphasis():
+    found = _bold_units([("标题", []), ("前面一段是正文。还有一句。", []), ("这就是我们的答案。", [(0, 9)]),
+                         ("后面一段。还有一句。", [])])
+    assert not any(r == "support.bold_lead" for r, _ in found)
+    # near miss: a bold run followed by plain text in its paragraph is a lead
+    found = _bold_units([("标题", []), ("加强耕地保护。耕地是根本。", [(0, 7)])])
+    assert ("support.bold_lead", "加强耕地保护。") in found
+
+
+def test_v13_article_whose_bold_highlights_phrases_has_short_leads_not_bold_leads():
+    # an editor's highlighting: bold at a paragraph's start once, in mid-paragraph twice
+    paras = [("标题", []), ("创新是第一动力。我们说过很多次，创新要落地。", [(0, 8)]),
+             ("人才是第一资源。培养人才，关键在教育。", [(8, 12)]),
+             ("开放是必由之路。中国开放的大门只会越开越大。", [(15, 22)])]
+    found = _bold_units(paras)
+    assert not any(r == "support.bold_lead" for r, _ in found)
+    assert ("support.short_lead", "人才是第一资源。") in found
+    # near miss: bold only at paragraph starts (print leads): bold leads, no short leads
+    paras = [("标题", []), ("创新是第一动力。我们说过很多次。", [(0, 8)]), ("人才是第一资源。培养人才。", [(0, 8)])]
+    found = _bold_units(paras)
+    assert [r for r, _ in found if r.startswith("support")] == ["support.bold_lead", "support.bold_lead"]
+
+
+def test_v13_run_in_subheadings_are_points_and_a_lone_number_is_not():
+    text = "标题\n\n一、小节\n\n首句断言。\n\n（一）加强耕地保护。耕地是命根子，后文展开。\n\n（二）提高种业水平。种子是农业的芯片。"
+    found = units(text)
+    assert ("SUPPORT", "support.run_in", "（一）加强耕地保护。") in found
+    assert ("SUPPORT", "support.run_in", "（二）提高种业水平。") in found
+    # near miss: one numbered paragraph is no series of points
+    lone = text.split("\n\n（二）")[0] + "\n\n这一段接着说下去，说得很长很长很长很长很长很长很长很长很长很长。"
+    assert "support.run_in" not in rules_of(lone)
+
+
+# ---- DIRECTIVE: reports of what was done vs plans and commitments (issue 13 item 6) -----------
+
+def test_v13_report_of_results_is_no_command_even_after_a_bold_lead():
+    from annotate.document import Block
+    from annotate.rules.layout import Layout
+
+    lead = "坚持教育优先发展。"
+    report = "推进义务教育优质均衡发展，完善评估体系，全市87%的县通过国家评估。"
+    text = lead + report
+    layout = Layout(text, [Block("paragraph", 0, len(text), 1, [(0, len(lead))])])
+    taken = find_units(layout, [])
+    assert [u.rule for u in taken] == ["support.bold_lead"]
+    assert find_directives(layout, taken, [], lambda s, e: [text[s:e]]) == []
+    # near miss: the same commands without a result figure are a run of prescriptions
+    plan = "推进义务教育优质均衡发展，完善评估体系，扩大优质资源供给。"
+    text = lead + plan
+    layout = Layout(text, [Block("paragraph", 0, len(text), 1, [(0, len(lead))])])
+    taken = find_units(layout, [])
+    assert [(u.rule, text[u.start:u.end]) for u in find_directives(layout, taken, [], lambda s, e: [text[s:e]])] == [
+        ("directive.imperative", plan)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "推进义务教育优质均衡发展，完善评估体系，全市87%的县通过国家评估。",      # a result figure
+    "实施教师队伍建设工程，推进教师交流轮岗，累计培训教师4.2万人次。",       # a summing-up word
+    "建设智慧教育平台，推进数字校园建设，覆盖全部中小学三千余所。",          # a figure in words
+])
+def test_v13_reports_are_no_commands(sentence):
+    assert not is_imperative(sentence, 0, len(sentence))
+
+
+def test_v13_near_miss_a_figure_under_a_plan_marker_is_a_target():
+    plan = "推进义务教育优质均衡发展，完善评估体系，力争87%的县通过国家评估。"
+    assert is_imperative(plan, 0, len(plan))
+
+
+def test_v13_plans_and_commitments_prescribe_and_predictions_do_not():
+    hits = ["我们将坚定不移推进教育强市建设。", "始终坚持立德树人根本任务，完善全面培养体系。",
+            "到2027年，新增公办学位5万个，力争普惠率达到92%以上。", "我市将继续扩大优质教育资源供给。"]
+    for hit in hits:
+        assert _directives("标题\n\n" + hit, {}) == [("directive.commitment", hit)], hit
+    misses = ["人工智能将重塑教育生态，我们将迎来新的机遇。", "中国将成为教育强国。",
+              "始终坚持人民至上，我们取得了伟大成就。", "未来五年，经济将保持增长。"]
+    for miss in misses:
+        assert _directives("标题\n\n" + miss, {}) == [], miss
+
+
+def test_v13_older_prescriptive_forms_hit_and_capabilities_miss():
+    for words in (["党员", "干部", "不准", "收受", "礼金"], ["任何", "人", "不许", "搞", "特权"], ["严禁", "弄虚作假"],
+                  ["万万", "不可", "掉以轻心"], ["决", "不可", "骄傲自满"]):
+        assert has_modal(words), words
+    # near misses: 不可 alone is a capability, 不准确 is 不 + 准确
+    for words in (["历史", "潮流", "不可", "阻挡"], ["这个", "说法", "是", "不", "准确", "的"], ["不", "许可"]):
+        assert not has_modal(words), words
+    assert _directives("标题\n\n同志们，努力吧！", {}) == [("directive.exhortation", "同志们，努力吧！")]
+    assert _directives("标题\n\n这是真的吧！", {}) == [] and _directives("标题\n\n好吧！", {}) == []

@@ -522,3 +522,171 @@ def test_original_title_line_is_metadata(tmp_path):
     # near miss: a sentence that mentions the original title is text
     [doc] = read(tmp_path, "# 让群众少跑腿\n\n王一鸣\n\n原标题是另一个，后来改了。\n", "b.md")
     assert "original_title" not in doc.meta and outline(doc)[1] == ("paragraph", "原标题是另一个，后来改了。")
+
+
+# ---- issue 13: structure from the layout itself (SCHEME v1.3) ---------------------------------
+
+REPOST = """---
+title: 坚持守正创新 推动文化繁荣
+---
+<div class="rich_media"><p style="text-align:center"><strong><span style="font-size:20px">坚持守正创新 推动文化繁荣</span></strong></p><p>王一鸣</p><p>文化是民族的血脉。近年来文化事业蓬勃发展。</p><p><font color="#c00000"><b>1． 坚持守正创新</b></font></p><p>守正才能不迷失方向。我们要坚守中华文化立场。</p><p><span style="color:#0070c0;font-size:18px">2． 扩大文化供给</span></p><p>供给是繁荣的基础。要推出更多优秀作品。<br>第二段由换行分开。</p></div>
+"""
+
+
+def test_raw_html_inside_markdown_is_read_as_html(tmp_path):
+    [doc] = read(tmp_path, REPOST, "a.md")
+    assert doc.title == "坚持守正创新 推动文化繁荣" and doc.authors == ["王一鸣"]
+    assert outline(doc) == [("title", "坚持守正创新 推动文化繁荣"), ("paragraph", "文化是民族的血脉。近年来文化事业蓬勃发展。"),
+                            ("heading", "1． 坚持守正创新"), ("paragraph", "守正才能不迷失方向。我们要坚守中华文化立场。"),
+                            ("heading", "2． 扩大文化供给"), ("paragraph", "供给是繁荣的基础。要推出更多优秀作品。"),
+                            ("paragraph", "第二段由换行分开。")]
+    assert doc.source_line(doc.blocks[-1].start) == 4
+
+
+def test_raw_html_inside_a_markdown_quote(tmp_path):
+    [doc] = read(tmp_path, "# 标题\n\n> <p>第一段。</p>\n> <p>第二段。</p>\n>\n> 第三段。\n")
+    assert outline(doc) == [("title", "标题"), ("paragraph", "第一段。"), ("paragraph", "第二段。"), ("paragraph", "第三段。")]
+
+
+def test_near_miss_markdown_with_inline_tags_or_opening_with_bold_stays_markdown(tmp_path):
+    md = "# 标题\n\n**加强保护。**正文里有<span>强调</span>的词。\n\n<strong>推进改革。</strong>正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert outline(doc) == [("title", "标题"), ("paragraph", "加强保护。正文里有强调的词。"),
+                            ("paragraph", "推进改革。正文继续。")]
+    assert [doc.text[s:e] for b in doc.blocks for s, e in b.bold] == ["加强保护。", "推进改革。"]
+
+
+def test_headings_set_by_colour_or_size_in_any_tag(tmp_path):
+    # (a comma keeps them from being bare heading lines: the style alone decides)
+    body = "<p style='font-size:16px'>这是正文的一段，说得比较长，有好几句话。还有一句。</p>"
+    html = (f"<h1>城市更新的逻辑</h1>{body}<p><span style='color:rgb(192,0,0)'>更新要有温度，治理要精细</span></p>{body}"
+            f"<p><font size='5'>规划要长远，建设要扎实</font></p>{body}")
+    [doc] = read(tmp_path, html, "a.html")
+    assert [t for k, t in outline(doc) if k == "heading"] == ["更新要有温度，治理要精细", "规划要长远，建设要扎实"]
+
+
+def test_near_miss_body_style_and_small_grey_print_are_no_headings(tmp_path):
+    # every paragraph is set in the same colour: that is the body style, not emphasis; a smaller
+    # grey line is small print
+    p = "<p style='color:#c00000;font-size:16px'>{}</p>"
+    html = ("<h1>城市更新的逻辑</h1>" + p.format("这是正文的一段，说得比较长。还有一句。") + p.format("更新要有温度，治理要精细")
+            + p.format("这是正文的又一段，也说得比较长。还有一句。")
+            + "<p><span style='font-size:12px;color:#999999'>本栏目责任单位，协办单位</span></p>"
+            + p.format("这是正文的第三段。还有一句。"))
+    [doc] = read(tmp_path, html, "a.html")
+    assert not any(k == "heading" for k, _ in outline(doc))
+
+
+def test_number_only_section_markers_in_every_format(tmp_path):
+    body = "一\n\n城市是人的家园。后文展开。\n\n二\n\n更新是长期任务。后文展开。\n"
+    for name, text in [("a.md", "# 城市更新的逻辑\n\n引言一段。\n\n" + body), ("a.txt", "城市更新的逻辑\n\n引言一段。\n\n" + body),
+                       ("a.html", "<h1>城市更新的逻辑</h1><p>引言一段。</p><p>一</p><p>城市是人的家园。后文展开。</p>"
+                                  "<p>二</p><p>更新是长期任务。后文展开。</p>")]:
+        [doc] = read(tmp_path, text, name)
+        assert [t for k, t in outline(doc) if k == "heading"] == ["一", "二"], name
+    # 1, 2 on lines of their own count up from 1: sections, not page numbers
+    [doc] = read(tmp_path, "# 标题\n\n引言。\n\n1\n\n城市是人的家园。\n\n2\n\n更新是长期任务。\n", "b.md")
+    assert [t for k, t in outline(doc) if k == "heading"] == ["1", "2"]
+
+
+def test_near_miss_page_numbers_are_no_sections(tmp_path):
+    [doc] = read(tmp_path, "# 标题\n\n引言。\n\n12\n\n城市是人的家园。\n\n13\n\n更新是长期任务。\n", "b.md")
+    assert outline(doc) == [("title", "标题"), ("paragraph", "引言。"), ("paragraph", "城市是人的家园。"),
+                            ("paragraph", "更新是长期任务。")]
+
+
+def test_numbered_1_headings_are_sections_where_nothing_ranks_above_them(tmp_path):
+    md = "# 标题\n\n引言。\n\n**1． 坚持守正创新**\n\n正文一段。\n\n**2． 扩大文化供给**\n\n正文二段。\n"
+    [doc] = read(tmp_path, md)
+    assert [k for k, t in outline(doc) if t[0] in "12"] == ["heading", "heading"]
+    # near miss: under 一、 sections they are second level
+    md = "# 标题\n\n引言。\n\n**一、总体要求**\n\n正文。\n\n**1． 坚持守正创新**\n\n正文一段。\n\n**2． 扩大文化供给**\n\n正文二段。\n"
+    [doc] = read(tmp_path, md)
+    assert [k for k, t in outline(doc) if t[0] in "12"] == ["subheading", "subheading"]
+
+
+SPEECH = """在全市干部大会上的讲话
+（一九五八年三月十日）
+这是作者在全市干部大会上的讲话。
+同志们：
+　　今天我讲两个问题。
+一
+　　第一个问题是学习。学习是增长才干的途径⑴。我们要认真学习。
+二
+　　第二个问题是团结。团结就是力量。⑵
+　　我们必须团结一切可以团结的力量。
+　　同志们，努力吧！
+注释
+〔1〕见《某某文集》第一卷。
+〔2〕这是当时的一句口号。
+"""
+
+
+def test_speech_metadata_salutation_date_headnote_and_notes(tmp_path):
+    [doc] = read(tmp_path, SPEECH, "a.txt")
+    assert doc.meta["salutation"] == "同志们："
+    assert doc.meta["date_line"] == "一九五八年三月十日"
+    assert doc.meta["headnote"] == "这是作者在全市干部大会上的讲话。"
+    assert doc.meta["notes"].startswith("注释\n〔1〕")
+    assert outline(doc) == [
+        ("title", "在全市干部大会上的讲话"), ("note", "这是作者在全市干部大会上的讲话。"),
+        ("paragraph", "今天我讲两个问题。"), ("heading", "一"), ("paragraph", "第一个问题是学习。学习是增长才干的途径⑴。我们要认真学习。"),
+        ("heading", "二"), ("paragraph", "第二个问题是团结。团结就是力量。⑵"),   # a marker ends no paragraph early …
+        ("paragraph", "我们必须团结一切可以团结的力量。"), ("paragraph", "同志们，努力吧！"),   # … near miss: a salutation in a sentence stays
+        ("note", "注释"), ("note", "〔1〕见《某某文集》第一卷。"), ("note", "〔2〕这是当时的一句口号。")]
+
+
+def test_near_miss_lines_that_only_look_like_metadata_stay_text(tmp_path):
+    txt = ("标题\n\n这是我们的责任。后文展开。\n\n2018年5月2日，我们来到北京。\n\n摘要说明了问题。\n\n"
+           "大家好！我这次来调研。\n\n注意安全是第一位的。\n")
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert [k for k, _ in outline(doc)] == ["title"] + ["paragraph"] * 5
+    assert not {"headnote", "date_line", "summary", "salutation", "notes"} & set(doc.meta)
+
+
+def test_crawler_dump_with_crlf_indents_summary_box_and_drafting_line(tmp_path):
+    dump = ("推动文化繁荣发展的几点思考\r\n内容提要：本文从三个方面讨论文化繁荣发展的路径。\r\n"
+            "　　文化是民族的血脉。近年来，各地文化事业蓬勃发展。\r\n　　坚持守正创新\r\n"
+            "　　守正才能不迷失方向。我们要坚守中华文化立场。\r\n　　扩大文化供给\r\n"
+            "　　供给是繁荣的基础。要推出更多优秀作品。\r\n（执笔：张三、李四）\r\n")
+    [doc] = read(tmp_path, dump, "a.txt")
+    assert doc.meta["summary"] == "本文从三个方面讨论文化繁荣发展的路径。" and doc.meta["drafting"] == "张三、李四"
+    assert outline(doc) == [("title", "推动文化繁荣发展的几点思考"), ("note", "内容提要：本文从三个方面讨论文化繁荣发展的路径。"),
+                            ("paragraph", "文化是民族的血脉。近年来，各地文化事业蓬勃发展。"), ("heading", "坚持守正创新"),
+                            ("paragraph", "守正才能不迷失方向。我们要坚守中华文化立场。"), ("heading", "扩大文化供给"),
+                            ("paragraph", "供给是繁荣的基础。要推出更多优秀作品。")]
+
+
+def test_a_colon_ends_a_paragraph_but_a_torn_line_continues(tmp_path):
+    [doc] = read(tmp_path, "# 标题\n\n我们要做好以下几点：\n\n加强保护。后文。\n", "a.md")
+    assert [k for k, _ in outline(doc)] == ["title", "paragraph", "paragraph"]
+    # near miss: no colon, no final punctuation: a page break, joined
+    [doc] = read(tmp_path, "# 标题\n\n我们要做好以下几个方面的工作，首先是加\n\n强保护。后文。\n", "b.md")
+    assert outline(doc) == [("title", "标题"), ("paragraph", "我们要做好以下几个方面的工作，首先是加强保护。后文。")]
+
+
+@pytest.mark.model
+def test_footnote_markers_stay_in_the_text_but_never_at_a_spans_edge(nlp, tmp_path):
+    from annotate.pipeline import annotate_document
+    from annotate.tasks import to_task
+
+    md = "# 推动文化繁荣⑴\n\n〔2〕我们要坚守中华文化立场。⑶我们必须传承历史文脉[4]。\n"
+    [doc] = read(tmp_path, md)
+    assert "⑴" in doc.text and "〔2〕" in doc.text
+    task = to_task(doc, annotate_document(nlp, doc))
+    texts = [r["value"]["text"] for r in task["predictions"][0]["result"] if r["type"] == "labels"]
+    assert texts == ["推动文化繁荣", "我们要坚守中华文化立场。", "我们必须传承历史文脉[4]。"]
+
+
+@pytest.mark.model
+def test_a_repost_of_raw_html_gets_its_title_sections_and_relations(nlp, tmp_path):
+    from annotate.pipeline import annotate_document
+    from annotate.tasks import to_task
+
+    [doc] = read(tmp_path, REPOST, "a.md")
+    result = to_task(doc, annotate_document(nlp, doc))["predictions"][0]["result"]
+    spans = {r["id"]: (r["value"]["labels"][0], r["value"]["text"]) for r in result if r["type"] == "labels"}
+    claims = [t for label, t in spans.values() if label == "CLAIM"]
+    assert claims[:2] == ["坚持守正创新 推动文化繁荣", "1． 坚持守正创新"] and "2． 扩大文化供给" in claims
+    links = {(spans[r["from_id"]][1], spans[r["to_id"]][1]) for r in result if r["type"] == "relation"}
+    assert ("1． 坚持守正创新", "坚持守正创新 推动文化繁荣") in links

@@ -34,9 +34,9 @@ _ORDER = ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE", "supports")
 # scheme's (SUPPORT, CLAIM, DIRECTIVE; tests/test_rules.py checks it). QUOTE rules are tried
 # top-down on each quotation, the first hit decides; relation rules run in this order too.
 PRECEDENCE: tuple[str, ...] = (
-    "support.bold_lead", "support.subheading", "support.enumeration", "support.short_lead",
+    "support.bold_lead", "support.subheading", "support.run_in", "support.enumeration", "support.short_lead",
     "claim.title", "claim.heading", "claim.conclusion", "claim.section_opening",
-    "directive.modal", "directive.necessity", "directive.reported", "directive.exhortation",
+    "directive.modal", "directive.necessity", "directive.reported", "directive.exhortation", "directive.commitment",
     "directive.imperative",
     "quote.attributed", "quote.chained", "quote.attributed_after", "quote.saying",
     "supports.section", "supports.title",

@@ -24,7 +24,7 @@ from annotate.rules.layout import Layout
 from annotate.rules.lexicon import D, needs_words
 from annotate.rules.quotes import Quote
 from annotate.rules.text import CLAUSE_BREAK, Intervals, find_quotation_marks, split_clauses
-from annotate.rules.units import Unit, pieces_outside_quotes, quotes_in
+from annotate.rules.units import Unit, announces_list, pieces_outside_quotes, quotes_in
 
 MODAL_WORDS = D.modal_words_set
 IMPERATIVE_VERBS = D.command_verbs
@@ -119,8 +119,8 @@ def has_modal(words: list[str]) -> bool:
             if (w == "要紧" and (not i or words[i - 1] in _CLAUSE_END) and i + 1 < len(words)
                     and "\u4e00" <= words[i + 1][:1] <= "\u9fff" and words[i + 1] not in ("的", "是", "得", "之", "了")):
                 return True
-            # 切不可 segmented as 切 + 不可.
-            if w == "切" and i + 1 < len(words) and words[i + 1] == "不可":
+            # 切不可 / 万万不可 / 决不可 segmented as adverb + 不可.
+            if w in D.emphatic_before_buke_set and i + 1 < len(words) and words[i + 1] == "不可":
                 return True
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
@@ -164,6 +164,35 @@ def _command_clause(clause: str) -> bool:
     return clause.startswith(IMPERATIVE_VERBS)
 
 
+def reports_results(sentence: str) -> bool:
+    """A report of what was done, not a command, however verb-first (新建改建学校三百余所，入学率提高到
+    95%。 / 累计培训教师4.2万人次。): a result figure or a summing-up word, where no plan marker
+    (到2027年, 力争, 确保, 将) makes the figure a target."""
+    return bool(D.report_words.search(sentence)
+                or (D.report_figure.search(sentence) and not D.plan_markers.search(sentence)))
+
+
+def commits(sentence: str) -> bool:
+    """A plan or a commitment in the author's voice: an agent + 将/愿/决心 + a command verb
+    (我们将坚定不移推进…), a steadfast 始终坚持…/坚定不移…, or a future frame + a command
+    (到2027年，建成…；下一步，力争…). Not a prediction (…将成为…, 将迎来…: no command verb), not a
+    report (了, 已, a result figure)."""
+    m = D.commitment_agent.match(sentence) or D.commitment_steadfast.match(sentence) \
+        or D.future_frame.match(sentence)
+    if not m or _DESCRIPTIVE_DONE.search(sentence) or reports_results(sentence):
+        return False
+    rest = sentence[m.end():]
+    # (after a future frame any clause may carry the plan: 到2027年，新增…，力争…)
+    clauses = re.split(r"[，,；;]", rest) if m.re is D.future_frame else [rest]
+    for clause in clauses:
+        adverbs = D.commitment_adverbs.match(clause).group()
+        if clause[len(adverbs):].startswith(IMPERATIVE_VERBS) or "力争" in adverbs or "争取" in adverbs:
+            return True
+    return False
+
+
+# Signs of a report in a commitment-looking sentence (we will … is no report; 了/已 are).
+_DESCRIPTIVE_DONE = re.compile(r"了|已经|已")
 _PURPOSE_ABILITY = re.compile(r"(?:确保|保证|使|让|以便|促使)[^，。；,;]*?能够")
 
 
@@ -175,7 +204,7 @@ def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool
     # 确保…能够…, 使…能够…: the ability is the purpose of the command, not a description.
     described = _PURPOSE_ABILITY.sub("", sentence)
     if (_DESCRIPTIVE.search(described) or D.conditional.search(sentence) or D.past_frame.match(sentence)
-            or D.setting_opening.match(sentence)):
+            or D.setting_opening.match(sentence) or reports_results(sentence)):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
     clauses = [c for c in (_CONNECTIVES.sub("", c) for c in clauses) if c]
@@ -293,8 +322,17 @@ def exhortation(s: Sentence) -> bool:
     return bool(D.exhort.match(s.text[s.start:s.end])) and s.end - s.start > 4
 
 
+@rule("directive.commitment", "DIRECTIVE",
+      "a plan or commitment: an agent + 将/愿/决心 + a command verb (我们将…推进…), a steadfast 始终坚持…/坚定不移…, or a "
+      "future frame + a command (到2027年，建成…; 下一步，力争…); not a prediction (将成为/将迎来) or a report (了/已, result figures)",
+      "我们将坚定不移推进教育强市建设。",
+      "人工智能将重塑教育生态，我们将迎来新的机遇。（predictions: no command verb after 将）", 0.75)
+def commitment(s: Sentence) -> bool:
+    return not quotes_in(s.quotes, s.start, s.end) and commits(s.outside)
+
+
 # Rules that prescribe on their own, and rules that need a run of prescriptions around them.
-STANDALONE = (modal, necessity, reported, exhortation)
+STANDALONE = (modal, necessity, reported, exhortation, commitment)
 IN_A_RUN = (imperative,)
 
 
@@ -333,7 +371,8 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
         any_lead = bool(leads)
         candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
         for s, e in sentences:
-            if taken_index.overlapping(s, e):
+            # (a paragraph closed by a colon announces a list: that sentence takes no label)
+            if taken_index.overlapping(s, e) or announces_list(text, block, e):
                 continue
             sent = Sentence(text, s, e, quoted, quote_index, words_of, lead_taken=lead_taken)
             hit = next((r.rule.id for r in alone if r(sent)), None)

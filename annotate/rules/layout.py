@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from annotate.rules.text import FINAL_PUNCT, split_sentences, strip_span
+from annotate.rules.text import FINAL_PUNCT, split_sentences, strip_span, trim_markers
 
 
 def claim_span(block: Block) -> tuple[int, int]:
@@ -22,7 +22,8 @@ def claim_span(block: Block) -> tuple[int, int]:
 def block_sentences(text: str, block: Block) -> list[tuple[int, int]]:
     if block.kind == PARAGRAPH:
         return split_sentences(text, block.start, block.end)
-    return [claim_span(block)]
+    s, e = trim_markers(text, *claim_span(block))   # (a title's footnote marker is no part of it)
+    return [(s, e)] if e > s else [claim_span(block)]
 
 
 @dataclass
@@ -75,7 +76,8 @@ def layout_from_text(text: str) -> Layout:
         if end <= start:
             continue
         chunk = text[start:end]
-        if "\n" not in chunk and len(chunk) <= 40 and chunk[-1] not in FINAL_PUNCT + "”":
+        # (a line closed by a colon announces what follows: a paragraph, no heading)
+        if "\n" not in chunk and len(chunk) <= 40 and chunk[-1] not in FINAL_PUNCT + "”：:":
             if _SUBHEADING.match(chunk):
                 kind = SUBHEADING
             elif not blocks:

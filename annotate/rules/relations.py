@@ -62,12 +62,12 @@ def find_relations(layout: Layout, units: list[Unit], disabled: frozenset[str] =
                 links.append(Link(unit, target, "supports", r.rule.id))
                 return
 
-    for block in layout.blocks:
+    for block, sentences in zip(layout.blocks, layout.sentences):
         # SUPPORTs before this block belong to the section in force before it.
         while s < len(supports) and supports[s].start < block.start:
             link(supports[s])
             s += 1
-        claim = claims_at.get(claim_span(block)[0])
+        claim = claims_at.get(sentences[0][0] if sentences else claim_span(block)[0])
         if block.kind == TITLE:
             title = title or claim  # a title set on two lines: the first line stands for it
         elif block.kind == HEADING:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from annotate.punctuation import CLOSERS, ELLIPSIS, SENTENCE_END
+from annotate.punctuation import CLOSERS, ELLIPSIS, FOOTNOTE, SENTENCE_END
 
 # A sentence ends with 。！？ or …… (also ! ? and a lone … run), plus any closing
 # quotation mark or bracket right after it. A semicolon does not end a sentence.
@@ -30,6 +30,27 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LEADING_MARKS = re.compile(rf"(?:\s|{FOOTNOTE})+")
+_MARKER_END = re.compile(rf"{FOOTNOTE}$")
+
+
+def trim_markers(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without whitespace or footnote markers (⑴, 〔1〕, [1]) at either edge.
+    (Backwards with a bounded look-behind: a marker is at most 5 characters.)"""
+    m = _LEADING_MARKS.match(text, start, end)
+    if m:
+        start = m.end()
+    while end > start:
+        if text[end - 1].isspace():
+            end -= 1
+            continue
+        m = _MARKER_END.search(text, max(start, end - 5), end)
+        if not m:
+            break
+        end = m.start()
+    return start, end
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentences of text[start:end] as (start, end) pairs, whitespace-trimmed.
 
@@ -40,11 +61,11 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     out: list[tuple[int, int]] = []
     pos = start
     for m in _SENT_END.finditer(text, start, end):
-        s, e = strip_span(text, pos, m.end())
+        s, e = trim_markers(text, pos, m.end())
         if e > s:
             out.append((s, e))
         pos = m.end()
-    s, e = strip_span(text, pos, end)
+    s, e = trim_markers(text, pos, end)
     if e > s:
         out.append((s, e))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from annotate.punctuation import CLOSERS
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
 from annotate.rules import RANK, in_order, rule
 from annotate.rules.layout import Layout, claim_span
@@ -16,8 +17,12 @@ from annotate.rules.lexicon import C, S, alternation
 from annotate.rules.quotes import Quote
 from annotate.rules.text import Intervals, strip_span
 
+_NUMERALS = "一二三四五六七八九十百零〇\\d"
+# A heading number alone: 一 / 1 / （一） / (1) / 第一部分 / 第二章 / 一、 / 1．
+_NUMBER = (rf"(?:[（(][{_NUMERALS}]+[）)]|第?[{_NUMERALS}]+(?:部分|章|节|篇)?[、.．]?)")
+_NUMBER_ONLY = re.compile(rf"^{_NUMBER}$")
 _TRIVIAL_HEADING = re.compile(
-    r"^(?:[第]?[一二三四五六七八九十百零〇\d]+[、.．章节部分]?\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
+    rf"^(?:{_NUMBER}\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
 _CONCLUSION = re.compile(r"^(?:" + alternation(C.conclusion_markers) + ")")
 _ENUMERATOR = S.enumerators
 _ITEM = S.enumerator_opening
@@ -100,12 +105,15 @@ def quotes_in(quotes, start: int, end: int) -> list[Quote]:
 
 
 def _bold_lead(text: str, block: Block) -> tuple[int, int] | None:
+    """The bold run that opens a paragraph and is followed by plain text in it: a bold run
+    that is the whole paragraph is emphasis, not a lead (SCHEME SUPPORT 7)."""
     if block.kind != PARAGRAPH:
         return None
     for s, e in block.bold:
         s2, e2 = strip_span(text, s, e)
         if s2 == block.start and e2 > s2:
-            return s2, e2
+            rest = text[e2:block.end]
+            return (s2, e2) if any(ch.isalnum() for ch in rest) else None
     return None
 
 
@@ -148,6 +156,23 @@ def _no_claim_heading(text: str) -> bool:
     return bool(_TRIVIAL_HEADING.match(text)) or not any(ch.isalnum() for ch in text)
 
 
+def number_only(text: str) -> bool:
+    """A heading that is only its number (一 / 1 / （一） / 第一部分): it opens a section all the
+    same (SCHEME CLAIM 4), unlike 引言/结语 or a separator."""
+    return bool(_NUMBER_ONLY.match(text.strip()))
+
+
+def _opens_section(text: str) -> bool:
+    """A heading after which a section starts: one that is a claim, or a bare number."""
+    return not _no_claim_heading(text) or number_only(text)
+
+
+def announces_list(text: str, block: Block, end: int) -> bool:
+    """The sentence ending at `end` closes its paragraph with a colon (…如下：, 有以下几点：):
+    it announces what follows, like a quotation frame, and takes no label (SCHEME CLAIM 4)."""
+    return end >= block.end and text[block.start:block.end].rstrip()[-1:] in "：:"
+
+
 # ---- CLAIM ------------------------------------------------------------------------
 
 @rule("claim.title", "CLAIM", "an article title line (column tags such as 【学思践悟】 left out)",
@@ -155,7 +180,7 @@ def _no_claim_heading(text: str) -> bool:
 def title_claim(site: Site) -> list[Unit]:
     if site.block.kind != TITLE:
         return []
-    s, e = claim_span(site.block)
+    s, e = site.sentences[0]   # the claim part, without a footnote marker
     return [] if _TRIVIAL_HEADING.match(site.text[s:e].strip()) else [Unit(s, e, "CLAIM", title_claim.rule.id)]
 
 
@@ -165,7 +190,7 @@ def heading_claim(site: Site) -> list[Unit]:
     b = site.block
     if b.kind != HEADING or _no_claim_heading(site.text[b.start:b.end]):
         return []
-    return [Unit(b.start, b.end, "CLAIM", heading_claim.rule.id)]
+    return [Unit(*site.sentences[0], "CLAIM", heading_claim.rule.id)]
 
 
 @rule("claim.section_opening", "CLAIM",
@@ -175,12 +200,16 @@ def heading_claim(site: Site) -> list[Unit]:
 def section_opening(site: Site) -> list[Unit]:
     if site.block.kind != PARAGRAPH or site.prev != HEADING or not site.sentences or bold_lead(site):
         return []
-    # After a heading that is no claim (a separator, 结语) the paragraph opens no section.
+    # After a heading that is no claim (a separator, 结语) the paragraph opens no section; after
+    # a bare number (一 / （一） on a line of its own) it does.
     heading = site.layout.blocks[site.i - 1]
-    if _no_claim_heading(site.text[heading.start:heading.end]):
+    if not _opens_section(site.text[heading.start:heading.end]):
         return []
     s, e = site.sentences[0]
-    if _is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(site.text[s:e]):
+    # A quotation frame, a list announced by a colon or a question asserts nothing: no CLAIM,
+    # and the next sentence does not take it over.
+    if (_is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(site.text[s:e])
+            or announces_list(site.text, site.block, e) or site.text[s:e].rstrip(CLOSERS)[-1:] in "？?"):
         return []
     return [Unit(s, e, "CLAIM", section_opening.rule.id)]
 
@@ -202,7 +231,7 @@ def conclusion(site: Site) -> list[Unit]:
       "a bold phrase in mid-paragraph (not a lead)", 0.97)
 def bold_lead(site: Site) -> list[Unit]:
     lead = _bold_lead(site.text, site.block)
-    if lead and not _is_quote_only(site.text, *lead, site.quotes):
+    if lead and not _is_quote_only(site.text, *lead, site.quotes) and not _bold_is_emphasis(site):
         return [Unit(*lead, "SUPPORT", bold_lead.rule.id)]
     return []
 
@@ -211,13 +240,85 @@ def bold_lead(site: Site) -> list[Unit]:
       "（一）加强耕地资源保护利用", "一、… (top level: CLAIM)", 0.9)
 def subheading(site: Site) -> list[Unit]:
     b = site.block
-    return [Unit(b.start, b.end, "SUPPORT", subheading.rule.id)] if b.kind == SUBHEADING else []
+    if b.kind != SUBHEADING or _no_claim_heading(site.text[b.start:b.end]):
+        return []   # （一） alone on its line: a number, no point
+    return [Unit(*site.sentences[0], "SUPPORT", subheading.rule.id)]
+
+
+# A second-level number run into its paragraph: （一）加强耕地保护。正文…… / （1）… / 1．… (no ^:
+# it is matched at the paragraph's offset with .match(text, pos))
+_RUN_IN = re.compile(r"(?:(?P<paren_han>[（(][一二三四五六七八九十]{1,3}[)）])|(?P<paren_num>[（(]\d{1,2}[)）])"
+                     r"|(?P<num>\d{1,2}[.．、])(?!\d))")
+
+
+def _run_in_style(site: Site, i: int) -> str | None:
+    b = site.layout.blocks[i]
+    m = _RUN_IN.match(site.text, b.start, b.end) if b.kind == PARAGRAPH else None
+    return m.lastgroup if m else None
+
+
+@rule("support.run_in", "SUPPORT",
+      "a second-level heading run into its paragraph: the first sentence of a paragraph that opens with （一）/（1）/1．, "
+      "when another paragraph of the article opens with a number of the same style",
+      "（一）加强耕地资源保护利用。耕地是粮食生产的命根子……（二）……",
+      "（一）alone in one paragraph of the article, or a number inside a sentence (no series of points)", 0.8)
+def run_in(site: Site) -> list[Unit]:
+    style = _run_in_style(site, site.i)
+    if style is None or not site.sentences:
+        return []
+    if "run_in" not in site.facts:
+        counts: dict = {}
+        for k in range(len(site.layout.blocks)):
+            st = _run_in_style(site, k)
+            if st:
+                counts[st] = counts.get(st, 0) + 1
+        site.facts["run_in"] = counts
+    s, e = site.sentences[0]
+    if site.facts["run_in"].get(style, 0) < 2 or site.text[e - 1] not in "。！？!?":
+        return []
+    return [Unit(s, e, "SUPPORT", run_in.rule.id)]
 
 
 def _has_bold_leads(site: Site) -> bool:
     if "has_bold_leads" not in site.facts:
-        site.facts["has_bold_leads"] = any(_bold_lead(site.text, b) for b in site.layout.blocks)
+        site.facts["has_bold_leads"] = not _bold_is_emphasis(site) and any(
+            _bold_lead(site.text, b) for b in site.layout.blocks)
     return site.facts["has_bold_leads"]
+
+
+def _bold_is_emphasis(site: Site) -> bool:
+    """How the article uses bold (SCHEME SUPPORT 7): print sets a point's lead in bold at the start
+    of its paragraph and nothing else; an editor who highlights a transcript, or a web column
+    that bolds its punchlines, bolds phrases anywhere (mid-paragraph, at its end, whole
+    paragraphs). When bold runs that are no lead are at least as many as the leads, the
+    article's bold is emphasis, and its leads come from the short-lead rule."""
+    if "bold_emphasis" not in site.facts:
+        leads = other = 0
+        for b in site.layout.blocks:
+            if b.kind != PARAGRAPH or not b.bold:
+                continue
+            lead = _bold_lead(site.text, b)   # once per paragraph: linear in the bold runs
+            for s, e in b.bold:
+                s, e = strip_span(site.text, s, e)
+                if e <= s:
+                    continue
+                if lead == (s, e):
+                    leads += 1
+                else:
+                    other += 1
+        site.facts["bold_emphasis"] = other > 0 and other >= leads
+    return site.facts["bold_emphasis"]
+
+
+def _in_intro(site: Site) -> bool:
+    """The block stands between the title and the first section heading of an article that has
+    section headings (SCHEME SUPPORT 5): the introduction frames the thesis, it opens no point."""
+    if "first_heading" not in site.facts:
+        site.facts["first_heading"] = next(
+            (k for k, b in enumerate(site.layout.blocks)
+             if b.kind == HEADING and _opens_section(site.text[b.start:b.end])), None)
+    first = site.facts["first_heading"]
+    return first is not None and site.i < first
 
 
 @rule("support.short_lead", "SUPPORT",
@@ -229,8 +330,9 @@ def short_lead(site: Site) -> list[Unit]:
     text, sentences = site.text, site.sentences
     # Right after a section heading the first sentence is the section's CLAIM, not a lead; an
     # intro paragraph right after the title does have one (it relates to the title).
+    # Nor in the introduction of an article with sections (SCHEME SUPPORT 5).
     if (site.block.kind != PARAGRAPH or not sentences or site.prev == HEADING
-            or _has_bold_leads(site)):
+            or _has_bold_leads(site) or _in_intro(site)):
         return []
     # A one-sentence paragraph is a lead when it stands as a point line among the body's
     # paragraphs and the paragraph after it develops it (两种视角，给人启示。 / 从…看，…。):
@@ -272,7 +374,8 @@ def enumeration(site: Site) -> list[Unit]:
     return out
 
 
-UNIT_RULES = (title_claim, heading_claim, section_opening, conclusion, bold_lead, subheading, short_lead, enumeration)
+UNIT_RULES = (title_claim, heading_claim, section_opening, conclusion, bold_lead, subheading, run_in, short_lead,
+              enumeration)
 
 
 def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = frozenset()) -> list[Unit]:

@@ -12,7 +12,8 @@ from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, TITLE_MAX, autho
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
                        is_latin_running_head, is_page_number, is_plain_title, is_short_han_label,
-                       is_short_plain, is_staff_line, numbered_kind, open_quote_depth, original_title, signed_by_editor,
+                       is_short_plain, is_staff_line, numbered_kind, section_numbers,
+                       is_salutation, drafting_line, is_date_line, summary_box, is_notes_heading, is_headnote, open_quote_depth, original_title, signed_by_editor,
                        starts_by_closing_quote, title_tag)
 from .raw import HEADING, PARA, RawBlock, merge_runs, split_block, strip_ornament
 
@@ -81,7 +82,8 @@ def _dash_subtitle(b: RawBlock) -> bool:
     return b.text.startswith(("——", "--", "—")) and len(b.text.lstrip("—-– ")) > 0
 
 
-_META_KEY = {"editor": "editor_note", "aside": "asides", "original_title": "original_title"}
+_META_KEY = {"editor": "editor_note", "aside": "asides", "original_title": "original_title",
+             "salutation": "salutation", "drafting": "drafting", "date": "date_line"}
 
 
 # ---- step 1: lines that are not article text ----------------------------------
@@ -92,10 +94,13 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
     roles: list[str | None] = [None] * len(blocks)
     values: list = [None] * len(blocks)
     running_column = None
-    pending_note = -1
+    pending_note = pending_box = -1
+    numbers = section_numbers([b.text for b in blocks])
     for k, b in enumerate(blocks):
         t = b.text
-        if is_latin_running_head(t) or is_page_number(t):
+        if k in numbers:
+            b.kind, b.level = HEADING, None   # 1, 2, 3 … on lines of their own: sections, not pages
+        elif is_latin_running_head(t) or is_page_number(t):
             roles[k] = "drop"
         elif k and is_latin_running_head(blocks[k - 1].text) and is_short_han_label(t):
             roles[k], running_column = "drop", t   # the Chinese running head: the spread's column
@@ -109,6 +114,21 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k], values[k] = "original_title", orig
         elif (col := column_line(t)) is not None:
             roles[k], values[k] = "column", col
+        # (SCHEME v1.3: metadata lines of speeches, classic essays and reports)
+        elif is_salutation(t):
+            roles[k], values[k] = "salutation", t
+        elif (who := drafting_line(t)) is not None:
+            roles[k], values[k] = "drafting", who
+        elif is_date_line(t):
+            roles[k], values[k] = "date", t.strip("（）() ")
+        elif (box := summary_box(t)) is not None:
+            roles[k], values[k] = "box", box or t
+            if not box and k + 1 < len(blocks) and blocks[k + 1].kind == PARA:
+                pending_box = k + 1   # the label alone: the box is the next paragraph
+        elif k == pending_box:
+            roles[k], values[k] = "box", t
+        elif is_notes_heading(t):
+            roles[k], values[k] = "notes", t
         elif is_dropped_line(t):
             roles[k] = "drop"
         elif k == pending_note:
@@ -260,6 +280,7 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     cur: _Seg | None = None
     pending = _Seg("fragment")   # metadata met while no segment is open
     noted = False                # an author note has been met
+    in_notes = False             # inside the notes section at the end of a text (注释 …)
 
     def open_seg(seg: _Seg) -> _Seg:
         seg.column = seg.column or pending.column
@@ -287,9 +308,18 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
                 cur.column = cur.column or values[k]
             else:
                 pending.column = values[k]
-        elif role in ("editor", "aside", "original_title"):
+        elif role in _META_KEY:
             _add_meta(cur or pending, _META_KEY[role], values[k])
+        elif role in ("box", "notes") or (in_notes and k not in starts):
+            # a summary box, or the notes at the end (注释 and what follows): shown as notes,
+            # never annotated, and kept in the metadata
+            _add_meta(cur or pending, "summary" if role == "box" else "notes", values[k] or b.text)
+            if cur is not None:
+                b.editorial = True
+                cur.body.append(b)
+            in_notes = in_notes or role == "notes"
         elif k in starts:
+            in_notes = False
             st = starts[k]
             titles, subtitle = [], st.subtitle
             for t in st.titles:
@@ -354,6 +384,10 @@ def _editorial_front(seg: _Seg) -> None:
             _add_meta(seg, "editor_note", note.strip())
             cut = k + 1
             break
+    # an editor's headnote about the text itself (这是…在…上的讲话。), right above the body
+    while cut < min(len(body), _FRONT_WINDOW) and body[cut].kind == PARA and is_headnote(body[cut].text):
+        _add_meta(seg, "headnote", body[cut].text)
+        cut += 1
     rest = "".join("".join(b.text.split()) for b in body[cut:])
     pulls: list[str] = []
     while cut < len(body) and cut < _FRONT_WINDOW and body[cut].kind == PARA:
@@ -409,6 +443,12 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
     section = min(levels) if levels else None
     numbered_sections = any(b.kind == HEADING and b.level == section and numbered_kind(b.text) == "heading"
                             for b in body)
+    # A （一）/1． line is second level only under sections of a higher rank (一、…, or explicit
+    # headings above it); where it is the article's top level it numbers the sections themselves.
+    ranked_above = numbered_sections or any(
+        not b.editorial and (numbered_kind(b.text) == "heading"
+                             or (b.kind == HEADING or _bold_only(b)) and numbered_kind(b.text) != "subheading")
+        for b in body)
     # bare lines are headings only in an article that marks none of its headings (in a
     # fragment, text cut off by the previous page, a short first line is a torn piece)
     marked = not article or any(b.kind == HEADING or _bold_only(b) for b in body if not b.editorial)
@@ -429,14 +469,14 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
         if explicit:
             if section is not None and b.level is not None and b.level > section:
                 kind = SUBHEADING
-            elif nk == "subheading" and numbered_sections:
+            elif nk == "subheading" and ranked_above:
                 kind = SUBHEADING
             else:
                 kind = K_HEADING
         elif bold_only:
-            kind = SUBHEADING if nk == "subheading" else K_HEADING
+            kind = SUBHEADING if nk == "subheading" and ranked_above else K_HEADING
         elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.tail)):
-            kind = SUBHEADING if nk == "subheading" else K_HEADING
+            kind = SUBHEADING if nk == "subheading" and ranked_above else K_HEADING
         elif bare:
             kind = K_HEADING
         else:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .patterns import CLOSERS, SENTENCE_END, dash_subtitle_at, has_inner_sentence_end
+from .patterns import CLOSERS, SENTENCE_END, dash_subtitle_at, has_inner_sentence_end, is_finished
 from . import pagebody
 from .pagebody import squeeze
 from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block
@@ -48,6 +48,8 @@ class _El:
     htag: int | None = None     # smallest <hN> level
     block: int = -1             # stack index of the nearest block element (itself included)
     mark: int = 0               # characters of text read before this element opened
+    size: float | None = None   # font size in px (CSS font-size, <font size>), inherited
+    color: str | None = None    # text colour other than black (CSS color, <font color>), inherited
 
 
 def _min(a: int | None, b: int | None) -> int | None:
@@ -68,9 +70,10 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
     skip = tag in _SKIP or "display:none" in style   # hidden text is not part of the page
     m = _TEXT_INDENT.search(style)
     indent = bool(m) and float(m.group(1)) > 0
+    size, color = _font_size(tag, style, a), _font_color(style, a)
     if parent is None:
         return _El(tag, bold, skip, center, tag == "title", tag == "a", indent, hlevel, htag,
-                   index if tag in _BLOCK else -1)
+                   index if tag in _BLOCK else -1, size=size, color=color)
     return _El(
         tag,
         bold=bold or parent.bold,
@@ -82,7 +85,94 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
         hlevel=_min(hlevel, parent.hlevel),
         htag=_min(htag, parent.htag),
         block=index if tag in _BLOCK else parent.block,
+        size=size if size is not None else parent.size,
+        color=color if color is not None else parent.color,
     )
+
+
+# ---- inline styling: headings set by font size or colour (kept apart from the page logic) ----
+_FONT_SIZE = re.compile(r"font-size:(\d*\.?\d+)(px|pt|em|rem|%)?")
+_FONT_SIZE_WORDS = {"x-small": 10, "small": 13, "medium": 16, "large": 18, "x-large": 24, "xx-large": 32}
+_FONT_TAG_SIZES = {1: 10, 2: 13, 3: 16, 4: 18, 5: 24, 6: 32, 7: 48}
+_COLOR = re.compile(r"(?<![-\w])color:([^;]+)")
+_HEX = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})$")
+_RGB = re.compile(r"rgba?\((\d+),(\d+),(\d+)")
+
+
+def _font_size(tag: str, style: str, attrs: dict) -> float | None:
+    """The font size an element sets, in px (pt, em, % and <font size=N> converted), or None."""
+    m = _FONT_SIZE.search(style)
+    if m:
+        value, unit = float(m.group(1)), m.group(2) or "px"
+        return {"px": value, "pt": value * 4 / 3, "em": value * 16, "rem": value * 16, "%": value * 0.16}[unit]
+    m = re.search(r"font-size:([a-z-]+)", style)
+    if m and m.group(1) in _FONT_SIZE_WORDS:
+        return float(_FONT_SIZE_WORDS[m.group(1)])
+    size = attrs.get("size", "").strip()
+    if tag == "font" and size.isdigit():
+        return float(_FONT_TAG_SIZES.get(min(max(int(size), 1), 7)))
+    return None
+
+
+def _font_color(style: str, attrs: dict) -> str | None:
+    """The text colour an element sets, normalised; "" for black or near-black (body text)."""
+    m = _COLOR.search(style)
+    raw = (m.group(1) if m else attrs.get("color", "")).strip().lower()
+    if not raw:
+        return None
+    rgb = None
+    if (h := _HEX.match(raw)):
+        digits = h.group(1) if len(h.group(1)) == 6 else "".join(c * 2 for c in h.group(1))
+        rgb = tuple(int(digits[k:k + 2], 16) for k in (0, 2, 4))
+    elif (r := _RGB.match(raw)):
+        rgb = tuple(int(x) for x in r.groups())
+    if rgb is not None:
+        # black, near-black and greys (no hue) are body or small print, not emphasis
+        return "" if max(rgb) < 0x60 or max(rgb) - min(rgb) < 0x30 else "#%02x%02x%02x" % rgb
+    return "" if raw in ("black", "windowtext", "inherit", "initial", "currentcolor", "gray", "grey") else raw
+
+
+def _emphatic(style: tuple, body: tuple) -> bool:
+    """Set apart from the body text: larger, or in a colour of its own."""
+    size, color = style
+    body_size, body_color = body
+    larger = size is not None and size > (body_size or 16.0) + 0.5
+    smaller = size is not None and size < (body_size or 16.0) - 0.5
+    coloured = bool(color) and color != body_color
+    return larger or (coloured and not smaller)
+
+
+def styled_headings(blocks: list[RawBlock], max_len: int = 40) -> list[RawBlock]:
+    """A short line with no final punctuation set larger or in another colour than the body text
+    is a heading, in any tag (<font color>, <span style="font-size:…">, <p style="color:…">):
+    the body's style is the one most of the running text is set in."""
+    weight: dict[tuple, int] = {}
+    for b in blocks:
+        if b.kind == PARA and b.style is not None and (is_finished(b.text) or len(b.text) > max_len):
+            weight[b.style] = weight.get(b.style, 0) + len(b.text)
+    if not weight:
+        return blocks
+    body = max(weight, key=weight.get)
+    for b in blocks:
+        if (b.kind == PARA and b.style is not None and len(b.text) <= max_len and not is_finished(b.text)
+                and not has_inner_sentence_end(b.text) and _emphatic(b.style, body)):
+            b.kind, b.level = HEADING, 2
+    return blocks
+
+
+def parse_fragment(text: str, first_line: int = 1) -> list[RawBlock]:
+    """The blocks of a piece of HTML inside another source (raw HTML in Markdown): its paragraphs,
+    <br> breaks, bold and headings, with no page logic (<title>, chrome). Source lines count
+    from `first_line`."""
+    r = _Reader()
+    r.feed(text)
+    r.close()
+    r.flush()
+    shift = first_line - 1
+    for b in r.blocks:
+        b.line += shift
+        b.lines = [(o, ln + shift) for o, ln in b.lines]
+    return r.blocks
 
 
 _TITLE_MAX = 40
@@ -110,6 +200,8 @@ class _Reader(HTMLParser):
         self.level: int | None = None
         self.tag_level: int | None = None
         self.css_indent = False
+        self.style: tuple | None = None   # (size, colour) of all text so far; None when mixed
+        self.styled = True
 
     def flush(self) -> None:
         text_len = self.b.len
@@ -133,6 +225,8 @@ class _Reader(HTMLParser):
             blk.indent = True
         if blk:
             blk.gap, self.gap = self.gap, False
+        if blk and self.styled:
+            blk.style = self.style
         if blk and styled and (cut := dash_subtitle_at(blk.text, _TITLE_MAX)):
             # a title and its —— subtitle set in one styled paragraph: two blocks
             head_level = self.tag_level or self.level or 2
@@ -146,6 +240,14 @@ class _Reader(HTMLParser):
         if blk:
             self.blocks.append(blk)
         self._reset()
+
+    def _note_style(self, top: _El | None) -> None:
+        """Keep the paragraph's (size, colour) while all its text shares it (styled_headings)."""
+        style = (top.size, top.color or None) if top is not None else (None, None)
+        if not self.chars:
+            self.style = style
+        elif self.style != style:
+            self.styled = False
 
     def _pop_to(self, k: int) -> None:
         """Close the element at stack index k and everything opened inside it."""
@@ -205,6 +307,7 @@ class _Reader(HTMLParser):
                 self.b.toggle_bold()
             if not self.chars and top is not None:
                 self.css_indent = top.indent
+            self._note_style(top)
             self.chars += n
             self.read += n
             if top is not None:
@@ -253,7 +356,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     r.feed(text)
     r.close()
     r.flush()
-    blocks = r.blocks
+    blocks = styled_headings(r.blocks)
     meta: dict = {}
     title = " ".join("".join(r.title).split())
     parts = [p.strip() for p in _TITLE_SEP.split(title)] if title else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from . import html as _html
 from .patterns import is_finished, is_latin_running_head, is_short_han_label, is_standalone_line
 from .raw import HEADING, PARA, RawBlock, TextBuilder
 
@@ -22,6 +23,11 @@ _QUOTE = re.compile(r"^(?:\s{0,3}>\s?)+")   # all quote levels at once: no re-sl
 _BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")
 _BR = re.compile(r"<br\s*/?>", re.I)
+# A line that opens with a block-level HTML tag (or a styling <span>/<font>) starts raw HTML, up
+# to the next blank line (CommonMark's HTML block): a repost's body pasted from another site.
+_HTML_START = re.compile(
+    r"^ {0,3}</?(?:div|p|section|article|h[1-6]|table|tbody|tr|td|ul|ol|li|blockquote|center|"
+    r"header|footer|main|figure|dl|dt|dd|pre|span|font)(?=[\s>/])", re.I)
 # Link text holds no bracket and a target no parenthesis: each match attempt then stops at
 # the next bracket, so a line full of unclosed brackets costs linear time, not quadratic.
 _IMG = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
@@ -154,12 +160,27 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
                 blocks.append(blk)
             para.clear()
 
+    html_until = -1   # the last line of the raw HTML block being read
     for i in range(first, len(lines)):
         n, line = i + 1, lines[i]
+        if i <= html_until:
+            continue
         if _FENCE.match(line):
             flush()
             continue
         line = _QUOTE.sub("", line, count=1)
+        if _HTML_START.match(line):
+            flush()
+            chunk = [line]
+            html_until = i
+            while html_until + 1 < len(lines):
+                nxt = _QUOTE.sub("", lines[html_until + 1], count=1)
+                if not nxt.strip():
+                    break
+                chunk.append(nxt)
+                html_until += 1
+            blocks += _html.parse_fragment("\n".join(chunk), first_line=n)
+            continue
         if not line.strip():
             flush()
             continue
@@ -206,6 +227,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if hard:
             flush()
     flush()
+    blocks = _html.styled_headings(blocks)
     title = meta.get("title")
     if isinstance(title, str) and title.strip() and not any(b.kind == HEADING for b in blocks):
         # a title given only in the front matter heads the text, so it can be annotated

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..punctuation import CLOSERS, ELLIPSIS, HAN, SENTENCE_END  # noqa: F401  (articles imports them from here)
+from ..punctuation import CLOSERS, ELLIPSIS, FOOTNOTE, HAN, SENTENCE_END  # noqa: F401  (articles imports them from here)
 
 
 # ---- where a sentence / paragraph ends -------------------------------------
@@ -12,9 +12,21 @@ from ..punctuation import CLOSERS, ELLIPSIS, HAN, SENTENCE_END  # noqa: F401  (a
 FINAL = SENTENCE_END + ELLIPSIS + "；;：:."
 
 
+_TRAILING_FOOTNOTES = re.compile(rf"(?:\s*{FOOTNOTE})+\s*$")
+
+
+def without_trailing_footnotes(text: str) -> str:
+    """`text` without the footnote markers at its end (…力量。⑵ → …力量。); only the last
+    40 characters are looked at, so it costs the same on any length."""
+    tail = text[-40:]
+    m = _TRAILING_FOOTNOTES.search(tail)
+    return text[:len(text) - len(tail) + m.start()] if m else text
+
+
 def is_finished(text: str) -> bool:
-    """Ends with final punctuation, optionally followed by closing quotes/brackets."""
-    t = text.rstrip().rstrip(CLOSERS)
+    """Ends with final punctuation, optionally followed by closing quotes/brackets (and a
+    footnote marker)."""
+    t = without_trailing_footnotes(text.rstrip()).rstrip(CLOSERS)
     return bool(t) and t[-1] in FINAL
 
 
@@ -316,17 +328,54 @@ _SECTION_NUM = re.compile(rf"^(?:[{_NUM}]+、|第[{_NUM}\d]+(?:章|部分|篇|�
 _SUB_NUM = re.compile(rf"^(?:[（(][{_NUM}]+[)）]|[（(]\d{{1,2}}[)）]|\d{{1,2}}[.．、](?!\d)|第[{_NUM}\d]+节)")
 
 
+_BARE_HAN = re.compile(rf"^[{_NUM}]{{1,3}}$")
+_BARE_ARABIC = re.compile(r"^\d{1,2}$")
+
+
 def numbered_kind(text: str) -> str | None:
-    """"heading" for 一、… / 第一部分…, "subheading" for （一）… / 1. …, when the
-    line is short enough to be a heading; else None."""
+    """"heading" for 一、… / 第一部分… / 一 alone, "subheading" for （一）… / 1. … / 1 alone,
+    when the line is short enough to be a heading; else None. (A bare Arabic number is
+    also what a page number looks like: see section_numbers.)"""
     t = text.strip()
     if len(t) > 50 or has_inner_sentence_end(t):
         return None
+    if _BARE_HAN.match(t):
+        return "heading"
+    if _BARE_ARABIC.match(t):
+        return "subheading"
     if _SECTION_NUM.match(t):
         return "heading"
     if _SUB_NUM.match(t):
         return "subheading"
     return None
+
+
+def section_numbers(texts: list[str]) -> set[int]:
+    """Indexes of the bare Arabic numbers among `texts` (lines or paragraphs, in order) that
+    number sections (1, 2, 3 … on lines of their own, SCHEME CLAIM 4) rather than pages: they
+    count up from 1 one by one, at least two of them (a count may start again at 1, in the
+    next article). Page numbers of a magazine spread start further on or skip."""
+    found: set[int] = set()
+    run: list[int] = []
+    expect = 1
+
+    def close() -> None:
+        if len(run) >= 2:
+            found.update(run)
+
+    for k, t in enumerate(texts):
+        t = t.strip()
+        if not _BARE_ARABIC.match(t):
+            continue
+        n = int(t)
+        if n == expect:
+            run.append(k)
+            expect += 1
+        else:
+            close()
+            run, expect = ([k], 2) if n == 1 else ([], 1)
+    close()
+    return found
 
 
 def is_short_plain(text: str, limit: int = 30) -> bool:
@@ -389,6 +438,76 @@ def is_standalone_line(text: str) -> bool:
     harmless: the page-break join puts it back together.)"""
     t = text.strip().strip("*_").strip()
     return bool(t) and (is_latin_running_head(t) or is_page_number(t) or author_note(t) is not None
+                        or is_salutation(t) or drafting_line(t) is not None or is_date_line(t)
+                        or is_notes_heading(t)
                         or original_title(t) is not None
                         or column_line(t) is not None or is_dropped_line(t)
                         or editor_note(t) is not None or byline_names(t) is not None)
+
+
+# ---- SCHEME v1.3: more lines that are not article text --------------------------------
+# A speech's salutation standing alone (同志们： / 女士们、先生们： / 大家好！ / 各位代表：): every
+# addressee is a group (…们), a 各位… or 尊敬的/亲爱的…, or the greeting is 大家好.
+_ADDRESSEE = rf"(?:(?:尊敬的|亲爱的)?(?:各位)?(?![我你他她它咱]们)[{HAN}]{{1,8}}们|(?:尊敬的|亲爱的)?各位[{HAN}]{{1,8}}|(?:尊敬的|亲爱的)[{HAN}]{{1,10}})"
+_SALUTATION = re.compile(rf"^(?:{_ADDRESSEE}(?:[、，,]\s*{_ADDRESSEE})*|(?:[{HAN}]{{0,6}}们)?大家好|[{HAN}]{{1,6}}们好)\s*[：:！!]$")
+
+
+def is_salutation(text: str) -> bool:
+    t = text.strip()
+    return len(t) <= 40 and bool(_SALUTATION.match(t))
+
+
+# A drafting line (执笔：张三 李四 / （执笔人：…） / 撰稿：…), at the end of a report or commentary.
+_DRAFTING = re.compile(r"^[（(【\[]?\s*(?:执笔|执笔人|撰稿|撰稿人|整理|课题组成员)\s*[:：]\s*(.{1,60}?)\s*[）)】\]]?$")
+
+
+def drafting_line(text: str) -> str | None:
+    m = _DRAFTING.match(text.strip())
+    return m.group(1) if m else None
+
+
+# A date line under a title or under a letter (1945年4月24日 / 一九四五年四月二十四日 /
+# （二〇一八年五月二日） / 2018年5月2日于北京): a date and at most a short place after it.
+_HAN_DIGITS = "〇零○一二三四五六七八九十"
+_DATE_LINE = re.compile(
+    rf"^[（(]?\s*(?:\d{{4}}|[{_HAN_DIGITS}]{{4}})\s*年\s*(?:\d{{1,2}}|[{_HAN_DIGITS}]{{1,3}})\s*月"
+    rf"(?:\s*(?:\d{{1,2}}|[{_HAN_DIGITS}]{{1,3}})\s*日)?(?:\s*[于在]?[{HAN}]{{0,8}})?\s*[）)]?$")
+
+
+def is_date_line(text: str) -> bool:
+    return bool(_DATE_LINE.match(text.strip()))
+
+
+# A summary box an editor puts above the body: 内容提要：… / 【核心提示】… / 编前语 / 摘要：…
+_SUMMARY_LABEL = re.compile(
+    r"^[【\[［]?\s*(?:内容提要|内容摘要|提要|摘要|核心提示|编前语|编前话|导读|题解)\s*[】\]］]?\s*[:：]?\s*")
+
+
+def summary_box(text: str) -> str | None:
+    """The box's text after its label ("" when the line is the label alone), else None."""
+    m = _SUMMARY_LABEL.match(text.strip())
+    if not m or (m.end() < len(text.strip()) and not re.search(r"[】\]］:：]\s*$", m.group())):
+        return None   # 摘要说明… runs on as a sentence: a label needs its bracket or colon
+    return text.strip()[m.end():]
+
+
+# The notes at the end of a text: a line 注释 / 注 释 / 【注释】 / 注解 / 参考文献 opens them.
+_NOTES_HEADING = re.compile(r"^[【\[［]?\s*(?:注\s*释|注\s*解|尾\s*注|参考文献|注)\s*[】\]］]?\s*[:：]?$")
+
+
+def is_notes_heading(text: str) -> bool:
+    return bool(_NOTES_HEADING.match(text.strip()))
+
+
+# An editor's headnote about the text itself (这是毛泽东在…上的讲话。 / 本文是作者为…写的序言。),
+# or one labelled 题注/按语.
+# (the occasion or addressee — 在…上, 为…, 给…, 致… — must come before the kind of text, so that a
+# body sentence such as 这是一篇好文章 is no headnote)
+_HEADNOTE = re.compile(r"^[（(]?\s*(?:这是|本文是|此文是|本篇是|这篇文章是|这篇是)[^。]{0,40}?(?:在|为|给|致|对)[^。]{1,60}?"
+                       r"(?:讲话|演说|演讲|报告|文章|讲稿|发言|序言|前言|后记|按语|批语|书信|信|指示|题词|结论|提纲|"
+                       r"通知|谈话|总结|决议|社论)(?:的(?:一部分|节选|摘要|要点))?[。）)]")
+
+
+def is_headnote(text: str) -> bool:
+    t = text.strip()
+    return len(t) <= 400 and bool(_HEADNOTE.match(t))

@@ -37,6 +37,9 @@ class RawBlock:
     # A blank line stands before it in the source (HTML: <br><br>, an empty paragraph, a
     # spacer <div>): what came before ended there, whatever its last character.
     gap: bool = False
+    # How an HTML paragraph's text is set, when all of it is set alike: (font size in px or None,
+    # text colour or None); None for a mix of styles or a source with no styling (Markdown, text).
+    style: tuple | None = None
 
     def __post_init__(self) -> None:
         if not self.lines:
