@@ -248,3 +248,19 @@ def test_source_error_is_one_line_and_picklable():
     assert str(e) == "a/b.md: bad thing" and (e.path, e.reason) == ("a/b.md", "bad thing")
     again = pickle.loads(pickle.dumps(e))
     assert str(again) == str(e) and again.path == e.path
+
+
+def test_front_matter_source_names_the_document_only_when_it_is_the_same_file(tmp_path):
+    """`source:` in front matter is the scored name only when it names this document in
+    another format (the seed: 000_x.md holding source: 000_x.txt); an outlet or another
+    work's file name stays metadata, so gold keyed by the file name still matches."""
+    same = tmp_path / "000_abc.md"
+    same.write_text("---\nsource: 000_abc.txt\n---\n\n# 标题\n\n正文一句。\n", encoding="utf-8")
+    outlet = tmp_path / "c01_page.md"
+    outlet.write_text("---\nsource: www.ndrc.gov.cn\n---\n\n# 标题\n\n正文一句。\n", encoding="utf-8")
+    other = tmp_path / "b01_essay.md"
+    other.write_text("---\nsource: 二心集_意见.txt\n---\n\n# 标题\n\n正文一句。\n", encoding="utf-8")
+    assert read_file(same)[0].source == "000_abc.txt"
+    doc = read_file(outlet)[0]
+    assert (doc.source, doc.meta["source"]) == ("c01_page.md", "www.ndrc.gov.cn")
+    assert read_file(other)[0].source == "b01_essay.md"

@@ -55,6 +55,19 @@ def _parser_for(path: Path, text: str):
     return parser
 
 
+def _source_name(path: Path, meta: dict) -> str:
+    """The name the document is scored and shown under: the file's own name, or the
+    front matter's `source` when that names the same document in another format
+    (000_x.md holding `source: 000_x.txt`, as the seed does). Any other `source`
+    (an outlet, a site, another work's file name) stays in the metadata."""
+    own = display_path(path.name)
+    given = str(meta.get("source", "") or "").strip()
+    if given and Path(given).stem == path.stem and Path(given).suffix.lower() in SUFFIXES:
+        meta.pop("source")
+        return given
+    return own
+
+
 def _names(value) -> list[str]:
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
@@ -75,7 +88,7 @@ def read_file(path: str | Path) -> list[Document]:
         raise SourceError(path, "no such file" if missing else os_reason(e, p)) from None
     meta, blocks = _parser_for(p, text).parse(text)
     meta = {k: v for k, v in meta.items()}
-    source = str(meta.pop("source", "") or "").strip() or display_path(p.name)
+    source = _source_name(p, meta)
     title = meta.pop("title", None)
     authors = _names(meta.pop("authors")) if "authors" in meta else None
     if "author" in meta:  # singular, as 人民日报 vault files have it (焦  捷  陆  毅: padded names)
