@@ -605,6 +605,21 @@ def test_numbered_1_headings_are_sections_where_nothing_ranks_above_them(tmp_pat
     assert [k for k, t in outline(doc) if t[0] in "12"] == ["subheading", "subheading"]
 
 
+
+def test_han_numeral_with_a_period_numbers_a_section_like_a_comma(tmp_path):
+    """一. / 二． set in bold on a line of their own are section headings, as 一、 is; a
+    decimal written in Han numerals (一.五倍) is no section marker."""
+    from annotate.sources.patterns import numbered_kind
+    assert numbered_kind("一. 问题的来源") == numbered_kind("二．问题的实践") == "heading"
+    # a heading that also stands in the article's table of contents, with an Arabic number
+    # in it, is a heading, not a line recurring like a running head
+    md = ("# 标题\n\n一. 2024年以来的问题\n\n引言说明本文的结构。\n\n一. 2024年以来的问题\n\n"
+          "正文一段。\n\n二. 2025年的实践\n\n正文二段。\n")
+    [doc] = read(tmp_path, md)
+    assert [t for k, t in outline(doc) if k == "heading"].count("一. 2024年以来的问题") == 2
+    assert numbered_kind("一.五倍的增长") is None
+
+
 SPEECH = """在全市干部大会上的讲话
 （一九五八年三月十日）
 这是作者在全市干部大会上的讲话。
