@@ -157,8 +157,8 @@ def test_encodings_read_identically(tmp_path, name, data):
 def test_front_matter(tmp_path):
     md = ("---\nsource: \"orig.txt\"\ntitle: 覆盖标题\nauthors: [甲乙, 丙丁]\ntags:\n  - 理论\n  - 评论\n"
           "date: 2024-03-01\n---\n\n# 正文标题\n\n正文第一段。\n")
-    [doc] = read_file(write(tmp_path, "fm.md", md))
-    assert doc.source == "orig.txt" and doc.path == str(tmp_path / "fm.md")
+    [doc] = read_file(write(tmp_path, "orig.md", md))
+    assert doc.source == "orig.txt" and doc.path == str(tmp_path / "orig.md")
     assert doc.title == "覆盖标题" and doc.authors == ["甲乙", "丙丁"]
     assert doc.meta == {"tags": ["理论", "评论"], "date": "2024-03-01"}
     assert doc.text == "正文标题\n\n正文第一段。"
