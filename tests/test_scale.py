@@ -80,6 +80,81 @@ def test_missing_columns(tmp_path):
         _rows(f, Columns(text="body", id="doc", explicit=frozenset({"--id-column"})))
 
 
+def test_csv_a_bad_byte_costs_its_row_only(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_bytes("id,text\na,第一篇。\nb,第二".encode() + b"\xff" + "篇。\nc,第三篇。\nd,第四篇。\n".encode())
+    rows, errors = _rows(f)
+    assert [r.id for r in rows] == ["a", "c", "d"] and rows[1].number == 2
+    assert errors == [(f"{f}:row 1", "not valid UTF-8 (byte 0xff)")]
+    j = tmp_path / "t.jsonl"
+    j.write_bytes(b'{"text": "\xe7\x94\xb2\xff"}\n{"text": "\xe4\xb9\x99"}\n')
+    rows, errors = _rows(j)
+    assert [r.text for r in rows] == ["乙"] and errors == [(f"{j}:row 0", "not valid UTF-8 (byte 0xff)")]
+
+
+@pytest.mark.parametrize("body,ids,bad_row,line", [
+    ('a,甲。\nb,"乙。\nc,丙。\nd,丁。\n', ["a", "c", "d"], 1, 3),              # never closed: to the end
+    ('a,甲。\nb,"乙。\nc,丙。\nd,"丁"。\ne,戊。\n', ["a", "c", "d", "e"], 1, 3),  # "closed" by a later quote
+    ('a,甲。\nb,乙。\nc,"丙。\n', ["a", "b"], 2, 4),                            # on the last line
+])
+def test_csv_unterminated_quote_names_its_row_and_the_rest_is_read(tmp_path, body, ids, bad_row, line):
+    f = tmp_path / "t.csv"
+    f.write_text("id,text\n" + body, encoding="utf-8")
+    rows, errors = _rows(f)
+    assert [r.id for r in rows] == ids and [r.text for r in rows][:1] == ["甲。"]
+    assert [w for w, _ in errors][:1] == [f"{f}:row {bad_row}"]
+    assert errors[0][1].startswith(f"unterminated quote (the row starts on line {line};")
+    # a quoted field that spans lines, and text after a closing quote on one line, are fine
+    f.write_text('id,text\na,"甲\n乙。"\nb,"丙"丁。\n', encoding="utf-8")
+    rows, errors = _rows(f)
+    assert errors == [] and [r.text for r in rows] == ["甲\n乙。", "丙丁。"]
+
+
+def test_duplicate_ids_are_an_error_naming_the_row_which_is_skipped(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.jsonl"
+    a.write_text("id,text\nx,甲。\ny,乙。\nx,甲。\n", encoding="utf-8")
+    b.write_text('{"id": "y", "text": "丙。"}\n{"id": "z", "text": "丁。"}\n', encoding="utf-8")
+    errors: list = []
+    parts = list(partitions([a, b], 10_000, Columns(), lambda *e: errors.append(e)))
+    assert [(p.table, [r.id for r in p.rows]) for p in parts] == [(str(a), ["x", "y"]), (str(b), ["z"])]
+    assert errors == [] and [e for p in parts for e in p.errors] == [
+        (f"{a}:row 2", "duplicate id 'x' (first at row 0); the row is skipped"),
+        (f"{b}:row 0", f"duplicate id 'y' (first at {a}:row 1); the row is skipped")]
+
+
+def test_a_folder_with_a_table_reports_broken_links_loops_and_unreadable_folders(tmp_path):
+    from annotate.scale.parts import input_files
+
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "t.csv").write_text("text\n甲。\n", encoding="utf-8")
+    (root / "a.md").write_text("# 标题\n\n正文。\n", encoding="utf-8")
+    os.symlink("loop2.csv", root / "loop1.csv")
+    os.symlink("loop1.csv", root / "loop2.csv")
+    os.symlink(root / "nowhere.csv", root / "broken.csv")
+    errors: list = []
+    found = input_files([root], lambda *e: errors.append(e))
+    assert found == [root / "t.csv", root / "a.md"]
+    assert sorted(errors) == [(str(root / "broken.csv"), "broken symbolic link (its target does not exist)"),
+                              (str(root / "loop1.csv"), "symbolic link loop"),
+                              (str(root / "loop2.csv"), "symbolic link loop")]
+    # an unreadable sub-folder, where permission bits bite (not as root with its capabilities)
+    from test_robust_input import _unprivileged_kwargs
+
+    (root / "locked" / "b.csv").write_text("text\n乙。\n", encoding="utf-8")
+    (root / "locked").chmod(0)
+    try:
+        kwargs = _unprivileged_kwargs(root / "locked" / "b.csv")
+        code = ("import sys; from annotate.scale.parts import input_files; "
+                f"print([str(f) for f in input_files([{str(root)!r}], lambda *e: print('E', *e))])")
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                             timeout=60, **kwargs)
+    finally:
+        (root / "locked").chmod(0o755)
+    assert out.returncode == 0, out.stderr
+    assert f"E {root / 'locked'} permission denied" in out.stdout.splitlines()
+
+
 @pytest.mark.parametrize("markup,text", [
     ("txt", "正文第一段。\n\n正文第二段。"),
     ("md", "正文**第一段**。\n\n正文第二段。"),
