@@ -234,7 +234,7 @@ def corpus(tmp_path_factory):
 
 
 def _parts(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("part-*"))}
+    return {str(p.relative_to(out)): p.read_bytes() for t in TABLES for p in sorted((out / t).glob("part-*"))}
 
 
 def _table(out: Path, name: str) -> pd.DataFrame:
@@ -340,3 +340,135 @@ def test_disable_rule_reaches_the_workers(corpus, tmp_path):
     assert off.returncode == 1, off.stderr
     rules = set(_table(tmp_path / "off", "spans")["rule_id"])
     assert rules and "claim.title" not in rules
+
+
+@pytest.mark.model
+def test_categorical_columns_pass_through_as_their_values(cli, corpus, tmp_path):
+    table, _ = corpus
+    df = pd.read_parquet(table)
+    df["source"] = df["source"].astype("category")
+    df["year"] = df["year"].astype("category")
+    f = tmp_path / "cat.parquet"
+    df.to_parquet(f)
+    out = tmp_path / "out"
+    assert cli("prelabel", f, "--format", "parquet", "-o", out, "--part-mb", "0.004", "-q").exit_code == 1
+    docs = pd.read_parquet(out / "documents")  # every part, as a pandas user reads them
+    good = df[df["text"].str.strip() != ""]
+    assert docs["meta_source"].tolist() == good["source"].astype(str).tolist()
+    assert docs["year"].tolist() == good["year"].astype(int).tolist()
+
+
+@pytest.mark.model
+def test_resume_after_the_input_changed_redoes_the_changed_parts(cli, corpus, tmp_path):
+    table, _ = corpus
+    df = pd.read_parquet(table)
+    t = tmp_path / "t.parquet"
+    df.to_parquet(t)
+    args = ["prelabel", t, "--format", "parquet", "--part-mb", "0.001", "-q", "-o"]  # a part per article
+    out = tmp_path / "out"
+    assert cli(*args, out).exit_code == 1
+    inode = {p.relative_to(out): p.stat().st_ino for t in TABLES for p in (out / t).glob("part-*")}
+
+    changed = df.copy()
+    changed.loc[3, "text"] = "新的第一段。我们要坚持创新。\n\n" + changed.loc[3, "text"]
+    changed.iloc[:-1].to_parquet(t)  # one article changed, the last one gone
+    r = cli(*args, out, "--resume")
+    assert r.exit_code == 1 and r.stderr.count("error:") == 1  # the bad row, reported again
+    assert cli(*args, tmp_path / "clean").exit_code == 1
+    assert _parts(out) == _parts(tmp_path / "clean")  # as if run from scratch on the new input
+    now = {p.relative_to(out): p.stat().st_ino for t in TABLES for p in (out / t).glob("part-*")}
+    rewritten = {p.name for p, ino in now.items() if inode[p] != ino}
+    assert len(rewritten) == 1 and len([p for p in now if inode[p] != now[p]]) == 3  # one part, three tables
+    assert len(inode) - len(now) == 3  # the last part is gone
+
+
+def _children(pid: int) -> list[int]:
+    """The multiprocessing workers started by `pid` (read from /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmd:
+            out.append(int(d.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _big(corpus, tmp_path, copies: int) -> Path:
+    table, _ = corpus
+    df = pd.read_parquet(table)
+    big = tmp_path / "big.parquet"
+    pd.concat([df.assign(id=df["id"] + f"~{k}") for k in range(copies)], ignore_index=True).to_parquet(big)
+    return big
+
+
+@pytest.mark.model
+def test_workers_die_with_their_parent(corpus, tmp_path):
+    big = _big(corpus, tmp_path, 30)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "annotate", "prelabel", str(big), "--format", "parquet",
+                             "--part-mb", "0.02", "-q", "-o", str(out), "--workers", "2"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not list((out / "relations").glob("part-*")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) == 2 and proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)  # the parent only
+        at_kill = set(_parts(out))
+        proc.wait()
+        deadline = time.monotonic() + 120
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers)), "the workers outlived their parent"
+        # at most the part being renamed at the instant of the kill; the queued ones are never written
+        assert len(set(_parts(out)) - at_kill) <= 3
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.mark.model
+def test_one_run_at_a_time_into_an_output_folder(corpus, tmp_path):
+    big = _big(corpus, tmp_path, 100)  # long enough to outlive the second run, even one that loads the model
+    other = tmp_path / "other.parquet"
+    pd.read_parquet(corpus[0]).iloc[:2].to_parquet(other)
+    out = tmp_path / "out"
+    a = subprocess.Popen([sys.executable, "-m", "annotate", "prelabel", str(big), "--format", "parquet",
+                          "--part-mb", "0.001", "-q", "-o", str(out)],
+                         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not (out / "_prelabel.json").exists() and time.monotonic() < deadline and a.poll() is None:
+            time.sleep(0.05)
+        b = subprocess_cli("prelabel", other, "--format", "parquet", "-o", out, "-q")
+        assert a.poll() is None, "the first run ended before the second did: make it longer"
+        assert b.returncode == 1 and b.stderr.strip().splitlines() == [
+            f"error: {out}: another `annotate prelabel` is writing into this folder (pid {a.pid}); "
+            "wait for it to finish or choose another -o"]
+    finally:
+        try:
+            os.killpg(a.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        a.wait()
+    # the lock died with its holder (no stale lock): the folder is free, and holds one run's tables
+    c = subprocess_cli("prelabel", other, "--format", "parquet", "-o", out, "-q")
+    assert c.returncode == 0, c.stderr
+    docs, spans = _table(out, "documents"), _table(out, "spans")
+    assert len(docs) == 2 and set(spans["doc_id"]) <= set(docs["doc_id"])
