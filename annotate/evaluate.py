@@ -304,8 +304,22 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
     on_error(reason) and skipped (raises EvaluateError when there is no on_error).
 
     A task whose source and text came before (a file given twice, a tasks file and its
-    article, a task repeated in a file) is counted once — the first — and one line
-    on_warning(reason) says which sources had such repeats."""
+    article, a task repeated in a file, two copies of a task in a Label Studio project) is
+    counted once, in the place of the first, and one line on_warning(reason) says which
+    sources had such repeats. The copy counted is the first that has a result to score
+    (so an annotated copy wins over a bare one), else the first."""
+    tasks = list(tasks)
+
+    def key_of(t: dict) -> tuple[str, bytes]:
+        name = os.path.basename(str(t["data"]["source"]))
+        return name, hashlib.blake2b(t["data"]["text"].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    chosen: dict[tuple[str, bytes], dict] = {}
+    for t in tasks:
+        if task_problem(t) is None:
+            k = key_of(t)
+            if k not in chosen or (not _result(chosen[k], use) and _result(t, use)):
+                chosen[k] = t
     docs: dict[str, PredDoc] = {}
     seen: set[tuple[str, bytes]] = set()
     repeated: Counter = Counter()
@@ -316,14 +330,15 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
                 raise EvaluateError(f"task {n}: {problem}")
             on_error(f"task {n}: {problem}; skipped")
             continue
-        data = t["data"]
-        text, source = data["text"], data["source"]
-        name = os.path.basename(str(source))
-        key = (name, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        key = key_of(t)
+        name = key[0]
         if key in seen:
             repeated[name] += 1
             continue
         seen.add(key)
+        t = chosen[key]
+        data = t["data"]
+        text = data["text"]
         doc = docs.setdefault(name, PredDoc())
         doc.tasks += 1
         ntext, index = normalise(text)
@@ -359,7 +374,7 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
         total = sum(repeated.values())
         names = [f"{name} ({k})" for name, k in repeated.items()]
         on_warning(f"{total} repeated task{'s' if total > 1 else ''} left out — the same source and text "
-                   f"came before, the first is scored: "
+                   f"came before, one copy is scored: "
                    + ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else ""))
     return docs
 

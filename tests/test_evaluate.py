@@ -260,8 +260,15 @@ def test_the_same_tasks_given_twice_are_counted_once(tmp_path):
         res = cli("--gold", g, *args, "--json")
         assert res.returncode == 0 and json.loads(res.stdout) == once
         assert res.stderr.splitlines() == [
-            "warning: 1 repeated task left out — the same source and text came before, the first is scored: "
+            "warning: 1 repeated task left out — the same source and text came before, one copy is scored: "
             "ok.md (1)"]
+    # two copies of a task in a Label Studio snapshot: the annotated one counts, wherever it is
+    bare = {**task([], source="ok.md"), "annotations": []}
+    annotated = task([region(1, "CLAIM", TEXT, "我们要坚持创新")], source="ok.md", key="annotations")
+    snap = tmp_path / "snapshot.json"
+    snap.write_text(json.dumps([bare, annotated], ensure_ascii=False), encoding="utf-8")
+    res = cli("--gold", g, snap, "--use", "annotations", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["labels"]["CLAIM"]["strict"]["f1"] == 1.0
 
 
 def _good(tmp_path):
