@@ -380,6 +380,9 @@ def test_resume_after_the_input_changed_redoes_the_changed_parts(cli, corpus, tm
     rewritten = {p.name for p, ino in now.items() if inode[p] != ino}
     assert len(rewritten) == 1 and len([p for p in now if inode[p] != now[p]]) == 3  # one part, three tables
     assert len(inode) - len(now) == 3  # the last part is gone
+    st = t.stat()
+    assert json.loads((out / "_prelabel.json").read_text(encoding="utf-8"))["files"] == {
+        str(t): [st.st_size, st.st_mtime_ns]}
 
 
 def _children(pid: int) -> list[int]:

@@ -87,13 +87,15 @@ def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
 
 def _run(paths, job, error, on_progress, summary, stats, nlp, write_tasks) -> Summary:
     from annotate.scale.cluster import executor
-    from annotate.scale.output import finish, mark_done, start, unmark
+    from annotate.scale.output import finish, mark_done, start, unmark, write_manifest
     from annotate.scale.parts import Partition, partitions
     from annotate.scale.rows import Columns
     from annotate.scale.worker import run_partition
 
     tables = job.format != "tasks"
-    done: dict[int, str] = start(job.output, job.format, job.manifest(paths), job.resume) if tables else {}
+    manifest = job.manifest(paths)
+    done: dict[int, str] = start(job.output, job.format, manifest, job.resume) if tables else {}
+    inputs: dict = {}  # every input file → [size, mtime_ns], recorded in the manifest at the end
     columns = Columns(job.text_column, job.id_column, job.title_column, job.explicit_columns)
     files: set[str] = set()
     sent: dict[int, Partition] = {}  # index → the part in flight (its digest and inputs, for the marker)
@@ -104,6 +106,7 @@ def _run(paths, job, error, on_progress, summary, stats, nlp, write_tasks) -> Su
             if part.table:
                 files.add(part.table)
             stats.parts += 1
+            inputs.update(part.inputs)
             if done.get(part.index) == part.digest:
                 stats.parts_skipped += 1
                 # only its errors travel, so that they are reported again, in order
@@ -137,5 +140,6 @@ def _run(paths, job, error, on_progress, summary, stats, nlp, write_tasks) -> Su
                 on_progress(stats)
     if tables:
         finish(job.output, stats.parts)
+        write_manifest(job.output, {**manifest, "files": inputs})
     summary.files = len(files)
     return summary

@@ -2,7 +2,8 @@
 
     OUT/documents/part-00000.parquet   OUT/spans/part-00000.parquet   OUT/relations/part-00000.parquet
     OUT/documents/part-00001.parquet   …
-    OUT/_prelabel.json                 the job's options (checked by --resume)
+    OUT/_prelabel.json                 the job's options (checked by --resume); at the end, the
+                                       size and mtime of every input file ("files")
     OUT/_done/part-00000.json          part 0 is complete: the digest of its input (see parts.py)
     OUT/_prelabel.lock                 held (flock) by the run writing the folder
 
@@ -213,8 +214,14 @@ def start(url: str, fmt: str, manifest: dict, resume: bool) -> dict[int, str]:
         done = complete_parts(url, fmt)
     else:
         _remove_parts(fs, root)
-    _write(fs, man, lambda fh: fh.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")))
+    write_manifest(url, manifest)
     return done
+
+
+def write_manifest(url: str, manifest: dict) -> None:
+    fs, root = filesystem(url)
+    body = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8", "surrogatepass")
+    _write(fs, posixpath.join(root, MANIFEST), lambda fh: fh.write(body))
 
 
 def finish(url: str, parts: int) -> None:
