@@ -125,7 +125,7 @@ def prelabel(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler "
                                             "address (tcp://host:8786), or local:N for N local worker processes."),
     resume: bool = typer.Option(False, "--resume", help="parquet/csv: keep the parts an earlier run of the same "
-                                "job completed, do the rest."),
+                                "job completed from the same input, do the rest."),
     part_mb: float = typer.Option(4.0, "--part-mb", help="MB of text per partition and output part."),
     disable_rule: List[str] = typer.Option([], "--disable-rule", metavar="ID",
                                            help="Switch a rule off by its id (see `annotate rules`); repeatable."),

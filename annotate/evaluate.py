@@ -41,6 +41,8 @@ span's length on either side).
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -106,21 +108,104 @@ def load_json_or_lines(path: str | os.PathLike) -> list:
     return data
 
 
-def load_gold(paths: Iterable[str | os.PathLike]) -> dict[str, dict]:
-    """Base file name → gold record, from one or more gold files (a file named twice is an error)."""
+def _numbered_records(path: str | os.PathLike) -> list[tuple[str, object]]:
+    """(where, record): "line N" of a JSON Lines file, "record N" of a JSON array."""
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            raw = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise EvaluateError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    if raw.lstrip().startswith("["):
+        return [(f"record {n}", obj) for n, obj in enumerate(load_json_or_lines(path), 1)]
+    out = []
+    for no, line in enumerate(raw.splitlines(), 1):
+        if line.strip():
+            try:
+                out.append((f"line {no}", json.loads(line)))
+            except json.JSONDecodeError as e:
+                raise EvaluateError(f"{path}:line {no}: not valid JSON: {e}") from None
+    return out
+
+
+def _ref_problem(ref: object, spans: list) -> str | None:
+    if isinstance(ref, bool) or not isinstance(ref, (int, str)):
+        return f"{ref!r} is neither a span index nor a span's text"
+    if isinstance(ref, int) and not 0 <= ref < len(spans):
+        return f"span index {ref} is out of range (the record has {len(spans)} spans)"
+    if isinstance(ref, str) and not any(s.get("text") == ref for s in spans):
+        return f"{ref[:30]!r} is not the text of any span"
+    return None
+
+
+def gold_problem(obj: object, labels: tuple[str, ...], relation_types: tuple[str, ...]) -> str | None:
+    """Why a gold record cannot be scored as it is, or None (gold/README.md has the format)."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("file"), str) or not obj["file"].strip() \
+            or not isinstance(obj.get("spans"), list):
+        return "each gold line needs 'file' (a name) and 'spans' (a list)"
+    spans = obj["spans"]
+    for i, sp in enumerate(spans):
+        if not isinstance(sp, dict):
+            return f"span {i} is not an object"
+        if not isinstance(sp.get("text"), str):
+            return f"span {i} needs 'text' (a string)"
+        if sp.get("label") not in labels:
+            return f"span {i}: label {sp.get('label')!r} is not one of the scheme's ({', '.join(labels)})"
+        if sp.get("speaker") is not None and not isinstance(sp["speaker"], str):
+            return f"span {i}: 'speaker' must be a string or null"
+    relations = obj.get("relations")
+    if relations is not None and not isinstance(relations, list):
+        return "'relations' must be a list"
+    for j, r in enumerate(relations or []):
+        if not isinstance(r, dict):
+            return f"relation {j} is not an object"
+        if r.get("type", relation_types[0] if relation_types else None) not in relation_types:
+            return f"relation {j}: type {r.get('type')!r} is not one of the scheme's ({', '.join(relation_types)})"
+        for end in ("from", "to"):
+            problem = _ref_problem(r.get(end), spans)
+            if problem:
+                return f"relation {j}: '{end}': {problem}"
+    mask = obj.get("mask")
+    if mask is not None and (not isinstance(mask, list) or not all(isinstance(m, str) for m in mask)):
+        return "'mask' must be a list of strings" + (", not a string" if isinstance(mask, str) else "")
+    return None
+
+
+def load_gold(paths: Iterable[str | os.PathLike], on_error=None, labels: tuple[str, ...] | None = None,
+              relation_types: tuple[str, ...] | None = None) -> dict[str, dict]:
+    """Base file name → gold record, from one or more gold files (a file named twice is an error).
+
+    Every record is checked (gold_problem: labels and relation types of the scheme, relation
+    ends in range, `mask` a list of strings); a bad record, or a gold file with no record, goes
+    to on_error("PATH:line N: reason") and is left out. Without on_error the first raises
+    EvaluateError."""
+    if labels is None or relation_types is None:
+        from annotate.scheme import load_scheme
+
+        scheme = load_scheme()
+        labels = scheme.label_names if labels is None else tuple(labels)
+        relation_types = tuple(r.name for r in scheme.relations) if relation_types is None else relation_types
+
+    def bad(line: str) -> None:
+        if on_error is None:
+            raise EvaluateError(line)
+        on_error(line)
+
     gold: dict[str, dict] = {}
     where: dict[str, str] = {}
     for path in paths:
-        for no, obj in enumerate(load_json_or_lines(path), 1):
-            if not isinstance(obj, dict) or "file" not in obj or not isinstance(obj.get("spans"), list):
-                raise EvaluateError(f"{path}: record {no}: each gold line needs 'file' and 'spans'")
-            for i, s in enumerate(obj["spans"]):
-                if not isinstance(s, dict) or not isinstance(s.get("text"), str) or "label" not in s:
-                    raise EvaluateError(f"{path}: record {no} ({obj['file']}): span {i} needs 'label' and 'text'")
+        records = _numbered_records(path)
+        if not records:
+            bad(f"{path}: no gold records (an empty file scores nothing)")
+        for at, obj in records:
+            problem = gold_problem(obj, labels, relation_types)
+            if problem:
+                bad(f"{path}:{at}: {problem}")
+                continue
             key = os.path.basename(str(obj["file"]))
-            if key in where and where[key] != f"{path}:{no}":
-                raise EvaluateError(f"{path}: record {no}: {key} has gold in {where[key]} already")
-            where[key] = f"{path}:{no}"
+            if key in where and where[key] != f"{path}:{at}":
+                bad(f"{path}:{at}: {key} has gold in {where[key]} already")
+                continue
+            where[key] = f"{path}:{at}"
             gold[key] = obj
     return gold
 
@@ -214,10 +299,30 @@ def _speaker_of(item: dict) -> str | None:
 
 
 def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str = "speaker",
-              on_error=None) -> dict[str, PredDoc]:
+              on_error=None, on_warning=None) -> dict[str, PredDoc]:
     """Source base name → PredDoc. A task that cannot be scored is reported through
-    on_error(reason) and skipped (raises EvaluateError when there is no on_error)."""
+    on_error(reason) and skipped (raises EvaluateError when there is no on_error).
+
+    A task whose source and text came before (a file given twice, a tasks file and its
+    article, a task repeated in a file, two copies of a task in a Label Studio project) is
+    counted once, in the place of the first, and one line on_warning(reason) says which
+    sources had such repeats. The copy counted is the first that has a result to score
+    (so an annotated copy wins over a bare one), else the first."""
+    tasks = list(tasks)
+
+    def key_of(t: dict) -> tuple[str, bytes]:
+        name = os.path.basename(str(t["data"]["source"]))
+        return name, hashlib.blake2b(t["data"]["text"].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    chosen: dict[tuple[str, bytes], dict] = {}
+    for t in tasks:
+        if task_problem(t) is None:
+            k = key_of(t)
+            if k not in chosen or (not _result(chosen[k], use) and _result(t, use)):
+                chosen[k] = t
     docs: dict[str, PredDoc] = {}
+    seen: set[tuple[str, bytes]] = set()
+    repeated: Counter = Counter()
     for n, t in enumerate(tasks, 1):
         problem = task_problem(t)
         if problem is not None:
@@ -225,9 +330,16 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
                 raise EvaluateError(f"task {n}: {problem}")
             on_error(f"task {n}: {problem}; skipped")
             continue
+        key = key_of(t)
+        name = key[0]
+        if key in seen:
+            repeated[name] += 1
+            continue
+        seen.add(key)
+        t = chosen[key]
         data = t["data"]
-        text, source = data["text"], data["source"]
-        doc = docs.setdefault(os.path.basename(str(source)), PredDoc())
+        text = data["text"]
+        doc = docs.setdefault(name, PredDoc())
         doc.tasks += 1
         ntext, index = normalise(text)
         base = doc.add_text(ntext)
@@ -258,6 +370,12 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
         for a, b, lab in rels:
             if a in by_id and b in by_id:
                 doc.relations.append((by_id[a], by_id[b], lab))
+    if repeated and on_warning is not None:
+        total = sum(repeated.values())
+        names = [f"{name} ({k})" for name, k in repeated.items()]
+        on_warning(f"{total} repeated task{'s' if total > 1 else ''} left out — the same source and text "
+                   f"came before, one copy is scored: "
+                   + ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else ""))
     return docs
 
 

@@ -255,8 +255,8 @@ def evaluate_command(
     """Score pre-annotations (or corrected annotations) against gold: P/R/F1 per label, relations,
     precision per rule, label confusion, per file.
 
-    Exit status: 0 scored, 1 some input could not be read (the figures cover the rest) or the gold is
-    unusable, 2 usage error.
+    Exit status: 0 scored, 1 some input or gold record could not be used (one line each; the figures
+    cover the rest) or no gold is usable, 2 usage error.
     """
     from annotate.cli import err_console, fail
     from annotate.evaluate import evaluate, load_gold, pred_docs, select_files, split_group_pattern
@@ -275,14 +275,19 @@ def evaluate_command(
         problems.append(line)
         err_console().print(f"error: {line}", markup=False)
 
+    def on_warning(line: str) -> None:
+        err_console().print(f"warning: {line}", markup=False)
+
+    scheme = load_scheme()
     try:
-        gold_docs = load_gold(gold)
+        gold_docs = load_gold(gold, on_error, scheme.label_names, tuple(r.name for r in scheme.relations))
+        if not gold_docs:
+            raise EvaluateError(f"no usable gold in {', '.join(map(str, gold))}; nothing to score")
         wanted = select_files(gold_docs, files)
     except EvaluateError as e:
         raise fail(str(e)) from None
-    scheme = load_scheme()
     tasks = _gather_tasks(paths, on_error)
-    docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error)
+    docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error, on_warning=on_warning)
     ev = evaluate(gold_docs, docs, files=wanted)
     groups = ev.groups(group_by) if group_by else None
 

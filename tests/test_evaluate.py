@@ -195,12 +195,80 @@ def test_select_files_and_groups(tmp_path):
 def test_bad_gold_names_the_file_and_record(tmp_path):
     g = tmp_path / "g.jsonl"
     g.write_text(json.dumps(gold_line()) + "\n" + json.dumps({"file": "b.md"}) + "\n", encoding="utf-8")
-    with pytest.raises(EvaluateError, match=r"g\.jsonl: record 2"):
+    with pytest.raises(EvaluateError, match=r"g\.jsonl:line 2: "):
         load_gold([g])
     twice = tmp_path / "h.jsonl"
     twice.write_text(json.dumps(gold_line()) + "\n", encoding="utf-8")
     with pytest.raises(EvaluateError, match="a.md has gold in"):
         load_gold([twice, twice.with_name("g.jsonl").with_name("h.jsonl"), _good(tmp_path)])
+
+
+@pytest.mark.parametrize("record,reason", [
+    (gold_line(spans=[("CLAIMS", "我们要坚持创新", None)]),
+     "span 0: label 'CLAIMS' is not one of the scheme's (CLAIM, SUPPORT, QUOTE, DIRECTIVE)"),
+    (gold_line(spans=[(None, "我们要坚持创新", None)]), "span 0: label None is not one of the scheme's"),
+    (gold_line(spans=[("CLAIM", "我们要坚持创新", None)], relations=[(0, 1)]),
+     "relation 0: 'to': span index 1 is out of range (the record has 1 spans)"),
+    (gold_line(spans=[("CLAIM", "我们要坚持创新", None)], relations=[(-1, 0)]),
+     "relation 0: 'from': span index -1 is out of range"),
+    (gold_line(spans=[("CLAIM", "我们要坚持创新", None)], relations=[("没有这段", 0)]),
+     "relation 0: 'from': '没有这段' is not the text of any span"),
+    ({**gold_line(spans=[("CLAIM", "我们要坚持创新", None), ("SUPPORT", "第二段讲事实。", None)]),
+      "relations": [{"type": "attacks", "from": 1, "to": 0}]},
+     "relation 0: type 'attacks' is not one of the scheme's (supports)"),
+    (gold_line(mask="第一段。"), "'mask' must be a list of strings, not a string"),
+    (gold_line(mask=[3]), "'mask' must be a list of strings"),
+])
+def test_gold_content_is_checked_one_line_per_bad_record(tmp_path, record, reason):
+    g = tmp_path / "g.jsonl"
+    g.write_text(json.dumps(gold_line(file="ok.md")) + "\n\n" + json.dumps(record, ensure_ascii=False) + "\n",
+                 encoding="utf-8")
+    errors: list = []
+    gold = load_gold([g], errors.append)
+    assert list(gold) == ["ok.md"] and len(errors) == 1  # the bad record left out, the rest kept
+    assert errors[0].startswith(f"{g}:line 3: {reason}")
+    res = cli("--gold", g, _tasks_file(tmp_path), "--json")
+    assert res.returncode == 1 and res.stderr.splitlines() == [f"error: {errors[0]}"]
+
+
+def _tasks_file(tmp_path):
+    p = tmp_path / "tasks.jsonl"
+    p.write_text(json.dumps(task([region(1, "CLAIM", TEXT, "我们要坚持创新")], source="ok.md"),
+                            ensure_ascii=False) + "\n", encoding="utf-8")
+    return p
+
+
+def test_an_empty_gold_file_is_an_error_not_a_perfect_score(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    res = cli("--gold", empty, _tasks_file(tmp_path), "--json")
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr.splitlines() == [f"error: {empty}: no gold records (an empty file scores nothing)",
+                                       f"error: no usable gold in {empty}; nothing to score"]
+
+
+def test_the_same_tasks_given_twice_are_counted_once(tmp_path):
+    g = tmp_path / "g.jsonl"
+    g.write_text(json.dumps(gold_line(file="ok.md", spans=[("CLAIM", "我们要坚持创新", None)]),
+                            ensure_ascii=False) + "\n", encoding="utf-8")
+    tasks = _tasks_file(tmp_path)
+    once = json.loads(cli("--gold", g, tasks, "--json").stdout)
+    assert once["labels"]["CLAIM"]["pred"] == 1
+    repeated = tmp_path / "repeated.jsonl"  # a task repeated inside a file
+    repeated.write_text(tasks.read_text(encoding="utf-8") * 2, encoding="utf-8")
+    for args in ([tasks, tasks], [repeated]):
+        res = cli("--gold", g, *args, "--json")
+        assert res.returncode == 0 and json.loads(res.stdout) == once
+        assert res.stderr.splitlines() == [
+            "warning: 1 repeated task left out — the same source and text came before, one copy is scored: "
+            "ok.md (1)"]
+    # two copies of a task in a Label Studio snapshot: the annotated one counts, wherever it is
+    bare = {**task([], source="ok.md"), "annotations": []}
+    annotated = task([region(1, "CLAIM", TEXT, "我们要坚持创新")], source="ok.md", key="annotations")
+    snap = tmp_path / "snapshot.json"
+    snap.write_text(json.dumps([bare, annotated], ensure_ascii=False), encoding="utf-8")
+    res = cli("--gold", g, snap, "--use", "annotations", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["labels"]["CLAIM"]["strict"]["f1"] == 1.0
 
 
 def _good(tmp_path):

@@ -80,6 +80,81 @@ def test_missing_columns(tmp_path):
         _rows(f, Columns(text="body", id="doc", explicit=frozenset({"--id-column"})))
 
 
+def test_csv_a_bad_byte_costs_its_row_only(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_bytes("id,text\na,第一篇。\nb,第二".encode() + b"\xff" + "篇。\nc,第三篇。\nd,第四篇。\n".encode())
+    rows, errors = _rows(f)
+    assert [r.id for r in rows] == ["a", "c", "d"] and rows[1].number == 2
+    assert errors == [(f"{f}:row 1", "not valid UTF-8 (byte 0xff)")]
+    j = tmp_path / "t.jsonl"
+    j.write_bytes(b'{"text": "\xe7\x94\xb2\xff"}\n{"text": "\xe4\xb9\x99"}\n')
+    rows, errors = _rows(j)
+    assert [r.text for r in rows] == ["乙"] and errors == [(f"{j}:row 0", "not valid UTF-8 (byte 0xff)")]
+
+
+@pytest.mark.parametrize("body,ids,bad_row,line", [
+    ('a,甲。\nb,"乙。\nc,丙。\nd,丁。\n', ["a", "c", "d"], 1, 3),              # never closed: to the end
+    ('a,甲。\nb,"乙。\nc,丙。\nd,"丁"。\ne,戊。\n', ["a", "c", "d", "e"], 1, 3),  # "closed" by a later quote
+    ('a,甲。\nb,乙。\nc,"丙。\n', ["a", "b"], 2, 4),                            # on the last line
+])
+def test_csv_unterminated_quote_names_its_row_and_the_rest_is_read(tmp_path, body, ids, bad_row, line):
+    f = tmp_path / "t.csv"
+    f.write_text("id,text\n" + body, encoding="utf-8")
+    rows, errors = _rows(f)
+    assert [r.id for r in rows] == ids and [r.text for r in rows][:1] == ["甲。"]
+    assert [w for w, _ in errors][:1] == [f"{f}:row {bad_row}"]
+    assert errors[0][1].startswith(f"unterminated quote (the row starts on line {line};")
+    # a quoted field that spans lines, and text after a closing quote on one line, are fine
+    f.write_text('id,text\na,"甲\n乙。"\nb,"丙"丁。\n', encoding="utf-8")
+    rows, errors = _rows(f)
+    assert errors == [] and [r.text for r in rows] == ["甲\n乙。", "丙丁。"]
+
+
+def test_duplicate_ids_are_an_error_naming_the_row_which_is_skipped(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.jsonl"
+    a.write_text("id,text\nx,甲。\ny,乙。\nx,甲。\n", encoding="utf-8")
+    b.write_text('{"id": "y", "text": "丙。"}\n{"id": "z", "text": "丁。"}\n', encoding="utf-8")
+    errors: list = []
+    parts = list(partitions([a, b], 10_000, Columns(), lambda *e: errors.append(e)))
+    assert [(p.table, [r.id for r in p.rows]) for p in parts] == [(str(a), ["x", "y"]), (str(b), ["z"])]
+    assert errors == [] and [e for p in parts for e in p.errors] == [
+        (f"{a}:row 2", "duplicate id 'x' (first at row 0); the row is skipped"),
+        (f"{b}:row 0", f"duplicate id 'y' (first at {a}:row 1); the row is skipped")]
+
+
+def test_a_folder_with_a_table_reports_broken_links_loops_and_unreadable_folders(tmp_path):
+    from annotate.scale.parts import input_files
+
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "t.csv").write_text("text\n甲。\n", encoding="utf-8")
+    (root / "a.md").write_text("# 标题\n\n正文。\n", encoding="utf-8")
+    os.symlink("loop2.csv", root / "loop1.csv")
+    os.symlink("loop1.csv", root / "loop2.csv")
+    os.symlink(root / "nowhere.csv", root / "broken.csv")
+    errors: list = []
+    found = input_files([root], lambda *e: errors.append(e))
+    assert found == [root / "t.csv", root / "a.md"]
+    assert sorted(errors) == [(str(root / "broken.csv"), "broken symbolic link (its target does not exist)"),
+                              (str(root / "loop1.csv"), "symbolic link loop"),
+                              (str(root / "loop2.csv"), "symbolic link loop")]
+    # an unreadable sub-folder, where permission bits bite (not as root with its capabilities)
+    from test_robust_input import _unprivileged_kwargs
+
+    (root / "locked" / "b.csv").write_text("text\n乙。\n", encoding="utf-8")
+    (root / "locked").chmod(0)
+    try:
+        kwargs = _unprivileged_kwargs(root / "locked" / "b.csv")
+        code = ("import sys; from annotate.scale.parts import input_files; "
+                f"print([str(f) for f in input_files([{str(root)!r}], lambda *e: print('E', *e))])")
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                             timeout=60, **kwargs)
+    finally:
+        (root / "locked").chmod(0o755)
+    assert out.returncode == 0, out.stderr
+    assert f"E {root / 'locked'} permission denied" in out.stdout.splitlines()
+
+
 @pytest.mark.parametrize("markup,text", [
     ("txt", "正文第一段。\n\n正文第二段。"),
     ("md", "正文**第一段**。\n\n正文第二段。"),
@@ -159,7 +234,7 @@ def corpus(tmp_path_factory):
 
 
 def _parts(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("part-*"))}
+    return {str(p.relative_to(out)): p.read_bytes() for t in TABLES for p in sorted((out / t).glob("part-*"))}
 
 
 def _table(out: Path, name: str) -> pd.DataFrame:
@@ -265,3 +340,138 @@ def test_disable_rule_reaches_the_workers(corpus, tmp_path):
     assert off.returncode == 1, off.stderr
     rules = set(_table(tmp_path / "off", "spans")["rule_id"])
     assert rules and "claim.title" not in rules
+
+
+@pytest.mark.model
+def test_categorical_columns_pass_through_as_their_values(cli, corpus, tmp_path):
+    table, _ = corpus
+    df = pd.read_parquet(table)
+    df["source"] = df["source"].astype("category")
+    df["year"] = df["year"].astype("category")
+    f = tmp_path / "cat.parquet"
+    df.to_parquet(f)
+    out = tmp_path / "out"
+    assert cli("prelabel", f, "--format", "parquet", "-o", out, "--part-mb", "0.004", "-q").exit_code == 1
+    docs = pd.read_parquet(out / "documents")  # every part, as a pandas user reads them
+    good = df[df["text"].str.strip() != ""]
+    assert docs["meta_source"].tolist() == good["source"].astype(str).tolist()
+    assert docs["year"].tolist() == good["year"].astype(int).tolist()
+
+
+@pytest.mark.model
+def test_resume_after_the_input_changed_redoes_the_changed_parts(cli, corpus, tmp_path):
+    table, _ = corpus
+    df = pd.read_parquet(table)
+    t = tmp_path / "t.parquet"
+    df.to_parquet(t)
+    args = ["prelabel", t, "--format", "parquet", "--part-mb", "0.001", "-q", "-o"]  # a part per article
+    out = tmp_path / "out"
+    assert cli(*args, out).exit_code == 1
+    inode = {p.relative_to(out): p.stat().st_ino for t in TABLES for p in (out / t).glob("part-*")}
+
+    changed = df.copy()
+    changed.loc[3, "text"] = "新的第一段。我们要坚持创新。\n\n" + changed.loc[3, "text"]
+    changed.iloc[:-1].to_parquet(t)  # one article changed, the last one gone
+    r = cli(*args, out, "--resume")
+    assert r.exit_code == 1 and r.stderr.count("error:") == 1  # the bad row, reported again
+    assert cli(*args, tmp_path / "clean").exit_code == 1
+    assert _parts(out) == _parts(tmp_path / "clean")  # as if run from scratch on the new input
+    now = {p.relative_to(out): p.stat().st_ino for t in TABLES for p in (out / t).glob("part-*")}
+    rewritten = {p.name for p, ino in now.items() if inode[p] != ino}
+    assert len(rewritten) == 1 and len([p for p in now if inode[p] != now[p]]) == 3  # one part, three tables
+    assert len(inode) - len(now) == 3  # the last part is gone
+    st = t.stat()
+    assert json.loads((out / "_prelabel.json").read_text(encoding="utf-8"))["files"] == {
+        str(t): [st.st_size, st.st_mtime_ns]}
+
+
+def _children(pid: int) -> list[int]:
+    """The multiprocessing workers started by `pid` (read from /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmd:
+            out.append(int(d.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _big(corpus, tmp_path, copies: int) -> Path:
+    table, _ = corpus
+    df = pd.read_parquet(table)
+    big = tmp_path / "big.parquet"
+    pd.concat([df.assign(id=df["id"] + f"~{k}") for k in range(copies)], ignore_index=True).to_parquet(big)
+    return big
+
+
+@pytest.mark.model
+def test_workers_die_with_their_parent(corpus, tmp_path):
+    big = _big(corpus, tmp_path, 30)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "annotate", "prelabel", str(big), "--format", "parquet",
+                             "--part-mb", "0.02", "-q", "-o", str(out), "--workers", "2"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not list((out / "relations").glob("part-*")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) == 2 and proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)  # the parent only
+        at_kill = set(_parts(out))
+        proc.wait()
+        deadline = time.monotonic() + 120
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers)), "the workers outlived their parent"
+        # at most the part being renamed at the instant of the kill; the queued ones are never written
+        assert len(set(_parts(out)) - at_kill) <= 3
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.mark.model
+def test_one_run_at_a_time_into_an_output_folder(corpus, tmp_path):
+    big = _big(corpus, tmp_path, 100)  # long enough to outlive the second run, even one that loads the model
+    other = tmp_path / "other.parquet"
+    pd.read_parquet(corpus[0]).iloc[:2].to_parquet(other)
+    out = tmp_path / "out"
+    a = subprocess.Popen([sys.executable, "-m", "annotate", "prelabel", str(big), "--format", "parquet",
+                          "--part-mb", "0.001", "-q", "-o", str(out)],
+                         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not (out / "_prelabel.json").exists() and time.monotonic() < deadline and a.poll() is None:
+            time.sleep(0.05)
+        b = subprocess_cli("prelabel", other, "--format", "parquet", "-o", out, "-q")
+        assert a.poll() is None, "the first run ended before the second did: make it longer"
+        assert b.returncode == 1 and b.stderr.strip().splitlines() == [
+            f"error: {out}: another `annotate prelabel` is writing into this folder (pid {a.pid}); "
+            "wait for it to finish or choose another -o"]
+    finally:
+        try:
+            os.killpg(a.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        a.wait()
+    # the lock died with its holder (no stale lock): the folder is free, and holds one run's tables
+    c = subprocess_cli("prelabel", other, "--format", "parquet", "-o", out, "-q")
+    assert c.returncode == 0, c.stderr
+    docs, spans = _table(out, "documents"), _table(out, "spans")
+    assert len(docs) == 2 and set(spans["doc_id"]) <= set(docs["doc_id"])

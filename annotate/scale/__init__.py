@@ -11,10 +11,13 @@ the results come back in input order, so the output is the same for any
 number of workers. `--format tasks` writes one Label Studio task file as
 `annotate prelabel` always did; parquet/csv write a folder of parts
 (output.py) with the documents/spans/relations tables of `annotate export`
-(annotate.tables), and `resume` skips the parts an earlier run completed.
+(annotate.tables), and `resume` skips the parts an earlier run completed
+from the same input (output.py: a digest per part), redoing the parts whose
+input changed. One run writes a folder at a time (output.locked).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterable
@@ -66,11 +69,7 @@ def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
             write_tasks: Callable[[str], object] | None = None) -> Summary:
     """Run the job; every error → on_error(where, reason) in input order.
     `write_tasks(text)` receives the encoded tasks of each part in order (format tasks)."""
-    from annotate.scale.cluster import executor
-    from annotate.scale.output import start
-    from annotate.scale.parts import partitions
-    from annotate.scale.rows import Columns
-    from annotate.scale.worker import run_partition
+    from annotate.scale.output import locked
 
     paths = list(paths)
     summary = summary if summary is not None else Summary()
@@ -80,11 +79,26 @@ def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
         summary.errors.append((where, reason))
         on_error(where, reason)
 
-    done: set[int] = set()
-    if job.format != "tasks":
-        done = start(job.output, job.format, job.manifest(paths), job.resume)
+    with contextlib.ExitStack() as stack:
+        if job.format != "tasks":
+            stack.enter_context(locked(job.output))
+        return _run(paths, job, error, on_progress, summary, stats, nlp, write_tasks)
+
+
+def _run(paths, job, error, on_progress, summary, stats, nlp, write_tasks) -> Summary:
+    from annotate.scale.cluster import executor
+    from annotate.scale.output import finish, mark_done, start, unmark, write_manifest
+    from annotate.scale.parts import Partition, partitions
+    from annotate.scale.rows import Columns
+    from annotate.scale.worker import run_partition
+
+    tables = job.format != "tasks"
+    manifest = job.manifest(paths)
+    done: dict[int, str] = start(job.output, job.format, manifest, job.resume) if tables else {}
+    inputs: dict = {}  # every input file → [size, mtime_ns], recorded in the manifest at the end
     columns = Columns(job.text_column, job.id_column, job.title_column, job.explicit_columns)
     files: set[str] = set()
+    sent: dict[int, Partition] = {}  # index → the part in flight (its digest and inputs, for the marker)
 
     def todo():
         for part in partitions(paths, int(job.part_mb * 1e6), columns, error):
@@ -92,14 +106,24 @@ def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
             if part.table:
                 files.add(part.table)
             stats.parts += 1
-            if part.index in done:
+            inputs.update(part.inputs)
+            if done.get(part.index) == part.digest:
                 stats.parts_skipped += 1
+                # only its errors travel, so that they are reported again, in order
+                yield Partition(part.index, table=part.table, errors=part.errors, skip=True)
                 continue
+            if part.index in done:  # made from another input: its marker goes before its files change
+                unmark(job.output, part.index)
+            if tables:
+                sent[part.index] = Partition(part.index, digest=part.digest, inputs=part.inputs)
             yield part
 
     with executor(job.workers, job.scheduler, nlp, job.disabled) as ex:
         stats.workers = ex.workers
         for res in ex.map_in_order(run_partition, todo(), job):
+            done_part = sent.pop(res.index, None)
+            if done_part is not None:
+                mark_done(job.output, res.index, done_part.digest, done_part.inputs)
             part = res.summary
             for where, reason in part.errors:
                 error(where, reason)
@@ -114,5 +138,8 @@ def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
             summary.files = len(files)
             if on_progress is not None:
                 on_progress(stats)
+    if tables:
+        finish(job.output, stats.parts)
+        write_manifest(job.output, {**manifest, "files": inputs})
     summary.files = len(files)
     return summary

@@ -5,6 +5,7 @@ annotate.cli; everything else comes here: `needed(...)` says which.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -47,7 +48,7 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
     """Run the job with the CLI's error lines, progress, summary and exit status."""
     from annotate.atomic import atomic_open
     from annotate.prelabel import Summary
-    from annotate.scale.output import OutputError
+    from annotate.scale.output import OutputError, locked
     from annotate.scale.worker import peak_rss_mb
 
     console = err_console()
@@ -63,51 +64,61 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
             console.print(f"prelabel: {s.parts} parts, {summary.tasks:,} articles, "
                           f"{summary.chars / 1e6:.1f} M characters", markup=False)
 
-    # one process: the model is loaded here; with workers, only the workers load it
-    nlp = load_nlp(job.disabled) if job.workers == 1 and not job.scheduler else None
-    to_stdout = job.output == "-"
+    # the output folder is held before the model loads: a second run into it stops at once
+    stack = contextlib.ExitStack()
     try:
-        if job.format == "tasks":
-            n = [0]
-            with atomic_open(job.output) as fh:
-                def write_tasks(text: str) -> None:
-                    if job.jsonl:
-                        fh.write(text)
-                        return
-                    for line in text.splitlines():  # a JSON array, one task a line (as annotate.cli)
-                        fh.write(("[\n" if n[0] == 0 else ",\n") + line)
-                        n[0] += 1
-
-                run_job(paths, job, on_error, on_progress, summary, stats, nlp, write_tasks)
-                if not job.jsonl:
-                    fh.write("\n]\n" if n[0] else "[]\n")
-                if summary.tasks == 0 and not to_stdout:
-                    raise _NoArticles()
-        else:
-            run_job(paths, job, on_error, on_progress, summary, stats, nlp)
-    except _NoArticles:
-        pass
-    except BrokenProcessPool as e:  # a worker was killed (out of memory, a signal): the parts done are kept
-        raise fail(f"a worker process died ({e}); run again{' with --resume' if job.format != 'tasks' else ''}"
-                   ) from None
-    except (OutputError, ValueError) as e:
+        if job.format != "tasks":
+            stack.enter_context(locked(job.output))
+    except OutputError as e:
         raise fail(str(e)) from None
     except OSError as e:
         raise fail(f"{job.output}: {e.strerror or e}") from None
+    with stack:
+        # one process: the model is loaded here; with workers, only the workers load it
+        nlp = load_nlp(job.disabled) if job.workers == 1 and not job.scheduler else None
+        to_stdout = job.output == "-"
+        try:
+            if job.format == "tasks":
+                n = [0]
+                with atomic_open(job.output) as fh:
+                    def write_tasks(text: str) -> None:
+                        if job.jsonl:
+                            fh.write(text)
+                            return
+                        for line in text.splitlines():  # a JSON array, one task a line (as annotate.cli)
+                            fh.write(("[\n" if n[0] == 0 else ",\n") + line)
+                            n[0] += 1
 
-    if not quiet:
-        console.print(summary.line(), markup=False)
-        skipped = f" ({stats.parts_skipped} done before, skipped)" if stats.parts_skipped else ""
-        where = f"Dask {job.scheduler}" if job.scheduler else f"{stats.workers} worker" + (
-            "s" if stats.workers != 1 else "")
-        console.print(f"{stats.parts} parts{skipped}, {where}; peak RSS: this process {peak_rss_mb():.0f} MB"
-                      + (f", each worker ≤ {stats.worker_peak_rss_mb:.0f} MB" if nlp is None and stats.worker_pids
-                         else ""), markup=False)
-    if summary.tasks == 0 and not stats.parts_skipped:
-        where = "" if to_stdout else f"; {job.output} not written"
-        raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
-    if summary.errors:
-        raise typer.Exit(1)
+                    run_job(paths, job, on_error, on_progress, summary, stats, nlp, write_tasks)
+                    if not job.jsonl:
+                        fh.write("\n]\n" if n[0] else "[]\n")
+                    if summary.tasks == 0 and not to_stdout:
+                        raise _NoArticles()
+            else:
+                run_job(paths, job, on_error, on_progress, summary, stats, nlp)
+        except _NoArticles:
+            pass
+        except BrokenProcessPool as e:  # a worker was killed (out of memory, a signal): the parts done are kept
+            raise fail(f"a worker process died ({e}); run again{' with --resume' if job.format != 'tasks' else ''}"
+                       ) from None
+        except (OutputError, ValueError) as e:
+            raise fail(str(e)) from None
+        except OSError as e:
+            raise fail(f"{job.output}: {e.strerror or e}") from None
+
+        if not quiet:
+            console.print(summary.line(), markup=False)
+            skipped = f" ({stats.parts_skipped} done before, skipped)" if stats.parts_skipped else ""
+            where = f"Dask {job.scheduler}" if job.scheduler else f"{stats.workers} worker" + (
+                "s" if stats.workers != 1 else "")
+            console.print(f"{stats.parts} parts{skipped}, {where}; peak RSS: this process {peak_rss_mb():.0f} MB"
+                          + (f", each worker ≤ {stats.worker_peak_rss_mb:.0f} MB" if nlp is None and stats.worker_pids
+                             else ""), markup=False)
+        if summary.tasks == 0 and not stats.parts_skipped:
+            where = "" if to_stdout else f"; {job.output} not written"
+            raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
+        if summary.errors:
+            raise typer.Exit(1)
 
 
 class _NoArticles(Exception):

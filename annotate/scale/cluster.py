@@ -45,12 +45,13 @@ class ProcessPool:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from annotate.scale.worker import load_model
+        from annotate.scale.worker import init_worker
 
         self.workers = workers
-        # spawn, not fork: the parent has pyarrow's threads running, which a fork would copy half-way
+        # spawn, not fork: the parent has pyarrow's threads running, which a fork would copy half-way;
+        # each worker watches this process and ends when it is gone (a kill -9 leaves no orphan)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=load_model, initargs=(tuple(disabled),))
+                                        initializer=init_worker, initargs=(os.getpid(), tuple(disabled)))
 
     def map_in_order(self, fn, items, *args):
         return _bounded_in_order(lambda item: self.pool.submit(fn, item, *args),

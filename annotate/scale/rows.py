@@ -12,7 +12,14 @@ Parquet is streamed by record batch (pyarrow ParquetFile.iter_batches), JSON
 Lines and CSV line by line (json, csv from the standard library): memory holds
 one batch, not the file. The line readers name the exact bad row — pandas'
 chunked readers fail a whole chunk on one malformed line — and CSV carries no
-column types, so its metadata stays text.
+column types, so its metadata stays text. A byte that is not UTF-8 costs its
+row only (the file is decoded with surrogateescape and each row checked); a
+CSV quote that never closes costs the row it opened, and the lines after it
+are read again as rows (csv's strict mode finds it; a record that spans lines
+and has the wrong number of fields is the same mistake).
+
+Dictionary (pandas categorical) columns of Parquet pass through as their value
+type: pandas cannot read back an ArrowDtype of a dictionary.
 
 Row numbers are 0-based positions in the file (`df.iloc[N]` after reading the
 whole table with pandas): the CSV header and blank JSONL lines do not count.
@@ -22,7 +29,9 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 import sys
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -37,6 +46,8 @@ from annotate.sources.articles import build
 TABLE_SUFFIXES = (".parquet", ".pq", ".jsonl", ".ndjson", ".csv")
 MARKUPS = {"txt": _plaintext, "md": _markdown, "html": _html}
 BATCH_ROWS = 1024  # Parquet rows per record batch read
+RECORD_LIMIT = 4 * MAX_BYTES  # characters of one CSV record: beyond it, a quote was left open
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape keeps it
 
 OnError = Callable[[str, str], object]  # (FILE:row N, reason)
 
@@ -89,6 +100,30 @@ def _as_text(value):
     return value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def _not_utf8(text: str) -> str | None:
+    m = _NOT_UTF8.search(text)
+    return None if m is None else f"not valid UTF-8 (byte 0x{ord(m.group()) - 0xDC00:02x})"
+
+
+def plain_type(t):
+    """`t` with every dictionary type replaced by its value type (recursively)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(t):
+        return plain_type(t.value_type)
+    if pa.types.is_large_list(t):
+        return pa.large_list(t.value_field.with_type(plain_type(t.value_type)))
+    if pa.types.is_fixed_size_list(t):
+        return pa.list_(t.value_field.with_type(plain_type(t.value_type)), t.list_size)
+    if pa.types.is_list(t):
+        return pa.list_(t.value_field.with_type(plain_type(t.value_type)))
+    if pa.types.is_map(t):
+        return pa.map_(plain_type(t.key_type), t.item_field.with_type(plain_type(t.item_type)))
+    if pa.types.is_struct(t):
+        return pa.struct([f.with_type(plain_type(f.type)) for f in t])
+    return t
+
+
 def meta_schema(path: str | Path, columns: Columns):
     """The pyarrow schema of the pass-through columns: Parquet's own types; text for
     CSV and JSON Lines (the columns of the header / the first JSON object). Every part
@@ -101,9 +136,9 @@ def meta_schema(path: str | Path, columns: Columns):
     try:
         if p.suffix.lower() in (".parquet", ".pq"):
             schema = pq.ParquetFile(p).schema_arrow
-            return pa.schema([f for f in schema if f.name not in skip])
+            return pa.schema([f.with_type(plain_type(f.type)) for f in schema if f.name not in skip])
         names: list[str] = []
-        with open(p, encoding="utf-8-sig", newline="") as fh:
+        with open(p, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
             if p.suffix.lower() == ".csv":
                 names = next(csv.reader(fh), None) or []
             else:
@@ -169,12 +204,16 @@ def _parquet_rows(p: Path, columns: Columns, on_error: OnError) -> Iterator[Row]
 def _jsonl_rows(p: Path, columns: Columns, on_error: OnError) -> Iterator[Row]:
     checked = False
     n = 0
-    with open(p, encoding="utf-8-sig", errors="strict") as fh:
+    with open(p, encoding="utf-8-sig", errors="surrogateescape") as fh:
         for line in fh:
             if not line.strip():
                 continue
             where = f"{p}:row {n}"
             n += 1
+            bad = _not_utf8(line)
+            if bad:
+                on_error(where, bad)
+                continue
             try:
                 record = json.loads(line)
             except ValueError as e:
@@ -192,21 +231,99 @@ def _jsonl_rows(p: Path, columns: Columns, on_error: OnError) -> Iterator[Row]:
                 yield row
 
 
+class _Lines:
+    """The physical lines of a CSV file for csv.reader, remembering those of the record
+    being read, so that a bad record can be read again from its second line."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.pending: deque = deque()  # (line number, text) to read again
+        self.record: list = []         # the lines of the record being read
+        self.size = 0
+        self.number = 0                # of the last line read from the file
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            item = self.pending.popleft()
+        else:
+            text = self.fh.readline()
+            if not text:
+                raise StopIteration
+            self.number += 1
+            item = (self.number, text)
+        self.record.append(item)
+        self.size += len(item[1])
+        if self.size > RECORD_LIMIT and len(self.record) > 1:
+            raise csv.Error(f"a record longer than {RECORD_LIMIT:,} characters")
+        return item[1]
+
+    def start(self) -> None:
+        self.record, self.size = [], 0
+
+    def again(self) -> None:
+        """Read the current record's lines again, but its first."""
+        self.pending.extendleft(reversed(self.record[1:]))
+        self.start()
+
+
 def _csv_rows(p: Path, columns: Columns, on_error: OnError) -> Iterator[Row]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # articles are longer than csv's 128 KiB default
-    with open(p, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
+    with open(p, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        lines = _Lines(fh)
+        reader = csv.reader(lines, strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as e:
+            raise TableError(f"{p}: header: {e}") from None
         if header is None:
             raise TableError(f"{p}: empty file")
         _check_columns(header, columns, p)
-        for n, values in enumerate(reader):
-            if not values:
+        n = 0
+        while True:
+            lines.start()
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                values, broken = None, str(e)
+                if len(lines.record) == 1 and "end of data" not in broken:
+                    # text after a closing quote, on one line: read as pandas does
+                    reader = csv.reader(lines, strict=True)
+                    try:
+                        values, broken = next(csv.reader([lines.record[0][1]])), None
+                    except csv.Error:
+                        pass
+            else:
+                broken = None
+                if not values:
+                    continue
+                if len(values) != len(header) and len(lines.record) > 1:
+                    broken = f"{len(values)} fields, the header has {len(header)}"
+            where = f"{p}:row {n}"
+            n += 1
+            if broken is not None:
+                first = lines.record[0][0] if lines.record else lines.number
+                if len(lines.record) > 1 or "end of data" in broken:  # a quote opened here, never closed
+                    on_error(where, f"unterminated quote (the row starts on line {first}; {broken})"
+                                    + ("; the lines after it are read again as rows" if len(lines.record) > 1
+                                       else ""))
+                else:
+                    on_error(where, f"malformed CSV on line {first} ({broken})")
+                lines.again()
+                reader = csv.reader(lines, strict=True)
                 continue
             if len(values) != len(header):
-                on_error(f"{p}:row {n}", f"{len(values)} fields, the header has {len(header)}")
+                on_error(where, f"{len(values)} fields, the header has {len(header)}")
                 continue
-            row = _row(n, dict(zip(header, values)), columns, f"{p}:row {n}", on_error)
+            bad = next(filter(None, map(_not_utf8, values)), None)
+            if bad:
+                on_error(where, bad)
+                continue
+            row = _row(n - 1, dict(zip(header, values)), columns, where, on_error)
             if row is not None:
                 yield row
 

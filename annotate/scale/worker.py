@@ -31,6 +31,48 @@ def load_model(disabled=()):
     return _NLP
 
 
+def _die_with_parent_linux() -> None:
+    """PR_SET_PDEATHSIG: the kernel sends SIGKILL to this process when its parent dies."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def watch_parent(parent_pid: int, every: float = 0.5) -> None:
+    """End this worker when the process that started it is gone (a kill -9 of the parent
+    would otherwise leave it running, holding the model and writing parts nobody waits for).
+    On Linux the kernel does it at once (PR_SET_PDEATHSIG); everywhere a daemon thread
+    checks the parent pid every `every` seconds."""
+    import os
+    import threading
+    import time
+
+    _die_with_parent_linux()
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(every)
+        os._exit(1)  # no clean-up: the parent, which would collect the result, is gone
+
+    if os.getppid() != parent_pid:  # died before we got here
+        os._exit(1)
+    threading.Thread(target=watch, name="annotate-watch-parent", daemon=True).start()
+
+
+def init_worker(parent_pid: int, disabled=()) -> None:
+    """A pool worker's initializer: die with the parent, then load the model."""
+    watch_parent(parent_pid)
+    load_model(disabled)
+
+
 def set_model(nlp) -> None:
     """Use an already loaded pipeline (the single-process run)."""
     global _NLP
@@ -76,6 +118,8 @@ def run_partition(part: Partition, job) -> PartResult:
     res = PartResult(part.index, pid=os.getpid())
     summary = res.summary
     summary.errors += part.errors
+    if part.skip:  # done by an earlier run (--resume): its errors only
+        return res
     pairs = []      # (document, task)
     meta_rows = []  # per task: the metadata of its row (tables only)
     for path in part.files:

@@ -154,11 +154,12 @@ def _raise(path: str, reason: str) -> None:
     raise SourceError(path, reason)
 
 
-def iter_source_files(paths: Iterable[str | Path], on_error: OnError | None = None) -> Iterator[Path]:
+def iter_source_files(paths: Iterable[str | Path], on_error: OnError | None = None,
+                      also: Callable[[str], bool] | None = None) -> Iterator[Path]:
     """Files as given, and source files under folders (recursive, sorted; hidden
     files and folders and README files skipped; symbolic links to files are read,
     links to folders inside a folder are not followed). Each file once, even when
-    reached by two paths.
+    reached by two paths. `also(name)`: other files to take under folders (tables).
 
     A path that cannot be used — missing, unreadable folder, symbolic link loop or
     broken link — goes to `on_error(path, reason)` and the rest goes on. Without
@@ -169,7 +170,7 @@ def iter_source_files(paths: Iterable[str | Path], on_error: OnError | None = No
         on_error = _raise
         for p in paths:
             _stat(p, on_error)
-    return _walk(paths, on_error)
+    return _walk(paths, on_error, also)
 
 
 def _stat(path: Path, on_error: OnError) -> os.stat_result | None:
@@ -183,7 +184,7 @@ def _stat(path: Path, on_error: OnError) -> os.stat_result | None:
         return None
 
 
-def _folder_files(top: Path, on_error: OnError) -> list[tuple[Path, os.stat_result]]:
+def _folder_files(top: Path, on_error: OnError, also=None) -> list[tuple[Path, os.stat_result]]:
     def walk_error(e: OSError) -> None:
         on_error(display_path(e.filename or top), os_reason(e))
 
@@ -191,7 +192,7 @@ def _folder_files(top: Path, on_error: OnError) -> list[tuple[Path, os.stat_resu
     for root, dirs, files in os.walk(top, onerror=walk_error):
         dirs[:] = [d for d in dirs if not _hidden(d)]
         for name in files:
-            if _is_source(name):
+            if _is_source(name) or (also is not None and not _hidden(name) and also(name)):
                 f = Path(root, name)
                 st = _stat(f, on_error)
                 if st is not None:
@@ -199,13 +200,13 @@ def _folder_files(top: Path, on_error: OnError) -> list[tuple[Path, os.stat_resu
     return sorted(found, key=lambda item: item[0].relative_to(top).parts)
 
 
-def _walk(paths: list[Path], on_error: OnError) -> Iterator[Path]:
+def _walk(paths: list[Path], on_error: OnError, also=None) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()  # (device, inode): no resolve(), which raises on a link loop
     for p in paths:
         st = _stat(p, on_error)
         if st is None:
             continue
-        files = _folder_files(p, on_error) if stat.S_ISDIR(st.st_mode) else [(p, st)]
+        files = _folder_files(p, on_error, also) if stat.S_ISDIR(st.st_mode) else [(p, st)]
         for f, fst in files:
             key = (fst.st_dev, fst.st_ino)
             if key not in seen:
