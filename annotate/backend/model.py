@@ -121,10 +121,11 @@ class RulesModel:
 
     @property
     def model_version(self) -> str:
+        from annotate.learn.component import pipeline_model
         from annotate.pipeline import pipeline_disabled
         from annotate.tasks import model_version
 
-        return model_version(pipeline_disabled(self.nlp))
+        return model_version(pipeline_disabled(self.nlp), pipeline_model(self.nlp))
 
     def check_tasks(self, tasks: object, controls: Controls) -> list[dict]:
         """The tasks of a /predict request, or BadRequest naming the first bad one."""

@@ -222,7 +222,10 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
              batch_size: int = typer.Option(500, "--batch-size", min=1, help="Tasks per import request"),
              update_config: bool = typer.Option(False, "--update-config",
                                                 help="Replace the project's labeling config if it differs "
-                                                     "from the scheme's")):
+                                                     "from the scheme's"),
+             model: Optional[Path] = typer.Option(None, "--model", envvar="ANNOTATE_MODEL", file_okay=False,
+                                                  metavar="MODEL_DIR",
+                                                  help="A trained model (`annotate train`) to run after the rules")):
     """Create/find the project and import tasks with predictions — idempotent by data.doc_id."""
     from .client import connect
     from .push import iter_prelabel, load_task_file, push_tasks
@@ -245,7 +248,7 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
         sources.append(loaded)
         total += len(loaded)
     if paths:
-        sources.append(iter_prelabel([str(p) for p in paths], on_file_error))
+        sources.append(iter_prelabel([str(p) for p in paths], on_file_error, model))
         total = None
     conn = connect()
     with _progress(total) as progress:
@@ -336,9 +339,15 @@ def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
                                        help="Address to listen on; other than 127.0.0.1 needs "
                                             "ANNOTATE_BACKEND_USER and ANNOTATE_BACKEND_PASSWORD (basic auth)"),
               port: int = typer.Option(9090, "--port", "-p", help="Port"),
-              log_level: str = typer.Option("info", "--log-level", help="uvicorn log level")):
+              log_level: str = typer.Option("info", "--log-level", help="uvicorn log level"),
+              model: Optional[Path] = typer.Option(None, "--model", envvar="ANNOTATE_MODEL", file_okay=False,
+                                                   metavar="MODEL_DIR",
+                                                   help="A trained model (`annotate train`) to run after the rules")):
     """Serve the rules as a Label Studio ML backend (/health, /setup, /predict, /webhook)."""
     from annotate.backend.model import BadRequest
+
+    if model is not None:  # the backend loads its pipeline with load_nlp(), which reads it there
+        os.environ["ANNOTATE_MODEL"] = str(model.resolve())
 
     try:
         from annotate.backend.app import serve
