@@ -56,6 +56,7 @@ class Learned:
         self.name = name
         self.hash = hash_
         self.everything = everything  # every disagreement is a change (held-out probing in training)
+        self.rules_disabled: tuple[str, ...] = ()  # the rules switched off when it was trained
 
     @property
     def version(self) -> str:
@@ -81,7 +82,9 @@ class Learned:
             nlp = spacy.load(path)
         except Exception as e:  # noqa: BLE001 — any loading failure is one line
             raise ModelError(f"{path}: cannot be loaded: {' '.join(str(e).split())[:200]}") from None
-        return cls(nlp, info.get("thresholds") or {}, str(meta.get("name") or path.name), dir_hash(path))
+        learned = cls(nlp, info.get("thresholds") or {}, str(meta.get("name") or path.name), dir_hash(path))
+        learned.rules_disabled = tuple(sorted(info.get("rules_disabled") or ()))
+        return learned
 
     # -------------------------------------------------------------- predicting
 
@@ -162,7 +165,15 @@ class ArgumentLearned:
 @Language.factory("argument_learned", default_config={"model": "", "spans_key": SPANS_KEY},
                   assigns=["doc.spans", "span._.model"], requires=["doc.spans"])
 def make_learned(nlp: Language, name: str, model: str, spans_key: str) -> ArgumentLearned:
-    return ArgumentLearned(model, spans_key)
+    from annotate.pipeline import pipeline_disabled
+
+    pipe = ArgumentLearned(model, spans_key)
+    # its features are the rules' decisions: beside other rules it would read other features
+    if pipe.learned.rules_disabled != pipeline_disabled(nlp):
+        off = ", ".join(pipe.learned.rules_disabled) or "none"
+        raise ModelError(f"{model}: trained beside the rules with {off} switched off; run it with the same "
+                         f"--disable-rule options")
+    return pipe
 
 
 def add_learned(nlp: Language, model: str | Path) -> Language:

@@ -71,10 +71,11 @@ def leave_out(nlp, samples: list[Sample], gold: dict, pattern: str, seed: int = 
 
 
 def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1, 2, 4), orders: int = 3,
-                   seed: int = 0, say=None) -> dict:
+                   seed: int = 0, say=None, with_rest: bool = True) -> dict:
     """Train on `n` articles of the family (files matching the regex `family`) plus every sample
-    outside it, for n in sizes; score the family's files that no point trains on (the same test set
-    at every n). Averaged over `orders` random orders of the family's files."""
+    outside it (with_rest; else the family's alone), for n in sizes; score the family's files that no
+    point trains on (the same test set at every n). Averaged over `orders` random orders of the
+    family's files. A point with too little to train on is the rules alone."""
     say = say or (lambda msg: None)
     rx = re.compile(family)
     fam = _files(samples, rx)
@@ -82,7 +83,7 @@ def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1
     if not sizes:
         raise TrainError(f"family {family!r}: {len(fam)} files; a curve needs more files than its largest step")
     held = len(fam) - max(sizes)
-    rest = [s for s in samples if not rx.search(s.file)]
+    rest = [s for s in samples if not rx.search(s.file)] if with_rest else []
     points = {n: [] for n in [0, *sizes]}
     baseline = []
     for k in range(orders):
@@ -102,7 +103,7 @@ def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1
     def mean(rows):
         return {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in rows[0]}
 
-    return {"family": family, "files": fam, "test_files_per_order": held, "orders": orders,
+    return {"family": family, "with_rest": with_rest, "files": fam, "test_files_per_order": held, "orders": orders,
             "rules": mean(baseline), "points": [{"n": n, **mean(rows)} for n, rows in points.items()]}
 
 

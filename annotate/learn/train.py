@@ -34,7 +34,7 @@ from annotate.learn.component import QUOTE_CATS, Learned, dir_hash
 from annotate.learn.data import (FEATURES_VERSION, NONE, QUOTE, UNIT_LABELS, annotation_truth, feature_doc,
                                  gold_truth, truth_labels, units_of)
 
-MIN_FILES = 3        # articles with truth needed to train (folds need held-out articles)
+MIN_FILES = 2        # articles with truth needed to train (folds need held-out articles)
 MIN_UNITS = 50       # labelled units needed
 MIN_GAIN = 2         # held-out units a kind of change must fix net before it is allowed
 BREAK_RATE = 0.1     # … and at most this share of its changes may break a right decision of the rules
@@ -272,6 +272,26 @@ def _thresholds(records) -> tuple[dict, dict]:
     return out, report
 
 
+def _held_out_scores(held_units, thresholds) -> dict:
+    """Unit-level F1 per label on the held-out folds, rules alone vs rules + the fold models with the
+    final thresholds (an estimate: the thresholds were chosen on these same folds)."""
+    from annotate.evaluate import prf
+
+    def f1(pairs, label):
+        tp = sum(1 for p, t in pairs if p == label == t)
+        return round(prf(tp, sum(1 for _, t in pairs if t == label), sum(1 for p, _ in pairs if p == label))[2], 3)
+
+    rules, model = [], []
+    for rule_label, truth, d in held_units:
+        rules.append((rule_label, truth))
+        new = d[1] if d is not None and (t := thresholds.get(f"{rule_label}>{d[1]}")) is not None and d[2] >= t \
+            else rule_label
+        model.append((new, truth))
+    labels = ("CLAIM", "SUPPORT", "DIRECTIVE", QUOTE)
+    return {"unit_f1": {"rules": {lab: f1(rules, lab) for lab in labels},
+                        "rules+model": {lab: f1(model, lab) for lab in labels}}}
+
+
 def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: int = FOLDS,
           progress=None) -> Result:
     """Held-out folds → thresholds; then the final model on every sample."""
@@ -285,7 +305,7 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
     if n_units < MIN_UNITS:
         raise TrainError(f"training set too small: {n_units} units (sentences, headings, quotations; need at "
                          f"least {MIN_UNITS}); the old model, if any, is kept")
-    records = []
+    records, held_units = [], []
     fold_list = _folds(samples, folds)
     for j, held in enumerate(fold_list):
         say(f"fold {j + 1}/{len(fold_list)}")
@@ -298,6 +318,7 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
                 if d is not None:
                     _, new, p = d
                     records.append((f"{u.rule_label}>{new}", p, int(new == lab), int(u.rule_label == lab)))
+                held_units.append((u.rule_label, lab, d))
     thresholds, report = _thresholds(records)
     say("final model")
     nlp = fit(examples, seed)
@@ -308,7 +329,7 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
         "thresholds": thresholds,
         "data": {"files": files, "articles": len(samples), "units": n_units,
                  "labels": {lab: labels.count(lab) for lab in (*UNIT_LABELS, QUOTE)}},
-        "held_out": {"folds": len(fold_list), "changes": report},
+        "held_out": {"folds": len(fold_list), "changes": report, **_held_out_scores(held_units, thresholds)},
     }
     return Result(Learned(nlp, thresholds, name), meta)
 
