@@ -160,17 +160,30 @@ def studio_connect(project: str = typer.Option(..., "--project", help="Project t
                                                           "(default: start the local `annotate serve`)"),
                    port: Optional[int] = typer.Option(None, "--port",
                                                       help="Port of the local backend (default 9090 or the "
-                                                           "next free one)")):
+                                                           "next free one)"),
+                   learn: Optional[Path] = typer.Option(None, "--learn", file_okay=False, metavar="MODEL_DIR",
+                                                        help="The local backend retrains a model beside the rules "
+                                                             "in MODEL_DIR from the project's corrections "
+                                                             "(annotate train) and uses it")):
     """Register the ML backend with a project and turn on automatic prediction."""
-    from annotate.backend.app import basic_auth_from_env
+    from annotate.backend.app import LEARN_ENV, basic_auth_from_env
     from annotate.backend.process import LocalBackend
 
     from .backends import connect_backend
     from .client import connect
 
     conn = connect()
+    if learn is not None:
+        if url is not None:
+            raise StudioError("--learn starts the local backend with learning on; it cannot be given with --url "
+                              "(start that backend with ANNOTATE_LEARN=MODEL_DIR instead)")
+        os.environ[LEARN_ENV] = str(learn.resolve())  # the backend process started below inherits it
     if url is None:
-        url = LocalBackend.from_env().up(port=port, say=_say)
+        backend = LocalBackend.from_env()
+        if learn is not None and backend.running_pid() is not None:
+            raise StudioError("the local backend is already running without --learn: `annotate studio down` "
+                              "first, then connect again with --learn")
+        url = backend.up(port=port, say=_say)
     result = connect_backend(conn, project, url, basic_auth_from_env())
     p = result.project
     out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
