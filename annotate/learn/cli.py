@@ -100,13 +100,18 @@ def train_command(
         from annotate.learn.studio import fetch_project_snapshot
 
         try:
-            paths.append(fetch_project_snapshot(project))
+            snapshot = fetch_project_snapshot(project)
         except Exception as e:  # noqa: BLE001 — one line: server down, no such project, …
             raise fail(f"--project {project}: {' '.join(str(e).split())}") from None
+        paths.append(snapshot)
         use = "annotations"
     say("pre-annotating with the rules")
     nlp = _load_nlp(disabled, model="")  # the rules alone: the model learns where they go wrong
-    samples = collect(paths, gold_docs, nlp, use, on_error, scheme.labels_name)
+    try:
+        samples = collect(paths, gold_docs, nlp, use, on_error, scheme.labels_name)
+    finally:
+        if project:
+            snapshot.unlink(missing_ok=True)
     say(f"{len(samples)} articles with truth from {len({s.file for s in samples})} files")
     if report is not None:
         from annotate.learn.report import write_report

@@ -5,7 +5,7 @@
     save(result, Path("models/mymodel"))                 # a spaCy pipeline directory + meta.json
 
 The model is two spaCy `textcat` pipes (TextCatBOW: a linear bag-of-features model) made
-from CONFIG with spaCy's registry and trained with `nlp.update` (Adam from the config):
+from CONFIG with spaCy's registry and trained with the pipes' `update` (what `nlp.update` calls; Adam from the config):
 `units` (NONE/CLAIM/SUPPORT/DIRECTIVE for sentences and heading lines) and `quotes`
 (Q_KEEP/Q_DROP for the rules' QUOTE spans). Why a linear model over hand-made features:
 a few dozen articles give a thousand or two units, of which the rules get all but a

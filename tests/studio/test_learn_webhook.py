@@ -108,3 +108,13 @@ def test_webhook_retrains_and_swaps_the_model(conn, cli, nlp, learning_backend):
     pred = httpx.post(f"{url}/predict", json={"tasks": [{"id": 1, "data": tasks[0]["data"]}],
                                               "label_config": label_config()}, timeout=60).json()
     assert pred["results"][0]["model_version"] == want
+
+    # `annotate train --project` fetches the same corrected tasks and trains the same way
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    out = model_dir.parent / "from-cli"
+    res = CliRunner().invoke(app, ["train", "--project", title, "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((out / "meta.json").read_text())["annotate"]["data"]["files"] == sorted(FILES)
