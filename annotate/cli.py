@@ -30,6 +30,10 @@ model_app = typer.Typer(help="The pkuseg word-segmenter model (fetched once, cac
 app.add_typer(model_app, name="model")
 
 DEFAULT_OUTPUT = Path("exports/prelabels.json")
+# The trained component beside the rules (annotate train); shared by prelabel, evaluate, push, serve.
+MODEL_OPTION = typer.Option(None, "--model", envvar="ANNOTATE_MODEL", file_okay=False, metavar="MODEL_DIR",
+                            help="A model directory from `annotate train`: its component runs after the rules "
+                                 "(default: $ANNOTATE_MODEL; none: the rules alone).")
 PROGRESS_EVERY = 15.0  # seconds between progress lines when stderr is not a terminal
 
 
@@ -129,6 +133,7 @@ def prelabel(
     part_mb: float = typer.Option(4.0, "--part-mb", help="MB of text per partition and output part."),
     disable_rule: List[str] = typer.Option([], "--disable-rule", metavar="ID",
                                            help="Switch a rule off by its id (see `annotate rules`); repeatable."),
+    model: Optional[Path] = MODEL_OPTION,
 ) -> None:
     """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
 
@@ -154,6 +159,8 @@ def prelabel(
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
     if scale.needed(paths, fmt, workers, scheduler, resume):  # tables, parts, workers, Dask
+        if model:
+            raise fail("--model works with --format tasks in one process (not with tables, workers or Dask)", 2)
         from annotate.scale import Job
 
         explicit = frozenset(o for o, v, d in (("--text-column", text_column, "text"),
@@ -169,9 +176,9 @@ def prelabel(
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
-            nlp = _load_nlp(disabled)
+            nlp = _load_nlp(disabled, model)
     else:
-        nlp = _load_nlp(disabled)
+        nlp = _load_nlp(disabled, model)
 
     from annotate.prelabel import Summary
     from annotate.prelabel import prelabel as run
@@ -216,16 +223,20 @@ def prelabel(
         raise typer.Exit(1)
 
 
-def _load_nlp(disabled=()):
-    """The full pipeline (segmenter + argument components, `disabled` rule ids off); exits 1
-    with the message if the model is missing."""
+def _load_nlp(disabled=(), model=None):
+    """The full pipeline (segmenter + argument components, `disabled` rule ids off, the trained
+    `model` after them; None: $ANNOTATE_MODEL, "": none); exits 1 with the message if a model is
+    missing or unusable."""
+    from annotate.learn.component import ModelError
     from annotate.model import ModelMissing
 
     try:
         from annotate.pipeline import load_nlp
 
-        return load_nlp(disabled) if disabled else load_nlp()
-    except ModelMissing as e:
+        if model is None and not disabled:
+            return load_nlp()
+        return load_nlp(disabled, None if model is None else str(model))
+    except (ModelMissing, ModelError) as e:
         raise fail(str(e)) from None
     except ImportError as e:
         raise fail(f"the annotation pipeline cannot be loaded: {e}") from None
@@ -340,6 +351,11 @@ else:
 from annotate.evaluate_cli import register as _register_evaluate  # noqa: E402
 
 _register_evaluate(app)
+
+# `annotate train` (the trained component beside the rules) lives in annotate.learn.
+from annotate.learn.cli import register as _register_learn  # noqa: E402
+
+_register_learn(app)
 
 
 if __name__ == "__main__":  # python -m annotate.cli …

@@ -200,7 +200,7 @@ def json_object(ev: Evaluation, groups: dict[str, list[str]] | None, errors: boo
 # ------------------------------------------------------------------ the command
 
 
-def _gather_tasks(paths: list[Path], on_error) -> list[dict]:
+def _gather_tasks(paths: list[Path], on_error, model=None) -> list[dict]:
     """Tasks from tasks files as they are, and from source files pre-annotated now (needs the model).
     Whatever cannot be read is reported through on_error(line); the rest is returned."""
     from annotate.evaluate import load_tasks
@@ -218,7 +218,7 @@ def _gather_tasks(paths: list[Path], on_error) -> list[dict]:
         from annotate.cli import _load_nlp
         from annotate.prelabel import prelabel
 
-        nlp = _load_nlp()
+        nlp = _load_nlp() if model is None else _load_nlp(model=model)
         tasks += list(prelabel(sources, nlp, on_error=lambda path, reason: on_error(f"{path}: {reason}")))
     return tasks
 
@@ -251,6 +251,9 @@ def evaluate_command(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the tables as Markdown.")] = False,
     per_file: Annotated[bool, typer.Option("--per-file/--no-per-file", help="The per-file table.")] = True,
     errors: Annotated[bool, typer.Option("--errors", help="List every miss and false alarm too.")] = False,
+    model: Annotated[Optional[Path], typer.Option(
+        "--model", envvar="ANNOTATE_MODEL", file_okay=False, metavar="MODEL_DIR",
+        help="Articles are pre-annotated with this trained model after the rules (`annotate train`).")] = None,
 ) -> None:
     """Score pre-annotations (or corrected annotations) against gold: P/R/F1 per label, relations,
     precision per rule, label confusion, per file.
@@ -286,7 +289,7 @@ def evaluate_command(
         wanted = select_files(gold_docs, files)
     except EvaluateError as e:
         raise fail(str(e)) from None
-    tasks = _gather_tasks(paths, on_error)
+    tasks = _gather_tasks(paths, on_error, model)
     docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error, on_warning=on_warning)
     ev = evaluate(gold_docs, docs, files=wanted)
     groups = ev.groups(group_by) if group_by else None

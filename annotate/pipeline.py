@@ -351,12 +351,25 @@ def add_argument_pipes(nlp: Language, disabled=()) -> Language:
     return nlp
 
 
-def load_nlp(disabled=()) -> Language:
-    """The cached pkuseg pipeline (see `annotate model fetch`) with the argument pipes."""
+MODEL_ENV = "ANNOTATE_MODEL"  # a model directory from `annotate train`, used when no model is given
+
+
+def load_nlp(disabled=(), model=None) -> Language:
+    """The cached pkuseg pipeline (see `annotate model fetch`) with the argument pipes; with
+    `model` (None: $ANNOTATE_MODEL), the trained component after the span rules (annotate.learn)."""
+    import os
+
     from annotate.model import load_pipeline
 
     check_disabled(disabled)  # an unknown id fails before the 3-second model load
-    return add_argument_pipes(load_pipeline(), disabled)
+    if model is None:  # "" : no model, whatever the environment says
+        model = os.environ.get(MODEL_ENV)
+    nlp = add_argument_pipes(load_pipeline(), disabled)
+    if model:
+        from annotate.learn.component import add_learned
+
+        add_learned(nlp, model)
+    return nlp
 
 
 def annotate_document(nlp: Language, document: Document, full_segmentation: bool = False) -> Doc:

@@ -10,11 +10,13 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from annotate import __version__
 from annotate.document import Block, Document
 from annotate.pipeline import SPANS_KEY, disabled_rules, doc_text
+
+MODEL_KEY = "argument_model"  # doc.user_data: the trained model that processed the Doc (annotate.learn)
 from annotate.rules import RULES
 from annotate.scheme import load_scheme
 from annotate.validate import validate_task  # noqa: F401  (part of this module's API)
@@ -56,11 +58,12 @@ def _base_version() -> str:
     return f"argrules-{__version__}-{rules_hash(Path(__file__).resolve().parent)}"
 
 
-def model_version(disabled=()) -> str:
+def model_version(disabled=(), model: str | None = None) -> str:
     """The rules' version; with rules switched off (--disable-rule), a suffix naming them
-    (sorted, so the same set always gives the same version): their spans differ, so must it."""
+    (sorted, so the same set always gives the same version): their spans differ, so must it.
+    With a trained model beside the rules (annotate.learn), `+model:<name>-<hash of its files>`."""
     off = sorted(set(disabled or ()))
-    return _base_version() + (f"-off:{','.join(off)}" if off else "")
+    return _base_version() + (f"-off:{','.join(off)}" if off else "") + (f"+model:{model}" if model else "")
 
 
 _CONFIDENCE = {r.id: r.confidence for r in RULES}
@@ -156,12 +159,17 @@ def to_task(document: Document, doc: Doc) -> dict:
         ids[(start, end, label)] = rid
         rule = span.id_ or None
         score = confidence.get(rule, 0.5)
+        meta = [f"rule: {rule}"]
+        learned = span._.model if Span.has_extension("model") else None
+        if learned:  # changed or added by the trained model: its note and its probability
+            meta.append(learned["note"])
+            score = learned["score"]
         scores.append(score)
         result.append({
             "id": rid, "from_name": scheme.labels_name, "to_name": scheme.text_name, "type": "labels",
             "origin": "prediction",
             "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]},
-            "meta": {"text": [f"rule: {rule}"]}, "score": score,
+            "meta": {"text": meta}, "score": score,
         })
         if label == scheme.speaker_label and span._.speaker:
             result.append({
@@ -175,7 +183,7 @@ def to_task(document: Document, doc: Doc) -> dict:
             "direction": "right", "labels": [rel["type"]],
         })
     prediction = {
-        "model_version": model_version(disabled_rules(doc)),
+        "model_version": model_version(disabled_rules(doc), doc.user_data.get(MODEL_KEY)),
         "score": task_score(scores),
         "result": result,
     }

@@ -5,7 +5,8 @@
     POST /predict  {"tasks": [{"id": 1, "data": {"text": …}}, …], "label_config": "<View>…", …}
                    → {"results": [{"result": […], "score": 0.87, "model_version": …}, …]}
                    (one prediction per task, in order; Label Studio 1.23 ml/models.py)
-    POST /webhook  {"action": "ANNOTATION_CREATED", "project": {"id": 12, …}, …} → recalibrates
+    POST /webhook  {"action": "ANNOTATION_CREATED", "project": {"id": 12, …}, …} → recalibrates (and, with
+                   ANNOTATE_LEARN=MODEL_DIR, retrains the model beside the rules and swaps it in)
     GET  /versions {"versions": [model_version]}
 
 Every refusal is a 4xx with one line of JSON, {"error": "…"}; the server goes on.
@@ -68,13 +69,13 @@ class Recalibrator:
     """Recalibrates after annotations change, in one background thread: a burst of webhooks
     (an annotator saving task after task) gives one calibration after `quiet` seconds."""
 
-    def __init__(self, run: Callable[[int], object], quiet: float = 2.0):
-        self.run, self.quiet = run, quiet
+    def __init__(self, run: Callable[[int], object], quiet: float = 2.0, what: str = "calibration"):
+        self.run, self.quiet, self.what = run, quiet, what
         self.pending: dict[int, float] = {}
         self.cond = threading.Condition()
         self.runs = 0
         self.last_error: str | None = None
-        threading.Thread(target=self._loop, name="recalibrate", daemon=True).start()
+        threading.Thread(target=self._loop, name=what, daemon=True).start()
 
     def schedule(self, project_id: int) -> None:
         with self.cond:
@@ -97,7 +98,7 @@ class Recalibrator:
                 self.last_error = None
             except Exception as e:  # noqa: BLE001 — the backend keeps serving; the log says why
                 self.last_error = " ".join(f"{type(e).__name__}: {e}".split())
-                log.warning("calibration of project %s failed: %s", project_id, self.last_error)
+                log.warning("%s of project %s failed: %s", self.what, project_id, self.last_error)
             self.runs += 1
 
 
@@ -109,8 +110,27 @@ def _calibrate_from_studio(project_id: int) -> None:
     log.info("calibrated %d rules on project %s → %s", len(doc["rules"]), project_id, path)
 
 
+LEARN_ENV = "ANNOTATE_LEARN"  # a model directory: retrain it from the project's corrections (annotate.learn)
+LEARN_QUIET = 5.0             # seconds after the last annotation webhook before retraining
+
+
+def _retrain_from_studio(model: RulesModel, out: str) -> Callable[[int], object]:
+    def run(project_id: int) -> None:
+        from pathlib import Path
+
+        from annotate.labelstudio.client import connect
+        from annotate.learn.studio import retrain_project
+
+        meta = retrain_project(connect(), project_id, Path(out), model.nlp, lock=model.lock)
+        version = model.use_model(out)  # swapped in under the model's lock: the next prediction uses it
+        log.info("retrained on project %s (%d articles) → %s", project_id, meta["data"]["articles"], version)
+
+    return run
+
+
 def create_app(model: RulesModel, auth: tuple[str, str] | None = None,
-               recalibrate: Callable[[int], object] | None = _calibrate_from_studio) -> FastAPI:
+               recalibrate: Callable[[int], object] | None = _calibrate_from_studio,
+               retrain: Callable[[int], object] | None = None, learn_quiet: float = LEARN_QUIET) -> FastAPI:
     basic = HTTPBasic(auto_error=False)
 
     def check_auth(credentials: HTTPBasicCredentials | None = Depends(basic)) -> None:
@@ -128,6 +148,8 @@ def create_app(model: RulesModel, auth: tuple[str, str] | None = None,
     app.state.model = model
     recalibrator = Recalibrator(recalibrate) if recalibrate else None
     app.state.recalibrator = recalibrator
+    retrainer = Recalibrator(retrain, learn_quiet, "retraining") if retrain else None
+    app.state.retrainer = retrainer
 
     @app.exception_handler(BadRequest)
     async def _bad_request(request: Request, exc: BadRequest):
@@ -152,7 +174,10 @@ def create_app(model: RulesModel, auth: tuple[str, str] | None = None,
     @app.get("/health")
     @app.get("/")
     def health():
-        return {"status": "UP", "model_class": "RulesModel", "model_version": model.model_version}
+        out = {"status": "UP", "model_class": "RulesModel", "model_version": model.model_version}
+        if retrainer is not None:  # learning on: how many retrainings ran, why the last one kept the old model
+            out["learn"] = {"runs": retrainer.runs, "last_error": retrainer.last_error}
+        return out
 
     @app.post("/setup")
     async def setup(request: Request):
@@ -176,10 +201,13 @@ def create_app(model: RulesModel, auth: tuple[str, str] | None = None,
             return {"status": "ignored", "action": action}
         if not isinstance(project_id, int) or isinstance(project_id, bool):
             raise BadRequest(f"webhook {action} without a project id")
+        if retrainer is not None:
+            retrainer.schedule(project_id)
         if recalibrator is None:
-            return {"status": "ignored", "action": action}
+            return {"status": "retraining scheduled" if retrainer else "ignored", "action": action}
         recalibrator.schedule(project_id)
-        return {"status": "calibration scheduled", "action": action, "project": project_id}
+        return {"status": "calibration scheduled", "action": action, "project": project_id,
+                **({"retraining": "scheduled"} if retrainer else {})}
 
     @app.get("/versions")
     def versions():
@@ -199,7 +227,11 @@ def serve(host: str, port: int, log_level: str = "info") -> None:
         raise BadRequest(f"--host {host} opens the backend beyond this machine: set {USER_ENV} and "
                          f"{PASSWORD_ENV} (HTTP basic auth) first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    learn = os.environ.get(LEARN_ENV)
+    if learn and not os.environ.get("ANNOTATE_MODEL") and os.path.isfile(os.path.join(learn, "meta.json")):
+        os.environ["ANNOTATE_MODEL"] = learn  # the model an earlier run learned
     model = RulesModel()
-    log.info("model %s loaded; serving on http://%s:%d%s", model.model_version, host, port,
-             " with basic auth" if auth else "")
-    uvicorn.run(create_app(model, auth), host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)
+    log.info("model %s loaded; serving on http://%s:%d%s%s", model.model_version, host, port,
+             " with basic auth" if auth else "", f"; learning into {learn}" if learn else "")
+    app = create_app(model, auth, retrain=_retrain_from_studio(model, learn) if learn else None)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)

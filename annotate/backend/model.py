@@ -119,12 +119,30 @@ class RulesModel:
 
         calibrated_scores()  # a broken calibration file stops the start, not every request
 
+    def use_model(self, path) -> str:
+        """Swap in the trained model in `path` (loaded first, then put in place under the lock, so a
+        prediction sees the old model or the new one, never half of either); the new model_version."""
+        from annotate.learn.component import ArgumentLearned, Learned, ModelError, add_learned
+        from annotate.pipeline import pipeline_disabled
+
+        learned = Learned.load(path)
+        if learned.rules_disabled != pipeline_disabled(self.nlp):
+            raise ModelError(f"{path}: trained beside other rules ({', '.join(learned.rules_disabled) or 'all on'})")
+        with self.lock:
+            pipes = [p for _, p in self.nlp.pipeline if isinstance(p, ArgumentLearned)]
+            if pipes:
+                pipes[0].learned = learned
+            else:
+                add_learned(self.nlp, path)
+        return self.model_version
+
     @property
     def model_version(self) -> str:
+        from annotate.learn.component import pipeline_model
         from annotate.pipeline import pipeline_disabled
         from annotate.tasks import model_version
 
-        return model_version(pipeline_disabled(self.nlp))
+        return model_version(pipeline_disabled(self.nlp), pipeline_model(self.nlp))
 
     def check_tasks(self, tasks: object, controls: Controls) -> list[dict]:
         """The tasks of a /predict request, or BadRequest naming the first bad one."""

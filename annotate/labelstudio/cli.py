@@ -160,17 +160,30 @@ def studio_connect(project: str = typer.Option(..., "--project", help="Project t
                                                           "(default: start the local `annotate serve`)"),
                    port: Optional[int] = typer.Option(None, "--port",
                                                       help="Port of the local backend (default 9090 or the "
-                                                           "next free one)")):
+                                                           "next free one)"),
+                   learn: Optional[Path] = typer.Option(None, "--learn", file_okay=False, metavar="MODEL_DIR",
+                                                        help="The local backend retrains a model beside the rules "
+                                                             "in MODEL_DIR from the project's corrections "
+                                                             "(annotate train) and uses it")):
     """Register the ML backend with a project and turn on automatic prediction."""
-    from annotate.backend.app import basic_auth_from_env
+    from annotate.backend.app import LEARN_ENV, basic_auth_from_env
     from annotate.backend.process import LocalBackend
 
     from .backends import connect_backend
     from .client import connect
 
     conn = connect()
+    if learn is not None:
+        if url is not None:
+            raise StudioError("--learn starts the local backend with learning on; it cannot be given with --url "
+                              "(start that backend with ANNOTATE_LEARN=MODEL_DIR instead)")
+        os.environ[LEARN_ENV] = str(learn.resolve())  # the backend process started below inherits it
     if url is None:
-        url = LocalBackend.from_env().up(port=port, say=_say)
+        backend = LocalBackend.from_env()
+        if learn is not None and backend.running_pid() is not None:
+            raise StudioError("the local backend is already running without --learn: `annotate studio down` "
+                              "first, then connect again with --learn")
+        url = backend.up(port=port, say=_say)
     result = connect_backend(conn, project, url, basic_auth_from_env())
     p = result.project
     out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
@@ -222,7 +235,10 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
              batch_size: int = typer.Option(500, "--batch-size", min=1, help="Tasks per import request"),
              update_config: bool = typer.Option(False, "--update-config",
                                                 help="Replace the project's labeling config if it differs "
-                                                     "from the scheme's")):
+                                                     "from the scheme's"),
+             model: Optional[Path] = typer.Option(None, "--model", envvar="ANNOTATE_MODEL", file_okay=False,
+                                                  metavar="MODEL_DIR",
+                                                  help="A trained model (`annotate train`) to run after the rules")):
     """Create/find the project and import tasks with predictions — idempotent by data.doc_id."""
     from .client import connect
     from .push import iter_prelabel, load_task_file, push_tasks
@@ -245,7 +261,7 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
         sources.append(loaded)
         total += len(loaded)
     if paths:
-        sources.append(iter_prelabel([str(p) for p in paths], on_file_error))
+        sources.append(iter_prelabel([str(p) for p in paths], on_file_error, model))
         total = None
     conn = connect()
     with _progress(total) as progress:
@@ -336,9 +352,15 @@ def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
                                        help="Address to listen on; other than 127.0.0.1 needs "
                                             "ANNOTATE_BACKEND_USER and ANNOTATE_BACKEND_PASSWORD (basic auth)"),
               port: int = typer.Option(9090, "--port", "-p", help="Port"),
-              log_level: str = typer.Option("info", "--log-level", help="uvicorn log level")):
+              log_level: str = typer.Option("info", "--log-level", help="uvicorn log level"),
+              model: Optional[Path] = typer.Option(None, "--model", envvar="ANNOTATE_MODEL", file_okay=False,
+                                                   metavar="MODEL_DIR",
+                                                   help="A trained model (`annotate train`) to run after the rules")):
     """Serve the rules as a Label Studio ML backend (/health, /setup, /predict, /webhook)."""
     from annotate.backend.model import BadRequest
+
+    if model is not None:  # the backend loads its pipeline with load_nlp(), which reads it there
+        os.environ["ANNOTATE_MODEL"] = str(model.resolve())
 
     try:
         from annotate.backend.app import serve

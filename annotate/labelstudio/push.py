@@ -316,8 +316,9 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
     return result
 
 
-def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object]) -> Iterator[dict]:
-    """Tasks from source files through the pre-annotator (annotate.prelabel)."""
+def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], model=None) -> Iterator[dict]:
+    """Tasks from source files through the pre-annotator (annotate.prelabel); `model`: a trained
+    model directory to run after the rules (None: $ANNOTATE_MODEL)."""
     try:
         from annotate.pipeline import load_nlp
         from annotate.prelabel import prelabel
@@ -325,7 +326,7 @@ def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object]) -> I
         raise StudioError(f"the pre-annotator is not available ({e}) — use `--tasks FILE` with tasks from "
                           f"`annotate prelabel`") from None
     try:
-        nlp = load_nlp()
+        nlp = load_nlp() if model is None else load_nlp(model=str(model))
     except Exception as e:  # noqa: BLE001 — e.g. the model is missing
         raise StudioError(f"cannot load the pre-annotation model: {' '.join(str(e).split())}") from None
     for task in prelabel(paths, nlp, on_error):  # validated there

@@ -1,0 +1,150 @@
+"""`annotate train`: train the component beside the rules on gold or corrected annotations."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+
+def _name(out: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", out.resolve().name).strip("_.") or "learned"
+
+
+def train_command(
+    paths: Annotated[Optional[List[Path]], typer.Argument(
+        metavar="PATH", show_default=False,
+        help="Articles or folders (matched to --gold by file name, as `annotate evaluate` does), tasks files, "
+             "or Label Studio export snapshots (with --use annotations: their corrected annotations are the "
+             "truth).")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", file_okay=False,
+        help="The model directory to write (replaced atomically once complete).")] = None,
+    gold: Annotated[Optional[List[Path]], typer.Option(
+        "--gold", "-g", exists=True, dir_okay=False, show_default=False,
+        help="Gold file (JSON Lines, gold/README.md); repeatable.")] = None,
+    use: Annotated[str, typer.Option(
+        "--use", help="Tasks files: predictions (truth from --gold) or annotations (truth: the first annotation "
+                      "not skipped).")] = "predictions",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 0,
+    name: Annotated[Optional[str], typer.Option(
+        "--name", help="The model's name in provenance (model:<name>); default: the directory's name.")] = None,
+    project: Annotated[Optional[str], typer.Option(
+        "--project", help="Train on the corrected tasks of this Label Studio project (fetched now).")] = None,
+    disable_rule: Annotated[Optional[List[str]], typer.Option(
+        "--disable-rule", metavar="ID", help="Train beside the rules with this rule off (the model then runs only "
+                                             "with the same rules off); repeatable.")] = None,
+    report: Annotated[Optional[Path], typer.Option(
+        "--report", file_okay=False, help="Write a report here (report.md, report.json, curve-*.png): rules alone "
+                                          "vs rules + model on articles left out of training.")] = None,
+    leave_out: Annotated[Optional[str], typer.Option(
+        "--leave-out", metavar="REGEX", help="Report: per group of files (the regex's first group on the file "
+                                             "name, e.g. '^([pqrs])\\d'), train on the rest, score the group.")] = None,
+    curve: Annotated[Optional[List[str]], typer.Option(
+        "--curve", metavar="REGEX", help="Report: a learning curve for the family of files matching REGEX "
+                                         "(e.g. '^q\\d'); repeatable.")] = None,
+    curve_sizes: Annotated[str, typer.Option("--curve-sizes", help="Report: corrected articles of the family "
+                                             "per point, comma-separated.")] = "1,2,4",
+    curve_rest: Annotated[bool, typer.Option("--curve-rest/--curve-family-only", help="Report: curve points "
+                                             "train on the other files too, or on the family's alone.")] = True,
+    orders: Annotated[int, typer.Option("--orders", min=1, help="Report: random orders of the family's files "
+                                        "averaged per point.")] = 3,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """Train the statistical component beside the rules (a spaCy textcat over sentences and heading
+    lines) on gold or corrected annotations; writes a spaCy pipeline directory with meta.json.
+
+    Exit status: 0 trained, 1 refused (too little data; an existing model is kept) or input unreadable.
+    """
+    from annotate.cli import _load_nlp, err_console, fail
+    from annotate.evaluate import EvaluateError, load_gold
+    from annotate.learn.train import TrainError, collect, save, train
+    from annotate.scheme import load_scheme
+
+    if use not in ("predictions", "annotations"):
+        raise typer.BadParameter("predictions or annotations", param_hint="'--use'")
+    if not paths and not project:
+        raise typer.BadParameter("give articles, tasks files or snapshots, or --project", param_hint="PATH")
+    if output is None and report is None:
+        raise typer.BadParameter("give -o MODEL_DIR (the model) and/or --report DIR", param_hint="'-o'")
+    try:
+        sizes = sorted({int(x) for x in curve_sizes.split(",") if x.strip()})
+    except ValueError:
+        raise typer.BadParameter(f"{curve_sizes}: comma-separated numbers", param_hint="'--curve-sizes'") from None
+    from annotate.rules import check_disabled
+
+    try:
+        disabled = tuple(sorted(check_disabled(disable_rule or [])))
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
+    err = err_console()
+
+    def say(msg: str) -> None:
+        if not quiet:
+            err.print(f"train: {msg}", markup=False)
+
+    problems: list[str] = []
+
+    def on_error(line: str) -> None:
+        problems.append(line)
+        err.print(f"error: {line}", markup=False)
+
+    try:
+        gold_docs = load_gold(gold or [])
+    except EvaluateError as e:
+        raise fail(str(e)) from None
+    scheme = load_scheme()
+    paths = list(paths or [])
+    if project:
+        from annotate.learn.studio import fetch_project_snapshot
+
+        try:
+            snapshot = fetch_project_snapshot(project)
+        except Exception as e:  # noqa: BLE001 — one line: server down, no such project, …
+            raise fail(f"--project {project}: {' '.join(str(e).split())}") from None
+        paths.append(snapshot)
+        use = "annotations"
+    say("pre-annotating with the rules")
+    nlp = _load_nlp(disabled, model="")  # the rules alone: the model learns where they go wrong
+    try:
+        samples = collect(paths, gold_docs, nlp, use, on_error, scheme.labels_name)
+    finally:
+        if project:
+            snapshot.unlink(missing_ok=True)
+    say(f"{len(samples)} articles with truth from {len({s.file for s in samples})} files")
+    if report is not None:
+        from annotate.learn.report import write_report
+
+        try:
+            written = write_report(report, nlp, samples, gold_docs, seed, leave_out, curve or [], sizes, orders,
+                                   disabled, say, curve_rest)
+        except (TrainError, OSError) as e:
+            raise fail(f"--report {report}: {getattr(e, 'strerror', None) or e}") from None
+        err.print(f"wrote {', '.join(map(str, written))}", markup=False)
+    if output is not None:
+        try:
+            result = train(samples, seed=seed, name=name or _name(output), progress=say)
+        except TrainError as e:
+            raise fail(str(e)) from None
+        sources = {"paths": [str(p) for p in paths], "gold": [_file_id(g) for g in gold or []],
+                   "rules_disabled": list(disabled)}
+        try:
+            h = save(result, output, sources)
+        except OSError as e:
+            raise fail(f"{output}: {e.strerror or e}") from None
+        t = result.meta["thresholds"]
+        active = ", ".join(f"{a} ≥ {v:.2f}" for a, v in t.items()) or "none (the rules stand)"
+        err.print(f"wrote {output} (model:{result.learned.name}-{h}; changes allowed: {active})", markup=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _file_id(path: Path) -> dict:
+    import hashlib
+
+    return {"path": str(path), "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train_command)
