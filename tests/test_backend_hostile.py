@@ -274,3 +274,77 @@ def test_the_connected_webhook_secret_is_the_backends(monkeypatch):
     assert webhook_secret(Target("http://127.0.0.1:8080", "tok-bbbbbbbb", "studio")) != a
     monkeypatch.setenv("ANNOTATE_WEBHOOK_SECRET", "shared-on-both-sides")
     assert webhook_secret(Target("http://x", "tok-aaaaaaaa", "env")) == "shared-on-both-sides"
+
+
+# -- the body is read within limits before any route sees it (item 2; a real process: test_backend_limits) --
+
+def _run_guard(messages, headers, *, budget=1000, max_body=600, idle=0.05, in_flight=0):
+    """Drive Guard with these body messages; (status, body, what the app received, guard)."""
+    import asyncio
+
+    from annotate.backend.app import Guard
+
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen["body"] = (await receive())["body"]
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    guard = Guard(app, auth=None, loopback_only=True, webhook_secret=None, idle_timeout=idle,
+                  max_body=max_body, budget=budget)
+    guard.in_flight = in_flight
+    queue = list(messages)
+
+    async def receive():
+        if not queue:
+            await asyncio.sleep(3600)  # a client that stalls
+        item = queue.pop(0)
+        if item == "stall":
+            await asyncio.sleep(3600)
+        return item
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/predict",
+             "headers": [(k.encode(), v.encode()) for k, v in {"host": "127.0.0.1:9090",
+                                                                "content-type": "application/json",
+                                                                **headers}.items()]}
+    asyncio.run(guard(scope, receive, send))
+    status = sent[0]["status"]
+    return status, b"".join(m.get("body", b"") for m in sent[1:]), seen.get("body"), guard
+
+
+def chunks(*parts, stall=False):
+    out = [{"type": "http.request", "body": p, "more_body": True} for p in parts]
+    if stall:
+        return out + ["stall"]
+    out[-1]["more_body"] = False
+    return out
+
+
+def test_guard_reads_the_body_and_hands_it_on():
+    status, _, received, guard = _run_guard(chunks(b'{"a":', b" 1}"), {"content-length": "8"})
+    assert (status, received, guard.in_flight) == (200, b'{"a": 1}', 0)
+
+
+def test_guard_drops_a_body_that_stalls_with_408():
+    status, body, received, guard = _run_guard(chunks(b"x" * 100, stall=True), {"content-length": "500"})
+    assert status == 408 and json.loads(body)["error"] and received is None and guard.in_flight == 0
+
+
+def test_guard_keeps_bodies_in_flight_within_the_budget():
+    # declared: refused before a byte is read when the others in flight hold the budget
+    status, body, _, guard = _run_guard(chunks(b"x" * 10), {"content-length": "500"}, in_flight=600)
+    assert status == 503 and "busy" in json.loads(body)["error"] and guard.in_flight == 600
+    # undeclared (chunked): counted as it arrives
+    status, _, _, guard = _run_guard(chunks(b"x" * 300, b"x" * 300), {}, in_flight=600)
+    assert status == 503 and guard.in_flight == 600
+    status, _, received, _ = _run_guard(chunks(b"x" * 300, b"x" * 300), {}, in_flight=0)
+    assert status == 200 and len(received) == 600
+    # over the size limit, declared or not
+    assert _run_guard(chunks(b"x"), {"content-length": "601"})[0] == 413
+    assert _run_guard(chunks(b"x" * 400, b"x" * 400), {})[0] == 413
