@@ -3,15 +3,21 @@
     GET  /health   {"status": "UP", "model_class": "RulesModel", "model_version": …}
     POST /setup    {"project": "12.1700000000", "schema": "<View>…", …} → {"model_version": …}
     POST /predict  {"tasks": [{"id": 1, "data": {"text": …}}, …], "label_config": "<View>…", …}
-                   → {"results": [{"result": […], "score": 0.87, "model_version": …}, …]}
-                   (one prediction per task, in order; Label Studio 1.23 ml/models.py)
+                   → {"results": [{"result": […], "score": 0.87, "model_version": …,
+                                   "calibration": "12@…"}, …]}
+                   (one prediction per task, in order, scored with the project's calibration;
+                   Label Studio 1.23 ml/models.py reads result, score and model_version)
     POST /webhook  {"action": "ANNOTATION_CREATED", "project": {"id": 12, …}, …} → recalibrates
+                   (needs the X-Annotate-Webhook-Secret header `studio connect` registers)
     GET  /versions {"versions": [model_version]}
 
-Every refusal is a 4xx with one line of JSON, {"error": "…"}; the server goes on.
-With ANNOTATE_BACKEND_USER and ANNOTATE_BACKEND_PASSWORD set, every route asks
-for HTTP basic auth (what Label Studio sends when the backend is registered
-with auth_method BASIC_AUTH).
+Every refusal is a 4xx with one line of JSON, {"error": "…"}; the server goes on;
+a bug is a 500 whose body says nothing but that (the details go to the log).
+Guard checks every request before a route sees it: Host and Origin, auth, JSON
+content type, and the body's size, read time and the memory all bodies in flight
+may hold. With ANNOTATE_BACKEND_USER and ANNOTATE_BACKEND_PASSWORD set, every
+route asks for HTTP basic auth (what Label Studio sends when the backend is
+registered with auth_method BASIC_AUTH).
 """
 from __future__ import annotations
 
