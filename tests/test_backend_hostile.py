@@ -348,3 +348,18 @@ def test_guard_keeps_bodies_in_flight_within_the_budget():
     # over the size limit, declared or not
     assert _run_guard(chunks(b"x"), {"content-length": "601"})[0] == 413
     assert _run_guard(chunks(b"x" * 400, b"x" * 400), {})[0] == 413
+
+
+def test_connect_refuses_credentials_basic_auth_cannot_carry_before_anything(monkeypatch):
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    monkeypatch.setenv("ANNOTATE_BACKEND_USER", "ls")
+    monkeypatch.setenv("ANNOTATE_BACKEND_PASSWORD", "pässwort")
+    monkeypatch.setenv("LABEL_STUDIO_URL", "http://127.0.0.1:9")  # never reached
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "x" * 20)
+    res = CliRunner().invoke(app, ["studio", "connect", "--project", "p", "--url", "http://127.0.0.1:9"])
+    assert res.exit_code == 1
+    assert res.stderr.strip().startswith("error: ANNOTATE_BACKEND_PASSWORD holds characters") and \
+        "pässwort" not in res.stderr

@@ -167,15 +167,20 @@ def studio_connect(project: str = typer.Option(..., "--project", help="Project t
                                                            "next free one)")):
     """Register the ML backend with a project and turn on automatic prediction."""
     from annotate.backend.app import basic_auth_from_env
+    from annotate.backend.model import BadRequest
     from annotate.backend.process import LocalBackend
 
     from .backends import connect_backend
     from .client import connect
 
+    try:
+        auth = basic_auth_from_env()  # before anything starts: credentials that cannot work
+    except BadRequest as e:
+        raise StudioError(str(e)) from None
     conn = connect()
     if url is None:
         url = LocalBackend.from_env().up(port=port, say=_say)
-    result = connect_backend(conn, project, url, basic_auth_from_env())
+    result = connect_backend(conn, project, url, auth)
     p = result.project
     out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
               f"{'registered' if result.created else 'updated'} (id {result.backend_id}), model version "
