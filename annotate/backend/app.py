@@ -54,6 +54,7 @@ READ_TIMEOUT_ENV = "ANNOTATE_BACKEND_READ_TIMEOUT"
 READ_IDLE_TIMEOUT = 10.0   # seconds a client may send nothing while its body is unfinished …
 READ_TOTAL_FACTOR = 12     # … and the whole body must arrive within this many times that
 MAX_CONNECTIONS = 32       # uvicorn's limit_concurrency: beyond it, 503
+MAX_WATCHED = 1024         # projects whose calibration file is watched at once
 USER_ENV, PASSWORD_ENV = "ANNOTATE_BACKEND_USER", "ANNOTATE_BACKEND_PASSWORD"
 CALIBRATING_ACTIONS = {"ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED", "ANNOTATIONS_DELETED"}
 INTERNAL_ERROR = "internal error — the backend's log has the details"
@@ -324,6 +325,8 @@ class ProjectCalibrations:
         with self.lock:
             w = self.watched.get(project_id)
             if w is None:
+                if len(self.watched) >= MAX_WATCHED:  # any client may name any project id
+                    self.watched.pop(next(iter(self.watched)))
                 try:
                     folder = self.folder()
                 except Exception as e:  # noqa: BLE001 — no calibration rather than no prediction

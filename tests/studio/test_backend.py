@@ -24,7 +24,7 @@ from annotate.labelstudio.server import free_port, project_root
 from annotate.prelabel import prelabel
 from annotate.tasks import model_version
 
-from studio_helpers import HERE, one_error_line
+from studio_helpers import HERE, one_error_line, task_ids_by_doc
 
 ROOT = project_root(HERE)
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
@@ -250,6 +250,34 @@ def test_calibration_from_annotations_made_through_the_api(conn, connected, expe
     want = {ids[t["data"]["doc_id"]]: score for t, (score, _) in zip(expected, scores)}
     assert [task_id for task_id, _ in listed] == sorted(want, key=lambda i: (want[i], i))
     assert all(score == pytest.approx(want[task_id]) for task_id, score in listed)
+
+
+def test_push_scores_with_the_projects_calibration_and_refuses_a_corrupt_one(conn, studio, cli, title, nlp):
+    """push to project P reads P's calibration once; a corrupt one: one error line naming the
+    file, nothing pushed (issue 18 item 12)."""
+    from annotate.calibration import build, write
+
+    first = cli("push", ARTICLES / FILES[0], "--project", title)
+    assert first.exit_code == 0, first.output
+    project = _project(conn, title)
+    path = studio.home / "calibration" / f"{project.id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"format": "annotate-calibration/1", "rules": {"claim.title": {"precision": 7}}}')
+    res = cli("push", ARTICLES / FILES[1], "--project", title)
+    assert res.exit_code == 1
+    assert one_error_line(res) == f"error: {path}: rule 'claim.title' has no precision between 0 and 1 — " \
+                                  f"run `annotate calibrate` again"
+    before = task_ids_by_doc(conn, project.id)
+    assert len(before) == 1
+    rules = {"claim.title": {"label": "CLAIM", "predicted": 30, "accepted": 0}}
+    write(build(rules, {"claim.title": 0.98}, model_version="mv", counted_versions=[], project=title,
+                project_id=project.id), path)
+    res = cli("push", ARTICLES / FILES[1], "--project", title)
+    assert res.exit_code == 0, res.output
+    (new,) = [ids[0] for doc_id, ids in task_ids_by_doc(conn, project.id).items() if doc_id not in before]
+    (prediction,) = _predictions(conn, new)
+    titles = [x for x in prediction["result"] if x.get("meta", {}).get("text") == ["rule: claim.title"]]
+    assert titles and all(x["score"] == round((0 + 10 * 0.98) / (30 + 10), 3) for x in titles)
 
 
 def test_connect_without_url_starts_the_local_backend_and_status_shows_it(cli, conn, title):
