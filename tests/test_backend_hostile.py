@@ -81,6 +81,14 @@ def test_a_lone_surrogate_anywhere_is_a_422(client, field, raw):
     assert ok.status_code == 200, ok.text
 
 
+@pytest.mark.parametrize("path", ["/predict", "/setup", "/webhook"])
+def test_a_surrogate_encoded_in_utf8_bytes_is_a_400(client, path):
+    raw = ('{"tasks": [{"id": 1, "data": {"text": "abc\ud800"}}], "label_config": %s, "action": "A"}'
+           % json.dumps(label_config())).encode("utf-8", "surrogatepass")
+    assert b"\xed\xa0\x80" in raw
+    assert_one_line_4xx(post_raw(client, path, raw, HOOK), "not UTF-8")
+
+
 @pytest.mark.parametrize("path", ["/setup", "/webhook"])
 def test_a_lone_surrogate_in_setup_or_webhook_is_a_422(client, path):
     r = post_raw(client, path, ('{"schema": "<View>' + LONE + '</View>", "action": "A' + LONE + '"}').encode(),

@@ -117,7 +117,11 @@ async def read_json(request: Request) -> dict:
     BadRequest (one line) for anything else."""
     raw = await request.body()
     try:
-        body = json.loads(raw)
+        text = raw.decode("utf-8")  # strict: json.loads(bytes) would let encoded surrogates through
+    except UnicodeDecodeError as e:
+        raise BadRequest(f"the request body is not UTF-8 (byte {e.start})") from None
+    try:
+        body = json.loads(text)
     except RecursionError:
         raise BadRequest("the request body is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as e:
