@@ -338,8 +338,8 @@ class ProjectCalibrations:
                     return None
                 w = self.watched[project_id] = Watched(
                     Path(folder) / f"{project_id}.json",
-                    on_refused=lambda reason: log.error("calibration refused, the last good one stays: %s",
-                                                        reason))
+                    on_refused=lambda reason: log.error("calibration refused (the project's last good one, if "
+                                                        "any, stays in use): %s", reason))
         return w.current()
 
 
