@@ -134,6 +134,9 @@ def prelabel(
     disable_rule: List[str] = typer.Option([], "--disable-rule", metavar="ID",
                                            help="Switch a rule off by its id (see `annotate rules`); repeatable."),
     model: Optional[Path] = MODEL_OPTION,
+    calibration: Optional[Path] = typer.Option(None, "--calibration", metavar="FILE",
+                                               help="Score regions with this calibration file (`annotate "
+                                               "calibrate`); default: catalogue confidences."),
 ) -> None:
     """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
 
@@ -152,6 +155,14 @@ def prelabel(
         problem = path_problem(output)
         if problem:
             raise fail(f"-o {output} {problem}" if problem.startswith("is ") else f"-o {output}: {problem}", 2)
+    cal = None
+    if calibration is not None:  # read and checked once, before any work: one line if it is unusable
+        from annotate.calibration import CalibrationError, load
+
+        try:
+            cal = load(calibration)
+        except CalibrationError as e:
+            raise fail(f"{e}; nothing written", 1) from None
     from annotate.rules import check_disabled
 
     try:
@@ -171,7 +182,7 @@ def prelabel(
         job = Job(format=fmt, output=output, jsonl=jsonl, text_column=text_column, id_column=id_column,
                   title_column=title_column, explicit_columns=explicit, markup=markup, part_mb=part_mb,
                   workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,
-                  disabled=tuple(sorted(disabled)))
+                  disabled=tuple(sorted(disabled)), calibration=cal)
         return scale.run(paths, job, quiet, _load_nlp, fail, err_console)
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
@@ -194,7 +205,8 @@ def prelabel(
             n = 0
             if not jsonl:
                 fh.write("[")  # a JSON array with one task per line: readable with grep, fast to write
-            for task in run(paths, nlp, on_error=progress.error, on_progress=progress.update, summary=summary):
+            for task in run(paths, nlp, on_error=progress.error, on_progress=progress.update, summary=summary,
+                            calibration=cal):
                 if jsonl:
                     fh.write(json.dumps(task, ensure_ascii=False) + "\n")
                 else:

@@ -123,22 +123,23 @@ def source_files(paths: Iterable[str | os.PathLike], on_error: OnError) -> list[
     return list(files.values())
 
 
-def prelabel_file(path: str | os.PathLike, nlp) -> list[tuple[object, dict]]:
+def prelabel_file(path: str | os.PathLike, nlp, calibration=None) -> list[tuple[object, dict]]:
     """(document, task) for every document of one file; raises on any problem."""
     from annotate.sources import read_file
 
-    return prelabel_documents(read_file(path), nlp)
+    return prelabel_documents(read_file(path), nlp, calibration)
 
 
-def prelabel_documents(documents, nlp) -> list[tuple[object, dict]]:
-    """(document, task) for every document (of one file, or one table row); raises on any problem."""
+def prelabel_documents(documents, nlp, calibration=None) -> list[tuple[object, dict]]:
+    """(document, task) for every document (of one file, or one table row); raises on any problem.
+    `calibration`: an annotate.calibration.Calibration loaded once for the whole run, or None."""
     from annotate.pipeline import annotate_document
     from annotate.tasks import to_task, validate_task
 
     out = []
     for document in documents:
         doc = annotate_document(nlp, document)
-        task = to_task(document, doc)
+        task = to_task(document, doc, calibration)
         problems = validate_task(task)
         if problems:
             where = f"article {document.index}"
@@ -152,12 +153,13 @@ def prelabel_documents(documents, nlp) -> list[tuple[object, dict]]:
 
 def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
              on_progress: OnProgress | None = None,
-             summary: Summary | None = None) -> Iterator[dict]:
+             summary: Summary | None = None, calibration=None) -> Iterator[dict]:
     """Yield one Label Studio task per document of the source files under `paths`.
 
     `on_error(path, reason)` for each file (or given path) that failed;
     `on_progress(path, done, total)` after each file; `summary` (if given) is
-    kept up to date as the tasks are yielded.
+    kept up to date as the tasks are yielded; `calibration` (loaded once by the caller)
+    scores every task of the run.
     """
     from annotate.sources import display_path
 
@@ -171,7 +173,7 @@ def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
     summary.files = len(files)
     for done, path in enumerate(files, 1):
         try:
-            results = prelabel_file(path, nlp)
+            results = prelabel_file(path, nlp, calibration)
         except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
             summary.files_failed += 1
             error(display_path(path), one_line(e))

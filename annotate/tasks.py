@@ -69,12 +69,11 @@ def model_version(disabled=(), model: str | None = None) -> str:
 _CONFIDENCE = {r.id: r.confidence for r in RULES}
 
 
-def region_scores() -> dict[str, float]:
-    """rule id → region score: the calibrated precision where a calibration file is
-    found (annotate.calibration), else the rule's catalogue confidence."""
-    from annotate.calibration import calibrated_scores
-
-    return {**_CONFIDENCE, **calibrated_scores()}
+def region_scores(calibration=None) -> dict[str, float]:
+    """rule id → region score: the calibrated precision where the calibration (an
+    annotate.calibration.Calibration, loaded once per run or request) has the rule,
+    else the rule's catalogue confidence."""
+    return {**_CONFIDENCE, **(calibration.scores if calibration is not None else {})}
 
 
 def task_score(scores: list[float]) -> float:
@@ -109,48 +108,110 @@ def task_data(document: Document) -> dict:
     }
 
 
+def _int(value, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{what} is not an integer")
+    return value
+
+
+def _pair(value, what: str) -> tuple[int, int]:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ValueError(f"{what} is not a pair [start, end]")
+    return _int(value[0], what), _int(value[1], what)
+
+
+def _outline(outline, n: int) -> list[Block]:
+    """The blocks of a task's data.outline (as task_data writes it), checked: known kinds,
+    sorted non-empty blocks inside the text, bold runs and the claim inside their block."""
+    from annotate.document import BLOCK_KINDS
+
+    if not isinstance(outline, list):
+        raise ValueError("data.outline is not a list")
+    blocks, previous_end = [], 0
+    for i, item in enumerate(outline):
+        where = f"data.outline[{i}]"
+        if not isinstance(item, (list, tuple)) or len(item) != 5:
+            raise ValueError(f"{where} is not [kind, start, end, bold, claim]")
+        kind, start, end, bold, claim = item
+        if not isinstance(kind, str) or kind not in BLOCK_KINDS:
+            raise ValueError(f"{where}: kind is not one of {', '.join(BLOCK_KINDS)}")
+        start, end = _int(start, where), _int(end, where)
+        if not 0 <= start < end <= n:
+            raise ValueError(f"{where}: block [{start}, {end}) is empty or lies outside the text ({n} characters)")
+        if start < previous_end:
+            raise ValueError(f"{where}: blocks overlap or are out of order")
+        previous_end = end
+        if bold is not None and not isinstance(bold, list):
+            raise ValueError(f"{where}: bold runs are not a list")
+        runs = [_pair(x, f"{where} bold run") for x in bold or ()]
+        if any(not start <= a < b <= end for a, b in runs):
+            raise ValueError(f"{where}: a bold run lies outside its block")
+        if claim is not None:
+            a, b = _pair(claim, f"{where} claim")
+            if not start <= a <= b <= end:
+                raise ValueError(f"{where}: the claim lies outside its block")
+            claim = (a, b)
+        blocks.append(Block(kind, start, end, 0, runs, claim))
+    return blocks
+
+
+def _optional_str(data: dict, key: str) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # a number a user's own JSON gave, e.g. a year as the title
+    if not isinstance(value, str):
+        raise ValueError(f"data.{key} is not a string")
+    return value
+
+
 def document_from_data(data: dict, text_key: str = "text") -> Document:
     """The Document of a task's data: the inverse of task_data. data[text_key] is the text,
     verbatim (offsets point into it). Without an `outline` (a task imported through Label
     Studio), the outline is guessed from the text as for a bare string (blank-line
-    paragraphs, short unpunctuated lines as headings). Raises ValueError on a bad field."""
+    paragraphs, short unpunctuated lines as headings). Raises ValueError (one line) on a
+    field that is not what task_data writes: a request must never reach the rules malformed."""
     from annotate.rules.layout import layout_from_text
 
     text = data.get(text_key)
     if not isinstance(text, str):
         raise ValueError(f"data.{text_key} is not a string")
     outline = data.get("outline")
-    try:
-        if outline:
-            blocks = [Block(kind, int(a), int(b), 0, [(int(x), int(y)) for x, y in bold or ()],
-                            (int(claim[0]), int(claim[1])) if claim else None)
-                      for kind, a, b, bold, claim in outline]
-        else:
-            blocks = [Block(b.kind, b.start, b.end, 0, list(b.bold)) for b in layout_from_text(text).blocks]
-        if any(not 0 <= b.start <= b.end <= len(text) for b in blocks):
-            raise ValueError("a block lies outside the text")
-        line_map = [(int(a), int(b)) for a, b in data.get("line_map") or ()]
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"data.outline/line_map malformed: {e}") from None
+    if outline:
+        blocks = _outline(outline, len(text))
+    else:
+        blocks = [Block(b.kind, b.start, b.end, 0, list(b.bold)) for b in layout_from_text(text).blocks]
+    line_map = data.get("line_map") or []
+    if not isinstance(line_map, list):
+        raise ValueError("data.line_map is not a list")
+    line_map = [_pair(x, "data.line_map entry") for x in line_map]
     authors = data.get("authors") or ""
+    if isinstance(authors, str):
+        authors = authors.split()
+    elif isinstance(authors, list) and all(isinstance(a, str) for a in authors):
+        authors = list(authors)
+    else:
+        raise ValueError("data.authors is not a string or a list of strings")
     kind = data.get("kind") if data.get("kind") in ("article", "fragment") else "article"
-    return Document(text=text, source=str(data.get("source") or ""), path=str(data.get("path") or ""),
-                    index=int(data.get("index") or 0) if str(data.get("index") or 0).isdigit() else 0,
-                    kind=kind, title=data.get("title") or None,
-                    authors=authors.split() if isinstance(authors, str) else [str(a) for a in authors],
-                    author_note=data.get("author_note") or None, column=data.get("column") or None,
+    index = data.get("index")
+    return Document(text=text, source=_optional_str(data, "source") or "", path=_optional_str(data, "path") or "",
+                    index=index if isinstance(index, int) and not isinstance(index, bool) and index >= 0 else 0,
+                    kind=kind, title=_optional_str(data, "title"), authors=authors,
+                    author_note=_optional_str(data, "author_note"), column=_optional_str(data, "column"),
                     blocks=blocks, line_map=line_map)
 
 
-def to_task(document: Document, doc: Doc) -> dict:
+def to_task(document: Document, doc: Doc, calibration=None) -> dict:
     """The Label Studio task of one annotated Doc; its model_version names the rules that
-    the pipes which made the Doc had switched off."""
+    the pipes which made the Doc had switched off. With a calibration, the region scores are
+    its calibrated precisions and the prediction names it (`calibration`: `<project>@<hash>`)."""
     scheme = load_scheme()
     text = document.text
     if doc_text(doc) != text:
         raise ValueError(f"{document.path}: Doc text differs from the document text")
     doc_id = document.doc_id
-    confidence = region_scores()
+    confidence = region_scores(calibration)
     result, ids, scores = [], {}, []
     spans = sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_))
     for span in spans:
@@ -187,4 +248,6 @@ def to_task(document: Document, doc: Doc) -> dict:
         "score": task_score(scores),
         "result": result,
     }
+    if calibration is not None:
+        prediction["calibration"] = calibration.label
     return {"data": task_data(document), "predictions": [prediction]}

@@ -66,7 +66,7 @@ def main() -> None:
             task = to_task(doc, annotate_document(nlp, doc))
             assert not validate_task(task)
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ANNOTATE_CALIBRATION": "none"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # /predict without a project: no calibration
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "annotate", "serve", "--port", str(port), "--log-level", "warning"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

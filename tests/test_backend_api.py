@@ -21,6 +21,8 @@ from annotate.tasks import model_version
 pytestmark = pytest.mark.model
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+SECRET = "webhook-secret-for-tests"
+HOOK = {"X-Annotate-Webhook-Secret": SECRET}
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def model(nlp):
 def client(model):
     from fastapi.testclient import TestClient
 
-    return TestClient(create_app(model, recalibrate=None))
+    return TestClient(create_app(model, recalibrate=None, webhook_secret=lambda: SECRET))
 
 
 @pytest.fixture(scope="module")
@@ -151,9 +153,9 @@ def test_setup_refuses_a_config_without_the_labels(client):
 
 
 def test_webhook_ignores_other_actions_and_wants_a_project(client):
-    assert client.post("/webhook", json={"action": "TASKS_CREATED", "project": {"id": 1}}).json()["status"] \
-        == "ignored"
-    r = client.post("/webhook", json={"action": "ANNOTATION_CREATED", "project": {"id": 3}})
+    assert client.post("/webhook", json={"action": "TASKS_CREATED", "project": {"id": 1}},
+                       headers=HOOK).json()["status"] == "ignored"
+    r = client.post("/webhook", json={"action": "ANNOTATION_CREATED", "project": {"id": 3}}, headers=HOOK)
     assert r.status_code == 200  # no recalibrator in this app: nothing to schedule
 
 
@@ -168,11 +170,12 @@ def test_webhook_schedules_one_calibration_for_a_burst(model):
         calls.append(project_id)
         done.set()
 
-    app = create_app(model, recalibrate=run)
+    app = create_app(model, recalibrate=run, webhook_secret=lambda: SECRET)
     app.state.recalibrator.quiet = 0.3
     c = TestClient(app)
     for _ in range(5):
-        r = c.post("/webhook", json={"action": "ANNOTATION_UPDATED", "project": {"id": 4, "title": "p"}})
+        r = c.post("/webhook", json={"action": "ANNOTATION_UPDATED", "project": {"id": 4, "title": "p"}},
+                   headers=HOOK)
         assert r.json()["status"] == "calibration scheduled"
     assert done.wait(10)
     assert calls == [4]

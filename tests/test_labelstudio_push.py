@@ -272,6 +272,6 @@ def test_iter_prelabel_marks_its_tasks_as_validated(tasks, monkeypatch):
     from annotate.labelstudio.push import ValidTask, iter_prelabel
 
     monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: object())
-    monkeypatch.setattr(annotate.prelabel, "prelabel", lambda paths, nlp, on_error: iter(tasks))
+    monkeypatch.setattr(annotate.prelabel, "prelabel", lambda paths, nlp, on_error, calibration=None: iter(tasks))
     got = list(iter_prelabel(["x"], on_error=lambda p, r: None))
     assert got == tasks and all(isinstance(t, ValidTask) for t in got)

@@ -276,9 +276,9 @@ def test_invalid_task_and_crash_are_file_errors(nlp, tmp_path, monkeypatch):
     current = {}  # the document whose task is being checked (to_task, then validate_task, in turn)
     real_to_task = annotate.tasks.to_task
 
-    def to_task(document, doc):
+    def to_task(document, doc, calibration=None):
         current["path"] = Path(document.path)
-        return real_to_task(document, doc)
+        return real_to_task(document, doc, calibration)
 
     def validate(task):  # the real check, plus one problem for good1.md
         problems = real_validate(task)

@@ -103,6 +103,15 @@ def text_key(data: dict, controls: Controls) -> str:
     return controls.text_field
 
 
+def task_name(task: object, n: int | None = None) -> str:
+    """`task 12` (its id) or `task #3` (its place) for messages: never the echo of a huge value."""
+    tid = task.get("id") if isinstance(task, dict) else None
+    if isinstance(tid, int) and not isinstance(tid, bool) or isinstance(tid, str) and len(tid) <= 40 \
+            and tid.isprintable():
+        return f"task {tid}"
+    return f"task #{n}" if n is not None else "task ?"
+
+
 class RulesModel:
     """The pipeline, loaded once; predictions one task at a time under a lock (spaCy
     pipelines are not meant to be shared between threads)."""
@@ -115,9 +124,6 @@ class RulesModel:
         self.nlp = nlp
         self.scheme = scheme or load_scheme()
         self.lock = threading.Lock()
-        from annotate.calibration import calibrated_scores
-
-        calibrated_scores()  # a broken calibration file stops the start, not every request
 
     def use_model(self, path) -> str:
         """Swap in the trained model in `path` (loaded first, then put in place under the lock, so a
@@ -151,7 +157,7 @@ class RulesModel:
         if len(tasks) > MAX_TASKS:
             raise BadRequest(f"{len(tasks)} tasks in one request; at most {MAX_TASKS}", 413)
         for n, task in enumerate(tasks):
-            where = f"task {task.get('id', f'#{n}')}" if isinstance(task, dict) else f"task #{n}"
+            where = task_name(task, n)
             data = task.get("data") if isinstance(task, dict) else None
             if not isinstance(data, dict):
                 raise BadRequest(f"{where}: no data object")
@@ -164,28 +170,30 @@ class RulesModel:
                                  f"{MAX_TEXT_CHARS:,}", 413)
         return tasks
 
-    def predict_task(self, task: dict, controls: Controls) -> dict:
-        """One prediction {result, score, model_version} for one task."""
+    def predict_task(self, task: dict, controls: Controls, calibration=None) -> dict:
+        """One prediction {result, score, model_version[, calibration]} for one task."""
         from annotate.pipeline import annotate_document
         from annotate.tasks import document_from_data, to_task
         from annotate.validate import validate_task
 
         data = task["data"]
-        where = f"task {task.get('id', '?')}"
+        where = task_name(task)
         try:
             document = document_from_data(data, text_key(data, controls))
         except ValueError as e:
             raise BadRequest(f"{where}: {e}", 422) from None
         with self.lock:
             doc = annotate_document(self.nlp, document)
-        encoded = to_task(document, doc)
+        encoded = to_task(document, doc, calibration)
         problems = validate_task(encoded, self.scheme)
         if problems:  # a bug of the rules, not of the request: never send an invalid region
             raise RuntimeError(f"{where}: invalid prediction: {problems[0]}")
         prediction = encoded["predictions"][0]
         return {"result": rename_controls(prediction["result"], controls, self.scheme),
-                "score": prediction["score"], "model_version": prediction["model_version"]}
+                **{k: v for k, v in prediction.items() if k != "result"}}
 
-    def predict(self, tasks: object, label_config: object) -> list[dict]:
+    def predict(self, tasks: object, label_config: object, calibration=None) -> list[dict]:
+        """Predictions for the tasks of one request, all scored with the same `calibration`
+        (the request's project's, read once for the request)."""
         controls = read_config(label_config, self.scheme)
-        return [self.predict_task(t, controls) for t in self.check_tasks(tasks, controls)]
+        return [self.predict_task(t, controls, calibration) for t in self.check_tasks(tasks, controls)]

@@ -21,9 +21,12 @@ fills a selection; interactive pre-annotation is on (is_interactive).
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 from dataclasses import dataclass
 
-from .client import Connection
+from .client import Connection, Target
 from .errors import StudioError
 from .projects import Project, find_or_create_project
 
@@ -39,14 +42,44 @@ class Connected:
     created: bool
 
 
+WEBHOOK_HEADER = "X-Annotate-Webhook-Secret"
+WEBHOOK_SECRET_ENV = "ANNOTATE_WEBHOOK_SECRET"
+
+
+def webhook_secret(target: Target | None = None) -> str | None:
+    """The secret the backend's webhook must carry (header X-Annotate-Webhook-Secret):
+    ANNOTATE_WEBHOOK_SECRET if set, else derived from the Label Studio token (an HMAC, so the
+    token itself is never stored in the webhook). `studio connect` and `serve` compute it alike:
+    same token (the local studio's, or LABEL_STUDIO_API_KEY), same secret. None when there is
+    neither (then the backend cannot recalibrate anyway)."""
+    explicit = os.environ.get(WEBHOOK_SECRET_ENV, "").strip()
+    if explicit:
+        return explicit
+    if target is None:
+        from .client import resolve_target
+        from .errors import StudioError
+
+        try:
+            target = resolve_target()
+        except StudioError:
+            return None
+    return hmac.new(target.token.encode("utf-8"), b"annotate ML backend webhook", hashlib.sha256).hexdigest()
+
+
 def _ensure_webhook(conn: Connection, project_id: int, url: str, auth: tuple[str, str] | None) -> None:
     """The backend's /webhook on the project's annotation events (Label Studio creates it with the
-    backend, without the backend's basic auth: the Authorization header is added here)."""
+    backend, without headers): the backend's basic auth, if any, and the webhook secret are added
+    here; the backend refuses webhooks without them."""
     import base64
 
+    from .errors import register_secret
+
     hook_url = url + "/webhook"
-    headers = ({"Authorization": "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()}
-               if auth else {})
+    secret = webhook_secret(conn.target)
+    register_secret(secret)
+    headers = {WEBHOOK_HEADER: secret}
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
     actions = ["ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_DELETED"]
     hooks = conn.call("listing webhooks", conn.sdk.webhooks.list, project=str(project_id))
     mine = [h for h in hooks if (h.url or "").rstrip("/") == hook_url and getattr(h, "project", None) == project_id]

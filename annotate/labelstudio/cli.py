@@ -21,6 +21,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from annotate.calibration import CalibrationError
+
 from .errors import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, StudioError, redact
 
 # Not a terminal (a pipe, a file, a test): wide enough for the report tables.
@@ -48,6 +50,8 @@ def handled(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except StudioError as e:
             _fail(str(e), e.code)
+        except CalibrationError as e:  # names the file and the reason
+            _fail(str(e), EXIT_FAULT)
         except KeyboardInterrupt:
             err.print("interrupted — run the same command again to finish (it picks up where it stopped)")
             raise typer.Exit(EXIT_INTERRUPTED)
@@ -167,11 +171,16 @@ def studio_connect(project: str = typer.Option(..., "--project", help="Project t
                                                              "(annotate train) and uses it")):
     """Register the ML backend with a project and turn on automatic prediction."""
     from annotate.backend.app import LEARN_ENV, basic_auth_from_env
+    from annotate.backend.model import BadRequest
     from annotate.backend.process import LocalBackend
 
     from .backends import connect_backend
     from .client import connect
 
+    try:
+        auth = basic_auth_from_env()  # before anything starts: credentials that cannot work
+    except BadRequest as e:
+        raise StudioError(str(e)) from None
     conn = connect()
     if learn is not None:
         if url is not None:
@@ -184,7 +193,7 @@ def studio_connect(project: str = typer.Option(..., "--project", help="Project t
             raise StudioError("the local backend is already running without --learn: `annotate studio down` "
                               "first, then connect again with --learn")
         url = backend.up(port=port, say=_say)
-    result = connect_backend(conn, project, url, basic_auth_from_env())
+    result = connect_backend(conn, project, url, auth)
     p = result.project
     out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
               f"{'registered' if result.created else 'updated'} (id {result.backend_id}), model version "
@@ -260,15 +269,25 @@ def push_cmd(paths: List[Path] = typer.Argument(None, help="Source files or fold
         loaded = load_task_file(tasks_file)
         sources.append(loaded)
         total += len(loaded)
-    if paths:
-        sources.append(iter_prelabel([str(p) for p in paths], on_file_error, model))
-        total = None
     conn = connect()
+    found: dict = {}
+    if paths:  # pre-annotated with the project's own calibration, read once when the project is known
+        from .calibrate import project_calibration
+
+        sources.append(iter_prelabel([str(p) for p in paths], on_file_error, model,
+                                     lambda: found.get("calibration")))
+        total = None
+
+        def on_project(p):
+            found["calibration"] = project_calibration(conn, p.id)
+    else:
+        def on_project(p):
+            return None
     with _progress(total) as progress:
         bar = progress.add_task(f"pushing to {project!r}", total=total)
         result = push_tasks(conn, project, itertools.chain.from_iterable(sources), batch_size=batch_size,
                             update_config=update_config, on_progress=lambda n: progress.advance(bar, n),
-                            on_skip=on_skip)
+                            on_skip=on_skip, on_project=on_project)
     p = result.project
     out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: "
               f"{result.imported} tasks imported, {result.already} already there, "
@@ -377,17 +396,43 @@ def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
 @handled
 def calibrate_cmd(project: Optional[str] = typer.Option(None, "--project", help="Project title"),
                   from_snapshot: Optional[Path] = typer.Option(None, "--from-snapshot",
-                                                               help="Calibrate offline on an export snapshot"),
+                                                               help="Calibrate offline on an export snapshot "
+                                                                    "(needs -o FILE)"),
                   strength: float = typer.Option(10.0, "--prior-strength", "-k", min=0.01,
                                                  help="k: how many spans the catalogue confidence counts as"),
-                  output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                                        help="Calibration file (default: $ANNOTATE_CALIBRATION "
-                                                             "or ./calibration.json)")):
+                  output: Optional[Path] = typer.Option(None, "-o", "--output", "--file",
+                                                        help="Calibration file (default: the project's own, "
+                                                             "kept per server and project id)"),
+                  show: bool = typer.Option(False, "--show", help="Show the calibration in use (the project's, "
+                                                                  "or -o FILE) without computing anything")):
     """Per rule: how often annotators accepted its spans unchanged → the region scores."""
-    from .calibrate import calibrate_project, calibrate_tasks
+    from annotate import calibration
+
+    from .calibrate import calibrate_project, calibrate_tasks, project_calibration_file
     from .export import load_snapshot
 
+    if show:
+        if output is not None:
+            path = output
+        elif project:
+            from .client import connect
+            from .projects import find_or_create_project
+
+            conn = connect()
+            path = project_calibration_file(conn, find_or_create_project(conn, project, create=False).id)
+            if not path.exists():
+                out.print(f"{project!r} has no calibration yet ({path}): its regions score with the rules' "
+                          f"catalogue confidence — `annotate calibrate --project …` computes one", markup=False)
+                return
+        else:
+            raise StudioError("give --project TITLE or -o FILE: which calibration to show")
+        cal = calibration.load(path)
+        _show_calibration(cal.doc, f"{path} ({cal.label}, computed {cal.doc.get('computed_at', '?')})")
+        return
     if from_snapshot is not None:
+        if output is None:
+            raise StudioError("--from-snapshot needs -o FILE: a snapshot does not say which server it came from "
+                              "(use the file with `annotate prelabel --calibration FILE`)")
         doc, path = calibrate_tasks(load_snapshot(from_snapshot), None, strength, output)
     elif project:
         from .client import connect
@@ -397,21 +442,31 @@ def calibrate_cmd(project: Optional[str] = typer.Option(None, "--project", help=
             doc, path = calibrate_project(conn, project, strength, output)
     else:
         raise StudioError("give --project TITLE (from the server) or --from-snapshot FILE")
+    _show_calibration(doc, f"Calibrated precision (prior strength k={strength:g})")
+    out.print(f"written: {path} ({len(doc['rules'])} rules observed; the others keep their catalogue confidence)",
+              markup=False)
+
+
+def _show_calibration(doc: dict, title: str) -> None:
     from rich.table import Table
 
-    t = Table(title=f"Calibrated precision (prior strength k={strength:g})", title_justify="left")
+    from annotate.tasks import model_version
+
+    t = Table(title=title, title_justify="left")
     for col in ("rule", "label", "pred", "acc", "chg", "del", "prior", "calibrated"):
         t.add_column(col, justify="left" if col in ("rule", "label") else "right")
     for rule_id, r in sorted(doc["rules"].items(), key=lambda kv: kv[1]["precision"]):
-        t.add_row(rule_id, str(r["label"]), str(r["predicted"]), str(r["accepted"]), str(r["changed"]),
-                  str(r["deleted"]), f"{r['prior']:.2f}", f"{r['precision']:.3f}")
+        t.add_row(str(rule_id), str(r.get("label")), str(r.get("predicted")), str(r.get("accepted")),
+                  str(r.get("changed")), str(r.get("deleted")), f"{r.get('prior', 0):.2f}",
+                  f"{r['precision']:.3f}")
     out.print(t)
-    stale = [v for v in doc["counted_model_versions"] if v != doc["model_version"]]
+    stale = [v for v in doc.get("counted_model_versions") or [] if v != doc.get("model_version")]
     if stale:
-        _note("note:", "yellow", f"some annotations started from other rule versions ({', '.join(stale)}); "
+        _note("note:", "yellow", f"some annotations started from other rule versions ({', '.join(map(str, stale))}); "
                                  f"rule ids are stable, so they are counted")
-    out.print(f"written: {path} ({len(doc['rules'])} rules observed; the others keep their catalogue confidence)",
-              markup=False)
+    if doc.get("model_version") != model_version():
+        _note("note:", "yellow", f"computed for rules {doc.get('model_version')}, now {model_version()}: still "
+                                 f"applied by rule id; `annotate calibrate` again refreshes it")
 
 
 def register(app: typer.Typer) -> None:

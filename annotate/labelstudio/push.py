@@ -234,11 +234,14 @@ class _Pusher:
 def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_size: int = 500,
                scheme: Scheme | None = None, update_config: bool = False,
                on_progress: Callable[[int], object] = lambda n: None,
-               on_skip: Callable[[str, str], object] = lambda doc_id, reason: None) -> PushResult:
-    """Push `tasks` (an iterable: tasks are read lazily, batches go out as they fill)."""
+               on_skip: Callable[[str, str], object] = lambda doc_id, reason: None,
+               on_project: Callable[[Project], object] = lambda project: None) -> PushResult:
+    """Push `tasks` (an iterable: tasks are read lazily, batches go out as they fill).
+    `on_project(project)` is called once the project is known, before the first task is read."""
     s = scheme or load_scheme()
     batch_size = max(1, int(batch_size))
     project = find_or_create_project(conn, title, s)
+    on_project(project)
     result = PushResult(project=project)
     if not project.created:
         current = project_config(conn, project.id)
@@ -316,9 +319,11 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
     return result
 
 
-def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], model=None) -> Iterator[dict]:
+def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], model=None,
+                  calibration: Callable[[], object] = lambda: None) -> Iterator[dict]:
     """Tasks from source files through the pre-annotator (annotate.prelabel); `model`: a trained
-    model directory to run after the rules (None: $ANNOTATE_MODEL)."""
+    model directory to run after the rules (None: $ANNOTATE_MODEL); `calibration()` (asked once,
+    when the first task is wanted) gives the calibration that scores them all."""
     try:
         from annotate.pipeline import load_nlp
         from annotate.prelabel import prelabel
@@ -329,5 +334,5 @@ def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], mode
         nlp = load_nlp() if model is None else load_nlp(model=str(model))
     except Exception as e:  # noqa: BLE001 — e.g. the model is missing
         raise StudioError(f"cannot load the pre-annotation model: {' '.join(str(e).split())}") from None
-    for task in prelabel(paths, nlp, on_error):  # validated there
+    for task in prelabel(paths, nlp, on_error, calibration=calibration()):  # validated there
         yield ValidTask(task)

@@ -42,6 +42,7 @@ class Job:
     scheduler: str | None = None     # a Dask scheduler address, or local:N
     resume: bool = False
     disabled: tuple = ()             # rule ids switched off (--disable-rule)
+    calibration: object = None       # annotate.calibration.Calibration (--calibration), loaded once
 
     def manifest(self, paths) -> dict:
         """What makes part N the same part: checked by --resume."""

@@ -124,7 +124,7 @@ def run_partition(part: Partition, job) -> PartResult:
     meta_rows = []  # per task: the metadata of its row (tables only)
     for path in part.files:
         try:
-            found = prelabel_file(path, nlp)
+            found = prelabel_file(path, nlp, job.calibration)
         except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
             summary.files_failed += 1
             summary.errors.append((path, one_line(e)))
@@ -133,7 +133,8 @@ def run_partition(part: Partition, job) -> PartResult:
         pairs += found
     for row in part.rows:
         try:
-            found = prelabel_documents(read_row(row, job.markup, part.table), nlp)
+            found = prelabel_documents(read_row(row, job.markup, part.table), nlp,
+                                       job.calibration)
         except Exception as e:  # noqa: BLE001 — one bad row must not stop the batch
             summary.errors.append((f"{part.table}:row {row.number}", one_line(e)))
             continue

@@ -24,7 +24,7 @@ from annotate.labelstudio.server import free_port, project_root
 from annotate.prelabel import prelabel
 from annotate.tasks import model_version
 
-from studio_helpers import HERE, one_error_line
+from studio_helpers import HERE, one_error_line, task_ids_by_doc
 
 ROOT = project_root(HERE)
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
@@ -32,22 +32,23 @@ FILES = ["green_development.txt", "nail_spirit.md", "party_discipline.html"]
 
 
 @pytest.fixture(scope="module")
-def calibration_file(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("calibration") / "calibration.json"
+def log_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("backend")
 
 
 @pytest.fixture(scope="module")
-def backend(studio, calibration_file):
-    """`annotate serve` on a free port, pointed (for its webhook) at the test studio."""
+def backend(studio, log_dir):
+    """`annotate serve` on a free port, pointed (for its webhook and calibrations) at the test studio."""
     port = free_port()
-    env = {**os.environ, "ANNOTATE_CALIBRATION": str(calibration_file), "PYTHONPATH": str(ROOT)}
-    log = open(calibration_file.parent / "backend.log", "wb")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("ANNOTATE_WEBHOOK_SECRET", None)  # derived from the studio's token, as `connect` derives it
+    log = open(log_dir / "backend.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "annotate", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while backend_health(url) is None:
-        assert proc.poll() is None, (calibration_file.parent / "backend.log").read_text()
+        assert proc.poll() is None, (log_dir / "backend.log").read_text()
         assert time.monotonic() < deadline, "annotate serve did not answer /health"
         time.sleep(0.3)
     yield url
@@ -157,11 +158,27 @@ def _rule(item):
     return item["meta"]["text"][0].split("rule:")[1].strip()
 
 
-def test_calibration_from_annotations_made_through_the_api(conn, connected, expected, backend, calibration_file,
-                                                           cli, monkeypatch):
+def test_the_webhook_is_registered_with_its_secret_and_a_forged_one_is_refused(conn, connected, backend):
+    project, _ = connected
+    hooks = [h for h in conn.sdk.webhooks.list(project=str(project.id)) if (h.url or "") == f"{backend}/webhook"]
+    assert len(hooks) == 1 and hooks[0].is_active
+    assert set(hooks[0].headers) == {"X-Annotate-Webhook-Secret"}
+    forged = {"action": "ANNOTATION_UPDATED", "project": project.id}
+    r = httpx.post(f"{backend}/webhook", content=json.dumps(forged),
+                   headers={"content-type": "text/plain", "origin": "https://evil.example"})
+    assert r.status_code == 403
+    r = httpx.post(f"{backend}/webhook", json=forged)  # JSON, no Origin, but no secret
+    assert r.status_code == 403 and "X-Annotate-Webhook-Secret" in r.json()["error"]
+
+
+def test_calibration_from_annotations_made_through_the_api(conn, connected, expected, backend, studio, cli):
     """Annotators delete every span of one rule and accept the rest: that rule ends low, the
-    webhook recalibrates by itself, and task scores follow the documented formula."""
+    webhook recalibrates by itself (the project's own file, in the studio's folder), and task
+    scores follow the documented formula."""
     project, ids = connected
+    calibration_file = studio.home / "calibration" / f"{project.id}.json"
+    show = cli("calibrate", "--show", "--project", project.title)
+    assert show.exit_code == 0 and "has no calibration yet" in show.stdout
     conn.sdk.actions.create(id="retrieve_tasks_predictions", project=project.id,
                             selected_items={"all": True, "excluded": []})
     spans = Counter(_rule(x) for t in expected for x in t["predictions"][0]["result"] if x["type"] == "labels")
@@ -183,11 +200,13 @@ def test_calibration_from_annotations_made_through_the_api(conn, connected, expe
         time.sleep(0.5)
     doc = json.loads(calibration_file.read_text())
     assert doc["model_version"] == model_version() and doc["project"] == project.title
+    assert doc["project_id"] == project.id and doc["server"] == conn.url
+    assert not (ROOT / "calibration.json").exists() and not Path("calibration.json").exists()
 
-    # `annotate calibrate` computes the same counts; a weaker prior lets the data speak.
-    monkeypatch.setenv("ANNOTATE_CALIBRATION", str(calibration_file))
+    # `annotate calibrate` computes the same counts into the same file; a weaker prior lets the data speak.
     res = cli("calibrate", "--project", project.title, "--prior-strength", "2")
     assert res.exit_code == 0, res.output
+    assert f"written: {calibration_file}" in " ".join(res.stdout.split())
     doc = json.loads(calibration_file.read_text())
     entry = doc["rules"][doomed]
     assert (entry["accepted"], entry["deleted"], entry["predicted"]) == (0, spans[doomed], spans[doomed])
@@ -200,7 +219,8 @@ def test_calibration_from_annotations_made_through_the_api(conn, connected, expe
     # The running backend reads the new file: region score = calibrated precision,
     # task score = mean of its region scores, so the task with most doomed spans comes first.
     r = httpx.post(f"{backend}/predict", json={"tasks": [{"id": n, "data": t["data"]} for n, t in enumerate(expected)],
-                                               "label_config": label_config()}, timeout=120)
+                                               "label_config": label_config(), "project": f"{project.id}.1764400000"},
+                   timeout=120)
     assert r.status_code == 200
     scores = []
     for pred in r.json()["results"]:
@@ -210,6 +230,11 @@ def test_calibration_from_annotations_made_through_the_api(conn, connected, expe
         assert pred["score"] == pytest.approx(round(sum(x["score"] for x in regions) / len(regions), 3))
         share = sum(_rule(x) == doomed for x in regions) / len(regions)
         scores.append((pred["score"], share))
+    from annotate.calibration import load
+
+    assert {pred["calibration"] for pred in r.json()["results"]} == {load(calibration_file).label}
+    show = cli("calibrate", "--show", "--project", project.title)
+    assert show.exit_code == 0 and load(calibration_file).label in show.stdout and doomed in show.stdout
     by_score = [share for _, share in sorted(scores)]
     assert by_score[0] == max(by_score)
     assert all(score < t["predictions"][0]["score"] for (score, share), t in zip(scores, expected) if share)
@@ -225,6 +250,34 @@ def test_calibration_from_annotations_made_through_the_api(conn, connected, expe
     want = {ids[t["data"]["doc_id"]]: score for t, (score, _) in zip(expected, scores)}
     assert [task_id for task_id, _ in listed] == sorted(want, key=lambda i: (want[i], i))
     assert all(score == pytest.approx(want[task_id]) for task_id, score in listed)
+
+
+def test_push_scores_with_the_projects_calibration_and_refuses_a_corrupt_one(conn, studio, cli, title, nlp):
+    """push to project P reads P's calibration once; a corrupt one: one error line naming the
+    file, nothing pushed (issue 18 item 12)."""
+    from annotate.calibration import build, write
+
+    first = cli("push", ARTICLES / FILES[0], "--project", title)
+    assert first.exit_code == 0, first.output
+    project = _project(conn, title)
+    path = studio.home / "calibration" / f"{project.id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"format": "annotate-calibration/1", "rules": {"claim.title": {"precision": 7}}}')
+    res = cli("push", ARTICLES / FILES[1], "--project", title)
+    assert res.exit_code == 1
+    assert one_error_line(res) == f"error: {path}: rule 'claim.title' has no precision between 0 and 1 — " \
+                                  f"run `annotate calibrate` again"
+    before = task_ids_by_doc(conn, project.id)
+    assert len(before) == 1
+    rules = {"claim.title": {"label": "CLAIM", "predicted": 30, "accepted": 0}}
+    write(build(rules, {"claim.title": 0.98}, model_version="mv", counted_versions=[], project=title,
+                project_id=project.id), path)
+    res = cli("push", ARTICLES / FILES[1], "--project", title)
+    assert res.exit_code == 0, res.output
+    (new,) = [ids[0] for doc_id, ids in task_ids_by_doc(conn, project.id).items() if doc_id not in before]
+    (prediction,) = _predictions(conn, new)
+    titles = [x for x in prediction["result"] if x.get("meta", {}).get("text") == ["rule: claim.title"]]
+    assert titles and all(x["score"] == round((0 + 10 * 0.98) / (30 + 10), 3) for x in titles)
 
 
 def test_connect_without_url_starts_the_local_backend_and_status_shows_it(cli, conn, title):
