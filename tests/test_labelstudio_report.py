@@ -125,11 +125,23 @@ def test_relations_table_exact():
     t = tables_from_snapshot(snapshot())
     assert list(t.relations.columns) == list(RELATION_COLUMNS)
     assert rows(t.relations) == [
-        ("doc1", None, None, 6, 13, "SUPPORT", 0, 4, "CLAIM", "supports", "predicted", MV),
-        ("doc1", 100, "a@x", 6, 12, "SUPPORT", 0, 4, "CLAIM", "supports", "accepted", MV),
-        ("doc1", 100, "a@x", 13, 17, "CLAIM", 0, 4, "CLAIM", "supports", "added", MV),
+        ("doc1", 1, None, None, 6, 13, "SUPPORT", 0, 4, "CLAIM", "supports", "predicted", MV),
+        ("doc1", 1, 100, "a@x", 6, 12, "SUPPORT", 0, 4, "CLAIM", "supports", "accepted", MV),
+        ("doc1", 1, 100, "a@x", 13, 17, "CLAIM", 0, 4, "CLAIM", "supports", "added", MV),
     ]
     assert str(t.relations["from_start"].dtype) == "Int64"
+
+
+def test_every_table_tells_tasks_apart_without_a_doc_id():
+    """Tasks imported through Label Studio's UI have no data.doc_id: task_id tells them apart."""
+    tasks = snapshot()
+    for task in tasks:
+        del task["data"]["doc_id"]
+    t = tables_from_snapshot(tasks)
+    for name, frame in t.items():
+        assert list(frame.columns[:2]) == ["doc_id", "task_id"], name
+        assert frame["doc_id"].isna().all() and frame["task_id"].notna().all(), name
+    assert set(t.relations["task_id"]) == {1}
 
 
 def test_report_figures_exact():
