@@ -6,7 +6,9 @@ Heavy imports (spaCy, the model, the rules) happen inside the commands, so that
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -153,6 +155,7 @@ def prelabel(
         disabled = check_disabled(disable_rule)
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
+    _check_some_path_exists(paths)
     if scale.needed(paths, fmt, workers, scheduler, resume):  # tables, parts, workers, Dask
         from annotate.scale import Job
 
@@ -214,6 +217,25 @@ def prelabel(
         raise fail(f"no articles found in {' '.join(map(display_path, paths))}{where}")
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _check_some_path_exists(paths: List[Path]) -> None:
+    """Before the model is loaded (seconds): when no path given can be opened, one
+    `error: PATH: reason` line each and exit 1 — nothing to summarise, nothing written.
+    When some can, the run reports the others in its turn."""
+    from annotate.sources import display_path, os_reason
+
+    problems = []
+    for path in paths:
+        try:
+            os.stat(path)
+        except OSError as e:
+            missing = e.errno == errno.ENOENT and not os.path.islink(path)
+            problems.append(f"{display_path(path)}: {'no such file or folder' if missing else os_reason(e, path)}")
+    if problems and len(problems) == len(paths):
+        for line in problems[:-1]:
+            err_console().print(f"error: {line}", markup=False)
+        raise fail(problems[-1])
 
 
 def _load_nlp(disabled=()):
