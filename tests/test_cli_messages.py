@@ -1,0 +1,49 @@
+"""CLI messages say what happened and no more (issue 17): inputs checked before the
+model loads, nothing claimed unwritten that was written, piped output not wrapped,
+fixed choices listed in --help."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import annotate.cli as cli
+from annotate.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, **kwargs):
+    return runner.invoke(app, list(args), catch_exceptions=False, **kwargs)
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    def load(*a, **k):
+        raise AssertionError("the model was loaded for an input that cannot be read")
+
+    monkeypatch.setattr(cli, "_load_nlp", load)
+
+
+def test_a_table_without_the_text_column_leaves_nothing_behind(tmp_path, no_model):
+    table = tmp_path / "t.parquet"
+    pd.DataFrame({"body": ["这是一篇文章。"], "id": [1]}).to_parquet(table)
+    out = tmp_path / "out_nt"
+    result = run("prelabel", str(table), "--format", "parquet", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {table}: no text column 'text' (columns: body, id); choose one with --text-column"]
+    assert not out.exists()
+
+
+@pytest.mark.model
+def test_empty_tables_written_are_said_to_be_there(tmp_path, nlp, monkeypatch):
+    monkeypatch.setattr(cli, "_load_nlp", lambda *a, **k: nlp)
+    table = tmp_path / "e.parquet"
+    pd.DataFrame({"text": ["  "], "id": [1]}).to_parquet(table)
+    out = tmp_path / "out_e"
+    result = run("prelabel", str(table), "--format", "parquet", "-o", str(out), "-q")
+    assert result.exit_code == 1
+    last = result.stderr.splitlines()[-1]
+    assert last == f"error: no articles found in {table}; {out} holds empty tables"
+    assert out.is_dir()
