@@ -238,3 +238,18 @@ def test_report_cli_offline(tmp_path):
     assert (tmp_path / "out" / "report_rules.csv").exists()
     labels = pd.read_csv(tmp_path / "out" / "report_labels.csv").set_index("label")
     assert labels["bad_offsets"].to_dict() == {"CLAIM": 1, "SUPPORT": 0, "QUOTE": 0, "DIRECTIVE": 0, "ALL": 1}
+
+
+def test_piped_report_lines_are_not_wrapped(tmp_path):
+    from typer.testing import CliRunner
+
+    from annotate.labelstudio.cli import make_app
+
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps(snapshot(), ensure_ascii=False), encoding="utf-8")
+    res = CliRunner().invoke(make_app(), ["report", "--from-snapshot", str(snap), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    macro = [line for line in lines if "Macro F1" in line]
+    assert len(macro) == 1 and macro[0].startswith("P/R/F1 strict") and "lenient 0." in macro[0], res.stdout
+    assert any(line.startswith("Bad offsets:") and line.endswith("lists them)") for line in lines), res.stdout

@@ -23,9 +23,11 @@ from rich.text import Text
 
 from .errors import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, StudioError, redact
 
-# Not a terminal (a pipe, a file, a test): wide enough for the report tables.
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 140)
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+# Not a terminal (a pipe, a file, a test): lines are not wrapped (a figure cut from its
+# name is no use to grep or a script) and tables are as wide as their columns.
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 1000,
+              soft_wrap=not sys.stderr.isatty())
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 1000, soft_wrap=not sys.stdout.isatty())
 
 
 def _note(prefix: str, style: str, message: str) -> None:
