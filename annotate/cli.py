@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -105,6 +106,19 @@ class _Progress:
         (self.bar.console if self.bar is not None else self.console).print(line, markup=False)
 
 
+# Options with fixed values are Enums, so that --help lists them and a typo is a usage error.
+class OutputFormat(str, Enum):
+    tasks = "tasks"
+    parquet = "parquet"
+    csv = "csv"
+
+
+class Markup(str, Enum):
+    txt = "txt"
+    md = "md"
+    html = "html"
+
+
 @app.command()
 def prelabel(
     # readable=False: an unreadable path is an error of that path (reported, the rest goes on), not a usage error
@@ -115,13 +129,13 @@ def prelabel(
                                "(any fsspec URL)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary (errors are still shown)."),
-    fmt: str = typer.Option("tasks", "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of "
+    fmt: OutputFormat = typer.Option("tasks", "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of "
                             "parts of the documents, spans and relations tables (default folder exports/prelabels)."),
     text_column: str = typer.Option("text", "--text-column", help="Tables: the column holding each article."),
     id_column: str = typer.Option("id", "--id-column", help="Tables: the row's id (the document's source; "
                                   "file#row if there is no such column)."),
     title_column: str = typer.Option("title", "--title-column", help="Tables: the title (optional column)."),
-    markup: str = typer.Option("txt", "--markup", help="Tables: a row's text is txt, md or html."),
+    markup: Markup = typer.Option("txt", "--markup", help="Tables: a row's text is txt, md or html."),
     workers: int = typer.Option(1, "--workers", "-j", help="Worker processes, each loading the model once "
                                 "(0: one per core)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler "
@@ -144,6 +158,7 @@ def prelabel(
     from annotate.atomic import atomic_open, path_problem
     from annotate.scale import cli as scale
 
+    fmt, markup = OutputFormat(fmt).value, Markup(markup).value
     scale.check_options(fmt, markup, workers, resume, part_mb)
     if fmt == "tasks":  # before the model is loaded: one line, nothing done
         problem = path_problem(output)

@@ -47,3 +47,30 @@ def test_empty_tables_written_are_said_to_be_there(tmp_path, nlp, monkeypatch):
     last = result.stderr.splitlines()[-1]
     assert last == f"error: no articles found in {table}; {out} holds empty tables"
     assert out.is_dir()
+
+
+@pytest.mark.parametrize("command, shown", [
+    (["prelabel"], ["--format <tasks|parquet|csv>", "--markup <txt|md|html>"]),
+    (["evaluate"], ["--use <predictions|annotations>"]),
+    (["serve"], ["--log-level <critical|error|warning|info|debug|trace>"]),
+])
+def test_options_with_fixed_values_list_them_in_help(command, shown):
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200", "TERM": "dumb"})
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for option in shown:
+        assert option in text, result.stdout
+
+
+def test_the_choices_are_the_ones_the_code_takes():
+    from annotate.cli import Markup, OutputFormat
+    from annotate.scale import FORMATS
+    from annotate.scale.rows import MARKUPS
+
+    assert tuple(f.value for f in OutputFormat) == FORMATS
+    assert tuple(m.value for m in Markup) == tuple(MARKUPS)
+
+
+def test_a_value_not_among_the_choices_is_a_usage_error(tmp_path):
+    result = run("prelabel", str(tmp_path), "--format", "xml")
+    assert result.exit_code == 2 and "'xml' is not one of 'tasks', 'parquet', 'csv'" in result.stderr

@@ -13,6 +13,7 @@ import os
 import shlex
 import sys
 import traceback
+from enum import Enum
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -334,11 +335,20 @@ def report_cmd(project: Optional[str] = typer.Option(None, "--project", help="Pr
 
 # -- serve, calibrate -----------------------------------------------------------
 
+class LogLevel(str, Enum):  # uvicorn's; an Enum so that --help lists them
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+    trace = "trace"
+
+
 def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
                                        help="Address to listen on; other than 127.0.0.1 needs "
                                             "ANNOTATE_BACKEND_USER and ANNOTATE_BACKEND_PASSWORD (basic auth)"),
               port: int = typer.Option(9090, "--port", "-p", help="Port"),
-              log_level: str = typer.Option("info", "--log-level", help="uvicorn log level")):
+              log_level: LogLevel = typer.Option("info", "--log-level", help="uvicorn log level")):
     """Serve the rules as a Label Studio ML backend (/health, /setup, /predict, /webhook)."""
     from annotate.backend.model import BadRequest
 
@@ -347,7 +357,7 @@ def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
     except ImportError as e:
         _fail(f"the ML backend needs fastapi and uvicorn ({e}) — pip install -e .", EXIT_FAULT)
     try:
-        serve(host, port, log_level)
+        serve(host, port, LogLevel(log_level).value)
     except BadRequest as e:
         _fail(str(e), EXIT_FAULT)
     except Exception as e:  # the model is missing, the port is taken, …
