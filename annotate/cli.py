@@ -184,6 +184,7 @@ def prelabel(
                   workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,
                   disabled=tuple(sorted(disabled)))
         return scale.run(paths, job, quiet, _load_nlp, fail, err_console)
+    _check_some_source_file(paths)
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
@@ -251,6 +252,19 @@ def _check_some_path_exists(paths: List[Path]) -> None:
         for line in problems[:-1]:
             err_console().print(f"error: {line}", markup=False)
         raise fail(problems[-1])
+
+
+def _check_some_source_file(paths: List[Path]) -> None:
+    """As _check_some_path_exists, for folders: when no source file is found under any
+    path, each reason in one line and exit 1, before the model is loaded."""
+    from annotate.prelabel import source_files
+
+    problems: list[str] = []
+    if source_files(paths, lambda where, reason: problems.append(f"{where}: {reason}")):
+        return
+    for line in problems[:-1]:
+        err_console().print(f"error: {line}", markup=False)
+    raise fail(problems[-1] if problems else "no source files found")
 
 
 def _load_nlp(disabled=()):

@@ -74,3 +74,12 @@ def test_the_choices_are_the_ones_the_code_takes():
 def test_a_value_not_among_the_choices_is_a_usage_error(tmp_path):
     result = run("prelabel", str(tmp_path), "--format", "xml")
     assert result.exit_code == 2 and "'xml' is not one of 'tasks', 'parquet', 'csv'" in result.stderr
+
+
+def test_a_folder_without_source_files_is_one_line_before_the_model_loads(tmp_path, no_model):
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "x.json"
+    result = run("prelabel", str(tmp_path / "empty"), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {tmp_path / 'empty'}: no source files found"]
+    assert not out.exists()
