@@ -42,7 +42,8 @@ def err_console() -> Console:
 
 
 def out_console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    # Not a terminal (a pipe, a file): tables as wide as their columns, not wrapped to 80.
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 1000)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

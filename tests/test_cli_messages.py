@@ -83,3 +83,13 @@ def test_a_folder_without_source_files_is_one_line_before_the_model_loads(tmp_pa
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"error: {tmp_path / 'empty'}: no source files found"]
     assert not out.exists()
+
+
+def test_piped_tables_are_not_wrapped():
+    from annotate.rules import RULES
+
+    result = run("rules")
+    assert result.exit_code == 0
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│ ")]
+    assert len(rows) == len(RULES)  # one line per rule: no cell wrapped onto a second line
+    assert all(r.id in row for r, row in zip(RULES, rows))
