@@ -11,22 +11,26 @@ FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
   --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_'
 
-.PHONY: install model prelabel score figures test bench demo browser bench-scale
+.PHONY: install model prelabel score figures test bench demo demo-next browser bench-scale
 
 # pip install -e ".[test]" again only when pyproject.toml changed or the package is gone.
 install:
 	@$(PYTHON) -c "import annotate.cli, pytest, hypothesis" 2>/dev/null || rm -f $(STAMP)
 	@$(MAKE) --no-print-directory -s $(STAMP)
 
-# Not -q: the first install takes minutes and must show that it is working.
+# The first install takes minutes: one line of progress, pip's whole output in the log
+# (its last lines are shown if it fails).
+PIP_LOG := .cache/make/pip-install.log
 $(STAMP): pyproject.toml
 	@echo "==> pip install -e .[test] (first time: a few minutes)"
-	$(PYTHON) -m pip install --disable-pip-version-check --progress-bar off -e ".[test]"
+	@$(PYTHON) -m annotate.logged_run --log $(PIP_LOG) -- \
+	  $(PYTHON) -m pip install --disable-pip-version-check --progress-bar off -e ".[test]"
 	@mkdir -p $(dir $@) && touch $@
 
 # The pkuseg segmenter model (≈50 MB download once, ≈180 MB cached; "already fetched" after).
 model: install
-	$(ANNOTATE) model fetch
+	@echo "==> the segmenter model"
+	@$(ANNOTATE) model fetch
 
 prelabel: install model
 	$(ANNOTATE) prelabel corpus/ -o exports/prelabels.json
@@ -62,13 +66,26 @@ bench-scale: install model
 	$(PYTHON) tests/bench_scale.py --mb $(MB)
 
 # Label Studio + the corpus pre-annotated and pushed + the rules as its ML backend.
-# The last three lines say where to log in.
+# It ends with where to log in and what to do next (demo-next).
 demo: install model
 	@echo "==> Label Studio (first time: installs into .studio/venv, 2–3 minutes)"
-	$(ANNOTATE) studio up
+	@$(ANNOTATE) studio up
 	@echo "==> pre-annotating corpus/ and pushing it to $(PROJECT)"
-	$(ANNOTATE) push corpus/ --project "$(PROJECT)"
+	@$(ANNOTATE) push corpus/ --project "$(PROJECT)"
 	@echo "==> starting the ML backend (annotate serve) and connecting it to $(PROJECT)"
-	$(ANNOTATE) studio connect --project "$(PROJECT)"
+	@$(ANNOTATE) studio connect --project "$(PROJECT)"
 	@echo
 	@$(ANNOTATE) studio status --login
+	@$(MAKE) --no-print-directory -s demo-next
+
+# What to do after `make demo` (`annotate` is `python3 -m annotate` where the script is not on PATH).
+demo-next:
+	@echo
+	@echo "Next steps:"
+	@echo "  1. Correct a task: log in, open the project $(PROJECT), click a task. The rules' regions"
+	@echo "     are there: accept, fix or delete them, add what is missing, relate them with"
+	@echo "     supports, then Submit (guidelines/manual.md says how)."
+	@echo "  2. Export the tables:          annotate export --project $(PROJECT) -o exports/"
+	@echo "  3. See what was corrected:     annotate report --project $(PROJECT) -o exports/"
+	@echo "  4. Calibrate the rule scores:  annotate calibrate --project $(PROJECT)"
+	@echo "  5. Stop the servers:           annotate studio down"

@@ -6,9 +6,12 @@ Heavy imports (spaCy, the model, the rules) happen inside the commands, so that
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -43,7 +46,8 @@ def err_console() -> Console:
 
 
 def out_console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    # Not a terminal (a pipe, a file): tables as wide as their columns, not wrapped to 80.
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 1000)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -107,6 +111,19 @@ class _Progress:
         (self.bar.console if self.bar is not None else self.console).print(line, markup=False)
 
 
+# Options with fixed values are Enums, so that --help lists them and a typo is a usage error.
+class OutputFormat(str, Enum):
+    tasks = "tasks"
+    parquet = "parquet"
+    csv = "csv"
+
+
+class Markup(str, Enum):
+    txt = "txt"
+    md = "md"
+    html = "html"
+
+
 @app.command()
 def prelabel(
     # readable=False: an unreadable path is an error of that path (reported, the rest goes on), not a usage error
@@ -117,13 +134,13 @@ def prelabel(
                                "(any fsspec URL)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary (errors are still shown)."),
-    fmt: str = typer.Option("tasks", "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of "
+    fmt: OutputFormat = typer.Option("tasks", "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of "
                             "parts of the documents, spans and relations tables (default folder exports/prelabels)."),
     text_column: str = typer.Option("text", "--text-column", help="Tables: the column holding each article."),
     id_column: str = typer.Option("id", "--id-column", help="Tables: the row's id (the document's source; "
                                   "file#row if there is no such column)."),
     title_column: str = typer.Option("title", "--title-column", help="Tables: the title (optional column)."),
-    markup: str = typer.Option("txt", "--markup", help="Tables: a row's text is txt, md or html."),
+    markup: Markup = typer.Option("txt", "--markup", help="Tables: a row's text is txt, md or html."),
     workers: int = typer.Option(1, "--workers", "-j", help="Worker processes, each loading the model once "
                                 "(0: one per core)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler "
@@ -150,6 +167,7 @@ def prelabel(
     from annotate.atomic import atomic_open, path_problem
     from annotate.scale import cli as scale
 
+    fmt, markup = OutputFormat(fmt).value, Markup(markup).value
     scale.check_options(fmt, markup, workers, resume, part_mb)
     if fmt == "tasks":  # before the model is loaded: one line, nothing done
         problem = path_problem(output)
@@ -169,6 +187,7 @@ def prelabel(
         disabled = check_disabled(disable_rule)
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
+    _check_some_path_exists(paths)
     if scale.needed(paths, fmt, workers, scheduler, resume):  # tables, parts, workers, Dask
         if model:
             raise fail("--model works with --format tasks in one process (not with tables, workers or Dask)", 2)
@@ -184,6 +203,7 @@ def prelabel(
                   workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,
                   disabled=tuple(sorted(disabled)), calibration=cal)
         return scale.run(paths, job, quiet, _load_nlp, fail, err_console)
+    _check_some_source_file(paths)
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
@@ -233,6 +253,38 @@ def prelabel(
         raise fail(f"no articles found in {' '.join(map(display_path, paths))}{where}")
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _check_some_path_exists(paths: List[Path]) -> None:
+    """Before the model is loaded (seconds): when no path given can be opened, one
+    `error: PATH: reason` line each and exit 1 — nothing to summarise, nothing written.
+    When some can, the run reports the others in its turn."""
+    from annotate.sources import display_path, os_reason
+
+    problems = []
+    for path in paths:
+        try:
+            os.stat(path)
+        except OSError as e:
+            missing = e.errno == errno.ENOENT and not os.path.islink(path)
+            problems.append(f"{display_path(path)}: {'no such file or folder' if missing else os_reason(e, path)}")
+    if problems and len(problems) == len(paths):
+        for line in problems[:-1]:
+            err_console().print(f"error: {line}", markup=False)
+        raise fail(problems[-1])
+
+
+def _check_some_source_file(paths: List[Path]) -> None:
+    """As _check_some_path_exists, for folders: when no source file is found under any
+    path, each reason in one line and exit 1, before the model is loaded."""
+    from annotate.prelabel import source_files
+
+    problems: list[str] = []
+    if source_files(paths, lambda where, reason: problems.append(f"{where}: {reason}")):
+        return
+    for line in problems[:-1]:
+        err_console().print(f"error: {line}", markup=False)
+    raise fail(problems[-1] if problems else "no source files found")
 
 
 def _load_nlp(disabled=(), model=None):

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -223,6 +224,11 @@ def _gather_tasks(paths: list[Path], on_error, model=None) -> list[dict]:
     return tasks
 
 
+class Use(str, Enum):  # an Enum so that --help lists the choices
+    predictions = "predictions"
+    annotations = "annotations"
+
+
 def evaluate_command(
     paths: Annotated[List[Path], typer.Argument(
         metavar="PATH", show_default=False,
@@ -231,7 +237,7 @@ def evaluate_command(
     gold: Annotated[List[Path], typer.Option(
         "--gold", "-g", exists=True, dir_okay=False, show_default=False,
         help="Gold file (JSON Lines, gold/README.md); repeat to score against several.")],
-    use: Annotated[str, typer.Option(
+    use: Annotated[Use, typer.Option(
         "--use", help="predictions (the first prediction of a task) or annotations (its first annotation "
                       "that was not skipped).")] = "predictions",
     files: Annotated[Optional[List[str]], typer.Option(
@@ -265,8 +271,7 @@ def evaluate_command(
     from annotate.evaluate import evaluate, load_gold, pred_docs, select_files, split_group_pattern
     from annotate.scheme import load_scheme
 
-    if use not in ("predictions", "annotations"):
-        raise typer.BadParameter("predictions or annotations", param_hint="'--use'")
+    use = Use(use).value
     for pattern in group_by or []:
         try:
             split_group_pattern(pattern)

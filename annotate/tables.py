@@ -42,7 +42,7 @@ SPAN_COLUMNS = {
     "lead_time": "Float64", "offset_ok": "boolean",
 }
 RELATION_COLUMNS = {
-    "doc_id": "string", "annotation_id": "Int64", "annotator": "string",
+    "doc_id": "string", "task_id": "Int64", "annotation_id": "Int64", "annotator": "string",
     "from_start": "Int64", "from_end": "Int64", "from_label": "string",
     "to_start": "Int64", "to_end": "Int64", "to_label": "string",
     "type": "string", "origin": "string", "model_version": "string",
@@ -144,7 +144,8 @@ def tables_from_snapshot(tasks: list[dict], scheme: Scheme | None = None) -> Tab
                     problems.append(f"doc {doc_id} task {task_id}: relation {rel.from_id}->{rel.to_id} "
                                     f"points to a missing region")
                 rels.append({
-                    "doc_id": doc_id, "annotation_id": annotation.get("id") if annotation else None,
+                    "doc_id": doc_id, "task_id": task_id,
+                    "annotation_id": annotation.get("id") if annotation else None,
                     "annotator": annotator_of(annotation) if annotation else None,
                     "from_start": a.start if a else None, "from_end": a.end if a else None,
                     "from_label": a.label if a else None,

@@ -238,3 +238,17 @@ def test_prelabel_write_failure_leaves_nothing(cli_nlp, folder, tmp_path, monkey
     assert result.exit_code != 0
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".p.json")] == []
+
+
+def test_a_missing_input_is_one_line_before_the_model_loads(tmp_path, monkeypatch):
+    import annotate.cli as cli
+
+    def no_model(*a, **k):
+        raise AssertionError("the model was loaded for a path that does not exist")
+
+    monkeypatch.setattr(cli, "_load_nlp", no_model)
+    out = tmp_path / "x.json"
+    result = run("prelabel", str(tmp_path / "nosuch.md"), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {tmp_path / 'nosuch.md'}: no such file or folder"]
+    assert not out.exists()

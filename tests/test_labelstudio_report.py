@@ -125,11 +125,23 @@ def test_relations_table_exact():
     t = tables_from_snapshot(snapshot())
     assert list(t.relations.columns) == list(RELATION_COLUMNS)
     assert rows(t.relations) == [
-        ("doc1", None, None, 6, 13, "SUPPORT", 0, 4, "CLAIM", "supports", "predicted", MV),
-        ("doc1", 100, "a@x", 6, 12, "SUPPORT", 0, 4, "CLAIM", "supports", "accepted", MV),
-        ("doc1", 100, "a@x", 13, 17, "CLAIM", 0, 4, "CLAIM", "supports", "added", MV),
+        ("doc1", 1, None, None, 6, 13, "SUPPORT", 0, 4, "CLAIM", "supports", "predicted", MV),
+        ("doc1", 1, 100, "a@x", 6, 12, "SUPPORT", 0, 4, "CLAIM", "supports", "accepted", MV),
+        ("doc1", 1, 100, "a@x", 13, 17, "CLAIM", 0, 4, "CLAIM", "supports", "added", MV),
     ]
     assert str(t.relations["from_start"].dtype) == "Int64"
+
+
+def test_every_table_tells_tasks_apart_without_a_doc_id():
+    """Tasks imported through Label Studio's UI have no data.doc_id: task_id tells them apart."""
+    tasks = snapshot()
+    for task in tasks:
+        del task["data"]["doc_id"]
+    t = tables_from_snapshot(tasks)
+    for name, frame in t.items():
+        assert list(frame.columns[:2]) == ["doc_id", "task_id"], name
+        assert frame["doc_id"].isna().all() and frame["task_id"].notna().all(), name
+    assert set(t.relations["task_id"]) == {1}
 
 
 def test_report_figures_exact():
@@ -226,3 +238,18 @@ def test_report_cli_offline(tmp_path):
     assert (tmp_path / "out" / "report_rules.csv").exists()
     labels = pd.read_csv(tmp_path / "out" / "report_labels.csv").set_index("label")
     assert labels["bad_offsets"].to_dict() == {"CLAIM": 1, "SUPPORT": 0, "QUOTE": 0, "DIRECTIVE": 0, "ALL": 1}
+
+
+def test_piped_report_lines_are_not_wrapped(tmp_path):
+    from typer.testing import CliRunner
+
+    from annotate.labelstudio.cli import make_app
+
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps(snapshot(), ensure_ascii=False), encoding="utf-8")
+    res = CliRunner().invoke(make_app(), ["report", "--from-snapshot", str(snap), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    macro = [line for line in lines if "Macro F1" in line]
+    assert len(macro) == 1 and macro[0].startswith("P/R/F1 strict") and "lenient 0." in macro[0], res.stdout
+    assert any(line.startswith("Bad offsets:") and line.endswith("lists them)") for line in lines), res.stdout

@@ -185,8 +185,8 @@ def test_partitions_do_not_depend_on_anything_but_the_input(tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--format", "xml"], "choose one of tasks, parquet, csv"),
-    (["--markup", "rst"], "choose one of txt, md, html"),
+    (["--format", "xml"], "'xml' is not one of 'tasks', 'parquet', 'csv'"),
+    (["--markup", "rst"], "'rst' is not one of 'txt', 'md', 'html'"),
     (["--resume"], "--resume needs --format parquet or csv"),
     (["--workers", "-1"], "0 (one per core) or more"),
 ])

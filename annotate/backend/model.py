@@ -5,7 +5,8 @@ Label Studio sends its project's labeling config with every /setup and
 field in its value="$field"), the Labels control on it with the scheme's
 labels, the per-region TextArea for the speaker and whether Relations are
 declared. `RulesModel.predict` builds each task's Document from its data
-(annotate.tasks.document_from_data), annotates it with the pipeline loaded once,
+(annotate.tasks.document_from_data; a task without the reader's outline is read as a
+file of its text would be: annotate.backend.plain), annotates it with the pipeline loaded once,
 encodes it with annotate.tasks.to_task and checks it with annotate.validate —
 the same regions, rule ids, speakers, relations, scores and model_version as
 `annotate prelabel` — then names the controls as the project's config does.
@@ -178,10 +179,15 @@ class RulesModel:
 
         data = task["data"]
         where = task_name(task)
-        try:
-            document = document_from_data(data, text_key(data, controls))
+        key = text_key(data, controls)
+        try:  # every field checked, whichever way the text is read below
+            document = document_from_data(data, key)
         except ValueError as e:
             raise BadRequest(f"{where}: {e}", 422) from None
+        if not data.get("outline"):
+            prediction = self._predict_as_read(data[key], str(data.get("source") or ""), calibration)
+            if prediction is not None:
+                return {**prediction, "result": rename_controls(prediction["result"], controls, self.scheme)}
         with self.lock:
             doc = annotate_document(self.nlp, document)
         encoded = to_task(document, doc, calibration)
@@ -191,6 +197,24 @@ class RulesModel:
         prediction = encoded["predictions"][0]
         return {"result": rename_controls(prediction["result"], controls, self.scheme),
                 **{k: v for k, v in prediction.items() if k != "result"}}
+
+    def _predict_as_read(self, text: str, name: str, calibration=None) -> dict | None:
+        """A task without an outline, read as `annotate prelabel` reads a file of that text
+        (annotate.backend.plain); None when the readers find no article in it."""
+        from annotate.backend.plain import prediction_on_text, read_documents
+        from annotate.pipeline import annotate_document
+        from annotate.validate import validate_result
+
+        placed = read_documents(text, name)
+        if placed is None:
+            return None
+        with self.lock:
+            docs = [annotate_document(self.nlp, document) for document, _ in placed]
+        prediction = prediction_on_text(placed, docs, text, calibration)
+        problems = validate_result(prediction["result"], text, self.scheme)
+        if problems:  # a bug of the rules or the alignment: never send an invalid region
+            raise RuntimeError(f"invalid prediction: {problems[0]}")
+        return prediction
 
     def predict(self, tasks: object, label_config: object, calibration=None) -> list[dict]:
         """Predictions for the tasks of one request, all scored with the same `calibration`

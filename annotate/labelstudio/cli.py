@@ -13,6 +13,7 @@ import os
 import shlex
 import sys
 import traceback
+from enum import Enum
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -25,9 +26,11 @@ from annotate.calibration import CalibrationError
 
 from .errors import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, StudioError, redact
 
-# Not a terminal (a pipe, a file, a test): wide enough for the report tables.
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 140)
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+# Not a terminal (a pipe, a file, a test): lines are not wrapped (a figure cut from its
+# name is no use to grep or a script) and tables are as wide as their columns.
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 1000,
+              soft_wrap=not sys.stderr.isatty())
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 1000, soft_wrap=not sys.stdout.isatty())
 
 
 def _note(prefix: str, style: str, message: str) -> None:
@@ -367,11 +370,20 @@ def report_cmd(project: Optional[str] = typer.Option(None, "--project", help="Pr
 
 # -- serve, calibrate -----------------------------------------------------------
 
+class LogLevel(str, Enum):  # uvicorn's; an Enum so that --help lists them
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+    trace = "trace"
+
+
 def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
                                        help="Address to listen on; other than 127.0.0.1 needs "
                                             "ANNOTATE_BACKEND_USER and ANNOTATE_BACKEND_PASSWORD (basic auth)"),
               port: int = typer.Option(9090, "--port", "-p", help="Port"),
-              log_level: str = typer.Option("info", "--log-level", help="uvicorn log level"),
+              log_level: LogLevel = typer.Option("info", "--log-level", help="uvicorn log level"),
               model: Optional[Path] = typer.Option(None, "--model", envvar="ANNOTATE_MODEL", file_okay=False,
                                                    metavar="MODEL_DIR",
                                                    help="A trained model (`annotate train`) to run after the rules")):
@@ -386,7 +398,7 @@ def serve_cmd(host: str = typer.Option("127.0.0.1", "--host",
     except ImportError as e:
         _fail(f"the ML backend needs fastapi and uvicorn ({e}) — pip install -e .", EXIT_FAULT)
     try:
-        serve(host, port, log_level)
+        serve(host, port, LogLevel(log_level).value)
     except BadRequest as e:
         _fail(str(e), EXIT_FAULT)
     except Exception as e:  # the model is missing, the port is taken, …

@@ -41,6 +41,17 @@ def label_config(scheme: Scheme | None = None) -> str:
     lines.append("  <Style>")
     lines.append("    .lsf-htx-richtext, .htx-richtext { white-space: pre-wrap; line-height: 1.9; }")
     lines.append("    .lsf-richtext { padding-left: 48px; }")
+    # Relations: Label Studio 1.23 puts each one's tag at the middle of its arrow — in the
+    # left margin over the first characters of wrapped lines, or above the upper region,
+    # over the line before it — and a dense article stacks them over the text. With the
+    # arrows drawn light, the tag is shown only for the relation hovered in the Relations
+    # panel (the panel lists every relation with its type). (No ">" in selectors: Label
+    # Studio escapes it in <Style>.)
+    item = '.relations-overlay [class*="relationItem"]'
+    lines.append(f"    {item} g {{ display: none; }}")
+    lines.append(f'    {item}[class*="_highlighted"] g {{ display: inline; }}')
+    lines.append(f'    {item} path[stroke-width="2"] {{ opacity: 0.35; }}')
+    lines.append(f'    {item}[class*="_highlighted"] path[stroke-width="2"] {{ opacity: 1; }}')
     lines.append("    .annotate-source, .annotate-source * { color: #888 !important; font-size: 12px !important;"
                  " font-weight: 400 !important; line-height: 1.4 !important; margin: 2px 0 !important; }")
     lines.append("  </Style>")

@@ -32,6 +32,7 @@ from typing import Callable
 import httpx
 
 from annotate.atomic import atomic_write
+from annotate.logged_run import run_logged as _run_logged  # also `make install`'s
 
 from . import auth
 from .errors import StudioError
@@ -353,31 +354,6 @@ class Studio:
 
 
 # -- helpers ----------------------------------------------------------------
-
-PROGRESS_EVERY = 10.0  # seconds between progress lines of a long install
-
-
-def _run_logged(cmd: list[str], log, say: Callable[[str], object]) -> int:
-    """Run cmd with its output into `log`; every PROGRESS_EVERY s one line says how far it got
-    (a first install takes minutes: it must not look stuck)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            text=True, errors="replace")
-    started = last = time.monotonic()
-    collected, latest = 0, ""
-    for line in proc.stdout:
-        log.write(line)
-        if line.startswith("Collecting "):
-            collected += 1
-            latest = line.split()[1]
-        elif line.startswith("Installing collected packages"):
-            latest = "installing the packages"
-        now = time.monotonic()
-        if latest and now - last >= PROGRESS_EVERY:
-            last = now
-            log.flush()
-            say(f"  … {now - started:.0f} s: {collected} packages fetched, now {latest[:60]}")
-    return proc.wait()
-
 
 def _proc_state(pid: int) -> str | None:
     try:

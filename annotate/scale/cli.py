@@ -64,6 +64,7 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
             console.print(f"prelabel: {s.parts} parts, {summary.tasks:,} articles, "
                           f"{summary.chars / 1e6:.1f} M characters", markup=False)
 
+    _check_inputs(paths, job, on_error, fail)
     # the output folder is held before the model loads: a second run into it stops at once
     stack = contextlib.ExitStack()
     try:
@@ -116,9 +117,38 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
                              else ""), markup=False)
         if summary.tasks == 0 and not stats.parts_skipped:
             where = "" if to_stdout else f"; {job.output} not written"
+            if job.format != "tasks" and Path(job.output).is_dir():  # parts are written as they are done
+                where = f"; {job.output} holds empty tables"
             raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
         if summary.errors:
             raise typer.Exit(1)
+
+
+def _check_inputs(paths, job: Job, on_error, fail) -> None:
+    """Before the model loads and anything is written: when every input is a table that
+    cannot be read (no such text column, not a table), its error line and exit 1 —
+    rather than an output of empty parts. Reads each table's header or first batch only."""
+    from annotate.scale.parts import input_files
+    from annotate.scale.rows import Columns, TableError, iter_rows
+
+    columns = Columns(job.text_column, job.id_column, job.title_column, job.explicit_columns)
+    files = input_files(paths, lambda *_: None)
+    problems = []
+    for f in files:
+        if not is_table(f):
+            return
+        try:
+            rows = iter_rows(f, columns, lambda *_: None)
+            next(rows, None)
+            rows.close()
+        except TableError as e:
+            problems.append(str(e))
+        else:
+            return
+    for line in problems[:-1]:
+        on_error(*line.split(": ", 1))
+    if problems:
+        raise fail(problems[-1])
 
 
 class _NoArticles(Exception):

@@ -1,6 +1,7 @@
 """Readers: source files (Markdown, HTML, plain text) → Documents.
 
     read_file(path) -> list[Document]          one per article or fragment, in file order
+    read_string(text, name) -> list[Document]  the same for text that is not in a file (format sniffed)
     iter_source_files(paths, on_error) -> Iterator[Path]  files as given + source files under folders
     SourceError                                  path, reason; str(e) == "path: reason"
     display_path(path) -> str                    a path as printable text (invalid UTF-8 as \\xNN)
@@ -21,7 +22,7 @@ from .articles import build
 from .decode import DecodeError, read_text
 from .patterns import byline_names, title_tag
 
-__all__ = ["read_file", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
+__all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
 SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 MAX_BYTES = 10 * 1024 * 1024   # larger files are refused before they are read
@@ -42,27 +43,29 @@ class SourceError(Exception):
         return f"{self.path}: {self.reason}"
 
 
+def sniff_parser(text: str):
+    """The reader for text of unknown format: HTML when it opens like a page or has a
+    <p>, Markdown when it opens with front matter or a # heading, else plain text."""
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<p>" in head or "<p " in head:
+        return _html
+    if head.startswith("---\n") or head.startswith("#"):
+        return _markdown
+    return _plaintext
+
+
 def _parser_for(path: Path, text: str):
-    parser = _PARSERS.get(path.suffix.lower())
-    if parser is None:   # a file named explicitly with another suffix: sniff it
-        head = text.lstrip()[:2000].lower()
-        if head.startswith(("<!doctype html", "<html")) or "<p>" in head or "<p " in head:
-            parser = _html
-        elif head.startswith("---\n") or head.startswith("#"):
-            parser = _markdown
-        else:
-            parser = _plaintext
-    return parser
+    # a file named explicitly with another suffix: sniff it
+    return _PARSERS.get(path.suffix.lower()) or sniff_parser(text)
 
 
-def _source_name(path: Path, meta: dict) -> str:
-    """The name the document is scored and shown under: the file's own name, or the
+def _source_name(own: str, meta: dict) -> str:
+    """The name the document is scored and shown under: its own name (the file's), or the
     front matter's `source` when that names the same document in another format
     (000_x.md holding `source: 000_x.txt`, as the seed does). Any other `source`
     (an outlet, a site, another work's file name) stays in the metadata."""
-    own = display_path(path.name)
     given = str(meta.get("source", "") or "").strip()
-    if given and Path(given).stem == path.stem and Path(given).suffix.lower() in SUFFIXES:
+    if given and (not own or (Path(given).stem == Path(own).stem and Path(given).suffix.lower() in SUFFIXES)):
         meta.pop("source")
         return given
     return own
@@ -86,9 +89,24 @@ def read_file(path: str | Path) -> list[Document]:
     except OSError as e:
         missing = e.errno == errno.ENOENT and not os.path.islink(p)
         raise SourceError(path, "no such file" if missing else os_reason(e, p)) from None
-    meta, blocks = _parser_for(p, text).parse(text)
+    return _documents(_parser_for(p, text), text, path, display_path(p.name))
+
+
+def read_string(text: str, name: str = "") -> list[Document]:
+    """The articles and fragments of `text` as `read_file` reads a file holding it, its
+    format sniffed as for a file with an unknown suffix (sniff_parser); `name` is the
+    source name. Line ends are normalised as for a file; the Documents' line maps
+    count the lines of `text`. Raises SourceError(name, reason) when no article is found."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise SourceError(name, "empty text")
+    return _documents(sniff_parser(text), text, name, name)
+
+
+def _documents(parser, text: str, path: str | Path, default_source: str) -> list[Document]:
+    meta, blocks = parser.parse(text)
     meta = {k: v for k, v in meta.items()}
-    source = _source_name(p, meta)
+    source = _source_name(default_source, meta)
     title = meta.pop("title", None)
     authors = _names(meta.pop("authors")) if "authors" in meta else None
     if "author" in meta:  # singular, as 人民日报 vault files have it (焦  捷  陆  毅: padded names)

@@ -202,16 +202,17 @@ def test_relations_exact(annotated, admin_email):
     A, B = admin_email, "ann2@example.com"
     df = pd.read_parquet(annotated["out"] / "relations.parquet")
     assert list(df.columns) == list(RELATION_COLUMNS)
+    s1, s2 = annotated["ids"][D1], annotated["ids"][D2]
     assert rows(df) == [
-        (D1, None, None, 37, 44, "SUPPORT", 19, 34, "CLAIM", "supports", "predicted", MV),
-        (D1, None, None, 19, 34, "CLAIM", 0, 17, "CLAIM", "supports", "predicted", MV),
-        (D1, a1, A, 37, 43, "SUPPORT", 19, 34, "CLAIM", "supports", "accepted", MV),
-        (D1, a1, A, 19, 34, "CLAIM", 0, 17, "CLAIM", "supports", "accepted", MV),
-        (D1, a1, A, 44, 53, "DIRECTIVE", 0, 17, "CLAIM", "supports", "added", MV),
-        (D1, b1, B, 37, 44, "SUPPORT", 19, 34, "CLAIM", "supports", "accepted", MV),
-        (D1, b1, B, 19, 34, "CLAIM", 0, 17, "CLAIM", "supports", "accepted", MV),
-        (D2, None, None, 16, 25, "SUPPORT", 0, 14, "CLAIM", "supports", "predicted", MV),
-        (D2, b2, B, 16, 25, "CLAIM", 0, 14, "CLAIM", "supports", "accepted", MV),
+        (D1, s1, None, None, 37, 44, "SUPPORT", 19, 34, "CLAIM", "supports", "predicted", MV),
+        (D1, s1, None, None, 19, 34, "CLAIM", 0, 17, "CLAIM", "supports", "predicted", MV),
+        (D1, s1, a1, A, 37, 43, "SUPPORT", 19, 34, "CLAIM", "supports", "accepted", MV),
+        (D1, s1, a1, A, 19, 34, "CLAIM", 0, 17, "CLAIM", "supports", "accepted", MV),
+        (D1, s1, a1, A, 44, 53, "DIRECTIVE", 0, 17, "CLAIM", "supports", "added", MV),
+        (D1, s1, b1, B, 37, 44, "SUPPORT", 19, 34, "CLAIM", "supports", "accepted", MV),
+        (D1, s1, b1, B, 19, 34, "CLAIM", 0, 17, "CLAIM", "supports", "accepted", MV),
+        (D2, s2, None, None, 16, 25, "SUPPORT", 0, 14, "CLAIM", "supports", "predicted", MV),
+        (D2, s2, b2, B, 16, 25, "CLAIM", 0, 14, "CLAIM", "supports", "accepted", MV),
     ]
 
 
