@@ -6,10 +6,16 @@ PROJECT  ?= 新质生产力专题
 
 STAMP := .cache/make/install.stamp
 
-# The rows of the README's Figures table (`annotate evaluate --group-by NAME=REGEX` on the file names).
+# The rows of the Figures table in docs/evaluation.md (`annotate evaluate --group-by NAME=REGEX` on the file names).
 FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0-9]_' \
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
-  --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_'
+  --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_' \
+  --group-by 'dev3 tuning (a c e h i)=^[acehi][0-9][0-9]_' --group-by 'dev3 HELD OUT (b j k)=^[bjk][0-9][0-9]_' \
+  --group-by 'dev3 a speeches (PHP pages)=^a[0-9][0-9]_' --group-by 'dev3 b essays (collected works)=^b[0-9][0-9]_' \
+  --group-by 'dev3 c officials (crawled gov pages)=^c[0-9][0-9]_' --group-by 'dev3 e party office reposts=^e[0-9][0-9]_' \
+  --group-by 'dev3 h HTML in Jekyll posts=^h[0-9][0-9]_' --group-by 'dev3 i blog posts=^i[0-9][0-9]_' \
+  --group-by 'dev3 j RSS dumps=^j[0-9][0-9]_' --group-by 'dev3 k student page=^k[0-9][0-9]_'
+GOLD := --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl --gold gold/dev3.gold.jsonl
 
 .PHONY: install model prelabel score figures test bench demo demo-next browser bench-scale
 
@@ -35,14 +41,15 @@ model: install
 prelabel: install model
 	$(ANNOTATE) prelabel corpus/ -o exports/prelabels.json
 
-# corpus/ (the seed and dev2) against the gold in gold/: the seed, then dev2 per batch and per file.
+# corpus/ against the gold in gold/: the seed, then dev2 per batch, then dev3 per family (per file too).
 score: prelabel
 	$(ANNOTATE) evaluate --gold gold/seed.gold.jsonl exports/prelabels.json --no-per-file
 	$(ANNOTATE) evaluate --gold gold/dev2.gold.jsonl exports/prelabels.json --group-by '^([a-z])'
+	$(ANNOTATE) evaluate --gold gold/dev3.gold.jsonl exports/prelabels.json --group-by '^([a-z])'
 
-# The README's Figures table (Markdown rows: lenient F1 with the gold count, relations, macro).
+# The Figures table of docs/evaluation.md (Markdown rows: lenient F1 with the gold count, relations, macro).
 figures: prelabel
-	$(ANNOTATE) evaluate --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl exports/prelabels.json \
+	$(ANNOTATE) evaluate $(GOLD) exports/prelabels.json \
 	  --markdown --no-per-file $(FIGURE_GROUPS) | awk '/^\*\*Per group/ {p = 1} /^\*\*Precision/ {p = 0} p'
 
 test: install model browser

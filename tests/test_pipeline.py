@@ -197,14 +197,14 @@ def test_annotated_doc_round_trips_through_bytes(nlp):
     assert [(s.label_, s.text, s.id_) for s in again.spans[SPANS_KEY]] == [(s.label_, s.text, s.id_) for s in doc.spans[SPANS_KEY]]
 
 
-def test_readme_spacy_example_runs(capsys):
+def test_docs_spacy_example_runs(capsys):
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### The spaCy components", 1)[1]
+    page = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = page.split("### The spaCy components", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-    exec(compile(code, "README.md", "exec"), {})
+    exec(compile(code, "docs/rules.md", "exec"), {})
     out = capsys.readouterr().out
     assert "CLAIM claim.title" in out and "QUOTE quote.attributed 习近平总书记" in out
 
