@@ -7,6 +7,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from annotate.evaluate_cli import Use
+
 
 def _name(out: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", out.resolve().name).strip("_.") or "learned"
@@ -24,7 +26,7 @@ def train_command(
     gold: Annotated[Optional[List[Path]], typer.Option(
         "--gold", "-g", exists=True, dir_okay=False, show_default=False,
         help="Gold file (JSON Lines, gold/README.md); repeatable.")] = None,
-    use: Annotated[str, typer.Option(
+    use: Annotated[Use, typer.Option(
         "--use", help="Tasks files: predictions (truth from --gold) or annotations (truth: the first annotation "
                       "not skipped).")] = "predictions",
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 0,
@@ -62,8 +64,7 @@ def train_command(
     from annotate.learn.train import TrainError, collect, save, train
     from annotate.scheme import load_scheme
 
-    if use not in ("predictions", "annotations"):
-        raise typer.BadParameter("predictions or annotations", param_hint="'--use'")
+    use = Use(use).value
     if not paths and not project:
         raise typer.BadParameter("give articles, tasks files or snapshots, or --project", param_hint="PATH")
     if output is None and report is None:
