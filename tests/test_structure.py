@@ -705,3 +705,81 @@ def test_a_repost_of_raw_html_gets_its_title_sections_and_relations(nlp, tmp_pat
     assert claims[:2] == ["坚持守正创新 推动文化繁荣", "1． 坚持守正创新"] and "2． 扩大文化供给" in claims
     links = {(spans[r["from_id"]][1], spans[r["to_id"]][1]) for r in result if r["type"] == "relation"}
     assert ("1． 坚持守正创新", "坚持守正创新 推动文化繁荣") in links
+
+
+# ---- crawler pages: title banner, navigation links, share pop-ups (issue 13, dev3) ------
+
+_CRAWLED = """---
+title: "【让小城夜市亮起来】-某市商务局"
+---
+
+# 【让小城夜市亮起来】-某市商务局
+
+**来源**: www.example.org
+**原文**: [https://www.example.org/a.html](https://www.example.org/a.html)
+
+## 正文
+
+[首页](https://www.example.org/) > [政务公开](https://www.example.org/g/) > [解读](https://www.example.org/j/)
+
+## 让小城夜市亮起来
+
+发布时间：2024/05/06
+
+分享到微信朋友圈x
+
+打开微信，点击底部的“发现”，
+
+使用“扫一扫”即可将网页分享至朋友圈。
+
+微博微信
+
+夜市是城市的烟火气。小城的夜市正在变得更有序。
+
+相关阅读
+
+- [夜经济观察](https://www.example.org/b.html)
+- [街巷里的小吃摊](https://www.example.org/c.html "街巷里的小吃摊(一)")
+
+## [另一条新闻的标题(第二期)](https://www.example.org/d.html "另一条新闻的标题(第二期)")
+"""
+
+
+def test_crawler_title_banner_header_and_navigation_are_chrome(tmp_path):
+    [doc] = read(tmp_path, _CRAWLED)
+    assert doc.title == "让小城夜市亮起来"
+    kinds = outline(doc)
+    assert kinds[0] == ("title", "让小城夜市亮起来")
+    assert ("paragraph", "夜市是城市的烟火气。小城的夜市正在变得更有序。") in kinds
+    text = doc.text
+    for chrome in ("正文", "首页", "发布时间", "分享", "打开微信", "微博微信", "夜经济观察", "另一条新闻"):
+        assert chrome not in text, chrome
+
+
+def test_near_miss_a_first_heading_that_links_to_its_page_is_the_title(tmp_path):
+    md = "# [让小城夜市亮起来](https://example.org/a)\n\n夜市是城市的烟火气。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert outline(doc)[0] == ("title", "让小城夜市亮起来")
+    # a line with words besides its link is text, not navigation
+    md = "# 让小城夜市亮起来\n\n详见[夜经济观察](https://example.org/b)一文。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert "夜经济观察" in doc.text
+
+
+def test_near_miss_a_heading_that_repeats_the_title_after_body_text_is_kept(tmp_path):
+    # the title again after running text is no banner: nothing before it is dropped
+    md = "# 让小城夜市亮起来\n\n夜市是城市的烟火气。小城的夜市正在变得更有序。\n\n## 让小城夜市亮起来\n\n第二段。\n"
+    [doc] = read(tmp_path, md)
+    assert "夜市是城市的烟火气" in doc.text
+
+
+def test_share_popup_lines_and_publishing_time_are_page_actions():
+    from annotate.sources.patterns import banner_core, is_dropped_line, is_page_action_line
+    assert is_page_action_line("分享到微信朋友圈x") and is_page_action_line("微博微信")
+    assert is_page_action_line("使用“扫一扫”即可将网页分享至朋友圈。")
+    assert is_dropped_line("发布时间：2024/05/06")
+    assert banner_core("【让小城夜市亮起来】-某市商务局") == "让小城夜市亮起来"
+    # near misses: one share target alone, a sentence about sharing, a dash inside a sentence
+    assert not is_page_action_line("微信")
+    assert not is_page_action_line("我们要把经验分享给更多的人。")
+    assert banner_core("发展是硬道理。改革-开放") is None

@@ -31,7 +31,19 @@ _HTML_START = re.compile(
 # Link text holds no bracket and a target no parenthesis: each match attempt then stops at
 # the next bracket, so a line full of unclosed brackets costs linear time, not quadratic.
 _IMG = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
-_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+# (the target may carry a quoted title, parentheses allowed inside it: [t](url "标题(一)"))
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\((?:[^()\n]*|[^()\s]*\s+\"[^\"\n]{0,300}\")\)")
+# What a navigation line holds besides its links: breadcrumb separators, list and rank marks
+_NAV_REST = re.compile(r"^[\s>»/|｜·•\-*_#\d.]*$")
+
+
+def _links_only(line: str) -> bool:
+    """A line that is nothing but links (a breadcrumb, a related-links or ranking list item,
+    a heading that links to another page): navigation, not the article's text."""
+    bare = _IMG.sub("", line)
+    if not _LINK.search(bare):
+        return False
+    return bool(_NAV_REST.match(_LINK.sub("", bare)))
 _INLINE = re.compile(r"""
   (?P<esc>\\[!-/:-@\[-`{-~])
 | (?P<code>`{1,8})(?P<ctext>[^`\n]+?)(?P=code)
@@ -192,6 +204,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
                 blocks.append(head)
             continue
         if _RULE.match(line) or m:   # a rule, or an underline under a sentence
+            flush()
+            continue
+        if _links_only(line) and (blocks or para or not _ATX.match(line)):
+            # (the first heading linking to its own page is the title: 微信 reposts)
             flush()
             continue
         m = _ATX.match(line)

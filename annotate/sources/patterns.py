@@ -216,17 +216,39 @@ _STAFF = re.compile(r"^[（(]?\s*(?:来源|稿件来源|文章来源|本文来�
 
 # A web page's action line: follow, share, print, font size (关注我们, 分享到：微信 微博,
 # 【字号 大 中 小】【打印】【关闭窗口】), with nothing else on it
-_ACTION_SEP = r"[\s|｜/、:：·【】\[\]（）()]*"
+# (a share pop-up's close button ×/x may trail the line)
+_ACTION_SEP = r"[\s|｜/、:：·【】\[\]（）()x×]*"
 _PAGE_ACTION = re.compile(
     rf"^(?:{_ACTION_SEP}(?:(?:扫码|长按)?关注(?:我们|本号|公众号)|扫一扫|分享到?|微信|微博|朋友圈|QQ空间"
     rf"|打印(?:本页)?|收藏(?:本文)?|返回顶部|关闭窗口|我要纠错|字号|[大中小]))+{_ACTION_SEP}$")
 _ACTION_WORD = re.compile(r"关注|扫一扫|分享|打印|收藏|返回顶部|关闭窗口|纠错|字号")
+_SHARE_TARGET = re.compile(r"微信|微博|朋友圈|QQ空间")
+# A share pop-up's how-to: 使用"扫一扫"即可将网页分享至朋友圈。 (a scan-to-share instruction)
+_SHARE_HOWTO = re.compile(r"扫一扫.{0,20}?分享|分享.{0,12}?(?:朋友圈|微信|微博)")
 
 
 def is_page_action_line(text: str) -> bool:
-    """A line of a web page's follow, share or print buttons (关注我们, 分享到：微信 微博)."""
+    """A line of a web page's follow, share or print buttons (关注我们, 分享到：微信 微博; the
+    share targets alone when two or more: 微博微信), or a share pop-up's one-line how-to."""
     t = text.strip()
-    return len(t) <= 40 and bool(_ACTION_WORD.search(t)) and bool(_PAGE_ACTION.match(t))
+    if len(t) > 40:
+        return False
+    if _PAGE_ACTION.match(t) and (_ACTION_WORD.search(t) or len(_SHARE_TARGET.findall(t)) >= 2):
+        return True
+    return "扫一扫" in t and bool(_SHARE_HOWTO.search(t))
+
+
+# A crawler's page-title banner: 【标题】-网站名 / 标题 - 网站名 / 标题_网站名 (the title, then the
+# site's name after a dash, underscore or bar)
+_BANNER = re.compile(r"^[【\[［]?(?P<core>[^【】\[\]［］]{2,80}?)[】\]］]?\s*(?:[-–—_|｜]\s*)(?P<site>[^-–—_|｜\s]{2,24})$")
+
+
+def banner_core(text: str) -> str | None:
+    """The title inside a page-title banner (【标题】-网站名 → 标题), else None."""
+    m = _BANNER.match(text.strip())
+    if not m or has_inner_sentence_end(m.group("core")):
+        return None
+    return m.group("core").strip()
 
 
 def is_staff_line(text: str) -> bool:
@@ -251,7 +273,7 @@ _PAPER_FOOTER = re.compile(r"^《\s*[^《》]{1,20}?\s*》\s*[（(][^（）()]{0
 
 # A web page's info line: a date and a field such as 来源：… on one short line
 _INFO_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}")
-_INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布|浏览|阅读|点击|字号)\s*[:：]")
+_INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布(?:时间|日期)?|更新(?:时间|日期)|浏览|阅读|点击|字号)\s*[:：]")
 
 
 # … or a date with a clock time (2024-03-01 08:00: when the page was posted)
