@@ -783,3 +783,21 @@ def test_share_popup_lines_and_publishing_time_are_page_actions():
     assert not is_page_action_line("微信")
     assert not is_page_action_line("我们要把经验分享给更多的人。")
     assert banner_core("发展是硬道理。改革-开放") is None
+
+
+def test_a_whole_bold_short_line_is_a_heading_even_with_no_blank_line_under_it(tmp_path):
+    md = ("# 小城的夜市\n\n夜市是城市的烟火气。正文继续。\n\n**坚持规划先行 守住街巷秩序**\n"
+          "规划是夜市有序的前提。摊位要划线。\n")
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert ("heading", "坚持规划先行 守住街巷秩序") in kinds
+    assert ("paragraph", "规划是夜市有序的前提。摊位要划线。") in kinds
+
+
+def test_near_miss_a_bold_clause_or_part_bold_line_stays_with_its_text(tmp_path):
+    md = ("# 小城的夜市\n\n夜市是城市的烟火气。正文继续。\n\n**首先，**\n规划是夜市有序的前提。\n\n"
+          "**坚持规划先行**守住\n街巷秩序是夜市的底线。\n")
+    [doc] = read(tmp_path, md)
+    texts = [t for _, t in outline(doc)]
+    assert "首先，规划是夜市有序的前提。" in texts
+    assert "坚持规划先行守住街巷秩序是夜市的底线。" in texts

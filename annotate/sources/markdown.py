@@ -10,7 +10,7 @@ import html
 import re
 
 from . import html as _html
-from .patterns import is_finished, is_latin_running_head, is_short_han_label, is_standalone_line
+from .patterns import is_finished, is_latin_running_head, is_short_han_label, is_standalone_line, is_short_plain
 from .raw import HEADING, PARA, RawBlock, TextBuilder
 
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
@@ -35,6 +35,20 @@ _IMG = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
 _LINK = re.compile(r"\[([^\[\]\n]*)\]\((?:[^()\n]*|[^()\s]*\s+\"[^\"\n]{0,300}\")\)")
 # What a navigation line holds besides its links: breadcrumb separators, list and rank marks
 _NAV_REST = re.compile(r"^[\s>»/|｜·•\-*_#\d.]*$")
+
+
+_WHOLE_BOLD = re.compile(r"^\s*(\*\*|__)(?P<inner>[^*_\n]{2,40}?)\1\s*$")
+
+
+def _bold_heading_line(line: str) -> bool:
+    """A line wholly in bold, short and ending no sentence or clause (**坚持改革 激发活力**):
+    a heading set in bold, a block of its own even with no blank line under it. A bold
+    lead (**一是…。**) ends a sentence, one ending at a colon or comma introduces its text."""
+    m = _WHOLE_BOLD.match(line)
+    if not m:
+        return False
+    t = m.group("inner").strip()
+    return is_short_plain(t, 40) and t[-1] not in "：:；;"
 
 
 def _links_only(line: str) -> bool:
@@ -223,7 +237,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         elif _ORDERED.match(line):
             flush()
         # metadata lines (running heads, bylines, author notes…) are blocks of their own
-        alone = is_standalone_line(line) or (
+        alone = is_standalone_line(line) or _bold_heading_line(line) or (
             i > first and is_latin_running_head(lines[i - 1]) and is_short_han_label(line))
         if alone:
             flush()
