@@ -900,3 +900,32 @@ def test_v13_older_prescriptive_forms_hit_and_capabilities_miss():
         assert not has_modal(words), words
     assert _directives("标题\n\n同志们，努力吧！", {}) == [("directive.exhortation", "同志们，努力吧！")]
     assert _directives("标题\n\n这是真的吧！", {}) == [] and _directives("标题\n\n好吧！", {}) == []
+
+
+# ---- issue 13 (dev3): sections numbered inside paragraphs, reported prescriptions ----------
+
+_NUMBERED = ("读书的用处\n\n一、读书不是为了文凭，而是为了看清世界。很多人只看到文凭，没有看到书本身。\n\n"
+             "身边的例子很多。\n\n二、书读得多，路才走得宽。一个人的眼界决定他的选择。")
+
+
+def test_claim_numbered_opening_hit_in_an_article_without_headings():
+    found = units(_NUMBERED)
+    assert ("CLAIM", "claim.numbered_opening", "一、读书不是为了文凭，而是为了看清世界。") in found
+    assert ("CLAIM", "claim.numbered_opening", "二、书读得多，路才走得宽。") in found
+    assert not any(r == "support.short_lead" and t.startswith("二、") for _, r, t in found)
+
+
+def test_claim_numbered_opening_near_misses():
+    # one numbered paragraph alone is no series of sections
+    assert "claim.numbered_opening" not in rules_of(_NUMBERED.split("\n\n二、")[0] + "\n\n最后一段。再说一句。")
+    # under section headings the headings open the sections
+    headed = "读书的用处\n\n一、总的看法\n\n" + _NUMBERED.split("\n\n", 1)[1]
+    assert "claim.numbered_opening" not in rules_of(headed)
+
+
+def test_section_opening_near_miss_a_prescription_reported_without_quotation_marks():
+    text = "标题\n\n一、做好本职工作\n\n老校长讲，要把责任落实在每一天的工作里。这句话我一直记着。"
+    assert "claim.section_opening" not in rules_of(text)
+    # hit: the author's own assertion after the same kind of heading
+    text = "标题\n\n一、做好本职工作\n\n责任落实在每一天的工作里。这句话我一直记着。"
+    assert ("CLAIM", "claim.section_opening", "责任落实在每一天的工作里。") in units(text)

@@ -801,3 +801,15 @@ def test_near_miss_a_bold_clause_or_part_bold_line_stays_with_its_text(tmp_path)
     texts = [t for _, t in outline(doc)]
     assert "首先，规划是夜市有序的前提。" in texts
     assert "坚持规划先行守住街巷秩序是夜市的底线。" in texts
+
+
+def test_front_matter_after_a_leading_blank_line_and_an_english_gloss_left_out_of_the_claim(tmp_path):
+    md = "\n---\ntitle: '读书的用处 On the Use of Reading'\ntags:\n- blog\n---\n一、读书不是为了文凭。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.title == "读书的用处"
+    assert "tags" not in doc.text and "blog" not in doc.text
+    assert claim(doc, doc.blocks[0]) == "读书的用处"
+    # near misses: a rule line at the top with text under it is no front matter; an English
+    # word inside a Chinese title stays in the claim
+    [doc] = read(tmp_path, "\n---\n\n# 学习 GPT 模型\n\n正文一句。正文两句。\n")
+    assert claim(doc, doc.blocks[0]) == "学习 GPT 模型"

@@ -29,6 +29,12 @@ _ITEM = S.enumerator_opening
 # A paragraph opening with a connective continues the previous one: not a point of its own.
 _CONNECTIVE_OPENING = re.compile(r"^(?:" + alternation(S.connective_openings) + ")")
 SHORT_LEAD_MAX = S.short_lead_max
+# A top-level section number glued to its paragraph: 一、… (not 一、二、三 items in a sentence)
+_SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]、)")
+# Someone else's prescription reported without quotation marks: a short speaker + speech verb,
+# then a modal (习主席讲，要把… / 他强调，必须…): a report, not the author's assertion.
+_REPORTED_PRESCRIPTION = re.compile(
+    r"^[^，。：:“”「」]{1,12}?(?:" + alternation(C.report_frame_verbs) + r")[，,：:]\s*(?:" + alternation(C.report_frame_modals) + ")")
 
 
 @dataclass(frozen=True)
@@ -206,12 +212,41 @@ def section_opening(site: Site) -> list[Unit]:
     if not _opens_section(site.text[heading.start:heading.end]):
         return []
     s, e = site.sentences[0]
-    # A quotation frame, a list announced by a colon or a question asserts nothing: no CLAIM,
-    # and the next sentence does not take it over.
-    if (_is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(site.text[s:e])
-            or announces_list(site.text, site.block, e) or site.text[s:e].rstrip(CLOSERS)[-1:] in "？?"):
+    return [] if _asserts_nothing(site, s, e) else [Unit(s, e, "CLAIM", section_opening.rule.id)]
+
+
+def _asserts_nothing(site: Site, s: int, e: int) -> bool:
+    """A quotation frame, a list announced by a colon, a question, or someone else's
+    prescription reported without quotation marks (某某讲，要把…): no CLAIM of the author's, and
+    the next sentence does not take it over."""
+    first = site.text[s:e]
+    return bool(_is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(first)
+                or announces_list(site.text, site.block, e) or first.rstrip(CLOSERS)[-1:] in "？?"
+                or _REPORTED_PRESCRIPTION.match(first))
+
+
+@rule("claim.numbered_opening", "CLAIM",
+      "in an article with no section headings, the first sentence of a paragraph that opens with a top-level "
+      "section number (一、…), when two or more paragraphs are numbered so: the number marks a section inline",
+      "一、读书不是为了文凭，而是为了看清世界。（二、… opening a later paragraph）",
+      "一、… opening a single paragraph, or 一、 lines under section headings (the headings open the sections)", 0.75)
+def numbered_opening(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH or not site.sentences or not _inline_numbered(site):
         return []
-    return [Unit(s, e, "CLAIM", section_opening.rule.id)]
+    s, e = site.sentences[0]
+    return [] if _asserts_nothing(site, s, e) else [Unit(s, e, "CLAIM", numbered_opening.rule.id)]
+
+
+def _inline_numbered(site: Site) -> bool:
+    """The paragraph opens with a top-level section number (一、) in an article with no
+    section headings where two or more paragraphs open so."""
+    if "numbered_paragraphs" not in site.facts:
+        blocks = site.layout.blocks
+        numbered = {k for k, b in enumerate(blocks)
+                    if b.kind == PARAGRAPH and _SECTION_NUMBER.match(site.text[b.start:b.end])}
+        headed = any(b.kind in (HEADING, SUBHEADING) for b in blocks)
+        site.facts["numbered_paragraphs"] = frozenset() if headed or len(numbered) < 2 else frozenset(numbered)
+    return site.i in site.facts["numbered_paragraphs"]
 
 
 @rule("claim.conclusion", "CLAIM",
@@ -332,7 +367,7 @@ def short_lead(site: Site) -> list[Unit]:
     # intro paragraph right after the title does have one (it relates to the title).
     # Nor in the introduction of an article with sections (SCHEME SUPPORT 5).
     if (site.block.kind != PARAGRAPH or not sentences or site.prev == HEADING
-            or _has_bold_leads(site) or _in_intro(site)):
+            or _has_bold_leads(site) or _in_intro(site) or _inline_numbered(site)):
         return []
     # A one-sentence paragraph is a lead when it stands as a point line among the body's
     # paragraphs and the paragraph after it develops it (两种视角，给人启示。 / 从…看，…。):
@@ -374,7 +409,7 @@ def enumeration(site: Site) -> list[Unit]:
     return out
 
 
-UNIT_RULES = (title_claim, heading_claim, section_opening, conclusion, bold_lead, subheading, run_in, short_lead,
+UNIT_RULES = (title_claim, heading_claim, section_opening, numbered_opening, conclusion, bold_lead, subheading, run_in, short_lead,
               enumeration)
 
 

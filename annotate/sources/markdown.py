@@ -78,14 +78,18 @@ def _unquote(v: str) -> str:
 
 def front_matter(lines: list[str]) -> tuple[dict, int]:
     """(meta, index of the first body line). Values: str, or list for `[a, b]` / `- a` items."""
-    if not lines or lines[0].strip() != "---":
+    # blank lines may stand before it (a post saved with a leading newline), when a key
+    # line follows the opening --- (a rule alone at the top is no front matter)
+    top = next((j for j in range(min(len(lines), 8)) if lines[j].strip()), None)
+    if top is None or lines[top].strip() != "---" \
+            or top and not (top + 1 < len(lines) and _KEY.match(lines[top + 1])):
         return {}, 0
-    end = next((j for j in range(1, len(lines)) if lines[j].strip() in ("---", "...")), None)
+    end = next((j for j in range(top + 1, len(lines)) if lines[j].strip() in ("---", "...")), None)
     if end is None:
         return {}, 0
     meta: dict = {}
     key = None
-    for raw in lines[1:end]:
+    for raw in lines[top + 1:end]:
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         m = _ITEM.match(raw)

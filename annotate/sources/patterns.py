@@ -185,10 +185,16 @@ def _closing_paren_group(text: str, end: int) -> int | None:
     return None
 
 
+# A bilingual blog's title: the Chinese title, a space, its English rendering (two words or more)
+_LATIN_GLOSS = re.compile(r"[ \u3000]+[A-Za-z][A-Za-z'’,.:;!?&\-]*(?:[ ][A-Za-z0-9'’,.:;!?&\-]+)+[ ]*$")
+_HAN_RE = re.compile(rf"[{HAN}]")
+
+
 def title_tag(text: str) -> tuple[int, int, str | None]:
     """(claim start, claim end, column) of a title line. Not part of the claim: a
-    column tag 【…】 or `label |` at the start, a news dateline (…12月10日电题：), and
-    any parenthesised series name at the end （人民要论）/（深入学习贯彻…专家谈）."""
+    column tag 【…】 or `label |` at the start, a news dateline (…12月10日电题：), any
+    parenthesised series name at the end （人民要论）/（深入学习贯彻…专家谈）, and an English
+    gloss after a Chinese title (读后感 My Thoughts after Reading)."""
     start, end, col = 0, len(text), None
     for pattern, is_column in ((_TITLE_PREFIX_TAG, True), (_TITLE_BAR_TAG, True), (_TITLE_DATELINE, False)):
         m = pattern.match(text, start)
@@ -196,6 +202,9 @@ def title_tag(text: str) -> tuple[int, int, str | None]:
             start = m.end()
             if is_column and col is None:
                 col = m.group(1).strip()
+    m = _LATIN_GLOSS.search(text, start)
+    if m and _HAN_RE.search(text, start, m.start()):
+        return start, m.start(), col   # a Chinese title with its English gloss: the gloss is no claim
     stripped = text.rstrip()
     if stripped.endswith(("）", ")")):
         k = _closing_paren_group(stripped, len(stripped))
