@@ -929,3 +929,25 @@ def test_section_opening_near_miss_a_prescription_reported_without_quotation_mar
     # hit: the author's own assertion after the same kind of heading
     text = "标题\n\n一、做好本职工作\n\n责任落实在每一天的工作里。这句话我一直记着。"
     assert ("CLAIM", "claim.section_opening", "责任落实在每一天的工作里。") in units(text)
+
+
+_INTERVIEW = ("访谈录\n\n"
+              "李：你为什么研究城市？还有别的原因吗？\n\n王：城市是人的家园。我从小在老城长大，街巷里有很多故事。\n\n"
+              "李：老城现在怎么样了？\n\n王：老城正在消失。很多老房子拆了，新楼盖起来了。\n\n"
+              "李：你觉得该怎么办？\n\n王：保护要趁早。等到拆完再保护就晚了。\n\n"
+              "李：这一点我同意。可是钱从哪里来？")
+
+
+def test_interview_turns_tags_left_out_and_the_interviewer_has_no_leads():
+    found = units(_INTERVIEW)
+    leads = [t for _, r, t in found if r == "support.short_lead"]
+    assert "城市是人的家园。" in leads and "老城正在消失。" in leads
+    assert not any(t.startswith(("王：", "李：")) for t in leads)
+    assert "这一点我同意。" not in leads
+
+
+def test_near_miss_a_few_colon_labels_are_no_interview():
+    # two tagged lines are no interview: their first sentence keeps its tag, as any sentence
+    text = "标题\n\n第一段说得多一些。还有一句。\n\n王：城市是人的家园。我从小在老城长大。\n\n李：这一点我同意。可是钱从哪里来？"
+    leads = [t for _, r, t in units(text) if r == "support.short_lead"]
+    assert "王：城市是人的家园。" in leads

@@ -63,11 +63,54 @@ class Site:
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
-        return self.layout.sentences[self.i]
+        found = self.layout.sentences[self.i]
+        tag_end = _interview(self)[0].get(self.i)
+        if tag_end is not None and found and found[0][0] < tag_end < found[0][1]:
+            # an interview turn's speaker tag (向：) is markup, not part of its first sentence
+            return [(tag_end, found[0][1]), *found[1:]]
+        return found
+
+    @property
+    def interviewer_turn(self) -> bool:
+        """The paragraph is a turn of an interview's interviewer (who asks): it argues nothing."""
+        return self.i in _interview(self)[1]
+
 
     @property
     def prev(self) -> str | None:
         return self.layout.blocks[self.i - 1].kind if self.i else None
+
+
+# An interview turn: a short speaker tag and a colon opening a paragraph (向：… / 冯：…), not a
+# quotation after it (某某：“…”)
+_TURN = re.compile(r"([\u4e00-\u9fff]{1,4})[：:](?![“「‘\"])")   # (matched at a block's start)
+INTERVIEW_MIN_TURNS = 3   # each of the two voices takes this many turns or more
+
+
+def _interview(site: "Site") -> tuple[dict[int, int], frozenset[int]]:
+    """(paragraph index → end of its speaker tag, the paragraphs of the interviewer) when the
+    article is an interview: two speaker tags only, each opening INTERVIEW_MIN_TURNS paragraphs or
+    more; the interviewer is the voice whose turns more often ask (？). ({}, ∅) otherwise."""
+    if "interview" not in site.facts:
+        text, turns, count, asks = site.text, {}, {}, {}
+        for k, b in enumerate(site.layout.blocks):
+            m = _TURN.match(text, b.start, b.end) if b.kind == PARAGRAPH else None
+            if m:
+                tag = m.group(1)
+                turns[k] = (tag, m.end())
+                count[tag] = count.get(tag, 0) + 1
+                asks[tag] = asks.get(tag, 0) + ("？" in text[b.start:b.end] or "?" in text[b.start:b.end])
+        voices = sorted(count, key=count.get, reverse=True)[:2]
+        # (a tagged line of another kind now and then — 注：…, a cited version's name — is allowed)
+        if len(voices) == 2 and count[voices[1]] >= INTERVIEW_MIN_TURNS \
+                and sum(count.values()) - count[voices[0]] - count[voices[1]] < count[voices[1]]:
+            turns = {k: v for k, v in turns.items() if v[0] in voices}
+            asker = max(voices, key=lambda t: asks[t] / count[t])
+            site.facts["interview"] = ({k: end for k, (_, end) in turns.items()},
+                                       frozenset(k for k, (tag, _) in turns.items() if tag == asker))
+        else:
+            site.facts["interview"] = ({}, frozenset())
+    return site.facts["interview"]
 
 
 def pieces_outside_quotes(start: int, end: int, quotes) -> list[tuple[int, int]]:
@@ -367,7 +410,7 @@ def short_lead(site: Site) -> list[Unit]:
     # intro paragraph right after the title does have one (it relates to the title).
     # Nor in the introduction of an article with sections (SCHEME SUPPORT 5).
     if (site.block.kind != PARAGRAPH or not sentences or site.prev == HEADING
-            or _has_bold_leads(site) or _in_intro(site) or _inline_numbered(site)):
+            or _has_bold_leads(site) or _in_intro(site) or _inline_numbered(site) or site.interviewer_turn):
         return []
     # A one-sentence paragraph is a lead when it stands as a point line among the body's
     # paragraphs and the paragraph after it develops it (两种视角，给人启示。 / 从…看，…。):
