@@ -951,3 +951,10 @@ def test_near_miss_a_few_colon_labels_are_no_interview():
     text = "标题\n\n第一段说得多一些。还有一句。\n\n王：城市是人的家园。我从小在老城长大。\n\n李：这一点我同意。可是钱从哪里来？"
     leads = [t for _, r, t in units(text) if r == "support.short_lead"]
     assert "王：城市是人的家园。" in leads
+
+
+def test_claim_conclusion_after_a_conjunction_hit_and_near_miss():
+    text = "标题\n\n老城的问题很多。但总而言之，老城值得保护。"
+    assert ("CLAIM", "claim.conclusion", "但总而言之，老城值得保护。") in units(text)
+    # near miss: a conjunction before a word that only starts like a marker
+    assert "claim.conclusion" not in rules_of("标题\n\n老城的问题很多。但总体上看起来不错，还要再看。")
