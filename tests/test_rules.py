@@ -958,3 +958,12 @@ def test_claim_conclusion_after_a_conjunction_hit_and_near_miss():
     assert ("CLAIM", "claim.conclusion", "但总而言之，老城值得保护。") in units(text)
     # near miss: a conjunction before a word that only starts like a marker
     assert "claim.conclusion" not in rules_of("标题\n\n老城的问题很多。但总体上看起来不错，还要再看。")
+
+
+def test_short_lead_near_misses_a_one_word_reply_and_a_causal_or_concessive_opening():
+    base = "标题\n\n城市是人的家园。老城有很多故事。\n\n"
+    assert ("SUPPORT", "support.short_lead", "城市是人的家园。") in units(base + "第二段。说得更多。")
+    for opening in ("是的。老城有很多故事，也有很多问题。", "因为，老城正在消失。很多老房子拆了。",
+                    "而老城正在消失。很多老房子拆了。", "是的，老城正在消失。很多老房子拆了。"):
+        leads = [t for _, r, t in units(base + opening) if r == "support.short_lead"]
+        assert leads == ["城市是人的家园。"], opening

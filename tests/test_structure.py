@@ -813,3 +813,18 @@ def test_front_matter_after_a_leading_blank_line_and_an_english_gloss_left_out_o
     # word inside a Chinese title stays in the claim
     [doc] = read(tmp_path, "\n---\n\n# 学习 GPT 模型\n\n正文一句。正文两句。\n")
     assert claim(doc, doc.blocks[0]) == "学习 GPT 模型"
+
+
+def test_a_pasted_blog_bodys_comments_area_and_pager_are_not_article_text(tmp_path):
+    md = ("# 小城的夜市\n\n<div class=\"entry\"><p>夜市是城市的烟火气。正文继续。</p>\n"
+          "<table class=\"pagenav\"><tr><th class=\"pagenav_prev\"><a href=\"/p\">&lt; Prev</a></th></tr></table>\n"
+          "<div class=\"comments-area\" id=\"comments\"><h3>2 Comments</h3><p>写得真好。</p>\n"
+          "<div id=\"respond\"><h3>Leave a Reply</h3></div></div></div>\n")
+    [doc] = read(tmp_path, md)
+    assert "夜市是城市的烟火气" in doc.text
+    for chrome in ("Prev", "Comments", "写得真好", "Leave a Reply"):
+        assert chrome not in doc.text, chrome
+    # near miss: a class that only contains such a word names no comments area
+    md = "# 小城的夜市\n\n<div class=\"commentary-body\"><p>夜市是城市的烟火气。正文继续。</p></div>\n"
+    [doc] = read(tmp_path, md)
+    assert "夜市是城市的烟火气" in doc.text

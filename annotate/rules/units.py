@@ -422,7 +422,7 @@ def short_lead(site: Site) -> list[Unit]:
     s, e = sentences[0]
     first = text[s:e]
     # (a question or an exclamation — 大家好！ — opens no point either)
-    if (e - s > SHORT_LEAD_MAX or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
+    if (e - s > SHORT_LEAD_MAX or e - s < S.short_lead_min or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
             or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
             or S.narration.search(first)):
         return []

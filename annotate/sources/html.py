@@ -52,6 +52,10 @@ class _El:
     color: str | None = None    # text colour other than black (CSS color, <font color>), inherited
 
 
+_CHROME_NAME = re.compile(r"(?:comments?(?:[-_](?:area|list|box|respond|title|wrap))?|commentlist|commentsbox"
+                          r"|comment-respond|respond|pagenav(?:_prev|_next)?|pagination|pager)$", re.I)
+
+
 def _min(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else min(a, b)
 
@@ -68,6 +72,9 @@ def _element(tag: str, attrs: list[tuple[str, str | None]], parent: _El | None, 
     bold = tag in ("b", "strong") or bool(_BOLD_WEIGHT.search(style))
     center = tag == "center" or "text-align:center" in style or a.get("align", "").lower() == "center"
     skip = tag in _SKIP or "display:none" in style   # hidden text is not part of the page
+    # a blog's comments area and pager, named so by its class or id (a body pasted into a
+    # Markdown post keeps them: 2 Comments, Leave a Reply, < Prev / Next >)
+    skip = skip or any(_CHROME_NAME.match(n) for n in (a.get("class", "") + " " + a.get("id", "")).split())
     m = _TEXT_INDENT.search(style)
     indent = bool(m) and float(m.group(1)) > 0
     size, color = _font_size(tag, style, a), _font_color(style, a)
