@@ -967,3 +967,11 @@ def test_short_lead_near_misses_a_one_word_reply_and_a_causal_or_concessive_open
                     "而老城正在消失。很多老房子拆了。", "是的，老城正在消失。很多老房子拆了。"):
         leads = [t for _, r, t in units(base + opening) if r == "support.short_lead"]
         assert leads == ["城市是人的家园。"], opening
+
+
+def test_modal_near_miss_yao_in_a_comparison_and_hit_after_a_comparison():
+    assert not has_modal(["老城", "的", "问题", "要", "比", "新城", "复杂", "。"])
+    assert not has_modal(["这", "条", "路", "比", "那", "条", "要", "远", "得", "多", "。"])
+    # hit: a prescription after a comparison clause, and 要 with a long action after 比 in another sense
+    assert has_modal(["老城", "比", "新城", "复杂", "，", "我们", "要", "多", "下", "功夫", "。"])
+    assert has_modal(["对比", "之后", "要", "把", "经验", "推广", "到", "全市", "各个", "街道", "。"])

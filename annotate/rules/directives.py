@@ -54,6 +54,20 @@ def _clause_before(words: list[str], i: int) -> str:
     return text[cut + 1:]
 
 
+def _comparative(words: list[str], i: int) -> bool:
+    """要 at words[i] weighs a comparison: 要比 … (A 要比 B 严重), or 比/比起 … 要 + a short
+    predicate ending the clause (A 比 B 要快 / 要困难得多)."""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if after.startswith("比"):
+        return True
+    before = _clause_before(words, i)
+    if not re.search(r"(?<![对相无好])比(?!如|方|例|较|重|照|赛|喻)", before):
+        return False
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    return 0 < cut <= 8
+
+
 def _reported_in_clause(words: list[str], i: int) -> bool:
     """A marker inside a reported or relative clause: a verb with 了 before it in the same
     clause (有效解决了…必须“…”这两个问题, 明确了…必须坚持的方向) describes, it does not prescribe.
@@ -128,6 +142,9 @@ def has_modal(words: list[str]) -> bool:
         if w == "不能" and before.startswith("能") and len(before) > 1:
             continue
         if _reported_in_clause(words, i) or _attributive(words, i):
+            continue
+        # 要 in a comparison (A 要比 B 快, A 比 B 要快得多) weighs two things: no prescription.
+        if w in _YAO_FAMILY and _comparative(words, i):
             continue
         # 要技术没技术: 要 as the verb "want", in narration.
         if w == "要" and i + 2 < len(words) and words[i + 2] in ("没", "没有"):
@@ -254,7 +271,8 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，… or a remark 需要指出的是，…)",
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，… "
+      "or 要 weighing a comparison: 要比…, 比…要快)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
