@@ -828,3 +828,14 @@ def test_a_pasted_blog_bodys_comments_area_and_pager_are_not_article_text(tmp_pa
     md = "# 小城的夜市\n\n<div class=\"commentary-body\"><p>夜市是城市的烟火气。正文继续。</p></div>\n"
     [doc] = read(tmp_path, md)
     assert "夜市是城市的烟火气" in doc.text
+
+
+def test_byline_with_the_signers_position_before_the_name(tmp_path):
+    assert byline_names("某市工程研究院研究员 王一鸣") == ["王一鸣"]
+    md = "# 让城市更宜居\n\n某市工程研究院研究员 王一鸣\n\n城市是人的家园。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.authors == ["王一鸣"]
+    assert ("heading", "某市工程研究院研究员 王一鸣") not in outline(doc)
+    # near misses: a phrase that is no name after the position; a position with no name
+    assert byline_names("某市工程研究院研究员 发展新质") is None
+    assert byline_names("某市工程研究院研究员") is None

@@ -73,6 +73,9 @@ COMPOUND_SURNAMES = {
 }
 _BYLINE_PREFIX = re.compile(
     r"^(?:文\s*[/／|｜]|(?:本报|[^\s《》]{2,6}?(?:日报|晚报|报社|社|网))?(?:特约)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
+# A signer's position before the name, set apart by a space (中国工程院院士 张三, 某大学教授 李四)
+_POSITION_PREFIX = re.compile(
+    rf"^[{HAN}]{{2,20}}(?:院士|教授|研究员|主任|部长|局长|司长|书记|委员|主席|所长|院长|理事长|董事长|总经理)[ \u3000]+(?=[{HAN}])")
 _COMMENTATOR = re.compile(r"^(?:本报|人民日报|光明日报|经济日报|新华社)?(?:特约)?评论员$")
 _NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}[·•][{HAN}]{{1,8}}$")
 _NAME_SEP = re.compile(r"[\s、，,]+")
@@ -121,6 +124,8 @@ def byline_names(text: str) -> list[str] | None:
     m = _BYLINE_PREFIX.match(t)
     prefixed = bool(m and m.group().strip())
     t = t[m.end():] if m else t
+    if not prefixed and (m := _POSITION_PREFIX.match(t)):
+        t = t[m.end():]   # (the names must still have a known surname: prefixed stays False)
     names = _pair_single_chars([n for n in _NAME_SEP.split(t) if n])
     if not 1 <= len(names) <= 4 or not all(_NAME.match(n) for n in names):
         if outlet and not has_inner_sentence_end(t) and not any(c in t for c in "，,。"):
