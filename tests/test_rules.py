@@ -975,3 +975,9 @@ def test_modal_near_miss_yao_in_a_comparison_and_hit_after_a_comparison():
     # hit: a prescription after a comparison clause, and 要 with a long action after 比 in another sense
     assert has_modal(["老城", "比", "新城", "复杂", "，", "我们", "要", "多", "下", "功夫", "。"])
     assert has_modal(["对比", "之后", "要", "把", "经验", "推广", "到", "全市", "各个", "街道", "。"])
+
+
+def test_short_lead_near_miss_a_decade_in_han_numerals_narrates():
+    base = "标题\n\n{}老城有很多故事，也有很多问题。\n\n第二段。说得更多。"
+    assert "support.short_lead" in rules_of(base.format("老城是城市的根。"))
+    assert "support.short_lead" not in rules_of(base.format("到八十年代，老城更热闹了。"))
