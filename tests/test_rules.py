@@ -981,3 +981,18 @@ def test_short_lead_near_miss_a_decade_in_han_numerals_narrates():
     base = "标题\n\n{}老城有很多故事，也有很多问题。\n\n第二段。说得更多。"
     assert "support.short_lead" in rules_of(base.format("老城是城市的根。"))
     assert "support.short_lead" not in rules_of(base.format("到八十年代，老城更热闹了。"))
+
+
+def test_modal_near_misses_about_to_and_a_not_a_question_and_hits_beside_them():
+    assert not has_modal(["等", "它", "要", "逃", "出", "锅", "时", "却", "晚", "了", "。"])
+    assert not has_modal(["市场", "还", "需", "不", "需要", "这种", "人才", "。"])
+    # hits: 与时俱进 is no time clause; a plain 需要 + action
+    assert has_modal(["生产", "关系", "也", "要", "与", "时", "俱", "进", "。"])
+    assert has_modal(["我们", "需要", "培养", "这种", "人才", "。"])
+
+
+def test_exhortation_near_miss_qing_kan_introduces_evidence():
+    text = "标题\n\n请看这座小城，夜市一开，街巷就热闹起来。\n\n请大家多到夜市走走。"
+    found = _directives(text, {})
+    assert ("directive.exhortation", "请大家多到夜市走走。") in found
+    assert not any(t.startswith("请看") for _, t in found)
