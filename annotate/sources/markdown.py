@@ -263,8 +263,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     flush()
     blocks = _html.styled_headings(blocks)
     title = meta.get("title")
-    if isinstance(title, str) and title.strip() and not any(b.kind == HEADING for b in blocks):
-        # a title given only in the front matter heads the text, so it can be annotated
+    if isinstance(title, str) and title.strip() and not any(b.kind == HEADING for b in blocks) \
+            and not (blocks and "".join(blocks[0].text.split()) == "".join(title.split())):
+        # a title given only in the front matter heads the text, so it can be annotated (not
+        # when the text's first line is that title already: a title printed twice is one title)
         line = next(i + 1 for i in range(first) if re.match(r"\s*title\s*:", lines[i]))
         blocks.insert(0, RawBlock(HEADING, " ".join(title.split()), line, 1))
     return meta, blocks

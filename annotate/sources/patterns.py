@@ -220,7 +220,7 @@ def title_tag(text: str) -> tuple[int, int, str | None]:
 
 
 _DROPPED = re.compile(
-    r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
+    r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|制图|绘图|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
     r"|[（(]?\s*(?:责任编辑|编辑|校对|审核|审校|终审|监制)\s*[:：])"
 )
 # The staff of a web page or a WeChat post, one or several to a line (编辑：李四 审核：王五)
