@@ -143,19 +143,6 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k - 1] = "drop"
     _drop_banner(blocks, roles)
     _drop_contents(blocks, roles)
-    next_content = [len(blocks)] * (len(blocks) + 1)   # the next block with no role yet
-    for k in range(len(blocks) - 1, -1, -1):
-        next_content[k] = k if roles[k] is None else next_content[k + 1]
-    for k in range(1, len(blocks) - 1):
-        # the author's credentials on a short unfinished line of their own under the byline
-        # (某大学法学院博士，某大学法学硕士), before the body: an author note, not a torn paragraph
-        b = blocks[k]
-        if (roles[k] is None and roles[k - 1] is None and b.kind == PARA and not _heading_like(b)
-                and len(b.text) <= _CREDENTIALS_MAX and not is_finished(b.text)
-                and not has_inner_sentence_end(b.text) and byline_names(blocks[k - 1].text)
-                and not byline_names(b.text) and next_content[k + 1] < len(blocks)
-                and _is_body(blocks[next_content[k + 1]])):
-            roles[k], values[k] = "note", b.text
     # a short line that recurs on several pages is a running head
     def candidate(k: int) -> bool:
         t = blocks[k].text
@@ -179,7 +166,6 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
     return roles, values, running_column
 
 
-_CREDENTIALS_MAX = 60   # an author's credentials line under the byline
 _BANNER_WINDOW = 12   # a crawler's header (source, link, breadcrumb lines) is a few blocks long
 
 
