@@ -996,3 +996,11 @@ def test_exhortation_near_miss_qing_kan_introduces_evidence():
     found = _directives(text, {})
     assert ("directive.exhortation", "请大家多到夜市走走。") in found
     assert not any(t.startswith("请看") for _, t in found)
+
+
+def test_modal_near_miss_the_speakers_own_speech_act_and_hit_for_we():
+    assert not has_modal(["我", "首先", "要", "感谢", "各位", "老师", "。"])
+    assert not has_modal(["我", "现在", "还", "不能", "告诉", "你们", "。"])
+    # hits: 我们 + 要 + speech verb exhorts a group; 我要 + another action is no speech act
+    assert has_modal(["我们", "要", "告诉", "孩子们", "真相", "。"])
+    assert has_modal(["你", "要", "告诉", "自己", "：", "别", "放弃", "。"])

@@ -66,6 +66,16 @@ def _about_to(words: list[str], i: int) -> bool:
     return bool(_TIME_CLAUSE.match(rest[:cut]))
 
 
+def _own_speech_act(words: list[str], i: int) -> bool:
+    """要/不能 at words[i] between 我 (a few adverbs apart: 我首先要, 我现在还不能) and a speech
+    verb (告诉, 感谢…): the speaker announces or withholds his own words."""
+    if i + 1 >= len(words) or words[i + 1] not in D.speech_act_verbs_set:
+        return False
+    clause = _clause_before(words, i)
+    at = clause.rfind("我")
+    return at >= 0 and not clause[at + 1:at + 2] == "们" and len(clause) - at - 1 <= 4
+
+
 def _a_not_a(words: list[str], i: int) -> bool:
     """The marker at words[i] is a half of an A-not-A question (需不需要, 要不要, 应不应该):
     it asks, it does not prescribe."""
@@ -169,7 +179,7 @@ def has_modal(words: list[str]) -> bool:
         # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
         if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
             continue
-        if _a_not_a(words, i):
+        if _a_not_a(words, i) or _own_speech_act(words, i):
             continue
         # 要技术没技术: 要 as the verb "want", in narration.
         if w == "要" and i + 2 < len(words) and words[i + 2] in ("没", "没有"):
@@ -297,7 +307,7 @@ class Sentence:
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
       "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
-      "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, or an A-not-A question: 需不需要)",
+      "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, or the speaker's own speech act: 我要告诉…)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
