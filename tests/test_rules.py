@@ -900,3 +900,107 @@ def test_v13_older_prescriptive_forms_hit_and_capabilities_miss():
         assert not has_modal(words), words
     assert _directives("标题\n\n同志们，努力吧！", {}) == [("directive.exhortation", "同志们，努力吧！")]
     assert _directives("标题\n\n这是真的吧！", {}) == [] and _directives("标题\n\n好吧！", {}) == []
+
+
+# ---- issue 13 (dev3): sections numbered inside paragraphs, reported prescriptions ----------
+
+_NUMBERED = ("读书的用处\n\n一、读书不是为了文凭，而是为了看清世界。很多人只看到文凭，没有看到书本身。\n\n"
+             "身边的例子很多。\n\n二、书读得多，路才走得宽。一个人的眼界决定他的选择。")
+
+
+def test_claim_numbered_opening_hit_in_an_article_without_headings():
+    found = units(_NUMBERED)
+    assert ("CLAIM", "claim.numbered_opening", "一、读书不是为了文凭，而是为了看清世界。") in found
+    assert ("CLAIM", "claim.numbered_opening", "二、书读得多，路才走得宽。") in found
+    assert not any(r == "support.short_lead" and t.startswith("二、") for _, r, t in found)
+
+
+def test_claim_numbered_opening_near_misses():
+    # one numbered paragraph alone is no series of sections
+    assert "claim.numbered_opening" not in rules_of(_NUMBERED.split("\n\n二、")[0] + "\n\n最后一段。再说一句。")
+    # under section headings the headings open the sections
+    headed = "读书的用处\n\n一、总的看法\n\n" + _NUMBERED.split("\n\n", 1)[1]
+    assert "claim.numbered_opening" not in rules_of(headed)
+
+
+def test_section_opening_near_miss_a_prescription_reported_without_quotation_marks():
+    text = "标题\n\n一、做好本职工作\n\n老校长讲，要把责任落实在每一天的工作里。这句话我一直记着。"
+    assert "claim.section_opening" not in rules_of(text)
+    # hit: the author's own assertion after the same kind of heading
+    text = "标题\n\n一、做好本职工作\n\n责任落实在每一天的工作里。这句话我一直记着。"
+    assert ("CLAIM", "claim.section_opening", "责任落实在每一天的工作里。") in units(text)
+
+
+_INTERVIEW = ("访谈录\n\n"
+              "李：你为什么研究城市？还有别的原因吗？\n\n王：城市是人的家园。我从小在老城长大，街巷里有很多故事。\n\n"
+              "李：老城现在怎么样了？\n\n王：老城正在消失。很多老房子拆了，新楼盖起来了。\n\n"
+              "李：你觉得该怎么办？\n\n王：保护要趁早。等到拆完再保护就晚了。\n\n"
+              "李：这一点我同意。可是钱从哪里来？")
+
+
+def test_interview_turns_tags_left_out_and_the_interviewer_has_no_leads():
+    found = units(_INTERVIEW)
+    leads = [t for _, r, t in found if r == "support.short_lead"]
+    assert "城市是人的家园。" in leads and "老城正在消失。" in leads
+    assert not any(t.startswith(("王：", "李：")) for t in leads)
+    assert "这一点我同意。" not in leads
+
+
+def test_near_miss_a_few_colon_labels_are_no_interview():
+    # two tagged lines are no interview: their first sentence keeps its tag, as any sentence
+    text = "标题\n\n第一段说得多一些。还有一句。\n\n王：城市是人的家园。我从小在老城长大。\n\n李：这一点我同意。可是钱从哪里来？"
+    leads = [t for _, r, t in units(text) if r == "support.short_lead"]
+    assert "王：城市是人的家园。" in leads
+
+
+def test_claim_conclusion_after_a_conjunction_hit_and_near_miss():
+    text = "标题\n\n老城的问题很多。但总而言之，老城值得保护。"
+    assert ("CLAIM", "claim.conclusion", "但总而言之，老城值得保护。") in units(text)
+    # near miss: a conjunction before a word that only starts like a marker
+    assert "claim.conclusion" not in rules_of("标题\n\n老城的问题很多。但总体上看起来不错，还要再看。")
+
+
+def test_short_lead_near_misses_a_one_word_reply_and_a_causal_or_concessive_opening():
+    base = "标题\n\n城市是人的家园。老城有很多故事。\n\n"
+    assert ("SUPPORT", "support.short_lead", "城市是人的家园。") in units(base + "第二段。说得更多。")
+    for opening in ("是的。老城有很多故事，也有很多问题。", "因为，老城正在消失。很多老房子拆了。",
+                    "而老城正在消失。很多老房子拆了。", "是的，老城正在消失。很多老房子拆了。"):
+        leads = [t for _, r, t in units(base + opening) if r == "support.short_lead"]
+        assert leads == ["城市是人的家园。"], opening
+
+
+def test_modal_near_miss_yao_in_a_comparison_and_hit_after_a_comparison():
+    assert not has_modal(["老城", "的", "问题", "要", "比", "新城", "复杂", "。"])
+    assert not has_modal(["这", "条", "路", "比", "那", "条", "要", "远", "得", "多", "。"])
+    # hit: a prescription after a comparison clause, and 要 with a long action after 比 in another sense
+    assert has_modal(["老城", "比", "新城", "复杂", "，", "我们", "要", "多", "下", "功夫", "。"])
+    assert has_modal(["对比", "之后", "要", "把", "经验", "推广", "到", "全市", "各个", "街道", "。"])
+
+
+def test_short_lead_near_miss_a_decade_in_han_numerals_narrates():
+    base = "标题\n\n{}老城有很多故事，也有很多问题。\n\n第二段。说得更多。"
+    assert "support.short_lead" in rules_of(base.format("老城是城市的根。"))
+    assert "support.short_lead" not in rules_of(base.format("到八十年代，老城更热闹了。"))
+
+
+def test_modal_near_misses_about_to_and_a_not_a_question_and_hits_beside_them():
+    assert not has_modal(["等", "它", "要", "逃", "出", "锅", "时", "却", "晚", "了", "。"])
+    assert not has_modal(["市场", "还", "需", "不", "需要", "这种", "人才", "。"])
+    # hits: 与时俱进 is no time clause; a plain 需要 + action
+    assert has_modal(["生产", "关系", "也", "要", "与", "时", "俱", "进", "。"])
+    assert has_modal(["我们", "需要", "培养", "这种", "人才", "。"])
+
+
+def test_exhortation_near_miss_qing_kan_introduces_evidence():
+    text = "标题\n\n请看这座小城，夜市一开，街巷就热闹起来。\n\n请大家多到夜市走走。"
+    found = _directives(text, {})
+    assert ("directive.exhortation", "请大家多到夜市走走。") in found
+    assert not any(t.startswith("请看") for _, t in found)
+
+
+def test_modal_near_miss_the_speakers_own_speech_act_and_hit_for_we():
+    assert not has_modal(["我", "首先", "要", "感谢", "各位", "老师", "。"])
+    assert not has_modal(["我", "现在", "还", "不能", "告诉", "你们", "。"])
+    # hits: 我们 + 要 + speech verb exhorts a group; 我要 + another action is no speech act
+    assert has_modal(["我们", "要", "告诉", "孩子们", "真相", "。"])
+    assert has_modal(["你", "要", "告诉", "自己", "：", "别", "放弃", "。"])

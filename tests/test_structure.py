@@ -705,3 +705,165 @@ def test_a_repost_of_raw_html_gets_its_title_sections_and_relations(nlp, tmp_pat
     assert claims[:2] == ["坚持守正创新 推动文化繁荣", "1． 坚持守正创新"] and "2． 扩大文化供给" in claims
     links = {(spans[r["from_id"]][1], spans[r["to_id"]][1]) for r in result if r["type"] == "relation"}
     assert ("1． 坚持守正创新", "坚持守正创新 推动文化繁荣") in links
+
+
+# ---- crawler pages: title banner, navigation links, share pop-ups (issue 13, dev3) ------
+
+_CRAWLED = """---
+title: "【让小城夜市亮起来】-某市商务局"
+---
+
+# 【让小城夜市亮起来】-某市商务局
+
+**来源**: www.example.org
+**原文**: [https://www.example.org/a.html](https://www.example.org/a.html)
+
+## 正文
+
+[首页](https://www.example.org/) > [政务公开](https://www.example.org/g/) > [解读](https://www.example.org/j/)
+
+## 让小城夜市亮起来
+
+发布时间：2024/05/06
+
+分享到微信朋友圈x
+
+打开微信，点击底部的“发现”，
+
+使用“扫一扫”即可将网页分享至朋友圈。
+
+微博微信
+
+夜市是城市的烟火气。小城的夜市正在变得更有序。
+
+相关阅读
+
+- [夜经济观察](https://www.example.org/b.html)
+- [街巷里的小吃摊](https://www.example.org/c.html "街巷里的小吃摊(一)")
+
+## [另一条新闻的标题(第二期)](https://www.example.org/d.html "另一条新闻的标题(第二期)")
+"""
+
+
+def test_crawler_title_banner_header_and_navigation_are_chrome(tmp_path):
+    [doc] = read(tmp_path, _CRAWLED)
+    assert doc.title == "让小城夜市亮起来"
+    kinds = outline(doc)
+    assert kinds[0] == ("title", "让小城夜市亮起来")
+    assert ("paragraph", "夜市是城市的烟火气。小城的夜市正在变得更有序。") in kinds
+    text = doc.text
+    for chrome in ("正文", "首页", "发布时间", "分享", "打开微信", "微博微信", "夜经济观察", "另一条新闻"):
+        assert chrome not in text, chrome
+
+
+def test_near_miss_a_first_heading_that_links_to_its_page_is_the_title(tmp_path):
+    md = "# [让小城夜市亮起来](https://example.org/a)\n\n夜市是城市的烟火气。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert outline(doc)[0] == ("title", "让小城夜市亮起来")
+    # a line with words besides its link is text, not navigation
+    md = "# 让小城夜市亮起来\n\n详见[夜经济观察](https://example.org/b)一文。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert "夜经济观察" in doc.text
+
+
+def test_near_miss_a_heading_that_repeats_the_title_after_body_text_is_kept(tmp_path):
+    # the title again after running text is no banner: nothing before it is dropped
+    md = "# 让小城夜市亮起来\n\n夜市是城市的烟火气。小城的夜市正在变得更有序。\n\n## 让小城夜市亮起来\n\n第二段。\n"
+    [doc] = read(tmp_path, md)
+    assert "夜市是城市的烟火气" in doc.text
+
+
+def test_share_popup_lines_and_publishing_time_are_page_actions():
+    from annotate.sources.patterns import banner_core, is_dropped_line, is_page_action_line
+    assert is_page_action_line("分享到微信朋友圈x") and is_page_action_line("微博微信")
+    assert is_page_action_line("使用“扫一扫”即可将网页分享至朋友圈。")
+    assert is_dropped_line("发布时间：2024/05/06")
+    assert banner_core("【让小城夜市亮起来】-某市商务局") == "让小城夜市亮起来"
+    # near misses: one share target alone, a sentence about sharing, a dash inside a sentence
+    assert not is_page_action_line("微信")
+    assert not is_page_action_line("我们要把经验分享给更多的人。")
+    assert banner_core("发展是硬道理。改革-开放") is None
+
+
+def test_a_whole_bold_short_line_is_a_heading_even_with_no_blank_line_under_it(tmp_path):
+    md = ("# 小城的夜市\n\n夜市是城市的烟火气。正文继续。\n\n**坚持规划先行 守住街巷秩序**\n"
+          "规划是夜市有序的前提。摊位要划线。\n")
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert ("heading", "坚持规划先行 守住街巷秩序") in kinds
+    assert ("paragraph", "规划是夜市有序的前提。摊位要划线。") in kinds
+
+
+def test_near_miss_a_bold_clause_or_part_bold_line_stays_with_its_text(tmp_path):
+    md = ("# 小城的夜市\n\n夜市是城市的烟火气。正文继续。\n\n**首先，**\n规划是夜市有序的前提。\n\n"
+          "**坚持规划先行**守住\n街巷秩序是夜市的底线。\n")
+    [doc] = read(tmp_path, md)
+    texts = [t for _, t in outline(doc)]
+    assert "首先，规划是夜市有序的前提。" in texts
+    assert "坚持规划先行守住街巷秩序是夜市的底线。" in texts
+
+
+def test_front_matter_after_a_leading_blank_line_and_an_english_gloss_left_out_of_the_claim(tmp_path):
+    md = "\n---\ntitle: '读书的用处 On the Use of Reading'\ntags:\n- blog\n---\n一、读书不是为了文凭。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.title == "读书的用处"
+    assert "tags" not in doc.text and "blog" not in doc.text
+    assert claim(doc, doc.blocks[0]) == "读书的用处"
+    # near misses: a rule line at the top with text under it is no front matter; an English
+    # word inside a Chinese title stays in the claim
+    [doc] = read(tmp_path, "\n---\n\n# 学习 GPT 模型\n\n正文一句。正文两句。\n")
+    assert claim(doc, doc.blocks[0]) == "学习 GPT 模型"
+
+
+def test_a_pasted_blog_bodys_comments_area_and_pager_are_not_article_text(tmp_path):
+    md = ("# 小城的夜市\n\n<div class=\"entry\"><p>夜市是城市的烟火气。正文继续。</p>\n"
+          "<table class=\"pagenav\"><tr><th class=\"pagenav_prev\"><a href=\"/p\">&lt; Prev</a></th></tr></table>\n"
+          "<div class=\"comments-area\" id=\"comments\"><h3>2 Comments</h3><p>写得真好。</p>\n"
+          "<div id=\"respond\"><h3>Leave a Reply</h3></div></div></div>\n")
+    [doc] = read(tmp_path, md)
+    assert "夜市是城市的烟火气" in doc.text
+    for chrome in ("Prev", "Comments", "写得真好", "Leave a Reply"):
+        assert chrome not in doc.text, chrome
+    # near miss: a class that only contains such a word names no comments area
+    md = "# 小城的夜市\n\n<div class=\"commentary-body\"><p>夜市是城市的烟火气。正文继续。</p></div>\n"
+    [doc] = read(tmp_path, md)
+    assert "夜市是城市的烟火气" in doc.text
+
+
+def test_byline_with_the_signers_position_before_the_name(tmp_path):
+    assert byline_names("某市工程研究院研究员 王一鸣") == ["王一鸣"]
+    md = "# 让城市更宜居\n\n某市工程研究院研究员 王一鸣\n\n城市是人的家园。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.authors == ["王一鸣"]
+    assert ("heading", "某市工程研究院研究员 王一鸣") not in outline(doc)
+    # near misses: a phrase that is no name after the position; a position with no name
+    assert byline_names("某市工程研究院研究员 发展新质") is None
+    assert byline_names("某市工程研究院研究员") is None
+
+
+def test_a_table_of_contents_repeated_as_headings_is_not_text(tmp_path):
+    md = ("---\ntitle: 夜市的来历\n---\n夜市的来历\n\n王一鸣\n\n"
+          "一. 夜市的起源\n\n二. 夜市的今天\n\n夜市是城市的烟火气。正文继续。\n\n"
+          "**一. 夜市的起源**\n\n夜市起于宋代。街巷开始热闹。\n\n**二. 夜市的今天**\n\n今天的夜市更有序。摊位划了线。\n")
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert [k for k, _ in kinds].count("title") == 1
+    assert kinds[1] == ("paragraph", "夜市是城市的烟火气。正文继续。")
+    assert [t for k, t in kinds if k == "heading"] == ["一. 夜市的起源", "二. 夜市的今天"]
+
+
+def test_near_miss_one_numbered_line_before_its_heading_and_an_unrepeated_list_stay(tmp_path):
+    md = ("# 夜市的来历\n\n一. 夜市的起源\n\n夜市是城市的烟火气。正文继续。\n\n"
+          "## 一. 夜市的起源\n\n夜市起于宋代。街巷开始热闹。\n")
+    [doc] = read(tmp_path, md)
+    assert doc.text.count("一. 夜市的起源") == 2
+
+
+def test_a_graphics_credit_line_is_dropped_and_does_not_glue_onto_the_next_line(tmp_path):
+    from annotate.sources.patterns import is_dropped_line
+    assert is_dropped_line("制图：王一鸣")
+    md = "# 夜市的来历\n\n制图：王一鸣\n夜市是城市的烟火气。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert "制图" not in doc.text and "夜市是城市的烟火气。正文继续。" in doc.text
+    # near miss: a sentence about drawing maps is text
+    assert not is_dropped_line("制图的方法有很多：手绘、测绘、遥感。")

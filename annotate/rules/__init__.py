@@ -36,6 +36,7 @@ _ORDER = ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE", "supports")
 PRECEDENCE: tuple[str, ...] = (
     "support.bold_lead", "support.subheading", "support.run_in", "support.enumeration", "support.short_lead",
     "claim.title", "claim.heading", "claim.conclusion", "claim.section_opening",
+    "claim.numbered_opening",
     "directive.modal", "directive.necessity", "directive.reported", "directive.exhortation", "directive.commitment",
     "directive.imperative",
     "quote.attributed", "quote.chained", "quote.attributed_after", "quote.saying",

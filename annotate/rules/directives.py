@@ -54,6 +54,52 @@ def _clause_before(words: list[str], i: int) -> str:
     return text[cut + 1:]
 
 
+# (时 ends the time clause: the clause ends there or its main verb phrase follows with 却/就/才…;
+# 与时俱进 has 时 inside an idiom)
+_TIME_CLAUSE = re.compile(r"^[^，。；]{1,12}?(?:之时|的时候|时)(?=$|[却就便才还又也都])")
+
+
+def _about_to(words: list[str], i: int) -> bool:
+    """要 at words[i] heads a time clause (要挣扎着逃离时, 要出发的时候): "about to", not "must"."""
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    return bool(_TIME_CLAUSE.match(rest[:cut]))
+
+
+def _own_speech_act(words: list[str], i: int) -> bool:
+    """要/不能 at words[i] between 我 (a few adverbs apart: 我首先要, 我现在还不能) and a speech
+    verb (告诉, 感谢…): the speaker announces or withholds his own words."""
+    if i + 1 >= len(words) or words[i + 1] not in D.speech_act_verbs_set:
+        return False
+    clause = _clause_before(words, i)
+    at = clause.rfind("我")
+    return at >= 0 and not clause[at + 1:at + 2] == "们" and len(clause) - at - 1 <= 4
+
+
+def _a_not_a(words: list[str], i: int) -> bool:
+    """The marker at words[i] is a half of an A-not-A question (需不需要, 要不要, 应不应该):
+    it asks, it does not prescribe."""
+    before = "".join(words[max(0, i - 3):i])
+    after = "".join(words[i + 1:i + 3])
+    w = words[i]
+    return ((before.endswith("不") and len(before) >= 2 and before[-2] == w[0])
+            or (after.startswith("不") and after[1:2] == w[0]))
+
+
+def _comparative(words: list[str], i: int) -> bool:
+    """要 at words[i] weighs a comparison: 要比 … (A 要比 B 严重), or 比/比起 … 要 + a short
+    predicate ending the clause (A 比 B 要快 / 要困难得多)."""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if after.startswith("比"):
+        return True
+    before = _clause_before(words, i)
+    if not re.search(r"(?<![对相无好])比(?!如|方|例|较|重|照|赛|喻)", before):
+        return False
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    return 0 < cut <= 8
+
+
 def _reported_in_clause(words: list[str], i: int) -> bool:
     """A marker inside a reported or relative clause: a verb with 了 before it in the same
     clause (有效解决了…必须“…”这两个问题, 明确了…必须坚持的方向) describes, it does not prescribe.
@@ -128,6 +174,12 @@ def has_modal(words: list[str]) -> bool:
         if w == "不能" and before.startswith("能") and len(before) > 1:
             continue
         if _reported_in_clause(words, i) or _attributive(words, i):
+            continue
+        # 要 in a comparison (A 要比 B 快, A 比 B 要快得多) weighs two things: no prescription;
+        # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
+        if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
+            continue
+        if _a_not_a(words, i) or _own_speech_act(words, i):
             continue
         # 要技术没技术: 要 as the verb "want", in narration.
         if w == "要" and i + 2 < len(words) and words[i + 2] in ("没", "没有"):
@@ -254,7 +306,8 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，… or a remark 需要指出的是，…)",
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
+      "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, or the speaker's own speech act: 我要告诉…)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
@@ -315,7 +368,7 @@ def reported(s: Sentence) -> bool:
 
 
 @rule("directive.exhortation", "DIRECTIVE",
-      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action",
+      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action (not 请看…, which introduces evidence)",
       "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
       "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
 def exhortation(s: Sentence) -> bool:

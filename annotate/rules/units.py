@@ -23,12 +23,19 @@ _NUMBER = (rf"(?:[（(][{_NUMERALS}]+[）)]|第?[{_NUMERALS}]+(?:部分|章|节|
 _NUMBER_ONLY = re.compile(rf"^{_NUMBER}$")
 _TRIVIAL_HEADING = re.compile(
     rf"^(?:{_NUMBER}\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
-_CONCLUSION = re.compile(r"^(?:" + alternation(C.conclusion_markers) + ")")
+_CONCLUSION = re.compile(r"^(?:(?:" + alternation(C.conclusion_conjunctions) + r")[，,]?)?(?:"
+                         + alternation(C.conclusion_markers) + ")")
 _ENUMERATOR = S.enumerators
 _ITEM = S.enumerator_opening
 # A paragraph opening with a connective continues the previous one: not a point of its own.
 _CONNECTIVE_OPENING = re.compile(r"^(?:" + alternation(S.connective_openings) + ")")
 SHORT_LEAD_MAX = S.short_lead_max
+# A top-level section number glued to its paragraph: 一、… (not 一、二、三 items in a sentence)
+_SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]、)")
+# Someone else's prescription reported without quotation marks: a short speaker + speech verb,
+# then a modal (习主席讲，要把… / 他强调，必须…): a report, not the author's assertion.
+_REPORTED_PRESCRIPTION = re.compile(
+    r"^[^，。：:“”「」]{1,12}?(?:" + alternation(C.report_frame_verbs) + r")[，,：:]\s*(?:" + alternation(C.report_frame_modals) + ")")
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,54 @@ class Site:
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
-        return self.layout.sentences[self.i]
+        found = self.layout.sentences[self.i]
+        tag_end = _interview(self)[0].get(self.i)
+        if tag_end is not None and found and found[0][0] < tag_end < found[0][1]:
+            # an interview turn's speaker tag (向：) is markup, not part of its first sentence
+            return [(tag_end, found[0][1]), *found[1:]]
+        return found
+
+    @property
+    def interviewer_turn(self) -> bool:
+        """The paragraph is a turn of an interview's interviewer (who asks): it argues nothing."""
+        return self.i in _interview(self)[1]
+
 
     @property
     def prev(self) -> str | None:
         return self.layout.blocks[self.i - 1].kind if self.i else None
+
+
+# An interview turn: a short speaker tag and a colon opening a paragraph (向：… / 冯：…), not a
+# quotation after it (某某：“…”)
+_TURN = re.compile(r"([\u4e00-\u9fff]{1,4})[：:](?![“「‘\"])")   # (matched at a block's start)
+INTERVIEW_MIN_TURNS = 3   # each of the two voices takes this many turns or more
+
+
+def _interview(site: "Site") -> tuple[dict[int, int], frozenset[int]]:
+    """(paragraph index → end of its speaker tag, the paragraphs of the interviewer) when the
+    article is an interview: two speaker tags only, each opening INTERVIEW_MIN_TURNS paragraphs or
+    more; the interviewer is the voice whose turns more often ask (？). ({}, ∅) otherwise."""
+    if "interview" not in site.facts:
+        text, turns, count, asks = site.text, {}, {}, {}
+        for k, b in enumerate(site.layout.blocks):
+            m = _TURN.match(text, b.start, b.end) if b.kind == PARAGRAPH else None
+            if m:
+                tag = m.group(1)
+                turns[k] = (tag, m.end())
+                count[tag] = count.get(tag, 0) + 1
+                asks[tag] = asks.get(tag, 0) + ("？" in text[b.start:b.end] or "?" in text[b.start:b.end])
+        voices = sorted(count, key=count.get, reverse=True)[:2]
+        # (a tagged line of another kind now and then — 注：…, a cited version's name — is allowed)
+        if len(voices) == 2 and count[voices[1]] >= INTERVIEW_MIN_TURNS \
+                and sum(count.values()) - count[voices[0]] - count[voices[1]] < count[voices[1]]:
+            turns = {k: v for k, v in turns.items() if v[0] in voices}
+            asker = max(voices, key=lambda t: asks[t] / count[t])
+            site.facts["interview"] = ({k: end for k, (_, end) in turns.items()},
+                                       frozenset(k for k, (tag, _) in turns.items() if tag == asker))
+        else:
+            site.facts["interview"] = ({}, frozenset())
+    return site.facts["interview"]
 
 
 def pieces_outside_quotes(start: int, end: int, quotes) -> list[tuple[int, int]]:
@@ -206,16 +256,46 @@ def section_opening(site: Site) -> list[Unit]:
     if not _opens_section(site.text[heading.start:heading.end]):
         return []
     s, e = site.sentences[0]
-    # A quotation frame, a list announced by a colon or a question asserts nothing: no CLAIM,
-    # and the next sentence does not take it over.
-    if (_is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(site.text[s:e])
-            or announces_list(site.text, site.block, e) or site.text[s:e].rstrip(CLOSERS)[-1:] in "？?"):
+    return [] if _asserts_nothing(site, s, e) else [Unit(s, e, "CLAIM", section_opening.rule.id)]
+
+
+def _asserts_nothing(site: Site, s: int, e: int) -> bool:
+    """A quotation frame, a list announced by a colon, a question, or someone else's
+    prescription reported without quotation marks (某某讲，要把…): no CLAIM of the author's, and
+    the next sentence does not take it over."""
+    first = site.text[s:e]
+    return bool(_is_quote_frame(site.text, s, e, site.quotes) or _CONCLUSION.match(first)
+                or announces_list(site.text, site.block, e) or first.rstrip(CLOSERS)[-1:] in "？?"
+                or _REPORTED_PRESCRIPTION.match(first))
+
+
+@rule("claim.numbered_opening", "CLAIM",
+      "in an article with no section headings, the first sentence of a paragraph that opens with a top-level "
+      "section number (一、…), when two or more paragraphs are numbered so: the number marks a section inline",
+      "一、读书不是为了文凭，而是为了看清世界。（二、… opening a later paragraph）",
+      "一、… opening a single paragraph, or 一、 lines under section headings (the headings open the sections)", 0.75)
+def numbered_opening(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH or not site.sentences or not _inline_numbered(site):
         return []
-    return [Unit(s, e, "CLAIM", section_opening.rule.id)]
+    s, e = site.sentences[0]
+    return [] if _asserts_nothing(site, s, e) else [Unit(s, e, "CLAIM", numbered_opening.rule.id)]
+
+
+def _inline_numbered(site: Site) -> bool:
+    """The paragraph opens with a top-level section number (一、) in an article with no
+    section headings where two or more paragraphs open so."""
+    if "numbered_paragraphs" not in site.facts:
+        blocks = site.layout.blocks
+        numbered = {k for k, b in enumerate(blocks)
+                    if b.kind == PARAGRAPH and _SECTION_NUMBER.match(site.text[b.start:b.end])}
+        headed = any(b.kind in (HEADING, SUBHEADING) for b in blocks)
+        site.facts["numbered_paragraphs"] = frozenset() if headed or len(numbered) < 2 else frozenset(numbered)
+    return site.i in site.facts["numbered_paragraphs"]
 
 
 @rule("claim.conclusion", "CLAIM",
-      "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底)",
+      "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底), "
+      "a conjunction (但, 而, 所以) allowed before it",
       "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
       "总体上看起来 (not a marker at the start of a sentence)", 0.85)
 def conclusion(site: Site) -> list[Unit]:
@@ -332,7 +412,7 @@ def short_lead(site: Site) -> list[Unit]:
     # intro paragraph right after the title does have one (it relates to the title).
     # Nor in the introduction of an article with sections (SCHEME SUPPORT 5).
     if (site.block.kind != PARAGRAPH or not sentences or site.prev == HEADING
-            or _has_bold_leads(site) or _in_intro(site)):
+            or _has_bold_leads(site) or _in_intro(site) or _inline_numbered(site) or site.interviewer_turn):
         return []
     # A one-sentence paragraph is a lead when it stands as a point line among the body's
     # paragraphs and the paragraph after it develops it (两种视角，给人启示。 / 从…看，…。):
@@ -342,7 +422,7 @@ def short_lead(site: Site) -> list[Unit]:
     s, e = sentences[0]
     first = text[s:e]
     # (a question or an exclamation — 大家好！ — opens no point either)
-    if (e - s > SHORT_LEAD_MAX or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
+    if (e - s > SHORT_LEAD_MAX or e - s < S.short_lead_min or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
             or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
             or S.narration.search(first)):
         return []
@@ -374,7 +454,7 @@ def enumeration(site: Site) -> list[Unit]:
     return out
 
 
-UNIT_RULES = (title_claim, heading_claim, section_opening, conclusion, bold_lead, subheading, run_in, short_lead,
+UNIT_RULES = (title_claim, heading_claim, section_opening, numbered_opening, conclusion, bold_lead, subheading, run_in, short_lead,
               enumeration)
 
 

@@ -20,7 +20,7 @@ from . import markdown as _markdown
 from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
-from .patterns import byline_names, title_tag
+from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
@@ -116,6 +116,7 @@ def _documents(parser, text: str, path: str | Path, default_source: str) -> list
     if title and str(title).strip():
         # the same cut as a title found in the text: （人民要论） is a column tag, not title
         title = " ".join(str(title).split())
+        title = banner_core(title) or title if title.startswith(("【", "[", "［")) else title
         cs, ce, column = title_tag(title)
         title = title[cs:ce].strip() or title
     docs = build(blocks, source=source, path=display_path(path), meta=meta)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from .patterns import (BARE_HEADING_MAX, CLOSERS, SENTENCE_END, TITLE_MAX, author_note, byline_names,
+from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, CLOSERS, SENTENCE_END, TITLE_MAX, author_note, byline_names,
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
                        is_latin_running_head, is_page_number, is_plain_title, is_short_han_label,
@@ -135,6 +135,14 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
             roles[k], values[k] = "editor", t
         elif is_editorial_aside(t):
             roles[k], values[k] = "aside", t
+    for k in range(1, len(blocks)):
+        # a share pop-up's how-to torn at a comma: its first half goes with it
+        prev = blocks[k - 1].text
+        if roles[k] == "drop" and roles[k - 1] is None and is_page_action_line(blocks[k].text) \
+                and prev.endswith(("，", ",")) and len(prev) <= BARE_HEADING_MAX:
+            roles[k - 1] = "drop"
+    _drop_banner(blocks, roles)
+    _drop_contents(blocks, roles)
     # a short line that recurs on several pages is a running head
     def candidate(k: int) -> bool:
         t = blocks[k].text
@@ -156,6 +164,50 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
         if n >= 3 or n >= 2 and (t == running_column or any(c.isascii() and c.isalnum() for c in t)):
             roles[k] = "drop"
     return roles, values, running_column
+
+
+_BANNER_WINDOW = 12   # a crawler's header (source, link, breadcrumb lines) is a few blocks long
+
+
+def _drop_banner(blocks: list[RawBlock], roles: list) -> None:
+    """A page whose first heading is a title banner (【标题】-网站名, or the title itself) and
+    whose title comes again as a heading a few blocks further, with no running text between:
+    the banner and the crawler's header lines under it are page chrome, the later heading
+    is the title."""
+    first = next((k for k in range(min(len(blocks), _BANNER_WINDOW)) if blocks[k].kind == HEADING), None)
+    if first is None:
+        return
+    text = blocks[first].text
+    wanted = {_squeeze(text)} | ({_squeeze(core)} if (core := banner_core(text)) else set())
+    for j in range(first + 1, min(len(blocks), first + _BANNER_WINDOW)):
+        b = blocks[j]
+        if roles[j] is None and _is_body(b):
+            return
+        if _heading_like(b) and _squeeze(b.text) in wanted:
+            for k in range(first, j):
+                roles[k] = roles[k] or "drop"
+            return
+
+
+def _drop_contents(blocks: list[RawBlock], roles: list) -> None:
+    """A table of contents: two or more numbered lines in a row, each set again further down as
+    a heading (bold or marked up). The later lines are the sections; the list is not text."""
+    last_heading: dict[str, int] = {}
+    for k, b in enumerate(blocks):
+        if _heading_like(b) and numbered_kind(b.text):
+            last_heading[_squeeze(b.text)] = k
+    if len(last_heading) < 2:
+        return
+    k = 0
+    while k < len(blocks):
+        j = k
+        while (j < len(blocks) and roles[j] is None and numbered_kind(blocks[j].text)
+               and last_heading.get(_squeeze(blocks[j].text), -1) > j):
+            j += 1
+        if j - k >= 2:
+            for m in range(k, j):
+                roles[m] = "drop"
+        k = max(j, k + 1)
 
 
 # ---- step 2: where articles start ---------------------------------------------------

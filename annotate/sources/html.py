@@ -52,6 +52,18 @@ class _El:
     color: str | None = None    # text colour other than black (CSS color, <font color>), inherited
 
 
+_CHROME_NAME = re.compile(r"(?:comments?(?:[-_](?:area|list|box|respond|title|wrap))?|commentlist|commentsbox"
+                          r"|comment-respond|respond|pagenav(?:_prev|_next)?|pagination|pager)$", re.I)
+
+
+def _chrome_named(attrs: list[tuple[str, str | None]]) -> bool:
+    """A blog's comments area or pager, named so by its class or id. Only in a fragment (a body
+    pasted into a Markdown post keeps them: 2 Comments, Leave a Reply, < Prev / Next >); in a
+    whole page the page-body extractor finds the article."""
+    names = " ".join(v or "" for k, v in attrs if k.lower() in ("class", "id"))
+    return any(_CHROME_NAME.match(n) for n in names.split())
+
+
 def _min(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else min(a, b)
 
@@ -164,7 +176,7 @@ def parse_fragment(text: str, first_line: int = 1) -> list[RawBlock]:
     """The blocks of a piece of HTML inside another source (raw HTML in Markdown): its paragraphs,
     <br> breaks, bold and headings, with no page logic (<title>, chrome). Source lines count
     from `first_line`."""
-    r = _Reader()
+    r = _Reader(fragment=True)
     r.feed(text)
     r.close()
     r.flush()
@@ -179,8 +191,9 @@ _TITLE_MAX = 40
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, fragment: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.fragment = fragment
         self.blocks: list[RawBlock] = []
         self.stack: list[_El] = []
         self.open: dict[str, list[int]] = {}   # tag -> stack indices of its open elements
@@ -276,6 +289,8 @@ class _Reader(HTMLParser):
         self.open.setdefault(tag, []).append(len(self.stack))
         self.stack.append(_element(tag, attrs, self.stack[-1] if self.stack else None, len(self.stack)))
         self.stack[-1].mark = self.read
+        if self.fragment and _chrome_named(attrs):
+            self.stack[-1].skip = True
         self.depth = max(self.depth, len(self.stack))
         self.elements += 1
 

@@ -10,7 +10,7 @@ import html
 import re
 
 from . import html as _html
-from .patterns import is_finished, is_latin_running_head, is_short_han_label, is_standalone_line
+from .patterns import is_finished, is_latin_running_head, is_short_han_label, is_standalone_line, is_short_plain
 from .raw import HEADING, PARA, RawBlock, TextBuilder
 
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
@@ -31,7 +31,33 @@ _HTML_START = re.compile(
 # Link text holds no bracket and a target no parenthesis: each match attempt then stops at
 # the next bracket, so a line full of unclosed brackets costs linear time, not quadratic.
 _IMG = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
-_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+# (the target may carry a quoted title, parentheses allowed inside it: [t](url "标题(一)"))
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\((?:[^()\n]*|[^()\s]*\s+\"[^\"\n]{0,300}\")\)")
+# What a navigation line holds besides its links: breadcrumb separators, list and rank marks
+_NAV_REST = re.compile(r"^[\s>»/|｜·•\-*_#\d.]*$")
+
+
+_WHOLE_BOLD = re.compile(r"^\s*(\*\*|__)(?P<inner>[^*_\n]{2,40}?)\1\s*$")
+
+
+def _bold_heading_line(line: str) -> bool:
+    """A line wholly in bold, short and ending no sentence or clause (**坚持改革 激发活力**):
+    a heading set in bold, a block of its own even with no blank line under it. A bold
+    lead (**一是…。**) ends a sentence, one ending at a colon or comma introduces its text."""
+    m = _WHOLE_BOLD.match(line)
+    if not m:
+        return False
+    t = m.group("inner").strip()
+    return is_short_plain(t, 40) and t[-1] not in "：:；;"
+
+
+def _links_only(line: str) -> bool:
+    """A line that is nothing but links (a breadcrumb, a related-links or ranking list item,
+    a heading that links to another page): navigation, not the article's text."""
+    bare = _IMG.sub("", line)
+    if not _LINK.search(bare):
+        return False
+    return bool(_NAV_REST.match(_LINK.sub("", bare)))
 _INLINE = re.compile(r"""
   (?P<esc>\\[!-/:-@\[-`{-~])
 | (?P<code>`{1,8})(?P<ctext>[^`\n]+?)(?P=code)
@@ -52,14 +78,18 @@ def _unquote(v: str) -> str:
 
 def front_matter(lines: list[str]) -> tuple[dict, int]:
     """(meta, index of the first body line). Values: str, or list for `[a, b]` / `- a` items."""
-    if not lines or lines[0].strip() != "---":
+    # blank lines may stand before it (a post saved with a leading newline), when a key
+    # line follows the opening --- (a rule alone at the top is no front matter)
+    top = next((j for j in range(min(len(lines), 8)) if lines[j].strip()), None)
+    if top is None or lines[top].strip() != "---" \
+            or top and not (top + 1 < len(lines) and _KEY.match(lines[top + 1])):
         return {}, 0
-    end = next((j for j in range(1, len(lines)) if lines[j].strip() in ("---", "...")), None)
+    end = next((j for j in range(top + 1, len(lines)) if lines[j].strip() in ("---", "...")), None)
     if end is None:
         return {}, 0
     meta: dict = {}
     key = None
-    for raw in lines[1:end]:
+    for raw in lines[top + 1:end]:
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         m = _ITEM.match(raw)
@@ -194,6 +224,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if _RULE.match(line) or m:   # a rule, or an underline under a sentence
             flush()
             continue
+        if _links_only(line) and (blocks or para or not _ATX.match(line)):
+            # (the first heading linking to its own page is the title: 微信 reposts)
+            flush()
+            continue
         m = _ATX.match(line)
         if m and (m.group(2) or "#" not in line[m.end():]):   # not a #话题# hashtag
             flush()
@@ -207,7 +241,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         elif _ORDERED.match(line):
             flush()
         # metadata lines (running heads, bylines, author notes…) are blocks of their own
-        alone = is_standalone_line(line) or (
+        alone = is_standalone_line(line) or _bold_heading_line(line) or (
             i > first and is_latin_running_head(lines[i - 1]) and is_short_han_label(line))
         if alone:
             flush()
@@ -229,8 +263,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     flush()
     blocks = _html.styled_headings(blocks)
     title = meta.get("title")
-    if isinstance(title, str) and title.strip() and not any(b.kind == HEADING for b in blocks):
-        # a title given only in the front matter heads the text, so it can be annotated
+    if isinstance(title, str) and title.strip() and not any(b.kind == HEADING for b in blocks) \
+            and not (blocks and "".join(blocks[0].text.split()) == "".join(title.split())):
+        # a title given only in the front matter heads the text, so it can be annotated (not
+        # when the text's first line is that title already: a title printed twice is one title)
         line = next(i + 1 for i in range(first) if re.match(r"\s*title\s*:", lines[i]))
         blocks.insert(0, RawBlock(HEADING, " ".join(title.split()), line, 1))
     return meta, blocks

@@ -73,6 +73,9 @@ COMPOUND_SURNAMES = {
 }
 _BYLINE_PREFIX = re.compile(
     r"^(?:文\s*[/／|｜]|(?:本报|[^\s《》]{2,6}?(?:日报|晚报|报社|社|网))?(?:特约)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
+# A signer's position before the name, set apart by a space (中国工程院院士 张三, 某大学教授 李四)
+_POSITION_PREFIX = re.compile(
+    rf"^[{HAN}]{{2,20}}(?:院士|教授|研究员|主任|部长|局长|司长|书记|委员|主席|所长|院长|理事长|董事长|总经理)[ \u3000]+(?=[{HAN}])")
 _COMMENTATOR = re.compile(r"^(?:本报|人民日报|光明日报|经济日报|新华社)?(?:特约)?评论员$")
 _NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}[·•][{HAN}]{{1,8}}$")
 _NAME_SEP = re.compile(r"[\s、，,]+")
@@ -121,6 +124,8 @@ def byline_names(text: str) -> list[str] | None:
     m = _BYLINE_PREFIX.match(t)
     prefixed = bool(m and m.group().strip())
     t = t[m.end():] if m else t
+    if not prefixed and (m := _POSITION_PREFIX.match(t)):
+        t = t[m.end():]   # (the names must still have a known surname: prefixed stays False)
     names = _pair_single_chars([n for n in _NAME_SEP.split(t) if n])
     if not 1 <= len(names) <= 4 or not all(_NAME.match(n) for n in names):
         if outlet and not has_inner_sentence_end(t) and not any(c in t for c in "，,。"):
@@ -185,10 +190,16 @@ def _closing_paren_group(text: str, end: int) -> int | None:
     return None
 
 
+# A bilingual blog's title: the Chinese title, a space, its English rendering (two words or more)
+_LATIN_GLOSS = re.compile(r"[ \u3000]+[A-Za-z][A-Za-z'’,.:;!?&\-]*(?:[ ][A-Za-z0-9'’,.:;!?&\-]+)+[ ]*$")
+_HAN_RE = re.compile(rf"[{HAN}]")
+
+
 def title_tag(text: str) -> tuple[int, int, str | None]:
     """(claim start, claim end, column) of a title line. Not part of the claim: a
-    column tag 【…】 or `label |` at the start, a news dateline (…12月10日电题：), and
-    any parenthesised series name at the end （人民要论）/（深入学习贯彻…专家谈）."""
+    column tag 【…】 or `label |` at the start, a news dateline (…12月10日电题：), any
+    parenthesised series name at the end （人民要论）/（深入学习贯彻…专家谈）, and an English
+    gloss after a Chinese title (读后感 My Thoughts after Reading)."""
     start, end, col = 0, len(text), None
     for pattern, is_column in ((_TITLE_PREFIX_TAG, True), (_TITLE_BAR_TAG, True), (_TITLE_DATELINE, False)):
         m = pattern.match(text, start)
@@ -196,6 +207,9 @@ def title_tag(text: str) -> tuple[int, int, str | None]:
             start = m.end()
             if is_column and col is None:
                 col = m.group(1).strip()
+    m = _LATIN_GLOSS.search(text, start)
+    if m and _HAN_RE.search(text, start, m.start()):
+        return start, m.start(), col   # a Chinese title with its English gloss: the gloss is no claim
     stripped = text.rstrip()
     if stripped.endswith(("）", ")")):
         k = _closing_paren_group(stripped, len(stripped))
@@ -206,7 +220,7 @@ def title_tag(text: str) -> tuple[int, int, str | None]:
 
 
 _DROPPED = re.compile(
-    r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
+    r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|制图|绘图|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
     r"|[（(]?\s*(?:责任编辑|编辑|校对|审核|审校|终审|监制)\s*[:：])"
 )
 # The staff of a web page or a WeChat post, one or several to a line (编辑：李四 审核：王五)
@@ -216,17 +230,39 @@ _STAFF = re.compile(r"^[（(]?\s*(?:来源|稿件来源|文章来源|本文来�
 
 # A web page's action line: follow, share, print, font size (关注我们, 分享到：微信 微博,
 # 【字号 大 中 小】【打印】【关闭窗口】), with nothing else on it
-_ACTION_SEP = r"[\s|｜/、:：·【】\[\]（）()]*"
+# (a share pop-up's close button ×/x may trail the line)
+_ACTION_SEP = r"[\s|｜/、:：·【】\[\]（）()x×]*"
 _PAGE_ACTION = re.compile(
     rf"^(?:{_ACTION_SEP}(?:(?:扫码|长按)?关注(?:我们|本号|公众号)|扫一扫|分享到?|微信|微博|朋友圈|QQ空间"
     rf"|打印(?:本页)?|收藏(?:本文)?|返回顶部|关闭窗口|我要纠错|字号|[大中小]))+{_ACTION_SEP}$")
 _ACTION_WORD = re.compile(r"关注|扫一扫|分享|打印|收藏|返回顶部|关闭窗口|纠错|字号")
+_SHARE_TARGET = re.compile(r"微信|微博|朋友圈|QQ空间")
+# A share pop-up's how-to: 使用"扫一扫"即可将网页分享至朋友圈。 (a scan-to-share instruction)
+_SHARE_HOWTO = re.compile(r"扫一扫.{0,20}?分享|分享.{0,12}?(?:朋友圈|微信|微博)")
 
 
 def is_page_action_line(text: str) -> bool:
-    """A line of a web page's follow, share or print buttons (关注我们, 分享到：微信 微博)."""
+    """A line of a web page's follow, share or print buttons (关注我们, 分享到：微信 微博; the
+    share targets alone when two or more: 微博微信), or a share pop-up's one-line how-to."""
     t = text.strip()
-    return len(t) <= 40 and bool(_ACTION_WORD.search(t)) and bool(_PAGE_ACTION.match(t))
+    if len(t) > 40:
+        return False
+    if _PAGE_ACTION.match(t) and (_ACTION_WORD.search(t) or len(_SHARE_TARGET.findall(t)) >= 2):
+        return True
+    return "扫一扫" in t and bool(_SHARE_HOWTO.search(t))
+
+
+# A crawler's page-title banner: 【标题】-网站名 / 标题 - 网站名 / 标题_网站名 (the title, then the
+# site's name after a dash, underscore or bar)
+_BANNER = re.compile(r"^[【\[［]?(?P<core>[^【】\[\]［］]{2,80}?)[】\]］]?\s*(?:[-–—_|｜]\s*)(?P<site>[^-–—_|｜\s]{2,24})$")
+
+
+def banner_core(text: str) -> str | None:
+    """The title inside a page-title banner (【标题】-网站名 → 标题), else None."""
+    m = _BANNER.match(text.strip())
+    if not m or has_inner_sentence_end(m.group("core")):
+        return None
+    return m.group("core").strip()
 
 
 def is_staff_line(text: str) -> bool:
@@ -251,7 +287,7 @@ _PAPER_FOOTER = re.compile(r"^《\s*[^《》]{1,20}?\s*》\s*[（(][^（）()]{0
 
 # A web page's info line: a date and a field such as 来源：… on one short line
 _INFO_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}")
-_INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布|浏览|阅读|点击|字号)\s*[:：]")
+_INFO_FIELD = re.compile(r"(?:来源|稿源|编辑|发布(?:时间|日期)?|更新(?:时间|日期)|浏览|阅读|点击|字号)\s*[:：]")
 
 
 # … or a date with a clock time (2024-03-01 08:00: when the page was posted)
