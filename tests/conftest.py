@@ -29,3 +29,23 @@ def nlp():
         if os.environ.get("CI"):
             raise
         pytest.skip(str(e))
+
+
+@pytest.fixture(scope="module")
+def model(nlp):
+    """The rules as the ML backend's model (annotate.backend.model.RulesModel)."""
+    from annotate.backend.model import RulesModel
+
+    return RulesModel(nlp)
+
+
+@pytest.fixture(scope="module")
+def client(model):
+    """The ML backend app in-process (Starlette's TestClient), webhooks signed with
+    backend_helpers.SECRET, no recalibration against a server."""
+    from fastapi.testclient import TestClient
+
+    from annotate.backend.app import create_app
+    from backend_helpers import SECRET
+
+    return TestClient(create_app(model, recalibrate=None, webhook_secret=lambda: SECRET))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotate.backend.app import create_app
-from annotate.backend.model import MAX_TEXT_CHARS, RulesModel, read_config, BadRequest
+from annotate.backend.model import MAX_TEXT_CHARS, read_config, BadRequest
 from annotate.labelstudio.config import label_config
 from annotate.prelabel import prelabel
 from annotate.tasks import model_version
@@ -21,20 +21,7 @@ from annotate.tasks import model_version
 pytestmark = pytest.mark.model
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
-SECRET = "webhook-secret-for-tests"
-HOOK = {"X-Annotate-Webhook-Secret": SECRET}
-
-
-@pytest.fixture(scope="module")
-def model(nlp):
-    return RulesModel(nlp)
-
-
-@pytest.fixture(scope="module")
-def client(model):
-    from fastapi.testclient import TestClient
-
-    return TestClient(create_app(model, recalibrate=None, webhook_secret=lambda: SECRET))
+from backend_helpers import HOOK, SECRET
 
 
 @pytest.fixture(scope="module")

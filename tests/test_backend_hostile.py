@@ -17,21 +17,8 @@ from annotate.labelstudio.config import label_config
 
 pytestmark = pytest.mark.model
 
-SECRET = "webhook-secret-for-tests"
-HOOK = {"X-Annotate-Webhook-Secret": SECRET}
+from backend_helpers import HOOK, SECRET
 TEXT = "新质生产力的关键在创新\n\n我们必须坚持创新驱动发展。"
-
-
-@pytest.fixture(scope="module")
-def model(nlp):
-    return RulesModel(nlp)
-
-
-@pytest.fixture(scope="module")
-def client(model):
-    from fastapi.testclient import TestClient
-
-    return TestClient(create_app(model, recalibrate=None, webhook_secret=lambda: SECRET))
 
 
 def predict_body(data: dict, config: str | None = None) -> dict:
