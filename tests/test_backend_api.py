@@ -18,10 +18,11 @@ from annotate.labelstudio.config import label_config
 from annotate.prelabel import prelabel
 from annotate.tasks import model_version
 
+from backend_helpers import HOOK, SECRET
+
 pytestmark = pytest.mark.model
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
-from backend_helpers import HOOK, SECRET
 
 
 @pytest.fixture(scope="module")

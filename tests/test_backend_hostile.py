@@ -15,9 +15,10 @@ from annotate.backend.app import INTERNAL_ERROR, create_app
 from annotate.backend.model import RulesModel
 from annotate.labelstudio.config import label_config
 
+from backend_helpers import HOOK, SECRET
+
 pytestmark = pytest.mark.model
 
-from backend_helpers import HOOK, SECRET
 TEXT = "新质生产力的关键在创新\n\n我们必须坚持创新驱动发展。"
 
 
