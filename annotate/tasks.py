@@ -166,14 +166,20 @@ def _optional_str(data: dict, key: str) -> str | None:
     return value
 
 
-def document_from_data(data: dict, text_key: str = "text") -> Document:
-    """The Document of a task's data: the inverse of task_data. data[text_key] is the text,
-    verbatim (offsets point into it). Without an `outline` (a task imported through Label
-    Studio), the outline is guessed from the text as for a bare string (blank-line
-    paragraphs, short unpunctuated lines as headings). Raises ValueError (one line) on a
-    field that is not what task_data writes: a request must never reach the rules malformed."""
+def guessed_blocks(text: str) -> list[Block]:
+    """The outline of a bare string: blank-line paragraphs, short unpunctuated lines as headings."""
     from annotate.rules.layout import layout_from_text
 
+    return [Block(b.kind, b.start, b.end, 0, list(b.bold)) for b in layout_from_text(text).blocks]
+
+
+def document_from_data(data: dict, text_key: str = "text", guess_outline: bool = True) -> Document:
+    """The Document of a task's data: the inverse of task_data. data[text_key] is the text,
+    verbatim (offsets point into it). Without an `outline` (a task imported through Label
+    Studio), the outline is guessed from the text (guessed_blocks), unless `guess_outline`
+    is False (the blocks are then left empty: the caller reads the text otherwise). Raises
+    ValueError (one line) on a field that is not what task_data writes: a request must never
+    reach the rules malformed."""
     text = data.get(text_key)
     if not isinstance(text, str):
         raise ValueError(f"data.{text_key} is not a string")
@@ -181,7 +187,7 @@ def document_from_data(data: dict, text_key: str = "text") -> Document:
     if outline:
         blocks = _outline(outline, len(text))
     else:
-        blocks = [Block(b.kind, b.start, b.end, 0, list(b.bold)) for b in layout_from_text(text).blocks]
+        blocks = guessed_blocks(text) if guess_outline else []
     line_map = data.get("line_map") or []
     if not isinstance(line_map, list):
         raise ValueError("data.line_map is not a list")

@@ -174,20 +174,21 @@ class RulesModel:
     def predict_task(self, task: dict, controls: Controls, calibration=None) -> dict:
         """One prediction {result, score, model_version[, calibration]} for one task."""
         from annotate.pipeline import annotate_document
-        from annotate.tasks import document_from_data, to_task
+        from annotate.tasks import document_from_data, guessed_blocks, to_task
         from annotate.validate import validate_task
 
         data = task["data"]
         where = task_name(task)
         key = text_key(data, controls)
-        try:  # every field checked, whichever way the text is read below
-            document = document_from_data(data, key)
+        try:  # every field checked, whichever way the text is read below; an outline guessed only if needed
+            document = document_from_data(data, key, guess_outline=False)
         except ValueError as e:
             raise BadRequest(f"{where}: {e}", 422) from None
         if not data.get("outline"):
             prediction = self._predict_as_read(data[key], str(data.get("source") or ""), calibration)
             if prediction is not None:
                 return {**prediction, "result": rename_controls(prediction["result"], controls, self.scheme)}
+            document.blocks = guessed_blocks(document.text)  # no article found by the readers
         with self.lock:
             doc = annotate_document(self.nlp, document)
         encoded = to_task(document, doc, calibration)
