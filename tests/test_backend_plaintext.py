@@ -68,19 +68,29 @@ def test_the_corpus_is_there():
     assert sum(name.endswith("+byline") for name, _ in TEXTS) >= 10
 
 
+def prelabel_regions(nlp, path) -> tuple[Counter, Counter]:
+    """regions() of every task `annotate prelabel` makes of the file, added up."""
+    want_spans, want_relations = Counter(), Counter()
+    for task in prelabel([path], nlp, on_error=lambda p, r: pytest.fail(f"{p}: {r}")):
+        spans, relations = regions(task["predictions"][0]["result"])
+        want_spans += spans
+        want_relations += relations
+    return want_spans, want_relations
+
+
+def predict_text(client, text: str) -> list:
+    """The backend's result for a task holding only `text` (as Label Studio's own Import makes it)."""
+    r = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": text}}], "label_config": label_config()})
+    assert r.status_code == 200, r.text
+    return r.json()["results"][0]["result"]
+
+
 @pytest.mark.parametrize("name, text", TEXTS, ids=[n for n, _ in TEXTS])
 def test_backend_reads_plain_text_as_prelabel_reads_a_txt_file(client, nlp, tmp_path, name, text):
     path = tmp_path / "article.txt"
     path.write_text(text, encoding="utf-8")
-    tasks = list(prelabel([path], nlp, on_error=lambda p, r: pytest.fail(f"{p}: {r}")))
-    want_spans, want_relations = Counter(), Counter()
-    for task in tasks:
-        spans, relations = regions(task["predictions"][0]["result"])
-        want_spans += spans
-        want_relations += relations
-    r = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": text}}], "label_config": label_config()})
-    assert r.status_code == 200, r.text
-    got = r.json()["results"][0]["result"]
+    want_spans, want_relations = prelabel_regions(nlp, path)
+    got = predict_text(client, text)
     for x in got:
         if x["type"] == "labels":  # offsets into the task text as Label Studio shows it
             assert text[x["value"]["start"]:x["value"]["end"]] == x["value"]["text"]
@@ -133,14 +143,8 @@ def test_html_and_markdown_text_is_read_by_their_reader(client, nlp, path):
     from annotate.sources.decode import read_text
 
     text = read_text(path, 1 << 24)
-    want_spans, want_relations = Counter(), Counter()
-    for task in prelabel([path], nlp, on_error=lambda p, r: pytest.fail(f"{p}: {r}")):
-        spans, relations = regions(task["predictions"][0]["result"])
-        want_spans += spans
-        want_relations += relations
-    r = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": text}}], "label_config": label_config()})
-    assert r.status_code == 200, r.text
-    got = r.json()["results"][0]["result"]
+    want_spans, want_relations = prelabel_regions(nlp, path)
+    got = predict_text(client, text)
     got_spans, got_relations = regions(got)
     # the regions of the page's source text, with its markup: each one's words are prelabel's
     strip = re.compile(r"<[^>]*>|\*\*|__")
