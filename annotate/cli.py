@@ -6,19 +6,18 @@ Heavy imports (spaCy, the model, the rules) happen inside the commands, so that
 """
 from __future__ import annotations
 
-import errno
 import json
-import os
 import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
-from rich.console import Console
 
-from annotate import __version__
+from annotate import __version__, cli_options
+from annotate.cli_options import DisableRule, Model
+from annotate.console import Group, err_console, error, fail, out_console
 
 app = typer.Typer(
     name="annotate",
@@ -27,32 +26,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=Group,  # usage errors as one `error:` line, exit 2 (annotate.console)
 )
 model_app = typer.Typer(help="The pkuseg word-segmenter model (fetched once, cached).",
                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(model_app, name="model")
 
 DEFAULT_OUTPUT = Path("exports/prelabels.json")
-# The trained component beside the rules (annotate train); shared by prelabel, evaluate, push, serve.
-MODEL_OPTION = typer.Option(None, "--model", envvar="ANNOTATE_MODEL", file_okay=False, metavar="MODEL_DIR",
-                            help="A model directory from `annotate train`: its component runs after the rules "
-                                 "(default: $ANNOTATE_MODEL; none: the rules alone).")
 PROGRESS_EVERY = 15.0  # seconds between progress lines when stderr is not a terminal
-
-
-def err_console() -> Console:
-    # Built per use: sys.stderr may be swapped (tests, redirection).
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def out_console() -> Console:
-    # Not a terminal (a pipe, a file): tables as wide as their columns, not wrapped to 80.
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 1000)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console().print(f"error: {message}", markup=False)
-    return typer.Exit(code)
 
 
 def _version(value: bool) -> None:
@@ -63,10 +44,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
 ) -> None:
-    """Rule-based argument-structure pre-annotator for Chinese commentary articles."""
+    """Rule-based argument-structure pre-annotator for Chinese commentary articles.
+
+    Every command: a problem is one `error: …` line on stderr; exit status 0 done, 1 some
+    input was bad (the rest was processed) or a needed resource is missing, 2 usage error.
+    -o/--output is the path the command writes: a file for one JSON/JSONL document (- for
+    standard output), a folder for several files (tables, CSVs, a report, a model).
+    """
 
 
 # --------------------------------------------------------------------------- prelabel
@@ -107,8 +94,7 @@ class _Progress:
             self.console.print(f"prelabel: {done}/{total} files", markup=False)
 
     def error(self, path: str, reason: str) -> None:
-        line = f"error: {path}: {reason}"
-        (self.bar.console if self.bar is not None else self.console).print(line, markup=False)
+        error(f"{path}: {reason}", self.bar.console if self.bar is not None else self.console)
 
 
 # Options with fixed values are Enums, so that --help lists them and a typo is a usage error.
@@ -127,33 +113,45 @@ class Markup(str, Enum):
 @app.command()
 def prelabel(
     # readable=False: an unreadable path is an error of that path (reported, the rest goes on), not a usage error
-    paths: List[Path] = typer.Argument(..., metavar="PATH", show_default=False, readable=False,
-                                       help="Source files, tables (.parquet/.jsonl/.csv) or folders."),
-    output: str = typer.Option(str(DEFAULT_OUTPUT), "-o", "--output",
-                               help="Output file, or - for standard output; --format parquet/csv: a folder "
-                               "(any fsspec URL)."),
-    jsonl: bool = typer.Option(False, "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary (errors are still shown)."),
-    fmt: OutputFormat = typer.Option("tasks", "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of "
-                            "parts of the documents, spans and relations tables (default folder exports/prelabels)."),
-    text_column: str = typer.Option("text", "--text-column", help="Tables: the column holding each article."),
-    id_column: str = typer.Option("id", "--id-column", help="Tables: the row's id (the document's source; "
-                                  "file#row if there is no such column)."),
-    title_column: str = typer.Option("title", "--title-column", help="Tables: the title (optional column)."),
-    markup: Markup = typer.Option("txt", "--markup", help="Tables: a row's text is txt, md or html."),
-    workers: int = typer.Option(1, "--workers", "-j", help="Worker processes, each loading the model once "
-                                "(0: one per core)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler "
-                                            "address (tcp://host:8786), or local:N for N local worker processes."),
-    resume: bool = typer.Option(False, "--resume", help="parquet/csv: keep the parts an earlier run of the same "
-                                "job completed from the same input, do the rest."),
-    part_mb: float = typer.Option(4.0, "--part-mb", help="MB of text per partition and output part."),
-    disable_rule: List[str] = typer.Option([], "--disable-rule", metavar="ID",
-                                           help="Switch a rule off by its id (see `annotate rules`); repeatable."),
-    model: Optional[Path] = MODEL_OPTION,
-    calibration: Optional[Path] = typer.Option(None, "--calibration", metavar="FILE",
-                                               help="Score regions with this calibration file (`annotate "
-                                               "calibrate`); default: catalogue confidences."),
+    paths: Annotated[List[Path], typer.Argument(
+        metavar="PATH", show_default=False, readable=False,
+        help="Source files, tables (.parquet/.jsonl/.csv) or folders.")],
+    output: Annotated[str, typer.Option(
+        "-o", "--output", metavar="PATH",
+        help="The path written: --format tasks: a FILE (JSON, or JSON Lines with --jsonl; - for standard "
+             "output); --format parquet/csv: a FOLDER of parts (any fsspec URL; default exports/prelabels).")
+    ] = str(DEFAULT_OUTPUT),
+    jsonl: Annotated[bool, typer.Option(
+        "--jsonl", help="Write JSON Lines (one task a line) instead of a JSON array.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress and no summary (errors are still shown).")] = False,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", help="tasks (Label Studio JSON), or parquet / csv: a folder of parts of the documents, "
+                         "spans and relations tables.")] = OutputFormat.tasks,
+    text_column: Annotated[str, typer.Option(
+        "--text-column", help="Tables: the column holding each article.")] = "text",
+    id_column: Annotated[str, typer.Option(
+        "--id-column", help="Tables: the row's id (the document's source; file#row if there is no such "
+                            "column).")] = "id",
+    title_column: Annotated[str, typer.Option(
+        "--title-column", help="Tables: the title (optional column).")] = "title",
+    markup: Annotated[Markup, typer.Option(
+        "--markup", help="Tables: a row's text is txt, md or html.")] = Markup.txt,
+    workers: Annotated[int, typer.Option(
+        "--workers", "-j", help="Worker processes, each loading the model once (0: one per core).")] = 1,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Run on a Dask cluster: its scheduler address (tcp://host:8786), or local:N for N "
+                            "local worker processes.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="parquet/csv: keep the parts an earlier run of the same job completed from the same "
+                         "input, do the rest.")] = False,
+    part_mb: Annotated[float, typer.Option(
+        "--part-mb", help="MB of text per partition and output part.")] = 4.0,
+    disable_rule: DisableRule = None,
+    model: Model = None,
+    calibration: Annotated[Optional[Path], typer.Option(
+        "--calibration", metavar="FILE", help="Score regions with this calibration file (`annotate "
+                                              "calibrate`); default: catalogue confidences.")] = None,
 ) -> None:
     """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
 
@@ -181,13 +179,8 @@ def prelabel(
             cal = load(calibration)
         except CalibrationError as e:
             raise fail(f"{e}; nothing written", 1) from None
-    from annotate.rules import check_disabled
-
-    try:
-        disabled = check_disabled(disable_rule)
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
-    _check_some_path_exists(paths)
+    disabled = cli_options.disabled_rules(disable_rule)
+    cli_options.check_some_path_exists(paths)
     if scale.needed(paths, fmt, workers, scheduler, resume):  # tables, parts, workers, Dask
         if model:
             raise fail("--model works with --format tasks in one process (not with tables, workers or Dask)", 2)
@@ -201,15 +194,15 @@ def prelabel(
         job = Job(format=fmt, output=output, jsonl=jsonl, text_column=text_column, id_column=id_column,
                   title_column=title_column, explicit_columns=explicit, markup=markup, part_mb=part_mb,
                   workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,
-                  disabled=tuple(sorted(disabled)), calibration=cal)
-        return scale.run(paths, job, quiet, _load_nlp, fail, err_console)
-    _check_some_source_file(paths)
+                  disabled=disabled, calibration=cal)
+        return scale.run(paths, job, quiet, cli_options.load_nlp, fail, err_console)
+    cli_options.check_some_source_file(paths)
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:
         with progress.console.status("loading the model…"):
-            nlp = _load_nlp(disabled, model)
+            nlp = cli_options.load_nlp(disabled, model)
     else:
-        nlp = _load_nlp(disabled, model)
+        nlp = cli_options.load_nlp(disabled, model)
 
     from annotate.prelabel import Summary
     from annotate.prelabel import prelabel as run
@@ -255,70 +248,23 @@ def prelabel(
         raise typer.Exit(1)
 
 
-def _check_some_path_exists(paths: List[Path]) -> None:
-    """Before the model is loaded (seconds): when no path given can be opened, one
-    `error: PATH: reason` line each and exit 1 — nothing to summarise, nothing written.
-    When some can, the run reports the others in its turn."""
-    from annotate.sources import display_path, os_reason
-
-    problems = []
-    for path in paths:
-        try:
-            os.stat(path)
-        except OSError as e:
-            missing = e.errno == errno.ENOENT and not os.path.islink(path)
-            problems.append(f"{display_path(path)}: {'no such file or folder' if missing else os_reason(e, path)}")
-    if problems and len(problems) == len(paths):
-        for line in problems[:-1]:
-            err_console().print(f"error: {line}", markup=False)
-        raise fail(problems[-1])
-
-
-def _check_some_source_file(paths: List[Path]) -> None:
-    """As _check_some_path_exists, for folders: when no source file is found under any
-    path, each reason in one line and exit 1, before the model is loaded."""
-    from annotate.prelabel import source_files
-
-    problems: list[str] = []
-    if source_files(paths, lambda where, reason: problems.append(f"{where}: {reason}")):
-        return
-    for line in problems[:-1]:
-        err_console().print(f"error: {line}", markup=False)
-    raise fail(problems[-1] if problems else "no source files found")
-
-
-def _load_nlp(disabled=(), model=None):
-    """The full pipeline (segmenter + argument components, `disabled` rule ids off, the trained
-    `model` after them; None: $ANNOTATE_MODEL, "": none); exits 1 with the message if a model is
-    missing or unusable."""
-    from annotate.learn.component import ModelError
-    from annotate.model import ModelMissing
-
-    try:
-        from annotate.pipeline import load_nlp
-
-        if model is None and not disabled:
-            return load_nlp()
-        return load_nlp(disabled, None if model is None else str(model))
-    except (ModelMissing, ModelError) as e:
-        raise fail(str(e)) from None
-    except ImportError as e:
-        raise fail(f"the annotation pipeline cannot be loaded: {e}") from None
-
-
 # --------------------------------------------------------------------------- model
 
 
 @model_app.command("fetch")
 def model_fetch(
-    force: bool = typer.Option(False, "--force", help="Rebuild even if the model is there and up to date."),
-    wheel: Optional[Path] = typer.Option(None, "--wheel", help="Use this local copy of the pkuseg 0.0.25 wheel "
-                                         "instead of downloading it (its sha256 is still checked).",
-                                         exists=True, dir_okay=False),
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild even if the model is there and up to date.")] = False,
+    wheel: Annotated[Optional[Path], typer.Option(
+        "--wheel",
+        help="Use this local copy of the pkuseg 0.0.25 wheel instead of downloading it (its sha256 is still "
+             "checked).")] = None,
 ) -> None:
     """Download pkuseg's trained model (from PyPI), add the user dictionary, cache the spaCy pipeline."""
     from annotate.model import FetchError, fetch_model
 
+    if wheel is not None and not wheel.is_file():  # a missing input: exit 1, as everywhere
+        raise fail(f"--wheel {wheel}: no such file")
     try:
         fetch_model(force=force, progress=lambda msg: typer.echo(msg), wheel=wheel)
     except FetchError as e:
@@ -367,7 +313,7 @@ def rules_markdown(rules) -> str:
 
 @app.command()
 def rules(
-    markdown: bool = typer.Option(False, "--markdown", help="A Markdown table for the manual, on stdout."),
+    markdown: Annotated[bool, typer.Option("--markdown", help="A Markdown table for the manual, on stdout.")] = False,
 ) -> None:
     """The rule catalogue: every rule id, its label, what it matches, an example."""
     try:
@@ -399,26 +345,16 @@ def main() -> None:
         app(prog_name="annotate")
 
 
-# --------------------------------------------------------------------------- plug-ins
+# --------------------------------------------------------------------------- the other commands
 
-# Label Studio commands (studio, push, export, report) live in their own module.
-try:
-    from annotate.labelstudio.cli import register as _register_studio
-except ImportError as _e:  # not written yet, or its dependencies are missing
-    if getattr(_e, "name", None) not in ("annotate.labelstudio", "annotate.labelstudio.cli"):
-        print(f"warning: Label Studio commands unavailable: {_e}", file=sys.stderr)
-else:
-    _register_studio(app)
-
-
-# `annotate evaluate` (scoring against gold) lives in its own module.
+# Each lives in its own module and imports its shared options from annotate.cli_options,
+# never from this module (no import cycle among the *cli.py modules: tests/test_imports.py).
 from annotate.evaluate_cli import register as _register_evaluate  # noqa: E402
-
-_register_evaluate(app)
-
-# `annotate train` (the trained component beside the rules) lives in annotate.learn.
+from annotate.labelstudio.cli import register as _register_studio  # noqa: E402
 from annotate.learn.cli import register as _register_learn  # noqa: E402
 
+_register_studio(app)  # studio, push, export, report, serve, calibrate
+_register_evaluate(app)
 _register_learn(app)
 
 

@@ -10,18 +10,17 @@ import csv
 import io
 import json
 import re
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
 
+from annotate import cli_options
+from annotate.cli_options import DisableRule, Model, Use
+from annotate.console import err_console, error, fail, note, out_console
 from annotate.evaluate import NONE, EvaluateError, Evaluation
 
 TASK_SUFFIXES = (".json", ".jsonl")
-CSV_NAMES = ("eval_labels.csv", "eval_summary.csv", "eval_rules.csv", "eval_confusion.csv", "eval_errors.csv")
-LENIENT_NOTE = ("lenient = the overlap covers at least half of the longer span; strict = same start and end; "
-                "one-to-one matching per label")
 
 
 _NUMERIC = re.compile(r"^[\d.()\s–-]*$")  # figures, counts, "0.78 (49)"
@@ -38,12 +37,8 @@ class Out:
     """Tables and lines to the terminal (rich) or as Markdown."""
 
     def __init__(self, markdown: bool):
-        from rich.console import Console
-
         self.markdown = markdown
-        console = Console(highlight=False, soft_wrap=True)
-        # piped or redirected: wide enough that file names and figures never wrap
-        self.console = console if console.is_terminal else Console(highlight=False, soft_wrap=True, width=240)
+        self.console = out_console()
 
     def table(self, title: str, head: list[str], rows: list[list[str]], note: str = "") -> None:
         if self.markdown:
@@ -201,7 +196,7 @@ def json_object(ev: Evaluation, groups: dict[str, list[str]] | None, errors: boo
 # ------------------------------------------------------------------ the command
 
 
-def _gather_tasks(paths: list[Path], on_error, model=None) -> list[dict]:
+def _gather_tasks(paths: list[Path], on_error, model=None, disabled=()) -> list[dict]:
     """Tasks from tasks files as they are, and from source files pre-annotated now (needs the model).
     Whatever cannot be read is reported through on_error(line); the rest is returned."""
     from annotate.evaluate import load_tasks
@@ -216,30 +211,25 @@ def _gather_tasks(paths: list[Path], on_error, model=None) -> list[dict]:
         else:
             sources.append(p)
     if sources:
-        from annotate.cli import _load_nlp
         from annotate.prelabel import prelabel
 
-        nlp = _load_nlp() if model is None else _load_nlp(model=model)
+        nlp = cli_options.load_nlp(disabled, model)
         tasks += list(prelabel(sources, nlp, on_error=lambda path, reason: on_error(f"{path}: {reason}")))
     return tasks
-
-
-class Use(str, Enum):  # an Enum so that --help lists the choices
-    predictions = "predictions"
-    annotations = "annotations"
 
 
 def evaluate_command(
     paths: Annotated[List[Path], typer.Argument(
         metavar="PATH", show_default=False,
+        readable=False,  # an unreadable path is reported (exit 1), not a usage error
         help="Articles or folders (pre-annotated now with the rules), tasks files (.json array or .jsonl, as "
              "`annotate prelabel` writes them) or Label Studio export snapshots.")],
     gold: Annotated[List[Path], typer.Option(
-        "--gold", "-g", exists=True, dir_okay=False, show_default=False,
+        "--gold", "-g", show_default=False,  # a file that cannot be read: exit 1, like any input
         help="Gold file (JSON Lines, gold/README.md); repeat to score against several.")],
     use: Annotated[Use, typer.Option(
         "--use", help="predictions (the first prediction of a task) or annotations (its first annotation "
-                      "that was not skipped).")] = "predictions",
+                      "that was not skipped).")] = Use.predictions,
     files: Annotated[Optional[List[str]], typer.Option(
         "--files", help="Score only these gold files: base names or shell patterns such as 'p*', "
                         "comma-separated or repeated.")] = None,
@@ -249,17 +239,17 @@ def evaluate_command(
              "it is the first group) or else the first group or the whole match. E.g. '^([a-z])' for the "
              "batches pNN, qNN, …; repeat for more groups.")] = None,
     output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", file_okay=False, help="Write eval_labels.csv, eval_summary.csv, eval_rules.csv, "
-                                                "eval_confusion.csv and eval_errors.csv into this folder.")] = None,
+        "-o", "--output", file_okay=False, metavar="FOLDER",
+        help="A FOLDER to write eval_labels.csv, eval_summary.csv, eval_rules.csv, eval_confusion.csv and "
+             "eval_errors.csv into (the tables go to standard output either way).")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print one JSON object (the keys of the score tool's --json, plus per_file, groups, "
                        "rules, confusion, speakers) instead of tables.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the tables as Markdown.")] = False,
     per_file: Annotated[bool, typer.Option("--per-file/--no-per-file", help="The per-file table.")] = True,
     errors: Annotated[bool, typer.Option("--errors", help="List every miss and false alarm too.")] = False,
-    model: Annotated[Optional[Path], typer.Option(
-        "--model", envvar="ANNOTATE_MODEL", file_okay=False, metavar="MODEL_DIR",
-        help="Articles are pre-annotated with this trained model after the rules (`annotate train`).")] = None,
+    disable_rule: DisableRule = None,
+    model: Model = None,
 ) -> None:
     """Score pre-annotations (or corrected annotations) against gold: P/R/F1 per label, relations,
     precision per rule, label confusion, per file.
@@ -267,11 +257,11 @@ def evaluate_command(
     Exit status: 0 scored, 1 some input or gold record could not be used (one line each; the figures
     cover the rest) or no gold is usable, 2 usage error.
     """
-    from annotate.cli import err_console, fail
     from annotate.evaluate import evaluate, load_gold, pred_docs, select_files, split_group_pattern
     from annotate.scheme import load_scheme
 
     use = Use(use).value
+    disabled = cli_options.disabled_rules(disable_rule)
     for pattern in group_by or []:
         try:
             split_group_pattern(pattern)
@@ -281,10 +271,10 @@ def evaluate_command(
 
     def on_error(line: str) -> None:
         problems.append(line)
-        err_console().print(f"error: {line}", markup=False)
+        error(line)
 
     def on_warning(line: str) -> None:
-        err_console().print(f"warning: {line}", markup=False)
+        note("warning:", line)
 
     scheme = load_scheme()
     try:
@@ -294,7 +284,7 @@ def evaluate_command(
         wanted = select_files(gold_docs, files)
     except EvaluateError as e:
         raise fail(str(e)) from None
-    tasks = _gather_tasks(paths, on_error, model)
+    tasks = _gather_tasks(paths, on_error, model, disabled)
     docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error, on_warning=on_warning)
     ev = evaluate(gold_docs, docs, files=wanted)
     groups = ev.groups(group_by) if group_by else None

@@ -497,8 +497,8 @@ def create_app(model: RulesModel, auth: tuple[str, str] | None = None,
     return app
 
 
-def serve(host: str, port: int, log_level: str = "info") -> None:
-    """Load the model once, then serve until interrupted (uvicorn, one process)."""
+def serve(host: str, port: int, log_level: str = "info", disabled=()) -> None:
+    """Load the model once (`disabled` rule ids off), then serve until interrupted (uvicorn, one process)."""
     import uvicorn
 
     from annotate.labelstudio.calibrate import calibration_dir
@@ -513,7 +513,12 @@ def serve(host: str, port: int, log_level: str = "info") -> None:
     learn = os.environ.get(LEARN_ENV)
     if learn and not os.environ.get("ANNOTATE_MODEL") and os.path.isfile(os.path.join(learn, "meta.json")):
         os.environ["ANNOTATE_MODEL"] = learn  # the model an earlier run learned
-    model = RulesModel()
+    if disabled:
+        from annotate.pipeline import load_nlp
+
+        model = RulesModel(load_nlp(disabled))
+    else:
+        model = RulesModel()
     log.info("model %s loaded; serving on http://%s:%d%s%s", model.model_version, host, port,
              " with basic auth" if auth else "", f"; learning into {learn}" if learn else "")
     app = create_app(model, auth, calibrations=ProjectCalibrations(calibration_dir),

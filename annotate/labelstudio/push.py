@@ -320,10 +320,11 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
 
 
 def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], model=None,
-                  calibration: Callable[[], object] = lambda: None) -> Iterator[dict]:
+                  calibration: Callable[[], object] = lambda: None, disabled=()) -> Iterator[dict]:
     """Tasks from source files through the pre-annotator (annotate.prelabel); `model`: a trained
-    model directory to run after the rules (None: $ANNOTATE_MODEL); `calibration()` (asked once,
-    when the first task is wanted) gives the calibration that scores them all."""
+    model directory to run after the rules (None: $ANNOTATE_MODEL); `disabled`: rule ids switched
+    off; `calibration()` (asked once, when the first task is wanted) gives the calibration that
+    scores them all."""
     try:
         from annotate.pipeline import load_nlp
         from annotate.prelabel import prelabel
@@ -331,7 +332,7 @@ def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], mode
         raise StudioError(f"the pre-annotator is not available ({e}) — use `--tasks FILE` with tasks from "
                           f"`annotate prelabel`") from None
     try:
-        nlp = load_nlp() if model is None else load_nlp(model=str(model))
+        nlp = load_nlp(disabled, None if model is None else str(model))
     except Exception as e:  # noqa: BLE001 — e.g. the model is missing
         raise StudioError(f"cannot load the pre-annotation model: {' '.join(str(e).split())}") from None
     for task in prelabel(paths, nlp, on_error, calibration=calibration()):  # validated there

@@ -7,7 +7,9 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from annotate.evaluate_cli import Use
+from annotate import cli_options
+from annotate.cli_options import Use
+from annotate.console import err_console, error, fail
 
 
 def _name(out: Path) -> str:
@@ -21,14 +23,14 @@ def train_command(
              "or Label Studio export snapshots (with --use annotations: their corrected annotations are the "
              "truth).")] = None,
     output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", file_okay=False,
-        help="The model directory to write (replaced atomically once complete).")] = None,
+        "-o", "--output", file_okay=False, metavar="FOLDER",
+        help="The model directory (a FOLDER) to write; replaced atomically once complete.")] = None,
     gold: Annotated[Optional[List[Path]], typer.Option(
-        "--gold", "-g", exists=True, dir_okay=False, show_default=False,
+        "--gold", "-g", show_default=False,  # a file that cannot be read: exit 1, like any input
         help="Gold file (JSON Lines, gold/README.md); repeatable.")] = None,
     use: Annotated[Use, typer.Option(
         "--use", help="Tasks files: predictions (truth from --gold) or annotations (truth: the first annotation "
-                      "not skipped).")] = "predictions",
+                      "not skipped).")] = Use.predictions,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 0,
     name: Annotated[Optional[str], typer.Option(
         "--name", help="The model's name in provenance (model:<name>); default: the directory's name.")] = None,
@@ -38,7 +40,7 @@ def train_command(
         "--disable-rule", metavar="ID", help="Train beside the rules with this rule off (the model then runs only "
                                              "with the same rules off); repeatable.")] = None,
     report: Annotated[Optional[Path], typer.Option(
-        "--report", file_okay=False, help="Write a report here (report.md, report.json, curve-*.png): rules alone "
+        "--report", file_okay=False, metavar="FOLDER", help="Write a report into this FOLDER (report.md, report.json, curve-*.png): rules alone "
                                           "vs rules + model on articles left out of training.")] = None,
     leave_out: Annotated[Optional[str], typer.Option(
         "--leave-out", metavar="REGEX", help="Report: per group of files (the regex's first group on the file "
@@ -57,9 +59,9 @@ def train_command(
     """Train the statistical component beside the rules (a spaCy textcat over sentences and heading
     lines) on gold or corrected annotations; writes a spaCy pipeline directory with meta.json.
 
-    Exit status: 0 trained, 1 refused (too little data; an existing model is kept) or input unreadable.
+    Exit status: 0 trained, 1 refused (too little data; an existing model is kept) or input unreadable,
+    2 usage error.
     """
-    from annotate.cli import _load_nlp, err_console, fail
     from annotate.evaluate import EvaluateError, load_gold
     from annotate.learn.train import TrainError, collect, save, train
     from annotate.scheme import load_scheme
@@ -73,12 +75,7 @@ def train_command(
         sizes = sorted({int(x) for x in curve_sizes.split(",") if x.strip()})
     except ValueError:
         raise typer.BadParameter(f"{curve_sizes}: comma-separated numbers", param_hint="'--curve-sizes'") from None
-    from annotate.rules import check_disabled
-
-    try:
-        disabled = tuple(sorted(check_disabled(disable_rule or [])))
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
+    disabled = cli_options.disabled_rules(disable_rule)
     err = err_console()
 
     def say(msg: str) -> None:
@@ -89,7 +86,7 @@ def train_command(
 
     def on_error(line: str) -> None:
         problems.append(line)
-        err.print(f"error: {line}", markup=False)
+        error(line, err)
 
     try:
         gold_docs = load_gold(gold or [])
@@ -107,7 +104,7 @@ def train_command(
         paths.append(snapshot)
         use = "annotations"
     say("pre-annotating with the rules")
-    nlp = _load_nlp(disabled, model="")  # the rules alone: the model learns where they go wrong
+    nlp = cli_options.load_nlp(disabled, model="")  # the rules alone: the model learns where they go wrong
     try:
         samples = collect(paths, gold_docs, nlp, use, on_error, scheme.labels_name)
     finally:
