@@ -17,7 +17,7 @@ import typer
 
 from annotate import __version__, cli_options
 from annotate.cli_options import DisableRule, Model
-from annotate.console import Group, err_console, error, fail, out_console
+from annotate.console import EXIT_USAGE, Group, err_console, error, fail, out_console
 
 app = typer.Typer(
     name="annotate",
@@ -167,10 +167,13 @@ def prelabel(
 
     fmt, markup = OutputFormat(fmt).value, Markup(markup).value
     scale.check_options(fmt, markup, workers, resume, part_mb)
-    if fmt == "tasks":  # before the model is loaded: one line, nothing done
-        problem = path_problem(output)
-        if problem:
-            raise fail(f"-o {output} {problem}" if problem.startswith("is ") else f"-o {output}: {problem}", 2)
+    if fmt != "tasks" and output == str(DEFAULT_OUTPUT):
+        output = scale.DEFAULT_TABLES_OUTPUT
+    # -o is a file for tasks, a folder for tables (docs/cli.md): the wrong kind is a usage error,
+    # found before the model is loaded (one line, nothing done); URLs are checked when written
+    problem = None if "://" in output else path_problem(output, folder=fmt != "tasks")
+    if problem:
+        raise fail(f"-o {output} {problem}" if problem.startswith("is ") else f"-o {output}: {problem}", EXIT_USAGE)
     cal = None
     if calibration is not None:  # read and checked once, before any work: one line if it is unusable
         from annotate.calibration import CalibrationError, load
@@ -189,8 +192,6 @@ def prelabel(
         explicit = frozenset(o for o, v, d in (("--text-column", text_column, "text"),
                                                ("--id-column", id_column, "id"),
                                                ("--title-column", title_column, "title")) if v != d)
-        if fmt != "tasks" and output == str(DEFAULT_OUTPUT):
-            output = scale.DEFAULT_TABLES_OUTPUT
         job = Job(format=fmt, output=output, jsonl=jsonl, text_column=text_column, id_column=id_column,
                   title_column=title_column, explicit_columns=explicit, markup=markup, part_mb=part_mb,
                   workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,

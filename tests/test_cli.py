@@ -241,12 +241,12 @@ def test_prelabel_write_failure_leaves_nothing(cli_nlp, folder, tmp_path, monkey
 
 
 def test_a_missing_input_is_one_line_before_the_model_loads(tmp_path, monkeypatch):
-    import annotate.cli as cli
+    import annotate.cli_options as cli_options
 
     def no_model(*a, **k):
         raise AssertionError("the model was loaded for a path that does not exist")
 
-    monkeypatch.setattr(cli, "_load_nlp", no_model)
+    monkeypatch.setattr(cli_options, "load_nlp", no_model)
     out = tmp_path / "x.json"
     result = run("prelabel", str(tmp_path / "nosuch.md"), "-o", str(out))
     assert result.exit_code == 1

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import annotate.cli as cli
+import annotate.cli_options as cli_options
 from annotate.cli import app
 
 runner = CliRunner()
@@ -22,7 +22,7 @@ def no_model(monkeypatch):
     def load(*a, **k):
         raise AssertionError("the model was loaded for an input that cannot be read")
 
-    monkeypatch.setattr(cli, "_load_nlp", load)
+    monkeypatch.setattr(cli_options, "load_nlp", load)
 
 
 def test_a_table_without_the_text_column_leaves_nothing_behind(tmp_path, no_model):
@@ -38,7 +38,7 @@ def test_a_table_without_the_text_column_leaves_nothing_behind(tmp_path, no_mode
 
 @pytest.mark.model
 def test_empty_tables_written_are_said_to_be_there(tmp_path, nlp, monkeypatch):
-    monkeypatch.setattr(cli, "_load_nlp", lambda *a, **k: nlp)
+    monkeypatch.setattr(cli_options, "load_nlp", lambda *a, **k: nlp)
     table = tmp_path / "e.parquet"
     pd.DataFrame({"text": ["  "], "id": [1]}).to_parquet(table)
     out = tmp_path / "out_e"

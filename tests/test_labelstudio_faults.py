@@ -122,9 +122,9 @@ def test_nothing_configured(env):
     assert "annotate studio up" in one_error_line(res)
 
 
-def test_nothing_to_push(env):
+def test_nothing_to_push_is_a_usage_error(env):
     res = run("push", "--project", "P")
-    assert res.exit_code == 1 and "nothing to push" in one_error_line(res)
+    assert res.exit_code == 2 and "nothing to push" in one_error_line(res)
 
 
 def test_env_without_studio(env):

@@ -229,7 +229,7 @@ def test_existing_tasks_keeps_a_digest_of_the_text(tasks):
     assert text_digest(None) is None and text_digest("a") != text_digest("b")
 
 
-def test_text_differs_exits_2_with_the_doc_id_and_shows_brackets_verbatim(tasks, tmp_path, monkeypatch):
+def test_text_differs_exits_1_with_the_doc_id_and_shows_brackets_verbatim(tasks, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     import annotate.labelstudio.client as client
@@ -246,8 +246,8 @@ def test_text_differs_exits_2_with_the_doc_id_and_shows_brackets_verbatim(tasks,
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(client, "connect", lambda timeout=None: FakeConn(server))
     res = CliRunner().invoke(make_app(), ["push", "--project", "P", "--tasks", str(path)])
-    assert res.exit_code == 2, res.output
-    assert "skipped task [bold]d1[/bold]: text differs from the task on the server" in res.stderr
+    assert res.exit_code == 1, res.output  # bad input, reported; the rest pushed
+    assert "error: task [bold]d1[/bold]: text differs from the task on the server (skipped)" in res.stderr
     assert "2 predictions added to existing tasks" in res.stdout and "1 bad tasks skipped" in res.stdout
 
 

@@ -332,7 +332,10 @@ def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], mode
         raise StudioError(f"the pre-annotator is not available ({e}) — use `--tasks FILE` with tasks from "
                           f"`annotate prelabel`") from None
     try:
-        nlp = load_nlp(disabled, None if model is None else str(model))
+        if model is None and not disabled:
+            nlp = load_nlp()
+        else:
+            nlp = load_nlp(disabled, None if model is None else str(model))
     except Exception as e:  # noqa: BLE001 — e.g. the model is missing
         raise StudioError(f"cannot load the pre-annotation model: {' '.join(str(e).split())}") from None
     for task in prelabel(paths, nlp, on_error, calibration=calibration()):  # validated there

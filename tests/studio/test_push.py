@@ -83,9 +83,9 @@ def test_bad_tasks_are_reported_and_skipped(cli, conn, title, tasks, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text("\n".join(json.dumps(t, ensure_ascii=False) for t in bad), encoding="utf-8")
     res = cli("push", "--project", title, "--tasks", path)
-    assert res.exit_code == 2
-    assert f"skipped task {bad[1]['data']['doc_id']}" in res.stderr and "outside" in res.stderr
-    assert f"skipped task {bad[2]['data']['doc_id']}" in res.stderr and "THESIS" in res.stderr
+    assert res.exit_code == 1
+    assert f"error: task {bad[1]['data']['doc_id']}" in res.stderr and "outside" in res.stderr
+    assert f"error: task {bad[2]['data']['doc_id']}" in res.stderr and "THESIS" in res.stderr
     assert "1 tasks imported" in res.stdout and "2 bad tasks skipped" in res.stdout
     project = next(p for p in conn.sdk.projects.list(title=title) if p.title == title)
     assert sorted(task_ids_by_doc(conn, project.id)) == [bad[0]["data"]["doc_id"]]

@@ -15,11 +15,11 @@ def test_push_of_a_folder_with_a_link_loop_pushes_the_good_files(cli, conn, titl
     os.symlink("loop2.md", folder / "loop1.md")
     os.symlink("loop1.md", folder / "loop2.md")
     res = cli("push", folder, "--project", title)
-    assert res.exit_code == 2, res.output   # done, some input skipped
+    assert res.exit_code == 1, res.output   # done, some input bad (reported), as for prelabel
     assert "Traceback" not in res.output
-    skipped = [ln for ln in res.stderr.splitlines() if ln.startswith("skipped file")]
-    assert sorted(skipped) == [f"skipped file {folder}/loop1.md: symbolic link loop",
-                               f"skipped file {folder}/loop2.md: symbolic link loop"]
+    skipped = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    assert sorted(skipped) == [f"error: {folder}/loop1.md: symbolic link loop",
+                               f"error: {folder}/loop2.md: symbolic link loop"]
     project = next(p for p in conn.sdk.projects.list(title=title) if p.title == title)
     by_doc = task_ids_by_doc(conn, project.id)
     assert len(by_doc) == 1 and all(len(v) == 1 for v in by_doc.values())
