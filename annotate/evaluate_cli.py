@@ -284,6 +284,7 @@ def evaluate_command(
         wanted = select_files(gold_docs, files)
     except EvaluateError as e:
         raise fail(str(e)) from None
+    cli_options.check_some_path_exists(paths)  # none can be opened: one line each, exit 1, before the model
     tasks = _gather_tasks(paths, on_error, model, disabled)
     docs = pred_docs(tasks, use, speaker_name=scheme.speaker_name, on_error=on_error, on_warning=on_warning)
     ev = evaluate(gold_docs, docs, files=wanted)

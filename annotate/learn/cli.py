@@ -94,6 +94,8 @@ def train_command(
         raise fail(str(e)) from None
     scheme = load_scheme()
     paths = list(paths or [])
+    if paths:
+        cli_options.check_some_path_exists(paths)  # none can be opened: one line each, exit 1, before the model
     if project:
         from annotate.learn.studio import fetch_project_snapshot
 
