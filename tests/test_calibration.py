@@ -11,7 +11,7 @@ import pytest
 from annotate import calibration
 from annotate.labelstudio.calibrate import calibrate_tasks, rule_counts
 
-from test_labelstudio_report import snapshot
+from snapshot_helpers import snapshot
 
 
 def test_posterior_starts_at_the_prior_and_follows_the_data():
@@ -171,7 +171,7 @@ def test_calibrate_command_from_a_snapshot(tmp_path):
     snap.write_text(json.dumps(snapshot(), ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "cal.json"
     res = CliRunner().invoke(app, ["calibrate", "--from-snapshot", str(snap), "-k", "5"])
-    assert res.exit_code == 1 and "needs -o FILE" in res.stderr  # a snapshot names no server: no default file
+    assert res.exit_code == 2 and "needs -o FILE" in res.stderr  # a snapshot names no server: no default file
     res = CliRunner().invoke(app, ["calibrate", "--from-snapshot", str(snap), "-k", "5", "-o", str(out)])
     assert res.exit_code == 0, res.output
     doc = calibration.read(out)

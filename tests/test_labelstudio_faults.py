@@ -166,7 +166,7 @@ def test_secret_files_are_0600(tmp_path):
 
 
 def test_atomic_table_writes_leave_no_partial_file(tmp_path, monkeypatch):
-    from test_labelstudio_report import snapshot
+    from snapshot_helpers import snapshot
 
     tables = export.tables_from_snapshot(snapshot())
     export.write_tables(tables, tmp_path)
@@ -224,7 +224,7 @@ def test_status_probes_health_once(env, tmp_path, monkeypatch):
 
 
 def test_debug_traceback_is_redacted(env, tmp_path, monkeypatch):
-    from test_labelstudio_report import snapshot
+    from snapshot_helpers import snapshot
 
     from annotate.labelstudio import report
 

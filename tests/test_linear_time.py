@@ -10,12 +10,13 @@ from __future__ import annotations
 import time
 
 import pytest
-# The article builder is the benchmark's (tests/bench_prelabel.py --scaling prints the figures).
-from bench_prelabel import big_article, seed_pieces
 
 from annotate.document import Document
 from annotate.pipeline import annotate_document
 from annotate.tasks import to_task
+
+# The article builder is shared with the benchmark (tests/bench_prelabel.py --scaling prints the figures).
+from article_helpers import big_article, seed_pieces
 
 
 def seconds(nlp, document: Document) -> float:

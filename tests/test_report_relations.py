@@ -3,7 +3,7 @@ import pandas as pd
 
 from annotate.labelstudio.report import RELATION_COLUMNS, chart_figure, compute_report, write_report
 
-from test_labelstudio_report import snapshot
+from snapshot_helpers import snapshot
 
 
 def test_relation_figures():

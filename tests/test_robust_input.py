@@ -9,7 +9,6 @@ the real CLI in a subprocess without the capabilities that let root read anythin
 """
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
@@ -26,36 +25,15 @@ from annotate.cli import app
 from annotate.prelabel import source_files
 from annotate.sources import SourceError, display_path, iter_source_files, read_file
 
+from process_helpers import unprivileged_kwargs
+
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = REPO / "tests" / "fixtures" / "articles"
 GOOD = ARTICLES / "green_development.txt"
 GOOD2 = ARTICLES / "nail_spirit.md"
 
-PR_CAPBSET_DROP = 24
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
-
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _drop_file_privileges() -> None:  # preexec_fn: runs in the child before exec
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
-
-
-def _unprivileged_kwargs(probe: Path) -> dict:
-    """Subprocess keyword arguments under which `probe` (mode 000) cannot be read; skip if impossible."""
-    kwargs = {"preexec_fn": _drop_file_privileges} if os.geteuid() == 0 else {}
-    try:
-        check = subprocess.run([sys.executable, "-c", f"open({str(probe)!r}).read()"],
-                               capture_output=True, **kwargs)
-    except (OSError, subprocess.SubprocessError) as e:
-        pytest.skip(f"cannot drop file privileges: {e}")
-    if check.returncode == 0:
-        pytest.skip("permission bits are not enforced for this user (cannot drop file privileges)")
-    return kwargs
 
 
 def _cli(*args, **kwargs) -> subprocess.CompletedProcess:
@@ -195,7 +173,7 @@ def test_unreadable_and_looping_input_one_line_each_rest_processed(tree, tmp_pat
     shutil.copy(GOOD2, closed / "d.md")
     closed.chmod(0)
     try:
-        kwargs = _unprivileged_kwargs(secret)
+        kwargs = unprivileged_kwargs(secret)
         out = tmp_path / "out.json"
         res = _cli("prelabel", "-q", tree, secret, closed, "-o", out, **kwargs)
     finally:
@@ -227,11 +205,20 @@ def test_sigterm_during_prelabel_leaves_no_temporary_file(tmp_path, nlp):
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while not list(out_dir.glob("*.tmp")):
+
+        def tasks_written() -> int:  # bytes of tasks in the temporary output: the run is under way
+            size = 0
+            for p in out_dir.glob("*.tmp"):
+                try:
+                    size += p.stat().st_size
+                except FileNotFoundError:  # renamed in place at the end of the run
+                    pass
+            return size
+
+        while tasks_written() < 64_000:  # wait for that state (some tasks out, most to come), not a fixed time
             assert proc.poll() is None, f"finished before it could be terminated: {proc.stderr.read()}"
-            assert time.monotonic() < deadline, "no temporary output file appeared"
+            assert time.monotonic() < deadline, "the run wrote no tasks"
             time.sleep(0.05)
-        time.sleep(0.3)  # well inside the run
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=60)
     finally:

@@ -139,12 +139,12 @@ def test_a_folder_with_a_table_reports_broken_links_loops_and_unreadable_folders
                               (str(root / "loop1.csv"), "symbolic link loop"),
                               (str(root / "loop2.csv"), "symbolic link loop")]
     # an unreadable sub-folder, where permission bits bite (not as root with its capabilities)
-    from test_robust_input import _unprivileged_kwargs
+    from process_helpers import unprivileged_kwargs
 
     (root / "locked" / "b.csv").write_text("text\n乙。\n", encoding="utf-8")
     (root / "locked").chmod(0)
     try:
-        kwargs = _unprivileged_kwargs(root / "locked" / "b.csv")
+        kwargs = unprivileged_kwargs(root / "locked" / "b.csv")
         code = ("import sys; from annotate.scale.parts import input_files; "
                 f"print([str(f) for f in input_files([{str(root)!r}], lambda *e: print('E', *e))])")
         out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
