@@ -6,7 +6,7 @@ import pytest
 
 from annotate.sources.patterns import byline_names, title_tag
 
-from test_sources_helpers import outline, read
+from reader_helpers import outline, read
 
 
 def claim(doc, block):

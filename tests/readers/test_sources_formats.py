@@ -7,7 +7,7 @@ import pytest
 
 from annotate.sources import read_file
 
-from test_sources_helpers import check_invariants
+from reader_helpers import check_invariants
 
 MD = """\
 # 【学思践悟】坚持创新驱动发展

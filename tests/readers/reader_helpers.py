@@ -1,4 +1,4 @@
-"""Shared checks for the reader tests (no tests here)."""
+"""Shared checks for the reader tests (a helpers module, not a test module)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -11,9 +11,9 @@ import pytest
 import annotate.sources as sources
 from annotate.sources import SUFFIXES, SourceError, iter_source_files, read_file
 
-from test_sources_helpers import check_invariants
+from reader_helpers import check_invariants
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "corpus" / "000_02b36b855911883c.md"
 GOLD = REPO / "gold" / "seed.gold.jsonl"
 

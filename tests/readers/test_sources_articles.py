@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from annotate.sources import read_file
 from annotate.sources.patterns import SURNAMES
 
-from test_sources_helpers import check_invariants, outline, read
+from reader_helpers import check_invariants, outline, read
 
 
 blocks = outline

@@ -11,9 +11,9 @@ from annotate.sources import html, pagebody, read_file
 from annotate.sources.patterns import is_page_action_line
 from annotate.sources.raw import PARA, RawBlock
 
-from test_sources_helpers import outline, read
+from reader_helpers import outline, read
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # A made-up portal: a menu (one item reads like a byline under a heading), a breadcrumb,
 # scripts, related links, comments and a footer around the article.
