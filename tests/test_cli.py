@@ -1,7 +1,7 @@
 """The `annotate` command line; every example in the README's CLI section is here.
 
 Tests that run the pipeline are marked `model` and skip when the segmenter model
-is not fetched or annotate.pipeline / sources / tasks are not there yet.
+is not fetched.
 """
 from __future__ import annotations
 
@@ -47,10 +47,7 @@ def test_prelabel_output_folder_is_a_usage_error(tmp_path):
 
 
 def _rules():
-    try:
-        import annotate.pipeline  # noqa: F401 — registers the rules
-    except ImportError as e:
-        pytest.skip(f"annotate.pipeline not available yet: {e}")
+    import annotate.pipeline  # noqa: F401 — registers the rules
     from annotate.rules import RULES
 
     return RULES
@@ -105,18 +102,8 @@ def test_model_fetch_refuses_a_wrong_wheel(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- with the pipeline
 
 
-def _pipeline_available():
-    try:
-        from annotate.pipeline import annotate_document, load_nlp  # noqa: F401
-        from annotate.sources import SourceError, iter_source_files, read_file  # noqa: F401
-        from annotate.tasks import to_task, validate_task  # noqa: F401
-    except ImportError as e:
-        pytest.skip(f"annotate.pipeline / sources / tasks not available yet: {e}")
-
-
 @pytest.mark.model
 def test_prelabel_model_missing(tmp_path, monkeypatch):
-    _pipeline_available()
     monkeypatch.setenv("ANNOTATE_MODEL_DIR", str(tmp_path / "no-model"))
     src = tmp_path / "in"
     src.mkdir()
@@ -131,7 +118,6 @@ def test_prelabel_model_missing(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def shared_nlp():
     """Load the pipeline once for this module (≈3 s, ≈1 GB) instead of once per command."""
-    _pipeline_available()
     from annotate.model import is_present, model_dir
 
     if not is_present():

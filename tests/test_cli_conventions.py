@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.core import TyperGroup
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -46,7 +47,7 @@ def leaf_commands() -> list[tuple[str, ...]]:
 
     def walk(group, path):
         for name, cmd in sorted(group.commands.items()):
-            if hasattr(cmd, "commands"):
+            if isinstance(cmd, TyperGroup):
                 walk(cmd, path + (name,))
             else:
                 found.append(path + (name,))
@@ -141,7 +142,7 @@ def output_options():
         for name in command:
             cmd = cmd.commands[name]
         for param in cmd.params:
-            if "-o" in getattr(param, "opts", ()):
+            if "-o" in param.opts:
                 yield command, param
 
 

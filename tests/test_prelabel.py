@@ -1,8 +1,7 @@
 """Atomic writes (annotate.atomic) and the batch runner (annotate.prelabel).
 
-The runner tests use the real readers, pipeline and task builder; they are
-marked `model` and skip when the model is not fetched or those modules are not
-there yet.
+The runner tests use the real readers, pipeline and task builder (the session's
+`nlp` from conftest.py: skipped when the model is not fetched).
 """
 from __future__ import annotations
 
@@ -176,27 +175,6 @@ def test_summary_line_and_counts():
 # --------------------------------------------------------------------------- prelabel (real components)
 
 
-def _real_components():
-    try:
-        from annotate.pipeline import annotate_document, load_nlp  # noqa: F401
-        from annotate.sources import SourceError, iter_source_files, read_file  # noqa: F401
-        from annotate.tasks import model_version, to_task, validate_task  # noqa: F401
-    except ImportError as e:
-        pytest.skip(f"annotate.pipeline / sources / tasks not available yet: {e}")
-    from annotate.model import is_present, model_dir
-
-    if not is_present():
-        pytest.skip(f"segmenter model not fetched at {model_dir()} (run `annotate model fetch`)")
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    _real_components()
-    from annotate.pipeline import load_nlp
-
-    return load_nlp()
-
-
 def bad_file(folder: Path) -> Path:
     """A file the readers must refuse: binary, not text."""
     path = folder / "broken.md"
@@ -205,8 +183,7 @@ def bad_file(folder: Path) -> Path:
 
 
 def corpus_copy(folder: Path, n: int = 1) -> list[Path]:
-    if not CORPUS:
-        pytest.skip("corpus/*.md is empty")
+    assert CORPUS, "corpus/*.md is part of the repository"
     out = []
     for i in range(n):
         path = folder / f"good{i}.md"

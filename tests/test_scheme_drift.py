@@ -4,14 +4,9 @@ labels the rules emit are all checked against it. The manual
 (guidelines/manual.md) is the authority users read; where the development
 copy of the original scheme is at hand (../shared/SCHEME.md, or
 $ANNOTATE_SHARED/SCHEME.md), it is checked too — those checks skip elsewhere.
-
-Checks on modules other engineers write (annotate.labelstudio.config,
-annotate.pipeline + annotate.rules) skip with a reason while those modules do
-not exist yet, and fail once they exist and disagree.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import tomllib
@@ -191,33 +186,11 @@ def test_scheme_md_precedence_matches():
 # ----------------------------------------------------------------- Label Studio config
 
 
-_CONFIG_FUNCS = ("labeling_config", "label_config", "build_labeling_config", "build_config", "config_xml", "make_config")
-
-
-def _import_or_skip(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as e:
-        if e.name and (e.name == "annotate" or e.name.startswith("annotate.")):
-            pytest.skip(f"{e.name} is not written yet ({module} is needed for this check)")
-        raise
-
-
-def _labeling_config_xml() -> str:
-    mod = _import_or_skip("annotate.labelstudio.config")
-    for name in _CONFIG_FUNCS:
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn()
-    for name in ("LABELING_CONFIG", "LABEL_CONFIG", "CONFIG"):
-        if isinstance(getattr(mod, name, None), str):
-            return getattr(mod, name)
-    pytest.skip(f"annotate.labelstudio.config has none of {', '.join(_CONFIG_FUNCS)}() yet")
-
-
 def test_labelstudio_config_matches_scheme():
     s = scheme()
-    root = ET.fromstring(_labeling_config_xml())
+    from annotate.labelstudio.config import label_config
+
+    root = ET.fromstring(label_config())
 
     texts = [e for e in root.iter("Text") if e.get("name") == s["text_name"]]
     assert len(texts) == 1, f"one <Text name={s['text_name']!r}> expected"
@@ -249,11 +222,11 @@ def test_labelstudio_config_matches_scheme():
 
 
 def test_rule_labels_are_in_scheme():
-    _import_or_skip("annotate.pipeline")  # importing it registers every rule module
-    rules_mod = _import_or_skip("annotate.rules")
-    rules = list(getattr(rules_mod, "RULES", []))
-    if not rules:
-        pytest.skip("no rules registered yet (annotate.rules.RULES is empty after importing annotate.pipeline)")
+    import annotate.pipeline  # noqa: F401 — importing it registers every rule module
+    from annotate.rules import RULES
+
+    rules = list(RULES)
+    assert rules, "annotate.rules.RULES is empty after importing annotate.pipeline"
     s = scheme()
     allowed = {l["name"] for l in s["labels"]} | {r["name"] for r in s["relations"]}
     bad = [(r.id, r.label) for r in rules if r.label not in allowed]

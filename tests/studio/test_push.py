@@ -97,20 +97,14 @@ def test_duplicate_doc_ids_in_the_input_go_in_once(conn, title, tasks):
     assert all(len(v) == 1 for v in task_ids_by_doc(conn, result.project.id).values())
 
 
-def test_push_from_source_files_through_prelabel(cli, conn, title):
-    """The real corpus through the pre-annotator (skipped until the pipeline and model exist)."""
-    try:
-        from annotate.pipeline import load_nlp
-        nlp = load_nlp()
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"pre-annotator not available: {type(e).__name__}: {e}")
-    from annotate.prelabel import prelabel
+def test_push_from_source_files_through_prelabel(cli, conn, title, nlp):
+    """The real corpus through the pre-annotator (the session's `nlp`: skipped when the model is not fetched)."""
     from annotate.labelstudio.server import project_root
+    from annotate.prelabel import prelabel
 
     corpus = project_root() / "corpus"
     expected = list(prelabel([corpus], nlp, on_error=lambda p, r: None))
-    if not expected:
-        pytest.skip("the pre-annotator made no task from corpus/")
+    assert expected, "the pre-annotator made no task from corpus/"
     res = cli("push", corpus, "--project", title)
     assert res.exit_code == 0, res.output
     project = next(p for p in conn.sdk.projects.list(title=title) if p.title == title)
