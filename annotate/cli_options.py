@@ -1,6 +1,7 @@
 """What several commands share: options as `Annotated` types (typer's documented form), the
-pipeline loading behind them, and the checks of their input paths before the model loads. Every *cli.py module imports from here and none from another
-*cli.py, so the command modules form no import cycle (tests/test_imports.py checks it).
+pipeline loading behind them, and the checks of their input paths before the model loads.
+Every *cli.py module imports from here and none from another *cli.py, so the command modules
+form no import cycle (tests/test_imports.py checks it).
 
 `-o/--output` is the path a command writes: a FILE when it writes one document (JSON or
 JSON Lines; `-` is standard output where the command says so), a FOLDER when it writes

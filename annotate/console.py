@@ -71,6 +71,12 @@ def fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
     return typer.Exit(code)
 
 
+def usage(message: str) -> Exception:
+    """A usage error found by the command itself (options that do not go together, nothing to do):
+    `raise usage(…)` — one `error:` line, exit 2, like click's own."""
+    return UsageError(message)
+
+
 class Group(TyperGroup):
     """The top-level command group: click's usage errors (several lines: usage, hint, message)
     become one `error:` line naming the command's --help, exit 2."""

@@ -179,7 +179,7 @@ def test_calibrate_command_from_a_snapshot(tmp_path):
                                                                  "quote.attributed", "directive.modal"}
     assert "quote.attributed" in res.stdout and f"written: {out}" in res.stdout
     res = CliRunner().invoke(app, ["calibrate"])
-    assert res.exit_code == 1 and "error: give --project" in res.stderr
+    assert res.exit_code == 2 and "error: give --project" in res.stderr  # a usage error
     # --show: what is in use, without computing anything
     res = CliRunner().invoke(app, ["calibrate", "--show", "-o", str(out)])
     assert res.exit_code == 0, res.output

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from annotate.calibration import CalibrationError
 from annotate.cli_options import DisableRule, Model, disabled_rules
 from annotate.console import (EXIT_FAILED, EXIT_INTERRUPTED, ClickException, Group, err_console, error, fail, note,
-                              out_console)
+                              out_console, usage)
 
 from .errors import StudioError, redact
 
@@ -98,6 +98,7 @@ def studio_status(
         "--login", help="Only the three lines to log in: URL, user, where the password is")] = False,
 ):
     """URL, user, whether the server answers (never the token), and the local ML backend."""
+    out = out_console()
     from .client import register_url_secrets
     from .server import Studio, health
 
@@ -106,45 +107,46 @@ def studio_status(
     if login:
         if not state.get("url"):
             raise StudioError("the local studio was never started — `annotate studio up`")
-        out_console().print(f"Label Studio: {state['url']}", markup=False)
-        out_console().print(f"user:         {state.get('username', '?')}", markup=False)
-        out_console().print(f"password:     in {studio.admin_file}", markup=False)
+        out.print(f"Label Studio: {state['url']}", markup=False)
+        out.print(f"user:         {state.get('username', '?')}", markup=False)
+        out.print(f"password:     in {studio.admin_file}", markup=False)
         return
     url = state.get("url")
     pid = studio.running_pid()
     answers = bool(url) and health(url)  # probed once (a server that is down costs one timeout)
-    out_console().print(f"studio folder: {studio.home}", markup=False)
+    out.print(f"studio folder: {studio.home}", markup=False)
     if url:
-        out_console().print(f"url:    {url}", markup=False)
-        out_console().print(f"user:   {state.get('username', '?')} (password in {studio.admin_file})", markup=False)
-        out_console().print(f"server: {'answers' if answers else 'does not answer'}"
+        out.print(f"url:    {url}", markup=False)
+        out.print(f"user:   {state.get('username', '?')} (password in {studio.admin_file})", markup=False)
+        out.print(f"server: {'answers' if answers else 'does not answer'}"
                   f"{f' (pid {pid})' if pid else ' (not started by this studio)' if answers else ''}", markup=False)
-        out_console().print(f"token:  {'saved' if studio.token() else 'none yet'} ({studio.token_file})", markup=False)
+        out.print(f"token:  {'saved' if studio.token() else 'none yet'} ({studio.token_file})", markup=False)
     else:
-        out_console().print("server: never started — `annotate studio up`", markup=False)
+        out.print("server: never started — `annotate studio up`", markup=False)
     _backend_status()
     team_url = os.environ.get("LABEL_STUDIO_URL")
     if team_url:
         register_url_secrets(team_url)
-        out_console().print(f"note:   LABEL_STUDIO_URL is set: push/export/report use {redact(team_url)}", markup=False)
+        out.print(f"note:   LABEL_STUDIO_URL is set: push/export/report use {redact(team_url)}", markup=False)
     if url and not answers:
         raise typer.Exit(EXIT_FAILED)
 
 
 def _backend_status() -> None:
+    out = out_console()
     from annotate.backend.process import LocalBackend, backend_health
 
     backend = LocalBackend.from_env()
     url, pid = backend.state().get("url"), backend.running_pid()
     if not url:
-        out_console().print("backend: never started — `annotate studio connect --project P`", markup=False)
+        out.print("backend: never started — `annotate studio connect --project P`", markup=False)
         return
     health = backend_health(url) if pid else None
     if health:
-        out_console().print(f"backend: {url} answers (pid {pid}, {health.get('model_version')}; log {backend.log_file})",
+        out.print(f"backend: {url} answers (pid {pid}, {health.get('model_version')}; log {backend.log_file})",
                   markup=False, soft_wrap=True)
     else:
-        out_console().print(f"backend: {url} not running — `annotate studio connect --project P` starts it", markup=False)
+        out.print(f"backend: {url} not running — `annotate studio connect --project P` starts it", markup=False)
 
 
 @studio_app.command("connect")
@@ -162,6 +164,7 @@ def studio_connect(
              "(annotate train) and uses it")] = None,
 ):
     """Register the ML backend with a project and turn on automatic prediction."""
+    out = out_console()
     from annotate.backend.app import LEARN_ENV, basic_auth_from_env
     from annotate.backend.model import BadRequest
     from annotate.backend.process import LocalBackend
@@ -169,16 +172,15 @@ def studio_connect(
     from .backends import connect_backend
     from .client import connect
 
+    if learn is not None and url is not None:  # a usage error: before anything else
+        raise usage("--learn starts the local backend with learning on; it cannot be given with "
+                    "--url (start that backend with ANNOTATE_LEARN=MODEL_DIR instead)")
     try:
         auth = basic_auth_from_env()  # before anything starts: credentials that cannot work
     except BadRequest as e:
         raise StudioError(str(e)) from None
     conn = connect()
     if learn is not None:
-        if url is not None:
-            raise typer.BadParameter("--learn starts the local backend with learning on; it cannot be given with "
-                                     "--url (start that backend with ANNOTATE_LEARN=MODEL_DIR instead)",
-                                     param_hint="'--learn'")
         os.environ[LEARN_ENV] = str(learn.resolve())  # the backend process started below inherits it
     if url is None:
         backend = LocalBackend.from_env()
@@ -188,7 +190,7 @@ def studio_connect(
         url = backend.up(port=port, say=_say)
     result = connect_backend(conn, project, url, auth)
     p = result.project
-    out_console().print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
+    out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: ML backend {result.url} "
               f"{'registered' if result.created else 'updated'} (id {result.backend_id}), model version "
               f"{result.model_version}; predictions are retrieved automatically", markup=False, soft_wrap=True)
 
@@ -248,14 +250,14 @@ def push_cmd(
     Exit status: 0 pushed, 1 some file or task was bad (one `error:` line each; the rest pushed)
     or the server cannot be used, 2 usage error.
     """
+    out = out_console()
     from annotate.cli_options import check_some_path_exists
 
     from .client import connect
     from .push import iter_prelabel, load_task_file, push_tasks
 
     if not paths and tasks_file is None:
-        raise typer.BadParameter("nothing to push — give source PATHs, or --tasks FILE with pre-annotated tasks",
-                                 param_hint="PATH")
+        raise usage("nothing to push — give source PATHs, or --tasks FILE with pre-annotated tasks")
     disabled = disabled_rules(disable_rule)
     if paths:
         check_some_path_exists(paths)  # none can be opened: one line each, exit 1, before the server
@@ -294,20 +296,20 @@ def push_cmd(
                             update_config=update_config, on_progress=lambda n: progress.advance(bar, n),
                             on_skip=on_skip, on_project=on_project)
     p = result.project
-    out_console().print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: "
+    out.print(f"project {p.title!r} (id {p.id}{', new' if p.created else ''}) on {conn.url}: "
               f"{result.imported} tasks imported, {result.already} already there, "
               f"{result.predictions_added} predictions added to existing tasks"
               + (f", {result.duplicates} duplicate doc_ids in the input ignored" if result.duplicates else "")
               + (f", {len(result.skipped)} bad tasks skipped" if result.skipped else ""), markup=False)
     settled = result.settled
     if settled is not None and (settled.tasks_removed or settled.projects_merged):
-        out_console().print(f"concurrent push cleaned up: {settled.tasks_removed} duplicate tasks removed"
+        out.print(f"concurrent push cleaned up: {settled.tasks_removed} duplicate tasks removed"
                   + (f", duplicate projects {', '.join(map(str, settled.projects_merged))} merged and deleted"
                      if settled.projects_merged else ""), markup=False)
     for text in settled.notes if settled is not None else ():
         note("note:", text)
     if result.shown_version_set:
-        out_console().print(f"shown prediction version: {result.model_version}", markup=False)
+        out.print(f"shown prediction version: {result.model_version}", markup=False)
     if result.config_differs:
         note("note:", "the project's labeling config differs from the scheme's — `--update-config` replaces it")
     if result.skipped or file_errors:
@@ -325,6 +327,7 @@ def export_cmd(
     ] = Path("exports"),
 ):
     """Raw JSON snapshot + tidy tables (documents, spans, relations) as Parquet and CSV."""
+    out = out_console()
     from .client import connect
     from .export import export_project
 
@@ -334,11 +337,11 @@ def export_cmd(
     t = result.tables
     for problem in t.problems:
         note("offset mismatch", problem)
-    out_console().print(f"raw snapshot: {result.raw_path}", markup=False)
-    out_console().print(f"tables in {Path(out_dir)}: documents {len(t.documents)}, spans {len(t.spans)}, "
+    out.print(f"raw snapshot: {result.raw_path}", markup=False)
+    out.print(f"tables in {Path(out_dir)}: documents {len(t.documents)}, spans {len(t.spans)}, "
               f"relations {len(t.relations)} (Parquet + CSV)", markup=False)
     if t.problems:
-        out_console().print(f"{len(t.problems)} problems flagged (spans.offset_ok is False for offset mismatches)",
+        out.print(f"{len(t.problems)} problems flagged (spans.offset_ok is False for offset mismatches)",
                   markup=False)
 
 
@@ -355,6 +358,7 @@ def report_cmd(
         help="Compute offline from an export snapshot (exports/raw/*.json)")] = None,
 ):
     """Accepted/changed/deleted/added, P/R/F1 (strict, lenient) and annotator agreement."""
+    out = out_console()
     from .export import fetch_snapshot, load_snapshot, parse_snapshot
     from .report import compute_report, render, write_report
 
@@ -369,14 +373,13 @@ def report_cmd(
             p = find_or_create_project(conn, project, create=False)
             tasks = parse_snapshot(fetch_snapshot(conn, p.id))
     else:
-        raise typer.BadParameter("give --project TITLE (from the server) or --from-snapshot FILE",
-                                 param_hint="'--project'")
+        raise usage("give --project TITLE (from the server) or --from-snapshot FILE")
     report = compute_report(tasks)
     for problem in report.problems:
         note("bad offsets", problem)
-    render(report, out_console())
+    render(report, out)
     files = write_report(report, out_dir)
-    out_console().print("written: " + ", ".join(str(f) for f in files), markup=False)
+    out.print("written: " + ", ".join(str(f) for f in files), markup=False)
 
 
 # -- serve, calibrate -----------------------------------------------------------
@@ -438,6 +441,7 @@ def calibrate_cmd(
     ] = False,
 ):
     """Per rule: how often annotators accepted its spans unchanged → the region scores."""
+    out = out_console()
     from annotate import calibration
 
     from .calibrate import calibrate_project, calibrate_tasks, project_calibration_file
@@ -453,20 +457,18 @@ def calibrate_cmd(
             conn = connect()
             path = project_calibration_file(conn, find_or_create_project(conn, project, create=False).id)
             if not path.exists():
-                out_console().print(f"{project!r} has no calibration yet ({path}): its regions score with the rules' "
+                out.print(f"{project!r} has no calibration yet ({path}): its regions score with the rules' "
                           f"catalogue confidence — `annotate calibrate --project …` computes one", markup=False)
                 return
         else:
-            raise typer.BadParameter("give --project TITLE or -o FILE: which calibration to show",
-                                     param_hint="'--show'")
+            raise usage("give --project TITLE or -o FILE: which calibration to show")
         cal = calibration.load(path)
         _show_calibration(cal.doc, f"{path} ({cal.label}, computed {cal.doc.get('computed_at', '?')})")
         return
     if from_snapshot is not None:
         if output is None:
-            raise typer.BadParameter("--from-snapshot needs -o FILE: a snapshot does not say which server it came "
-                                     "from (use the file with `annotate prelabel --calibration FILE`)",
-                                     param_hint="'--from-snapshot'")
+            raise usage("--from-snapshot needs -o FILE: a snapshot does not say which server it came "
+                        "from (use the file with `annotate prelabel --calibration FILE`)")
         doc, path = calibrate_tasks(load_snapshot(from_snapshot), None, strength, output)
     elif project:
         from .client import connect
@@ -475,14 +477,14 @@ def calibrate_cmd(
         with err_console().status(f"fetching {project!r} from {conn.url} …"):
             doc, path = calibrate_project(conn, project, strength, output)
     else:
-        raise typer.BadParameter("give --project TITLE (from the server) or --from-snapshot FILE",
-                                 param_hint="'--project'")
+        raise usage("give --project TITLE (from the server) or --from-snapshot FILE")
     _show_calibration(doc, f"Calibrated precision (prior strength k={strength:g})")
-    out_console().print(f"written: {path} ({len(doc['rules'])} rules observed; the others keep their catalogue confidence)",
+    out.print(f"written: {path} ({len(doc['rules'])} rules observed; the others keep their catalogue confidence)",
               markup=False)
 
 
 def _show_calibration(doc: dict, title: str) -> None:
+    out = out_console()
     from rich.table import Table
 
     from annotate.tasks import model_version
@@ -494,7 +496,7 @@ def _show_calibration(doc: dict, title: str) -> None:
         t.add_row(str(rule_id), str(r.get("label")), str(r.get("predicted")), str(r.get("accepted")),
                   str(r.get("changed")), str(r.get("deleted")), f"{r.get('prior', 0):.2f}",
                   f"{r['precision']:.3f}")
-    out_console().print(t)
+    out.print(t)
     stale = [v for v in doc.get("counted_model_versions") or [] if v != doc.get("model_version")]
     if stale:
         note("note:", f"some annotations started from other rule versions ({', '.join(map(str, stale))}); "

@@ -9,7 +9,7 @@ import typer
 
 from annotate import cli_options
 from annotate.cli_options import Use
-from annotate.console import err_console, error, fail
+from annotate.console import err_console, error, fail, usage
 
 
 def _name(out: Path) -> str:
@@ -40,8 +40,9 @@ def train_command(
         "--disable-rule", metavar="ID", help="Train beside the rules with this rule off (the model then runs only "
                                              "with the same rules off); repeatable.")] = None,
     report: Annotated[Optional[Path], typer.Option(
-        "--report", file_okay=False, metavar="FOLDER", help="Write a report into this FOLDER (report.md, report.json, curve-*.png): rules alone "
-                                          "vs rules + model on articles left out of training.")] = None,
+        "--report", file_okay=False, metavar="FOLDER",
+        help="Write a report into this FOLDER (report.md, report.json, curve-*.png): rules alone vs rules + "
+             "model on articles left out of training.")] = None,
     leave_out: Annotated[Optional[str], typer.Option(
         "--leave-out", metavar="REGEX", help="Report: per group of files (the regex's first group on the file "
                                              "name, e.g. '^([pqrs])\\d'), train on the rest, score the group.")] = None,
@@ -68,9 +69,9 @@ def train_command(
 
     use = Use(use).value
     if not paths and not project:
-        raise typer.BadParameter("give articles, tasks files or snapshots, or --project", param_hint="PATH")
+        raise usage("give articles, tasks files or snapshots, or --project")
     if output is None and report is None:
-        raise typer.BadParameter("give -o MODEL_DIR (the model) and/or --report DIR", param_hint="'-o'")
+        raise usage("give -o MODEL_DIR (the model) and/or --report DIR")
     try:
         sizes = sorted({int(x) for x in curve_sizes.split(",") if x.strip()})
     except ValueError:
