@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -250,3 +251,57 @@ def test_disable_rule_switches_the_rule_off_in_serve(rules_on, tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
+
+
+# ------------------------------------------------------------------ the documented command lines
+
+
+def documented_command_lines() -> list[tuple[str, str]]:
+    """(where, command) for every `annotate …` line in the README's and docs' code blocks, except
+    synopses ([optional], a|b, …) and the error example of docs/cli.md."""
+    files = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    found = []
+    for path in files:
+        fenced, held = False, ""
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip().startswith("```"):
+                fenced = not fenced
+                continue
+            if not (fenced or line.startswith("    ")):
+                continue
+            text = held + line.strip().removeprefix("$ ")
+            if text.endswith("\\"):  # continued on the next line
+                held = text[:-1] + " "
+                continue
+            held = ""
+            for piece in re.split(r"&&|;|\s\|\s", text):
+                m = re.match(r"\s*(?:[A-Z_]+=\S+\s+)*((?:python3 -m )?annotate\s.*)$", piece)
+                if not m:
+                    continue
+                command = re.split(r"\s+#|\s[<>]|\s2>", m.group(1))[0].strip()
+                if re.search(r"\[|…|\w\|\w|--nope", command):
+                    continue
+                found.append((f"{path.relative_to(REPO)}:{no}", command))
+    return found
+
+
+def test_every_documented_command_line_parses(monkeypatch):
+    """Each documented command's options exist and take the values shown (parsed, not run)."""
+    import shlex
+
+    monkeypatch.chdir(REPO)
+    root = get_command(app)
+    lines = documented_command_lines()
+    assert len(lines) > 40 and any("--disable-rule" in c for _, c in lines)
+    for where, command in lines:
+        args = shlex.split(command)
+        args = args[args.index("annotate") + 1:]
+        cmd, path = root, ["annotate"]
+        while isinstance(cmd, TyperGroup):
+            assert args and args[0] in cmd.commands, f"{where}: {command}: no such command"
+            path.append(args[0])
+            cmd = cmd.commands[args.pop(0)]
+        try:
+            cmd.make_context(" ".join(path), args)
+        except Exception as e:  # noqa: BLE001 — click's usage errors
+            raise AssertionError(f"{where}: {command}: {e}") from None
