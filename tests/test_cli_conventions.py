@@ -305,3 +305,18 @@ def test_every_documented_command_line_parses(monkeypatch):
             cmd.make_context(" ".join(path), args)
         except Exception as e:  # noqa: BLE001 — click's usage errors
             raise AssertionError(f"{where}: {command}: {e}") from None
+
+
+def test_options_are_declared_with_annotated():
+    """typer's documented form: `name: Annotated[T, typer.Option(...)] = default`, never an Option as
+    the default value (the two forms mixed made the defaults hard to read)."""
+    import ast
+
+    old_style = []
+    for path in sorted((REPO / "annotate").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for default in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+                    if isinstance(default, ast.Call) and getattr(default.func, "attr", "") in ("Option", "Argument"):
+                        old_style.append(f"{path.relative_to(REPO)}:{default.lineno} {node.name}")
+    assert old_style == []
