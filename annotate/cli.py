@@ -17,7 +17,7 @@ import typer
 
 from annotate import __version__, cli_options
 from annotate.cli_options import DisableRule, Model
-from annotate.console import EXIT_USAGE, Group, err_console, error, fail, out_console
+from annotate.console import Group, err_console, error, fail, out_console
 
 app = typer.Typer(
     name="annotate",
@@ -162,18 +162,14 @@ def prelabel(
     others) or the model is missing, 2 usage error, 130/143 interrupted
     (Ctrl-C/SIGTERM: no output written, a previous one unchanged).
     """
-    from annotate.atomic import atomic_open, path_problem
+    from annotate.atomic import atomic_open
     from annotate.scale import cli as scale
 
     fmt, markup = OutputFormat(fmt).value, Markup(markup).value
     scale.check_options(fmt, markup, workers, resume, part_mb)
     if fmt != "tasks" and output == str(DEFAULT_OUTPUT):
         output = scale.DEFAULT_TABLES_OUTPUT
-    # -o is a file for tasks, a folder for tables (docs/cli.md): the wrong kind is a usage error,
-    # found before the model is loaded (one line, nothing done); URLs are checked when written
-    problem = None if "://" in output else path_problem(output, folder=fmt != "tasks")
-    if problem:
-        raise fail(f"-o {output} {problem}" if problem.startswith("is ") else f"-o {output}: {problem}", EXIT_USAGE)
+    cli_options.check_output(output, folder=fmt != "tasks")  # a file for tasks, a folder for tables
     cal = None
     if calibration is not None:  # read and checked once, before any work: one line if it is unusable
         from annotate.calibration import CalibrationError, load

@@ -17,7 +17,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from annotate.console import error, fail
+from annotate.console import error, fail, usage
 
 MODEL_ENV = "ANNOTATE_MODEL"
 
@@ -45,6 +45,18 @@ def disabled_rules(ids: list[str] | None) -> tuple[str, ...]:
         return tuple(sorted(check_disabled(ids or ())))
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="'--disable-rule'") from None
+
+
+def check_output(output, folder: bool, option: str = "-o") -> None:
+    """-o names a FILE or a FOLDER (docs/cli.md): the wrong kind, or a path under a file, is a
+    usage error, found before any work (URLs are checked when written)."""
+    from annotate.atomic import path_problem
+
+    if output is None or "://" in str(output):
+        return
+    problem = path_problem(output, folder=folder)
+    if problem:
+        raise usage(f"{option} {output} {problem}" if problem.startswith("is ") else f"{option} {output}: {problem}")
 
 
 def load_nlp(disabled=(), model=None):

@@ -239,7 +239,7 @@ def evaluate_command(
              "it is the first group) or else the first group or the whole match. E.g. '^([a-z])' for the "
              "batches pNN, qNN, …; repeat for more groups.")] = None,
     output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", file_okay=False, metavar="FOLDER",
+        "-o", "--output", metavar="FOLDER",
         help="A FOLDER to write eval_labels.csv, eval_summary.csv, eval_rules.csv, eval_confusion.csv and "
              "eval_errors.csv into (the tables go to standard output either way).")] = None,
     as_json: Annotated[bool, typer.Option(
@@ -262,6 +262,7 @@ def evaluate_command(
 
     use = Use(use).value
     disabled = cli_options.disabled_rules(disable_rule)
+    cli_options.check_output(output, folder=True)
     for pattern in group_by or []:
         try:
             split_group_pattern(pattern)

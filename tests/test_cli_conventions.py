@@ -166,6 +166,8 @@ def test_every_output_option_is_o_output_and_says_file_or_folder():
     (("export", "--project", "P", "-o", "{file}"), "folder"),
     (("report", "--from-snapshot", "x.json", "-o", "{file}"), "folder"),
     (("calibrate", "--from-snapshot", "x.json", "-o", "{folder}"), "file"),
+    (("prelabel", SOURCE, "-o", "{file}/x.json"), "under a file"),
+    (("export", "--project", "P", "-o", "{file}/sub"), "under a file"),
 ], ids=lambda a: " ".join(map(str, a)).replace(str(REPO) + "/", "") if isinstance(a, tuple) else a)
 def test_o_of_the_wrong_kind_is_a_usage_error(args, kind, tmp_path):
     folder, file = tmp_path / "a-folder", tmp_path / "a-file"
@@ -174,7 +176,7 @@ def test_o_of_the_wrong_kind_is_a_usage_error(args, kind, tmp_path):
     res = run(*(str(a).format(folder=folder, file=file) for a in args))
     assert res.exit_code == 2, res.output
     line = one_error_line(res)
-    assert str(folder if kind == "file" else file) in line
+    assert str(folder if kind == "file" else file) in line  # "folder"/"under a file": the file is named
     assert file.read_text() == "keep me" and list(folder.iterdir()) == []
 
 

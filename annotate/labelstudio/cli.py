@@ -22,7 +22,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from annotate.calibration import CalibrationError
-from annotate.cli_options import DisableRule, Model, disabled_rules
+from annotate.cli_options import DisableRule, Model, check_output, disabled_rules
 from annotate.console import (EXIT_FAILED, EXIT_INTERRUPTED, ClickException, Group, err_console, error, fail, note,
                               out_console, usage)
 
@@ -322,12 +322,13 @@ def push_cmd(
 def export_cmd(
     project: Annotated[str, typer.Option("--project", help="Project title")],
     out_dir: Annotated[Path, typer.Option(
-        "-o", "--output", "--out", file_okay=False, metavar="FOLDER",
+        "-o", "--output", "--out", metavar="FOLDER",
         help="The FOLDER written: raw/ (the JSON snapshot), documents, spans and relations as Parquet and CSV.")
     ] = Path("exports"),
 ):
     """Raw JSON snapshot + tidy tables (documents, spans, relations) as Parquet and CSV."""
     out = out_console()
+    check_output(out_dir, folder=True)
     from .client import connect
     from .export import export_project
 
@@ -351,7 +352,7 @@ def export_cmd(
 def report_cmd(
     project: Annotated[Optional[str], typer.Option("--project", help="Project title")] = None,
     out_dir: Annotated[Path, typer.Option(
-        "-o", "--output", "--out", file_okay=False, metavar="FOLDER",
+        "-o", "--output", "--out", metavar="FOLDER",
         help="The FOLDER written: the report's CSVs and chart.")] = Path("exports"),
     from_snapshot: Annotated[Optional[Path], typer.Option(
         "--from-snapshot", metavar="FILE",
@@ -359,6 +360,7 @@ def report_cmd(
 ):
     """Accepted/changed/deleted/added, P/R/F1 (strict, lenient) and annotator agreement."""
     out = out_console()
+    check_output(out_dir, folder=True)
     from .export import fetch_snapshot, load_snapshot, parse_snapshot
     from .report import compute_report, render, write_report
 
@@ -433,7 +435,7 @@ def calibrate_cmd(
     strength: Annotated[float, typer.Option(
         "--prior-strength", "-k", min=0.01, help="k: how many spans the catalogue confidence counts as")] = 10.0,
     output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", "--file", dir_okay=False, metavar="FILE",
+        "-o", "--output", "--file", metavar="FILE",
         help="The calibration FILE (JSON) written, or read with --show (default: the project's own, kept per "
              "server and project id)")] = None,
     show: Annotated[bool, typer.Option(
@@ -442,6 +444,7 @@ def calibrate_cmd(
 ):
     """Per rule: how often annotators accepted its spans unchanged → the region scores."""
     out = out_console()
+    check_output(output, folder=False)
     from annotate import calibration
 
     from .calibrate import calibrate_project, calibrate_tasks, project_calibration_file

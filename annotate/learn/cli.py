@@ -23,7 +23,7 @@ def train_command(
              "or Label Studio export snapshots (with --use annotations: their corrected annotations are the "
              "truth).")] = None,
     output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", file_okay=False, metavar="FOLDER",
+        "-o", "--output", metavar="FOLDER",
         help="The model directory (a FOLDER) to write; replaced atomically once complete.")] = None,
     gold: Annotated[Optional[List[Path]], typer.Option(
         "--gold", "-g", show_default=False,  # a file that cannot be read: exit 1, like any input
@@ -40,7 +40,7 @@ def train_command(
         "--disable-rule", metavar="ID", help="Train beside the rules with this rule off (the model then runs only "
                                              "with the same rules off); repeatable.")] = None,
     report: Annotated[Optional[Path], typer.Option(
-        "--report", file_okay=False, metavar="FOLDER",
+        "--report", metavar="FOLDER",
         help="Write a report into this FOLDER (report.md, report.json, curve-*.png): rules alone vs rules + "
              "model on articles left out of training.")] = None,
     leave_out: Annotated[Optional[str], typer.Option(
@@ -72,6 +72,8 @@ def train_command(
         raise usage("give articles, tasks files or snapshots, or --project")
     if output is None and report is None:
         raise usage("give -o MODEL_DIR (the model) and/or --report DIR")
+    cli_options.check_output(output, folder=True)
+    cli_options.check_output(report, folder=True, option="--report")
     try:
         sizes = sorted({int(x) for x in curve_sizes.split(",") if x.strip()})
     except ValueError:

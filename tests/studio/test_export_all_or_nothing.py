@@ -30,9 +30,9 @@ def test_export_to_a_file_fails_before_the_snapshot(cli, tmp_path):
     afile.write_text("keep", encoding="utf-8")
     # the project does not exist: the error about -o proves nothing was asked of the server first
     res = cli("export", "--project", "no-such-project-anywhere", "-o", afile)
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # -o of the wrong kind: a usage error (docs/cli.md)
     line = one_error_line(res)
-    assert f"cannot export to {afile}" in line and "is a file, not a folder" in line
+    assert f"-o {afile} is a file, not a folder" in line
     res = cli("export", "--project", "no-such-project-anywhere", "-o", afile / "sub")
-    assert "is a file, not a folder" in one_error_line(res)
+    assert res.exit_code == 2 and "is a file, not a folder" in one_error_line(res)
     assert afile.read_text(encoding="utf-8") == "keep"
