@@ -160,7 +160,8 @@ def test_output_under_a_file_is_one_clear_error(tmp_path):
     afile.write_text("keep", encoding="utf-8")
     res = CliRunner().invoke(app, ["prelabel", str(GOOD), "-o", str(afile / "out.json")])
     assert res.exit_code == 2
-    assert res.stderr.strip() == f"error: -o {afile}/out.json: {afile} is a file, not a folder"
+    assert res.stderr.strip() == f"error: -o {afile}/out.json: {afile} is a file, not a folder; " \
+                                 f"see `annotate prelabel --help`"  # a usage error, as for every command
     assert afile.read_text(encoding="utf-8") == "keep"
 
 
