@@ -8,7 +8,8 @@ Subjectless commands (实行…，完善…，建设…。) count when they stan
 prescriptions.
 
 Each rule is a function of one sentence (a `Sentence`) that says whether it
-prescribes; they are tried in the order of annotate.rules.PRECEDENCE.
+prescribes; they are tried in the order they are registered here (annotate.rules.rules_for),
+the rules that count only in a run of prescriptions (`in_a_run`) last.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Callable
 
 from annotate.document import PARAGRAPH
 from annotate.punctuation import SENTENCE_END
-from annotate.rules import in_order, rule
+from annotate.rules import rule, rules_for
 from annotate.rules.layout import Layout
 from annotate.rules.lexicon import D, needs_words
 from annotate.rules.quotes import Quote
@@ -342,7 +343,7 @@ def necessity(s: Sentence) -> bool:
       "prescription in its paragraph or the next, a bold lead or a lead that prescribes, or any lead when every clause "
       "commands); not after a setting opener (当前，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
-      "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7)
+      "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7, in_a_run=True)
 def imperative(s: Sentence) -> bool:
     return is_imperative(s.text, s.start, s.end) and not quotes_in(s.quotes, s.start, s.end)
 
@@ -384,11 +385,6 @@ def commitment(s: Sentence) -> bool:
     return not quotes_in(s.quotes, s.start, s.end) and commits(s.outside)
 
 
-# Rules that prescribe on their own, and rules that need a run of prescriptions around them.
-STANDALONE = (modal, necessity, reported, exhortation, commitment)
-IN_A_RUN = (imperative,)
-
-
 def _prescribes(sent: Sentence, rules) -> bool:
     return any(r(sent) for r in rules)
 
@@ -403,8 +399,9 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
     Linear in the text: taken spans and quotes are looked up by offset, not scanned.
     """
     text = layout.text
-    alone = in_order(STANDALONE, disabled)
-    in_run = in_order(IN_A_RUN, disabled)
+    # Rules that prescribe on their own, and rules that need a run of prescriptions around them.
+    alone = [r for r in rules_for("DIRECTIVE", disabled=disabled) if not r.in_a_run]
+    in_run = [r for r in rules_for("DIRECTIVE", disabled=disabled) if r.in_a_run]
     taken_index = Intervals(taken)
     quote_index = Intervals(quotes)
     paragraphs = []  # per block: None for headings, else (lead_taken, candidates)
@@ -428,8 +425,8 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             if taken_index.overlapping(s, e) or announces_list(text, block, e):
                 continue
             sent = Sentence(text, s, e, quoted, quote_index, words_of, lead_taken=lead_taken)
-            hit = next((r.rule.id for r in alone if r(sent)), None)
-            run_hit = None if hit else next((r.rule.id for r in in_run if r(sent)), None)
+            hit = next((r.id for r in alone if r(sent)), None)
+            run_hit = None if hit else next((r.id for r in in_run if r(sent)), None)
             candidates.append((sent, hit, run_hit))
         paragraphs.append((lead_taken, any_lead, candidates))
     found: list[Unit] = []

@@ -7,7 +7,7 @@ punctuation (a saying, a verse). Short unpunctuated quoted material with no
 attribution is a term or a scare quote (“卡脖子”), not a QUOTE.
 
 Each rule is a function of one quotation (a `Mark`); they are tried in the order
-of annotate.rules.PRECEDENCE and the first hit decides.
+they are registered here (annotate.rules.rules_for) and the first hit decides.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from annotate.punctuation import SENTENCE_END
-from annotate.rules import in_order, rule
+from annotate.rules import rule, rules_for
 from annotate.rules.lexicon import Q, alternation
 from annotate.rules.text import FINAL_PUNCT, SENTENCE_PUNCT, find_quotation_marks, strip_span
 
@@ -231,12 +231,9 @@ def saying(m: Mark) -> Quote | None:
     return None
 
 
-QUOTE_RULES = (attributed, chained, attributed_after, saying)
-
-
 def find_quotes(text: str, start: int, end: int, disabled: frozenset[str] = frozenset()) -> list[Quote]:
     """QUOTE spans in one paragraph text[start:end] (page-break pieces already joined)."""
-    rules = in_order(QUOTE_RULES, disabled)
+    rules = rules_for("QUOTE", disabled=disabled)
     marks: list[tuple[Mark, Quote | None]] = []
     previous: Quote | None = None
     previous_close = -1

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotate.document import HEADING, TITLE
-from annotate.rules import in_order, rule
+from annotate.rules import rule, rules_for
 from annotate.rules.layout import Layout, claim_span
 from annotate.rules.units import Unit, heading_claim, title_claim
 
@@ -41,13 +41,10 @@ def heading_to_title(unit: Unit, section: Unit | None, title: Unit | None) -> Un
     return title if unit.rule == heading_claim.rule.id and unit is section else None
 
 
-RELATION_RULES = (support_to_section, heading_to_title)
-
-
 def find_relations(layout: Layout, units: list[Unit], disabled: frozenset[str] = frozenset()) -> list[Link]:
     if layout.kind == "fragment":
         return []
-    rules = in_order(RELATION_RULES, disabled)
+    rules = rules_for("supports", disabled=disabled)
     claims_at = {u.start: u for u in units if u.rule in (title_claim.rule.id, heading_claim.rule.id)}
     supports = sorted((u for u in units if u.label == "SUPPORT"), key=lambda u: u.start)
     title: Unit | None = None
@@ -59,7 +56,7 @@ def find_relations(layout: Layout, units: list[Unit], disabled: frozenset[str] =
         for r in rules:
             target = r(unit, section, title)
             if target is not None:
-                links.append(Link(unit, target, "supports", r.rule.id))
+                links.append(Link(unit, target, "supports", r.id))
                 return
 
     for block, sentences in zip(layout.blocks, layout.sentences):

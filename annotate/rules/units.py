@@ -2,7 +2,7 @@
 
 Each rule is a function of one block of the outline (`Site`: the layout, the
 block's index, the quotations) that returns the spans it finds there; which one
-wins an overlap is the table annotate.rules.PRECEDENCE (resolve_precedence).
+wins an overlap is the registry's precedence order (annotate.rules.RANK; resolve_precedence).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from annotate.punctuation import CLOSERS
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
-from annotate.rules import RANK, in_order, rule
+from annotate.rules import RANK, rule, rules_for
 from annotate.rules.layout import Layout, claim_span
 from annotate.rules.lexicon import C, S, alternation
 from annotate.rules.quotes import Quote
@@ -243,6 +243,17 @@ def heading_claim(site: Site) -> list[Unit]:
     return [Unit(*site.sentences[0], "CLAIM", heading_claim.rule.id)]
 
 
+@rule("claim.conclusion", "CLAIM",
+      "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底), "
+      "a conjunction (但, 而, 所以) allowed before it",
+      "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
+      "总体上看起来 (not a marker at the start of a sentence)", 0.85)
+def conclusion(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH:
+        return []
+    return [Unit(s, e, "CLAIM", conclusion.rule.id) for s, e in site.sentences if _CONCLUSION.match(site.text[s:e])]
+
+
 @rule("claim.section_opening", "CLAIM",
       "the first body sentence right after a section heading, when it asserts rather than quotes",
       "科技创新是发展新质生产力的核心要素。",
@@ -291,17 +302,6 @@ def _inline_numbered(site: Site) -> bool:
         headed = any(b.kind in (HEADING, SUBHEADING) for b in blocks)
         site.facts["numbered_paragraphs"] = frozenset() if headed or len(numbered) < 2 else frozenset(numbered)
     return site.i in site.facts["numbered_paragraphs"]
-
-
-@rule("claim.conclusion", "CLAIM",
-      "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底), "
-      "a conjunction (但, 而, 所以) allowed before it",
-      "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
-      "总体上看起来 (not a marker at the start of a sentence)", 0.85)
-def conclusion(site: Site) -> list[Unit]:
-    if site.block.kind != PARAGRAPH:
-        return []
-    return [Unit(s, e, "CLAIM", conclusion.rule.id) for s, e in site.sentences if _CONCLUSION.match(site.text[s:e])]
 
 
 # ---- SUPPORT ----------------------------------------------------------------------
@@ -357,6 +357,24 @@ def run_in(site: Site) -> list[Unit]:
     if site.facts["run_in"].get(style, 0) < 2 or site.text[e - 1] not in "。！？!?":
         return []
     return [Unit(s, e, "SUPPORT", run_in.rule.id)]
+
+
+@rule("support.enumeration", "SUPPORT",
+      "an enumerated point: a sentence opening with 一是…/二是…, 一要…, 第一，…, 其一，…, 首先…/其次…, 一方面…/另一方面…, "
+      "when another item of the series opens a sentence of the same section",
+      "一是加快推进农业农村现代化。二是……",
+      "执法司法是否具有公信力，主要看两点，一是公正不公正，二是廉洁不廉洁。（the items sit inside one sentence）", 0.8)
+def enumeration(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH:
+        return []
+    counts = _series_counts(site)
+    section = site.facts["section_of"][site.i]
+    out = []
+    for s, e in site.sentences:
+        series = _series_of(site.text, s, e, site.quotes)
+        if series and counts.get((section, series), 0) >= 2 and (series != "seq" or (section, "seq_mid") in counts):
+            out.append(Unit(s, e, "SUPPORT", enumeration.rule.id))
+    return out
 
 
 def _has_bold_leads(site: Site) -> bool:
@@ -436,30 +454,8 @@ def _point_line(site: Site) -> bool:
     return len(site.layout.sentences[i + 1]) >= 2
 
 
-@rule("support.enumeration", "SUPPORT",
-      "an enumerated point: a sentence opening with 一是…/二是…, 一要…, 第一，…, 其一，…, 首先…/其次…, 一方面…/另一方面…, "
-      "when another item of the series opens a sentence of the same section",
-      "一是加快推进农业农村现代化。二是……",
-      "执法司法是否具有公信力，主要看两点，一是公正不公正，二是廉洁不廉洁。（the items sit inside one sentence）", 0.8)
-def enumeration(site: Site) -> list[Unit]:
-    if site.block.kind != PARAGRAPH:
-        return []
-    counts = _series_counts(site)
-    section = site.facts["section_of"][site.i]
-    out = []
-    for s, e in site.sentences:
-        series = _series_of(site.text, s, e, site.quotes)
-        if series and counts.get((section, series), 0) >= 2 and (series != "seq" or (section, "seq_mid") in counts):
-            out.append(Unit(s, e, "SUPPORT", enumeration.rule.id))
-    return out
-
-
-UNIT_RULES = (title_claim, heading_claim, section_opening, numbered_opening, conclusion, bold_lead, subheading, run_in, short_lead,
-              enumeration)
-
-
 def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = frozenset()) -> list[Unit]:
-    rules = in_order(UNIT_RULES, disabled)
+    rules = rules_for("CLAIM", "SUPPORT", disabled=disabled)
     index = Intervals(quotes)
     facts: dict = {}
     found: list[Unit] = []
@@ -472,7 +468,7 @@ def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = f
 
 def resolve_precedence(units: list[Unit]) -> list[Unit]:
     """Keep at most one whole-sentence span per stretch of text: where spans overlap, the rule
-    with the earlier row in annotate.rules.PRECEDENCE wins (the scheme's label order first).
+    earlier in the precedence order wins (annotate.rules.RANK: the scheme's label order first).
     Linear up to sorting: rank by rank, each against the kept spans merged so far."""
     by_rank: dict[int, list[Unit]] = {}
     for u in units:
