@@ -123,6 +123,64 @@ def test_word_lists_come_from_the_packaged_lexicon():
     assert needs_words("我们必须坚持") and not needs_words("科技创新是核心")
 
 
+def test_lexicon_refuses_two_entries_read_under_one_name():
+    from annotate.rules.lexicon import parse_lexicon
+
+    assert parse_lexicon('[d]\nx = "着"\ny_re = "a"').d.y.pattern == "a"
+    with pytest.raises(ValueError, match="two entries named 'x'"):
+        parse_lexicon('[d]\nx = "着"\nx_re = "(?<!随)着"')
+
+
+def test_no_word_literals_in_the_rule_modules():
+    """Words are data (annotate/data/lexicon.toml): the rule modules' code names none, only
+    punctuation marks (comments, docstrings and catalogue rows may quote words)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import annotate.rules as package
+
+    han_word = re.compile(r"[\u4e00-\u9fff]")
+    found = []
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body \
+                    and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+                skip.add(id(node.body[0].value))          # a docstring
+            if isinstance(node, ast.FunctionDef):
+                for d in node.decorator_list:
+                    skip.update(id(n) for n in ast.walk(d))  # a catalogue row
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip \
+                    and han_word.search(node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value!r}")
+    assert found == []
+
+
+def test_shared_constants_are_defined_once():
+    """The Han class, the clause marks, the heading numerals and the block kinds are defined in
+    annotate/punctuation.py and annotate/document.py only; readers and rules import them."""
+    import ast
+    from pathlib import Path
+
+    import annotate
+    from annotate.document import HEADING, PARAGRAPH, SUBHEADING
+    from annotate.punctuation import CLAUSE_MARKS, HAN_NUMERALS, ITEM_NUMERALS
+
+    root = Path(annotate.__file__).parent
+    found = []
+    for path in sorted([*root.glob("sources/*.py"), *root.glob("rules/*.py"), root / "pipeline.py"]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                v = node.value
+                if ("\u4e00-\u9fff" in v or CLAUSE_MARKS in v or HAN_NUMERALS in v or ITEM_NUMERALS in v
+                        or v in (HEADING, SUBHEADING, PARAGRAPH)):
+                    found.append(f"{path.name}:{node.lineno}: {v!r}")
+    assert found == []
+
+
 # ---- text helpers ---------------------------------------------------------------
 
 def test_sentences_end_with_closing_marks_and_not_at_semicolons():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from annotate.punctuation import CLOSERS
+from annotate.punctuation import CLOSERS, HAN, HEADING_NUMBER, INLINE_SECTION_NUMBER, RUN_IN_NUMBER
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
 from annotate.rules import RANK, rule, rules_for
 from annotate.rules.layout import Layout, claim_span
@@ -17,9 +17,8 @@ from annotate.rules.lexicon import C, S, alternation
 from annotate.rules.quotes import Quote
 from annotate.rules.text import Intervals, strip_span
 
-_NUMERALS = "一二三四五六七八九十百零〇\\d"
 # A heading number alone: 一 / 1 / （一） / (1) / 第一部分 / 第二章 / 一、 / 1．
-_NUMBER = (rf"(?:[（(][{_NUMERALS}]+[）)]|第?[{_NUMERALS}]+(?:部分|章|节|篇)?[、.．]?)")
+_NUMBER = HEADING_NUMBER
 _NUMBER_ONLY = re.compile(rf"^{_NUMBER}$")
 _TRIVIAL_HEADING = re.compile(
     rf"^(?:{_NUMBER}\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
@@ -31,7 +30,7 @@ _ITEM = S.enumerator_opening
 _CONNECTIVE_OPENING = re.compile(r"^(?:" + alternation(S.connective_openings) + ")")
 SHORT_LEAD_MAX = S.short_lead_max
 # A top-level section number glued to its paragraph: 一、… (not 一、二、三 items in a sentence)
-_SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]、)")
+_SECTION_NUMBER = re.compile("^" + INLINE_SECTION_NUMBER)
 # Someone else's prescription reported without quotation marks: a short speaker + speech verb,
 # then a modal (习主席讲，要把… / 他强调，必须…): a report, not the author's assertion.
 _REPORTED_PRESCRIPTION = re.compile(
@@ -84,7 +83,7 @@ class Site:
 
 # An interview turn: a short speaker tag and a colon opening a paragraph (向：… / 冯：…), not a
 # quotation after it (某某：“…”)
-_TURN = re.compile(r"([\u4e00-\u9fff]{1,4})[：:](?![“「‘\"])")   # (matched at a block's start)
+_TURN = re.compile(rf"([{HAN}]{{1,4}})[：:](?![“「‘\"])")   # (matched at a block's start)
 INTERVIEW_MIN_TURNS = 3   # each of the two voices takes this many turns or more
 
 
@@ -327,8 +326,7 @@ def subheading(site: Site) -> list[Unit]:
 
 # A second-level number run into its paragraph: （一）加强耕地保护。正文…… / （1）… / 1．… (no ^:
 # it is matched at the paragraph's offset with .match(text, pos))
-_RUN_IN = re.compile(r"(?:(?P<paren_han>[（(][一二三四五六七八九十]{1,3}[)）])|(?P<paren_num>[（(]\d{1,2}[)）])"
-                     r"|(?P<num>\d{1,2}[.．、])(?!\d))")
+_RUN_IN = re.compile(RUN_IN_NUMBER)
 
 
 def _run_in_style(site: Site, i: int) -> str | None:
