@@ -29,14 +29,16 @@ class Link:
 @rule("supports.section", "supports",
       "a SUPPORT → the CLAIM heading of its section (the title CLAIM if there is no section)",
       "加强原创性、颠覆性科技创新。 → 大力推进科技创新特别是原创性、颠覆性科技创新",
-      "a SUPPORT in a fragment after an author note (no title: supports nothing)", 0.95)
+      "加强原创性、颠覆性科技创新。 → 大力推进科技创新特别是原创性、颠覆性科技创新（in a fragment after an author note: no "
+      "title, so it supports nothing）", 0.95)
 def support_to_section(unit: Unit, section: Unit | None, title: Unit | None) -> Unit | None:
     return (section or title) if unit.label == "SUPPORT" else None
 
 
 @rule("supports.title", "supports", "a section-heading CLAIM → the article's title CLAIM",
       "大力推进科技创新特别是原创性、颠覆性科技创新 → 发展新质生产力是推动高质量发展的内在要求和重要着力点",
-      "a section-opening CLAIM sentence (not a heading: no relation)", 0.97)
+      "科技创新是发展新质生产力的核心要素。 → 发展新质生产力是推动高质量发展的内在要求和重要着力点（a section-opening CLAIM "
+      "sentence, not a heading: no relation）", 0.97)
 def heading_to_title(unit: Unit, section: Unit | None, title: Unit | None) -> Unit | None:
     return title if unit.rule == heading_claim.rule.id and unit is section else None
 

@@ -225,7 +225,7 @@ def announces_list(text: str, block: Block, end: int) -> bool:
 # ---- CLAIM ------------------------------------------------------------------------
 
 @rule("claim.title", "CLAIM", "an article title line (column tags such as 【学思践悟】 left out)",
-      "发展新质生产力是推动高质量发展的内在要求和重要着力点", "引言 / 结语 (a heading that is only a word)", 0.98)
+      "发展新质生产力是推动高质量发展的内在要求和重要着力点", "结语 (a heading that is only a word)", 0.98)
 def title_claim(site: Site) -> list[Unit]:
     if site.block.kind != TITLE:
         return []
@@ -282,8 +282,9 @@ def _asserts_nothing(site: Site, s: int, e: int) -> bool:
 @rule("claim.numbered_opening", "CLAIM",
       "in an article with no section headings, the first sentence of a paragraph that opens with a top-level "
       "section number (一、…), when two or more paragraphs are numbered so: the number marks a section inline",
-      "一、读书不是为了文凭，而是为了看清世界。（二、… opening a later paragraph）",
-      "一、… opening a single paragraph, or 一、 lines under section headings (the headings open the sections)", 0.75)
+      "一、读书不是为了文凭，而是为了看清世界。读书让人明白事理。（二、… opening a later paragraph）",
+      "一、读书不是为了文凭，而是为了看清世界。读书让人明白事理。（the only paragraph opening so; or 一、 lines under "
+      "section headings: the headings open the sections）", 0.75)
 def numbered_opening(site: Site) -> list[Unit]:
     if site.block.kind != PARAGRAPH or not site.sentences or not _inline_numbered(site):
         return []
@@ -307,7 +308,7 @@ def _inline_numbered(site: Site) -> bool:
 
 @rule("support.bold_lead", "SUPPORT", "the bold run opening a paragraph (the whole run, even with two sentences)",
       "**加强原创性、颠覆性科技创新。**原创性创新是科技创新的源头。",
-      "a bold phrase in mid-paragraph (not a lead)", 0.97)
+      "原创性创新是科技创新的源头，要**加强原创性、颠覆性科技创新**。（a bold phrase in mid-paragraph: not a lead）", 0.97)
 def bold_lead(site: Site) -> list[Unit]:
     lead = _bold_lead(site.text, site.block)
     if lead and not _is_quote_only(site.text, *lead, site.quotes) and not _bold_is_emphasis(site):
@@ -316,7 +317,7 @@ def bold_lead(site: Site) -> list[Unit]:
 
 
 @rule("support.subheading", "SUPPORT", "a second-level heading under a section: （一）…, 1. …",
-      "（一）加强耕地资源保护利用", "一、… (top level: CLAIM)", 0.9)
+      "（一）加强耕地资源保护利用", "二、加快发展现代化产业体系 (top level: CLAIM)", 0.9)
 def subheading(site: Site) -> list[Unit]:
     b = site.block
     if b.kind != SUBHEADING or _no_claim_heading(site.text[b.start:b.end]):
@@ -339,7 +340,8 @@ def _run_in_style(site: Site, i: int) -> str | None:
       "a second-level heading run into its paragraph: the first sentence of a paragraph that opens with （一）/（1）/1．, "
       "when another paragraph of the article opens with a number of the same style",
       "（一）加强耕地资源保护利用。耕地是粮食生产的命根子……（二）……",
-      "（一）alone in one paragraph of the article, or a number inside a sentence (no series of points)", 0.8)
+      "（一）加强耕地资源保护利用。耕地是粮食生产的命根子。（the only paragraph of the article opening with a number, or a "
+      "number inside a sentence: no series of points）", 0.8)
 def run_in(site: Site) -> list[Unit]:
     style = _run_in_style(site, site.i)
     if style is None or not site.sentences:
