@@ -56,10 +56,13 @@ class Mark:
         return self.text[self.start:self.end]
 
 
+_CLAUSE_STOPS = SENTENCE_END + "；;\n”」"   # (a comma or a colon does not end the clause of a speech verb)
+
+
 def _clause_before(text: str, floor: int, at: int) -> str:
     """The text of the clause that ends at `at` (back to 。！？； or `floor`)."""
     i = at
-    while i > floor and text[i - 1] not in "。！？!?；;\n”」":
+    while i > floor and text[i - 1] not in _CLAUSE_STOPS:
         i -= 1
     return text[i:at]
 

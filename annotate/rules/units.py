@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from annotate.punctuation import CLOSERS, HAN, HEADING_NUMBER, INLINE_SECTION_NUMBER, RUN_IN_NUMBER
+from annotate.punctuation import CLOSERS, HAN, SENTENCE_END, HEADING_NUMBER, INLINE_SECTION_NUMBER, RUN_IN_NUMBER
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
 from annotate.rules import RANK, rule, rules_for
 from annotate.rules.layout import Layout, claim_span
@@ -354,7 +354,7 @@ def run_in(site: Site) -> list[Unit]:
                 counts[st] = counts.get(st, 0) + 1
         site.facts["run_in"] = counts
     s, e = site.sentences[0]
-    if site.facts["run_in"].get(style, 0) < 2 or site.text[e - 1] not in "。！？!?":
+    if site.facts["run_in"].get(style, 0) < 2 or site.text[e - 1] not in SENTENCE_END:
         return []
     return [Unit(s, e, "SUPPORT", run_in.rule.id)]
 

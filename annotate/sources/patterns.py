@@ -431,7 +431,7 @@ def dash_subtitle_at(text: str, max_head: int = TITLE_MAX) -> int | None:
     if at < 2 or at > max_head or not text[at:].strip("—- \u3000"):
         return None
     head = text[:at].strip()
-    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
+    if not head or has_inner_sentence_end(head) or head[-1] in CLAUSE_MARKS + "、":
         return None
     return at
 
@@ -442,7 +442,7 @@ def is_plain_title(text: str) -> bool:
     t = text.strip()
     head = t[:dash_subtitle_at(t) or len(t)].strip()
     return (0 < len(head) <= TITLE_MAX and len(t) <= 2 * TITLE_MAX and not has_inner_sentence_end(t)
-            and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + ELLIPSIS and t[-1] not in "，,、；;：:"
+            and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + ELLIPSIS and t[-1] not in CLAUSE_MARKS + "、"
             and not t.startswith(("——", "—", "--")) and numbered_kind(t) is None)
 
 
