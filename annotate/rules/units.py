@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from annotate.punctuation import CLOSERS, HAN, SENTENCE_END, HEADING_NUMBER, INLINE_SECTION_NUMBER, RUN_IN_NUMBER
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
 from annotate.rules import RANK, rule, rules_for
-from annotate.rules.layout import Layout, claim_span
+from annotate.rules.layout import Layout
 from annotate.rules.lexicon import C, S, alternation
 from annotate.rules.quotes import Quote
 from annotate.rules.text import Intervals, strip_span
