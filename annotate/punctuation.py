@@ -25,10 +25,11 @@ CLAUSE_MARKS = "，,；;：:"
 
 # ---- heading numbers -------------------------------------------------------------------
 HAN_NUMERALS = "一二三四五六七八九十百零〇"
-ITEM_NUMERALS = "一二三四五六七八九十"   # a series' items and sub-points (they never reach 百)
+ITEM_NUMERALS = "一二三四五六七八九十"   # 一 … 十: items, sub-points, numbers glued to a paragraph
 
 # Heading numbers, one pattern per use (no anchor: anchor or .match them where used). They
-# differ on purpose, and merging them changes which spans come out:
+# differ (numerals, Arabic numbers in parentheses, 第…节, what may follow) and each is kept as
+# it was: merging them would change the outline, and so the spans, of some texts.
 # - the readers' (annotate.sources.patterns.numbered_kind), at the start of a heading line:
 SECTION_NUMBER = rf"(?:[{HAN_NUMERALS}]+(?:、|[.．](?![\d{HAN_NUMERALS}]))|第[{HAN_NUMERALS}\d]+(?:章|部分|篇|编)(?:\s|$|[、：:，,])?)"
 SUBHEADING_NUMBER = rf"(?:[（(][{HAN_NUMERALS}]+[)）]|[（(]\d{{1,2}}[)）]|\d{{1,2}}[.．、](?!\d)|第[{HAN_NUMERALS}\d]+节)"
