@@ -38,15 +38,68 @@ def test_rule_ids_are_unique_and_labels_in_scheme():
     assert all(r.example and r.near_miss and 0 < r.confidence <= 1 for r in RULES)
 
 
-def test_precedence_table_lists_every_rule_once_in_the_schemes_label_order():
-    from annotate.rules import PRECEDENCE
+def test_precedence_comes_from_the_registry_in_the_schemes_label_order():
+    from annotate.rules import RANK
 
-    assert sorted(PRECEDENCE) == sorted(r.id for r in RULES)
+    assert sorted(RANK) == sorted(r.id for r in RULES)
+    order = sorted(RANK, key=RANK.get)
     by_id = {r.id: r for r in RULES}
-    sentence_labels = [by_id[i].label for i in PRECEDENCE if by_id[i].label in load_scheme().precedence]
+    sentence_labels = [by_id[i].label for i in order if by_id[i].label in load_scheme().precedence]
     first_seen = list(dict.fromkeys(sentence_labels))
     assert first_seen == list(load_scheme().precedence)
     assert sentence_labels == sorted(sentence_labels, key=first_seen.index)  # grouped by label
+    # the catalogue lists the labels in the scheme's order, each label's rules as they are tried
+    names = (*load_scheme().label_names, *(r.name for r in load_scheme().relations))
+    assert [r.label for r in RULES] == sorted((r.label for r in RULES), key=names.index)
+    for label in names:
+        assert [r.id for r in RULES if r.label == label] == [i for i in order if by_id[i].label == label]
+
+
+def test_a_registered_rule_runs_without_being_listed_anywhere_else(nlp):
+    """One @rule registration is all a rule needs: the pipeline tries it (no tuple, no table)."""
+    import annotate.rules as registry
+    from annotate.pipeline import annotate_document
+    from annotate.sources import read_string
+
+    saved = (list(registry.RULES), list(registry._REGISTERED), dict(registry.RANK))
+    seen = []
+    try:
+        @registry.rule("claim.test_only", "CLAIM", "a test rule", "例", "无", 0.5)
+        def test_only(site):
+            seen.append(site.i)
+            return []
+
+        (document,) = read_string("标题\n\n一段话。", "t.txt")
+        annotate_document(nlp, document)
+    finally:
+        registry.RULES[:], registry._REGISTERED[:] = saved[0], saved[1]
+        registry.RANK.clear()
+        registry.RANK.update(saved[2])
+    assert seen
+
+
+def test_every_registered_rule_is_tried_by_the_pipeline(nlp, monkeypatch):
+    """A rule that exists but never runs (its label has no finder, a finder skips it) fails here."""
+    import dataclasses
+
+    import annotate.rules as registry
+    from annotate.pipeline import annotate_document
+    from annotate.sources import read_string
+
+    called = set()
+
+    def counting(r):
+        def fn(*args):
+            called.add(r.id)
+            return r.fn(*args)
+        return fn
+
+    monkeypatch.setattr(registry, "RULES", [dataclasses.replace(r, fn=counting(r)) for r in registry.RULES])
+    text = ("# 标题\n\n## 一、小节\n\n科技创新是核心要素。“绳短不能汲深井，浅水难以负大舟。”"
+            "新兴产业是重要载体。\n\n### （一）分节\n\n思想是行动的先导。这一段还有一句。")
+    (document,) = read_string(text, "t.md")
+    annotate_document(nlp, document)
+    assert called == {r.id for r in registry.RULES}
 
 
 def test_every_rule_is_one_function_carrying_its_catalogue_row():
@@ -68,6 +121,64 @@ def test_word_lists_come_from_the_packaged_lexicon():
 
     assert "必须" in LEX.directive.modal_words_set and "指出" in LEX.quote.speech_verbs
     assert needs_words("我们必须坚持") and not needs_words("科技创新是核心")
+
+
+def test_lexicon_refuses_two_entries_read_under_one_name():
+    from annotate.rules.lexicon import parse_lexicon
+
+    assert parse_lexicon('[d]\nx = "着"\ny_re = "a"').d.y.pattern == "a"
+    with pytest.raises(ValueError, match="two entries named 'x'"):
+        parse_lexicon('[d]\nx = "着"\nx_re = "(?<!随)着"')
+
+
+def test_no_word_literals_in_the_rule_modules():
+    """Words are data (annotate/data/lexicon.toml): the rule modules' code names none, only
+    punctuation marks (comments, docstrings and catalogue rows may quote words)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import annotate.rules as package
+
+    han_word = re.compile(r"[\u4e00-\u9fff]")
+    found = []
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body \
+                    and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+                skip.add(id(node.body[0].value))          # a docstring
+            if isinstance(node, ast.FunctionDef):
+                for d in node.decorator_list:
+                    skip.update(id(n) for n in ast.walk(d))  # a catalogue row
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip \
+                    and han_word.search(node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value!r}")
+    assert found == []
+
+
+def test_shared_constants_are_defined_once():
+    """The Han class, the clause marks, the heading numerals and the block kinds are defined in
+    annotate/punctuation.py and annotate/document.py only; readers and rules import them."""
+    import ast
+    from pathlib import Path
+
+    import annotate
+    from annotate.document import HEADING, PARAGRAPH, SUBHEADING
+    from annotate.punctuation import CLAUSE_MARKS, HAN_NUMERALS, ITEM_NUMERALS
+
+    root = Path(annotate.__file__).parent
+    found = []
+    for path in sorted([*root.glob("sources/*.py"), *root.glob("rules/*.py"), root / "pipeline.py"]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                v = node.value
+                if ("\u4e00-\u9fff" in v or CLAUSE_MARKS in v or HAN_NUMERALS in v or ITEM_NUMERALS in v
+                        or v in (HEADING, SUBHEADING, PARAGRAPH)):
+                    found.append(f"{path.name}:{node.lineno}: {v!r}")
+    assert found == []
 
 
 # ---- text helpers ---------------------------------------------------------------

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .patterns import (CLOSERS, ELLIPSIS, SENTENCE_END, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
+from ..document import SUBHEADING
+from ..punctuation import CLOSERS, ELLIPSIS, SENTENCE_END
+from .patterns import (byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
 from .raw import HEADING, PARA, RawBlock, TextBuilder, is_indent
 
-_LEVEL = {"heading": 2, "subheading": 3}
+_LEVEL = {HEADING: 2, SUBHEADING: 3}   # numbered_kind's kinds
 
 
 # A page scrape that collapsed line breaks keeps each paragraph's 　　 indent: after the
