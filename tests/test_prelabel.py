@@ -180,7 +180,8 @@ def _real_components():
     try:
         from annotate.pipeline import annotate_document, load_nlp  # noqa: F401
         from annotate.sources import SourceError, iter_source_files, read_file  # noqa: F401
-        from annotate.tasks import model_version, to_task, validate_task  # noqa: F401
+        from annotate.tasks import model_version, to_task  # noqa: F401
+        from annotate.validate import validate_task  # noqa: F401
     except ImportError as e:
         pytest.skip(f"annotate.pipeline / sources / tasks not available yet: {e}")
     from annotate.model import is_present, model_dir
@@ -218,7 +219,7 @@ def corpus_copy(folder: Path, n: int = 1) -> list[Path]:
 @pytest.mark.model
 def test_prelabel_yields_valid_tasks(nlp, tmp_path):
     from annotate.prelabel import prelabel
-    from annotate.tasks import validate_task
+    from annotate.validate import validate_task
 
     corpus_copy(tmp_path)
     errors, progress = [], []

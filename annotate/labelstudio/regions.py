@@ -12,7 +12,7 @@ least half of the longer span.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Iterator
 
 from annotate.document import line_lookup
 from annotate.labelstudio.codec import Region, Relation, decode_result, region_ok
