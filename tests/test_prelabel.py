@@ -269,10 +269,11 @@ def test_missing_path_and_empty_folder_are_errors(nlp, tmp_path):
 def test_invalid_task_and_crash_are_file_errors(nlp, tmp_path, monkeypatch):
     import annotate.pipeline
     import annotate.tasks
+    import annotate.validate
     from annotate.prelabel import prelabel
 
     a, b, c = corpus_copy(tmp_path, 3)
-    real_validate, real_annotate = annotate.tasks.validate_task, annotate.pipeline.annotate_document
+    real_validate, real_annotate = annotate.validate.validate_task, annotate.pipeline.annotate_document
 
     current = {}  # the document whose task is being checked (to_task, then validate_task, in turn)
     real_to_task = annotate.tasks.to_task
@@ -290,7 +291,7 @@ def test_invalid_task_and_crash_are_file_errors(nlp, tmp_path, monkeypatch):
             raise IndexError("list index out of range")
         return real_annotate(nlp_, document)
 
-    monkeypatch.setattr(annotate.tasks, "validate_task", validate)
+    monkeypatch.setattr(annotate.validate, "validate_task", validate)
     monkeypatch.setattr(annotate.tasks, "to_task", to_task)
     monkeypatch.setattr(annotate.pipeline, "annotate_document", annotate_doc)
     errors = []

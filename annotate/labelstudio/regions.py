@@ -132,7 +132,7 @@ def baseline(task: dict, annotation: dict) -> dict | None:
 ParseCache = dict[int, tuple[list[Region], list[Relation]]]  # id(prediction dict) → parsed
 
 
-def parse_result(result: object, scheme: Scheme) -> tuple[list[Region], list[Relation]]:
+def parse_result(result: object, scheme: Scheme | None = None) -> tuple[list[Region], list[Relation]]:
     """(regions, relations) of a result, as the codec decodes it."""
     decoded = decode_result(result, scheme)
     return decoded.regions, decoded.relations
