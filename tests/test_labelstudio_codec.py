@@ -116,6 +116,8 @@ def test_a_config_with_other_control_names_is_read_with_them():
 @pytest.mark.parametrize("xml, words", [
     (None, "no labeling config"),
     ("<View", "not valid XML"),
+    ('<!DOCTYPE v [<!ENTITY e SYSTEM "file:///etc/passwd">]><View><Text name="t" value="&e;"/></View>', "DTD"),
+    ('<!DOCTYPE v [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><View>&b;</View>', "DTD"),
     ('<View><Text name="t" value="$t"/><Labels name="l" toName="t"><Label value="PER"/></Labels></View>',
      "no <Labels>"),
     ('<View><Text name="t" value="t"/><Labels name="l" toName="t">'

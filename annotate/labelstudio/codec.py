@@ -376,6 +376,10 @@ def interface(xml: object):
     """The config as label-studio-sdk's LabelInterface (ConfigError when it cannot be read)."""
     if not isinstance(xml, str) or not xml.strip():
         raise ConfigError("no labeling config in the request (label_config/schema)")
+    if "<!doctype" in xml.lower() or "<!entity" in xml.lower():
+        # A config never needs a DTD; its entities are how a request would make the XML parser
+        # read local files or expand a few bytes into gigabytes (the backend reads configs from requests).
+        raise ConfigError("the labeling config declares a DTD or entities; a Label Studio config has none")
     return _interface(xml)
 
 
