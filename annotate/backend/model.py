@@ -74,6 +74,9 @@ class RulesModel:
         self.nlp = nlp
         self.scheme = scheme or load_scheme()
         self.lock = threading.Lock()
+        # The configs are read through label-studio-sdk's LabelInterface: imported here, with the
+        # model (~2 s), not during the first request.
+        import label_studio_sdk.label_interface  # noqa: F401
 
     def use_model(self, path) -> str:
         """Swap in the trained model in `path` (loaded first, then put in place under the lock, so a
