@@ -68,16 +68,14 @@ def _label_names() -> tuple[str, ...]:
 
 def count_results(task: dict) -> tuple[Counter, int]:
     """(spans per label, relations) in a Label Studio task's predictions."""
+    from annotate.labelstudio.codec import count_result
+
     spans: Counter = Counter()
     relations = 0
     for prediction in task.get("predictions") or []:
-        for item in prediction.get("result") or []:
-            kind = item.get("type")
-            if kind == "relation":
-                relations += 1
-            elif kind == "labels":
-                for label in (item.get("value") or {}).get("labels") or []:
-                    spans[label] += 1
+        per_label, n = count_result(prediction.get("result"))
+        spans.update(per_label)
+        relations += n
     return spans, relations
 
 
@@ -134,7 +132,8 @@ def prelabel_documents(documents, nlp, calibration=None) -> list[tuple[object, d
     """(document, task) for every document (of one file, or one table row); raises on any problem.
     `calibration`: an annotate.calibration.Calibration loaded once for the whole run, or None."""
     from annotate.pipeline import annotate_document
-    from annotate.tasks import to_task, validate_task
+    from annotate.tasks import to_task
+    from annotate.validate import validate_task
 
     out = []
     for document in documents:

@@ -109,7 +109,8 @@ def _pipeline_available():
     try:
         from annotate.pipeline import annotate_document, load_nlp  # noqa: F401
         from annotate.sources import SourceError, iter_source_files, read_file  # noqa: F401
-        from annotate.tasks import to_task, validate_task  # noqa: F401
+        from annotate.tasks import to_task  # noqa: F401
+        from annotate.validate import validate_task  # noqa: F401
     except ImportError as e:
         pytest.skip(f"annotate.pipeline / sources / tasks not available yet: {e}")
 

@@ -4,8 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from annotate.labelstudio.export import (DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS,
-                                         tables_from_snapshot)
+from annotate.tables import DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS, tables_from_snapshot
 from annotate.labelstudio.report import chart_png, cohen_kappa, compute_report, write_report
 
 TEXT = "标题论点\n\n一是加强研究。他指出：“创新是第一动力。”我们必须坚持。"

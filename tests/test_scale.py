@@ -244,7 +244,7 @@ def _table(out: Path, name: str) -> pd.DataFrame:
 
 @pytest.mark.model
 def test_parquet_parts_equal_the_export_tables_of_the_same_tasks(cli, corpus, tmp_path):
-    from annotate.labelstudio.export import tables_from_snapshot
+    from annotate.tables import tables_from_snapshot
 
     table, n = corpus
     r = cli("prelabel", table, "--jsonl", "-o", tmp_path / "tasks.jsonl")

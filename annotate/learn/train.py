@@ -275,7 +275,7 @@ def _thresholds(records) -> tuple[dict, dict]:
 def _held_out_scores(held_units, thresholds) -> dict:
     """Unit-level F1 per label on the held-out folds, rules alone vs rules + the fold models with the
     final thresholds (an estimate: the thresholds were chosen on these same folds)."""
-    from annotate.evaluate import prf
+    from annotate.scoring import prf
 
     def f1(pairs, label):
         tp = sum(1 for p, t in pairs if p == label == t)
