@@ -36,6 +36,29 @@ _RUN_NUMBER = re.compile(rf"(?<=[{re.escape(SENTENCE_END + CLOSERS)}])(?=(?:[一
 FLAT_HEADING_MIN = 5   # a shorter piece between gaps is a name set apart by a space (王 一鸣), not a heading
 
 
+# Page script left in a text dump (a feed item's player call, a scraped page's inline JavaScript):
+# a run of ASCII with code punctuation in it is no text. It is cut out of a line, and a line
+# that is nothing else is dropped.
+_CODE_RUN = re.compile(r"[\x20-\x7e]{30,}")
+_CODE_MARK = re.compile(r"[{};=]|\bfunction\b|\bvar\b|\$\(|document\.|window\.")
+
+
+def _code_runs(raw: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CODE_RUN.finditer(raw) if len(_CODE_MARK.findall(m.group())) >= 3]
+
+
+def _without_code(raw: str) -> str:
+    runs = _code_runs(raw)
+    if not runs:
+        return raw
+    out, pos = [], 0
+    for a, b in runs:
+        out.append(raw[pos:a])
+        pos = b
+    out.append(raw[pos:])
+    return " ".join(p for p in out if p.strip()) if any(p.strip() for p in out) else ""
+
+
 def _flat_cuts(raw: str) -> list[tuple[int, int]]:
     """Where a flattened line breaks into blocks: (end of one block, start of the next).
 
@@ -74,6 +97,10 @@ def _physical_lines(text: str) -> list[tuple[int, str]]:
     line that holds a whole flattened article cut into its blocks (`_flat_cuts`)."""
     out = []
     for n, raw in enumerate(text.split("\n"), 1):
+        if "{" in raw or ";" in raw or "=" in raw:
+            raw = _without_code(raw)
+            if not raw:
+                continue   # (a script line is no blank line: it must not make the file look blank-separated)
         body = raw.rstrip()
         if len(body) >= FLAT_MIN and has_inner_sentence_end(body.strip()):
             pos = 0
