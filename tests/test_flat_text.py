@@ -76,3 +76,19 @@ def test_a_tuning_article_flattened_with_spaces_or_crlf_keeps_most_of_its_spans(
         # (the seed as it is scores 1.00; its spaced flattening scored 0.74 before the reader cut it)
         assert r["macro_f1"]["lenient"] >= 0.85, (variant, r["macro_f1"], r["relations"])
         assert r["relations"]["f1"] >= 0.8, (variant, r["relations"])
+
+
+def test_a_text_file_that_kept_its_html_is_read_as_html(tmp_path):
+    from annotate.sources import read_file
+    f = tmp_path / "feed.txt"
+    f.write_text("新质生产力的时代意义\n" + "".join(f"<p>\u3000\u3000{p}</p>" for p in PARAS)
+                 + '<script type="text/javascript">var s = {id: 1}; showPlayer(s);</script>\n', encoding="utf-8")
+    doc, = read_file(f)
+    assert doc.title == "新质生产力的时代意义"
+    assert [doc.text[b.start:b.end] for b in doc.blocks if b.kind == "paragraph"] == PARAS
+    assert "<" not in doc.text and "showPlayer" not in doc.text
+    # near miss: a text that mentions a tag or two is text
+    g = tmp_path / "about.txt"
+    g.write_text("网页标记入门\n段落写在<p>标记里，换行用<br>标记。\n", encoding="utf-8")
+    doc, = read_file(g)
+    assert "<p>" in doc.text and "<br>" in doc.text

@@ -13,7 +13,9 @@ metadata are already gone) is written again as plain text in these layouts:
 - `spaced`: the same, blocks joined by one space;
 - `crlf`:   CRLF line ends, every block on its own line with a full-width indent (　　),
             no blank lines (a crawler's text dump);
-- `txt`:    blocks separated by blank lines (the plain text of an HTML or Markdown article).
+- `txt`:    blocks separated by blank lines (the plain text of an HTML or Markdown article);
+- `tagged`: the title on a line, then the body's HTML on one line (<p> paragraphs, a <script>),
+            saved as .txt (a feed dump that kept the item's markup).
 
 Each variant is `OUT_DIR/texts/<stem>.<variant>.txt`, and `OUT_DIR/variants.gold.jsonl` holds the
 gold records again under the variants' names (the scorer finds spans by their text, with
@@ -22,7 +24,7 @@ in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt)\\.txt$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged)\\.txt$'
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from annotate.document import Document
 from annotate.sources import SourceError, read_file
 
 HELD_OUT = re.compile(r"^[bjk]\d\d_")   # dev3's held-out families: never read here
-VARIANTS = ("flat", "spaced", "crlf", "txt")
+VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged")
 DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
 
 
@@ -57,6 +59,10 @@ def layout(blocks: list[str], variant: str) -> str:
         return "\r\n".join([title] + ["\u3000\u3000" + b for b in body]) + "\r\n"
     if variant == "txt":
         return "\n\n".join(blocks) + "\n"
+    if variant == "tagged":
+        # a feed item's HTML body dumped as text: the title line, then one line of <p>s and a script
+        return (title + "\n" + "".join(f"<p>\u3000\u3000{b}</p>" for b in body)
+                + '<script type="text/javascript">var s = {id: 1}; showPlayer(s);</script>\n')
     raise ValueError(variant)
 
 
