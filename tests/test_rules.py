@@ -1039,3 +1039,16 @@ def test_reported_near_miss_a_document_set_out_a_noun_phrase():
     assert _directives("标题\n\n《方案》提出了优化电网主网架，补齐结构短板的总体要求。", {}) == []
     hit = "标题\n\n《方案》提出，优化电网主网架，补齐结构短板。"
     assert [r for r, _ in _directives(hit, {})] == ["directive.reported"]
+
+
+def test_older_prescriptive_forms_hit_and_their_look_alikes_miss():
+    assert has_modal(["我们", "必得", "先", "把", "基础", "打", "好", "。"])
+    assert has_modal(["青年", "不可不", "读书", "。"])
+    assert has_modal(["此类", "问题", "宜", "从严", "处理", "。"])
+    # near misses: 宜 inside a word, 不可 as a capability
+    assert not has_modal(["这", "是", "一", "座", "宜居", "城市", "。"])
+    assert not has_modal(["这种", "作用", "不可", "替代", "。"])
+    # 非…不可 'must': a necessity; not 不可或缺 / 并非…不可
+    assert _directives("标题\n\n这件事非改不可。", {}) == [("directive.necessity", "这件事非改不可。")]
+    assert _directives("标题\n\n这种作用不可或缺。", {}) == []
+    assert _directives("标题\n\n此事并非绝对不可。", {}) == []
