@@ -1052,3 +1052,11 @@ def test_older_prescriptive_forms_hit_and_their_look_alikes_miss():
     assert _directives("标题\n\n这件事非改不可。", {}) == [("directive.necessity", "这件事非改不可。")]
     assert _directives("标题\n\n这种作用不可或缺。", {}) == []
     assert _directives("标题\n\n此事并非绝对不可。", {}) == []
+
+
+def test_short_lead_near_miss_a_period_in_han_numerals_narrates():
+    text = "标题\n\n引言。后文。\n\n一百年来，学校培养了一大批人才。后面还有展开的说明。"
+    assert not any(t.startswith("一百年来") for _, _, t in units(text))
+    # hit: a period that is no time span (一张清单…) and a 以来 frame of an era stay leads
+    assert ("SUPPORT", "support.short_lead", "新时代以来，我国民营经济持续壮大。") in units(
+        "标题\n\n引言。后文。\n\n新时代以来，我国民营经济持续壮大。后面还有展开的说明。")
