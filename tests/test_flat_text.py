@@ -92,3 +92,18 @@ def test_a_text_file_that_kept_its_html_is_read_as_html(tmp_path):
     g.write_text("网页标记入门\n段落写在<p>标记里，换行用<br>标记。\n", encoding="utf-8")
     doc, = read_file(g)
     assert "<p>" in doc.text and "<br>" in doc.text
+
+
+def test_a_feed_items_address_and_outlet_credit_are_no_text_and_short_indented_runs_split():
+    text = ("制造业增值服务大有可为\nhttp://opinion.example.cn/n1/2025/0210/c1003-4.html\n人民网－人民日报\n"
+            "　　制造业是立国之本。近年来，制造业持续壮大。　　推动制造业高质量发展，服务化是方向。\n")
+    from annotate.sources import read_string
+
+    def doc_blocks(t):
+        doc, = read_string(t, "feed.txt")
+        return [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
+    assert doc_blocks(text) == [("title", "制造业增值服务大有可为"), ("paragraph", "制造业是立国之本。近年来，制造业持续壮大。"),
+                                ("paragraph", "推动制造业高质量发展，服务化是方向。")]
+    # near misses: a link inside a sentence, one outlet named in a heading-like line
+    near = "标题一行\n详见http://example.cn/a.html上的说明。\n办好人民满意的日报\n正文一句。\n"
+    assert [t for _, t in doc_blocks(near)] == ["标题一行", "详见http://example.cn/a.html上的说明。", "办好人民满意的日报", "正文一句。"]

@@ -92,6 +92,9 @@ def _flat_cuts(raw: str) -> list[tuple[int, int]]:
     return sorted(set(cuts))
 
 
+_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
+
+
 def _physical_lines(text: str) -> list[tuple[int, str]]:
     """(source line, text) per line, lines cut at mid-line paragraph indents, and a long
     line that holds a whole flattened article cut into its blocks (`_flat_cuts`)."""
@@ -102,7 +105,16 @@ def _physical_lines(text: str) -> list[tuple[int, str]]:
             if not raw:
                 continue   # (a script line is no blank line: it must not make the file look blank-separated)
         body = raw.rstrip()
-        if len(body) >= FLAT_MIN and has_inner_sentence_end(body.strip()):
+        if _URL_LINE.match(body):
+            continue   # a link on a line of its own (a feed item's address) is no text
+        if len(body) < FLAT_MIN and "\u3000\u3000" in body.strip():
+            pos = 0
+            for m in _INLINE_INDENT.finditer(raw):
+                if raw[pos:m.start()].strip():
+                    out.append((n, raw[pos:m.start()]))
+                    pos = m.end()
+            out.append((n, raw[pos:]))
+        elif len(body) >= FLAT_MIN and has_inner_sentence_end(body.strip()):
             pos = 0
             for end, start in _flat_cuts(body):
                 if body[pos:end].strip():
