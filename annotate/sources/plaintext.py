@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .patterns import (CLOSERS, ELLIPSIS, HAN, SENTENCE_END, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
+from .patterns import (CLOSERS, ELLIPSIS, HAN, INDENTED_HEADING_MAX, SENTENCE_END, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
 from .raw import HEADING, PARA, RawBlock, TextBuilder, is_indent
@@ -79,8 +79,10 @@ def _flat_cuts(raw: str) -> list[tuple[int, int]]:
             if m.start() in ends:
                 last = m.end()
                 continue
+            if not FLAT_HEADING_MIN <= m.start() - last <= INDENTED_HEADING_MAX:
+                continue   # (measured before slicing: a long run of gaps stays linear)
             piece = raw[last:m.start()]
-            if (len(piece) >= FLAT_HEADING_MIN and _HAN_CHAR.match(raw, m.end())
+            if (_HAN_CHAR.match(raw, m.end())
                     and re.match(rf"[{HAN}]", raw[m.start() - 1]) and is_bare_heading_text(piece)
                     and not byline_names(piece)):
                 cuts.append((m.start(), m.end()))
