@@ -1115,3 +1115,59 @@ def test_modal_near_miss_the_speakers_own_speech_act_and_hit_for_we():
     # hits: 我们 + 要 + speech verb exhorts a group; 我要 + another action is no speech act
     assert has_modal(["我们", "要", "告诉", "孩子们", "真相", "。"])
     assert has_modal(["你", "要", "告诉", "自己", "：", "别", "放弃", "。"])
+
+
+def test_modal_near_miss_a_question_asks_and_hit_for_a_statement_before_its_semicolon():
+    # near misses: a question with 要 or 不能 asks, it prescribes nothing
+    assert _directives("标题\n\n译本早已通行，为什么还要重新翻译呢？", {
+        "译本早已通行，为什么还要重新翻译呢？": ["译本", "早已", "通行", "，", "为什么", "还", "要", "重新", "翻译", "呢", "？"]}) == []
+    assert _directives("标题\n\n这个城市到底要发展工业还是发展旅游？", {
+        "这个城市到底要发展工业还是发展旅游？": ["这个", "城市", "到底", "要", "发展", "工业", "还是", "发展", "旅游", "？"]}) == []
+    # hit: the statement before the semicolon prescribes, the question after it asks
+    text = "我们不要把这当作笑话听；要想一想，换了你会怎样？"
+    # (the rule reads the words of the part before the semicolon)
+    found = _directives("标题\n\n" + text, {text.split("；")[0]: ["我们", "不要", "把", "这", "当作", "笑话", "听"]})
+    assert found == [("directive.modal", text)]
+
+
+def test_modal_near_misses_a_guess_an_intention_about_to_and_one_persons_will():
+    # a guess about what will come, someone's stated or stubborn intention
+    assert not has_modal(["这", "条", "路", "恐怕", "还", "要", "走", "很久", "。"])
+    assert not has_modal(["对方", "声称", "要", "封锁", "港口", "。"])
+    # 要 … 了 ending the clause: "about to"
+    assert not has_modal(["再", "过", "几", "天", "就要", "开学", "了", "。"])
+    # one person's wish, intention or inability
+    assert not has_modal(["我", "就是", "要", "做", "给", "他们", "看看", "！"])
+    assert not has_modal(["它", "不能", "产生", "新", "的", "东西", "。"])
+    # hits: a group is told; one person demands something of an addressee; 其他 is no pronoun
+    assert has_modal(["我们", "还", "要", "走", "很", "长", "的", "路", "。"])
+    assert has_modal(["他", "要", "大家", "服从", "命令", "。"])
+    assert has_modal(["其他", "地区", "也", "要", "加快", "发展", "。"])
+    assert has_modal(["就要", "把", "工作", "做", "细", "。"])
+
+
+def test_reported_near_miss_a_document_set_out_a_noun_phrase():
+    assert _directives("标题\n\n《方案》提出了优化电网主网架，补齐结构短板的总体要求。", {}) == []
+    hit = "标题\n\n《方案》提出，优化电网主网架，补齐结构短板。"
+    assert [r for r, _ in _directives(hit, {})] == ["directive.reported"]
+
+
+def test_older_prescriptive_forms_hit_and_their_look_alikes_miss():
+    assert has_modal(["我们", "必得", "先", "把", "基础", "打", "好", "。"])
+    assert has_modal(["青年", "不可不", "读书", "。"])
+    assert has_modal(["此类", "问题", "宜", "从严", "处理", "。"])
+    # near misses: 宜 inside a word, 不可 as a capability
+    assert not has_modal(["这", "是", "一", "座", "宜居", "城市", "。"])
+    assert not has_modal(["这种", "作用", "不可", "替代", "。"])
+    # 非…不可 'must': a necessity; not 不可或缺 / 并非…不可
+    assert _directives("标题\n\n这件事非改不可。", {}) == [("directive.necessity", "这件事非改不可。")]
+    assert _directives("标题\n\n这种作用不可或缺。", {}) == []
+    assert _directives("标题\n\n此事并非绝对不可。", {}) == []
+
+
+def test_short_lead_near_miss_a_period_in_han_numerals_narrates():
+    text = "标题\n\n引言。后文。\n\n一百年来，学校培养了一大批人才。后面还有展开的说明。"
+    assert not any(t.startswith("一百年来") for _, _, t in units(text))
+    # hit: a period that is no time span (一张清单…) and a 以来 frame of an era stay leads
+    assert ("SUPPORT", "support.short_lead", "新时代以来，我国民营经济持续壮大。") in units(
+        "标题\n\n引言。后文。\n\n新时代以来，我国民营经济持续壮大。后面还有展开的说明。")

@@ -62,10 +62,12 @@ _TIME_CLAUSE = G.time_clause
 
 
 def _about_to(words: list[str], i: int) -> bool:
-    """要 at words[i] heads a time clause (要挣扎着逃离时, 要出发的时候): "about to", not "must"."""
+    """要 at words[i] heads a time clause (要挣扎着逃离时, 要出发的时候), or its clause ends with
+    a sentence-final 了 (就要开学了, 天要下雨了): "about to", not "must"."""
     rest = "".join(words[i + 1:])
     cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
-    return bool(_TIME_CLAUSE.match(rest[:cut]))
+    clause = rest[:cut].rstrip("”’」』）)")
+    return bool(_TIME_CLAUSE.match(rest[:cut])) or (len(clause) >= 2 and clause.endswith(G.perfective))
 
 
 def _own_speech_act(words: list[str], i: int) -> bool:
@@ -76,6 +78,24 @@ def _own_speech_act(words: list[str], i: int) -> bool:
     clause = _clause_before(words, i)
     at = clause.rfind(G.speaker_self)
     return at >= 0 and not clause[at + 1:at + 2] == G.plural and len(clause) - at - 1 <= 4
+
+
+# One person as the subject (lexicon: 我/他/她/它, not 我们/我国/其他/自我/他人 …).
+_ONE_PERSON = G.one_person
+
+
+def _one_persons_will(words: list[str], i: int) -> bool:
+    """The marker at words[i] has one person for its subject, a few words before it in its clause
+    (他硬是要…, 我陈毅就是要…, 它不能产生…, 我想不能…): his wish, intention or inability, not a
+    prescription to anyone. (他要大家…: 要 + an addressee demands; 要求 is another word.)"""
+    clause = _clause_before(words, i)
+    m = None
+    for m in _ONE_PERSON.finditer(clause):
+        pass
+    if m is None or len(clause) - m.end() > 4:
+        return False
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return after not in D.require_addressees_set and after not in D.addressee_words_set
 
 
 def _a_not_a(words: list[str], i: int) -> bool:
@@ -181,7 +201,7 @@ def has_modal(words: list[str]) -> bool:
         # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
         if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
             continue
-        if _a_not_a(words, i) or _own_speech_act(words, i):
+        if _a_not_a(words, i) or _own_speech_act(words, i) or _one_persons_will(words, i):
             continue
         # 要技术没技术: 要 as the verb "want", in narration.
         if w == G.yao and i + 2 < len(words) and words[i + 2] in G.lack:
@@ -306,8 +326,9 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
-      "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, or the speaker's own speech act: 我要告诉…)",
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
+      "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, the speaker's own speech act: 我要告诉…, a question: 为什么还要…？, "
+      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention: 恐怕还要…, 声称要…, 要…了 'about to')",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
@@ -317,7 +338,13 @@ def modal(s: Sentence) -> bool:
     # in past narration (当时要技术没技术) it is "want".
     conditional = bool(D.conditional.search(s.outside))
     past = bool(D.past_opening.match(s.outside) or D.past_frame.match(s.outside))
-    for a, b in s.pieces:
+    pieces = s.pieces
+    if _QUESTION_END.search(s.text, s.start, s.end):
+        # A question asks (为什么还要…？, 到底要A还是B？): only a statement before its last
+        # semicolon may prescribe (我们不要…；要想一想，…会有什么感受？).
+        cut = max(s.text.rfind("；", s.start, s.end), s.text.rfind(";", s.start, s.end))
+        pieces = [(a, min(b, cut)) for a, b in pieces if a < cut] if cut >= 0 else []
+    for a, b in pieces:
         if needs_words(s.text[a:b]):
             words = s.words_of(a, b)
             if conditional:
@@ -330,7 +357,7 @@ def modal(s: Sentence) -> bool:
 
 
 @rule("directive.necessity", "DIRECTIVE",
-      "a necessity frame: 当务之急是…, 最重要的任务就是…, 关键在于…, 重中之重是…",
+      "a necessity frame: 当务之急是…, 最重要的任务就是…, 关键在于…, 重中之重是…, 非…不可",
       "当前最重要的任务，就是撸起袖子加油干……",
       "这是一项重要任务。（重要 describes, nothing is prescribed）", 0.75)
 def necessity(s: Sentence) -> bool:
@@ -347,12 +374,14 @@ def imperative(s: Sentence) -> bool:
     return is_imperative(s.text, s.start, s.end) and not quotes_in(s.quotes, s.start, s.end)
 
 
-_REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?:" + G.perfective + r")?[^，。：:“”]{0,12}[，,：:]")
+# (提出了…的要求 names what a document set out, a noun phrase: no command follows 了)
+_REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?!" + G.perfective + r")[^，。：:“”]{0,12}[，,：:]")
+_QUESTION_END = re.compile(r"[？?][”’」』）)]*\s*$")
 
 
 @rule("directive.reported", "DIRECTIVE",
       "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
-      "a subjectless command, 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
+      "a subjectless command (not 提出了…的要求, a noun phrase), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
       "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
       "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
 def reported(s: Sentence) -> bool:

@@ -309,11 +309,18 @@ def is_info_line(text: str) -> bool:
 _PHOTO_CREDIT = re.compile(r"(?:[（(][^（）()]{0,30}摄[）)]|[\s\u3000][^\s\u3000，。]{2,4}\s*摄)$")
 
 
+# An outlet credit on a line of its own, as a feed dump prints it under the title: two outlets or
+# more joined by a dash or bar (人民网－人民日报, 光明网 | 光明日报), each ending in an outlet word.
+_OUTLET = r"[\u4e00-\u9fffA-Za-z]{1,10}(?:网|报|社|台|刊|客户端|杂志|日报|晚报|周刊)"
+_OUTLET_LINE = re.compile(rf"^{_OUTLET}(?:\s*[-－—–|｜/]\s*{_OUTLET})+$")
+
+
 def is_dropped_line(text: str) -> bool:
     """Photo captions and credits, source lines, editorial staff lines, web info and action
-    lines and paper footers."""
+    lines, outlet credits and paper footers."""
     t = text.strip()
     return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) or is_staff_line(t) \
+        or (len(t) <= 40 and bool(_OUTLET_LINE.match(t))) \
         or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) or is_page_action_line(t) \
         or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
 
