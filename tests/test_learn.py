@@ -232,7 +232,8 @@ def test_transition_that_hurts_in_one_inner_fold_stays_off():
     assert on == {"NONE>SUPPORT": 0.7} and report["NONE>SUPPORT"]["per_fold"] == [2, 2, 0]
     high_break = (2, "NONE", "NONE", "SUPPORT", 0.95)
     off, report = _thresholds(_held(fixes + [high_break])[0], 3)
-    assert off == {} and report["NONE>SUPPORT"]["off"] == "breaks as much as it fixes in inner fold 3"
+    assert off == {} and report["NONE>SUPPORT"]["off"] == \
+        "p ≥ 0.70 (+3 net): inner fold 3: fixes 0, breaks 1 (need 2× as many fixed)"
     # a fold that fixes two for one break is within the margin (and one break in eleven changes overall)
     more = [(k, "NONE", "SUPPORT", "SUPPORT", 0.75) for k in (0, 0, 1, 1)]
     ok = fixes + more + [high_break, (2, "NONE", "SUPPORT", "SUPPORT", 0.99), (2, "NONE", "SUPPORT", "SUPPORT", 0.97)]

@@ -286,7 +286,8 @@ def _gate(fixed: list[int], broken: list[int]) -> str | None:
     """Why a transition with these per-fold counts must stay off (None: it may be made)."""
     hurt = [k for k, (f, b) in enumerate(zip(fixed, broken)) if b and f < FOLD_MARGIN * b]
     if hurt:
-        return f"breaks as much as it fixes in inner fold {hurt[0] + 1}"
+        k = hurt[0]
+        return f"inner fold {k + 1}: fixes {fixed[k]}, breaks {broken[k]} (need {FOLD_MARGIN}× as many fixed)"
     F, B = sum(fixed), sum(broken)
     if F - B < MIN_GAIN:
         return f"fixes {F - B} net (need {MIN_GAIN})"
@@ -310,15 +311,17 @@ def _thresholds(records, n_folds: int = 1) -> tuple[dict, dict]:
     for tr in sorted({r[0] for r in records}):
         rows = sorted(((p, f, b, k) for t, p, f, b, k in records if t == tr), reverse=True)
         cuts = sorted({p for p, *_ in rows if p >= MIN_THRESHOLD}, reverse=True)
-        best_t, best, why = None, None, "never above the least threshold"
+        best_t, best, why, tempting = None, None, "never above the least threshold", None
         for t in cuts:
             fixed, broken = _fold_counts(rows, t, n_folds)
+            net = sum(fixed) - sum(broken)
             reason = _gate(fixed, broken)
             if reason is None:
-                if best is None or sum(fixed) - sum(broken) > sum(best[0]) - sum(best[1]):
+                if best is None or net > sum(best[0]) - sum(best[1]):
                     best_t, best = t, (fixed, broken)
-            elif best is None:
-                why = reason  # the reason at the lowest threshold tried so far
+            elif tempting is None or net > tempting:
+                # why it is off: at the cut that would have fixed the most net
+                tempting, why = net, f"p ≥ {t:.2f} ({net:+d} net): {reason}"
         entry = {"disagreements": len(rows), "threshold": best_t}
         if best is not None:
             out[tr] = round(best_t, 4)
