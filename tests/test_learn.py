@@ -280,3 +280,28 @@ def test_inner_folds_are_families_or_files():
     assert files(_folds(many, k=2), many) == [["000_x.md", "b01.md"], ["a01.md", "a02.md", "c01.md", "c02.md"]]
     two = [Sample(f, None, []) for f in ("a01.md", "a02.md", "b01.md")]
     assert files(_folds(two), two) == [["a01.md"], ["a02.md"], ["b01.md"]]
+
+
+def test_leave_out_groups_by_name_or_first_group(monkeypatch):
+    """--leave-out takes [NAME=]REGEX as evaluate's --group-by: NAME puts every file it matches in one group
+    (held-out families scored as one aggregate), else the first group names it."""
+    from types import SimpleNamespace
+
+    from annotate.learn import curve
+    from annotate.learn.train import Sample
+
+    trained_on = []
+
+    def fake_train(samples, seed=0, name=""):
+        trained_on.append(sorted(s.file for s in samples))
+        return SimpleNamespace(learned=SimpleNamespace(thresholds={}))
+
+    monkeypatch.setattr(curve, "train", fake_train)
+    monkeypatch.setattr(curve, "tasks_of", lambda nlp, test, learned=None: [])
+    monkeypatch.setattr(curve, "score", lambda tasks, gold, files: {"files": files})
+    samples = [Sample(f, None, []) for f in ("a01.md", "b01.md", "b02.md", "j01.md", "p01.md")]
+    rows = curve.leave_out(None, samples, {}, r"held out b j=^[bj]\d")
+    assert [(r["group"], r["rules"]["files"]) for r in rows] == [("held out b j", ["b01.md", "b02.md", "j01.md"])]
+    assert trained_on == [["a01.md", "p01.md"]]
+    rows = curve.leave_out(None, samples, {}, r"^([bj])\d")
+    assert [r["group"] for r in rows] == ["b", "j"]

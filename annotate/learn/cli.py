@@ -41,8 +41,9 @@ def train_command(
         "--report", file_okay=False, help="Write a report here (report.md, report.json, curve-*.png): rules alone "
                                           "vs rules + model on articles left out of training.")] = None,
     leave_out: Annotated[Optional[str], typer.Option(
-        "--leave-out", metavar="REGEX", help="Report: per group of files (the regex's first group on the file "
-                                             "name, e.g. '^([pqrs])\\d'), train on the rest, score the group.")] = None,
+        "--leave-out", metavar="[NAME=]REGEX", help="Report: per group of files (NAME, or the regex's first "
+                                             "group on the file name, e.g. '^([pqrs])\\d'), train on the rest, "
+                                             "score the group.")] = None,
     curve: Annotated[Optional[List[str]], typer.Option(
         "--curve", metavar="REGEX", help="Report: a learning curve for the family of files matching REGEX "
                                          "(e.g. '^q\\d'); repeatable.")] = None,
