@@ -273,15 +273,6 @@ def _folds(samples: list[Sample], k: int = MAX_FOLDS, family: str = FAMILY) -> l
     return [[i for i, s in enumerate(samples) if fold_of[fam[s.file]] == j] for j in range(k)]
 
 
-def _fold_counts(rows, t: float, n_folds: int) -> tuple[list[int], list[int]]:
-    fixed, broken = [0] * n_folds, [0] * n_folds
-    for p, f, b, k in rows:
-        if p >= t:
-            fixed[k] += f
-            broken[k] += b
-    return fixed, broken
-
-
 def _gate(fixed: list[int], broken: list[int]) -> str | None:
     """Why a transition with these per-fold counts must stay off (None: it may be made)."""
     hurt = [k for k, (f, b) in enumerate(zip(fixed, broken)) if b and f < FOLD_MARGIN * b]
@@ -310,15 +301,19 @@ def _thresholds(records, n_folds: int = 1) -> tuple[dict, dict]:
     out, report = {}, {}
     for tr in sorted({r[0] for r in records}):
         rows = sorted(((p, f, b, k) for t, p, f, b, k in records if t == tr), reverse=True)
-        cuts = sorted({p for p, *_ in rows if p >= MIN_THRESHOLD}, reverse=True)
         best_t, best, why, tempting = None, None, "never above the least threshold", None
-        for t in cuts:
-            fixed, broken = _fold_counts(rows, t, n_folds)
+        fixed, broken = [0] * n_folds, [0] * n_folds
+        # one pass from the most confident down: the counts at each cut are the running sums
+        for i, (t, f, b, k) in enumerate(rows):
+            fixed[k] += f
+            broken[k] += b
+            if t < MIN_THRESHOLD or (i + 1 < len(rows) and rows[i + 1][0] == t):
+                continue  # below the least threshold, or not the last of equal probabilities
             net = sum(fixed) - sum(broken)
             reason = _gate(fixed, broken)
             if reason is None:
                 if best is None or net > sum(best[0]) - sum(best[1]):
-                    best_t, best = t, (fixed, broken)
+                    best_t, best = t, (list(fixed), list(broken))
             elif tempting is None or net > tempting:
                 # why it is off: at the cut that would have fixed the most net
                 tempting, why = net, f"p ≥ {t:.2f} ({net:+d} net): {reason}"
