@@ -305,3 +305,15 @@ def test_leave_out_groups_by_name_or_first_group(monkeypatch):
     assert trained_on == [["a01.md", "p01.md"]]
     rows = curve.leave_out(None, samples, {}, r"^([bj])\d")
     assert [r["group"] for r in rows] == ["b", "j"]
+
+
+def test_report_patterns_that_are_not_regular_expressions_are_usage_errors(tmp_path):
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    for opt in ("--leave-out", "--curve"):
+        r = CliRunner().invoke(app, ["train", "--gold", str(GOLD), str(FILES[0]), "--report", str(tmp_path / "r"),
+                                     opt, "^([pq]", "-q"])
+        assert r.exit_code == 2 and "not a regular expression" in r.stderr, (opt, r.stderr)
+        assert not (tmp_path / "r").exists()

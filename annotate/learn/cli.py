@@ -74,6 +74,15 @@ def train_command(
         sizes = sorted({int(x) for x in curve_sizes.split(",") if x.strip()})
     except ValueError:
         raise typer.BadParameter(f"{curve_sizes}: comma-separated numbers", param_hint="'--curve-sizes'") from None
+    from annotate.evaluate import split_group_pattern
+
+    checks = [("'--leave-out'", split_group_pattern, leave_out)] if leave_out else []
+    checks += [("'--curve'", re.compile, c) for c in curve or []]
+    for hint, check, pattern in checks:  # before the slow part, not after it
+        try:
+            check(pattern)
+        except re.error as e:
+            raise typer.BadParameter(f"{pattern}: not a regular expression: {e}", param_hint=hint) from None
     from annotate.rules import check_disabled
 
     try:
