@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Callable
 
 _LENGTHS = (6, 5, 4, 3, 2)  # pkuseg's wordMax down to wordMin
-_CACHE_LIMIT = 500_000      # entries per cache; all cleared when one is full (memory stays bounded)
+_CACHE_LIMIT = 200_000      # entries per cache (≤ ≈50 MB); all cleared when one is full
 
 
 def fast_cut(seg) -> Callable[[str], list[str]]:
