@@ -42,7 +42,8 @@ def gold_texts() -> list[str]:
 
 def generated(n: int, seed: int = 16) -> list[str]:
     rng = random.Random(seed)
-    common = "我们要必须坚持发展新质生产力的重要是不能得可应当需要务必让决绝莫勿亟忌宜须中国人民高质量和在了年"
+    common = ("我们要必须坚持发展新质生产力的重要是不能得可应当需要务必让决绝莫勿亟忌宜须"
+              "中国人民高质量和在了年")
     other = "0123456789.%％１２ＡＢｃ/／-－・*:|,_ABCxyz二〇十万亿几　 \t“”，。、；：！？《》（）𠮷"
     alphabet = common * 4 + other
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(n)]
