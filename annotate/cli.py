@@ -7,7 +7,6 @@ Heavy imports (spaCy, the model, the rules) happen inside the commands, so that
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sys
 import time
@@ -147,7 +146,9 @@ def prelabel(
                                             "address (tcp://host:8786), or local:N for N local worker processes."),
     resume: bool = typer.Option(False, "--resume", help="parquet/csv: keep the parts an earlier run of the same "
                                 "job completed from the same input, do the rest."),
-    part_mb: float = typer.Option(4.0, "--part-mb", help="MB of text per partition and output part."),
+    part_mb: Optional[float] = typer.Option(None, "--part-mb", show_default=False,
+                                            help="MB of text per partition and output part (default: "
+                                            "about 1/16 of the input, 0.5 to 4 MB)."),
     disable_rule: List[str] = typer.Option([], "--disable-rule", metavar="ID",
                                            help="Switch a rule off by its id (see `annotate rules`); repeatable."),
     model: Optional[Path] = MODEL_OPTION,
@@ -211,7 +212,7 @@ def prelabel(
     else:
         nlp = _load_nlp(disabled, model)
 
-    from annotate.prelabel import Summary
+    from annotate.prelabel import Summary, TaskWriter
     from annotate.prelabel import prelabel as run
 
     summary = Summary()
@@ -222,19 +223,12 @@ def prelabel(
 
     try:
         with progress, atomic_open(output) as fh:
-            n = 0
-            if not jsonl:
-                fh.write("[")  # a JSON array with one task per line: readable with grep, fast to write
+            writer = TaskWriter(fh, jsonl)
             for task in run(paths, nlp, on_error=progress.error, on_progress=progress.update, summary=summary,
                             calibration=cal):
-                if jsonl:
-                    fh.write(json.dumps(task, ensure_ascii=False) + "\n")
-                else:
-                    fh.write(("\n" if n == 0 else ",\n") + json.dumps(task, ensure_ascii=False))
-                n += 1
-            if not jsonl:
-                fh.write("\n]\n" if n else "]\n")
-            if n == 0 and not to_stdout:
+                writer.write(task)
+            writer.close()
+            if writer.n == 0 and not to_stdout:
                 raise NoArticles()  # keep a previous output file rather than replace it with nothing
     except NoArticles:
         pass

@@ -25,8 +25,8 @@ from annotate.scheme import load_scheme
 # task encoding) is hashed: any change gives a new model_version. A list of what counts,
 # not of what does not, so a new module elsewhere (server side, CLI, scale-out, scoring)
 # never changes the version by accident.
-_RULE_SOURCES = ("sources/", "rules/", "data/", "document.py", "punctuation.py", "pipeline.py", "scheme.py",
-                 "tasks.py", "labelstudio/codec.py")
+_RULE_SOURCES = ("sources/", "rules/", "data/", "document.py", "punctuation.py", "pipeline.py", "segment.py",
+                 "scheme.py", "tasks.py", "labelstudio/codec.py")
 
 
 def _rule_files(root: Path) -> list[Path]:

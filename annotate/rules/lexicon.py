@@ -54,14 +54,19 @@ MARKER_CHARS = frozenset(D.marker_chars)
 MARKER_PAIRS = D.marker_pairs
 
 
-def needs_words(text: str) -> bool:
-    """Could a marker word stand in this text? (If not, its words are never read.)"""
-    return not MARKER_CHARS.isdisjoint(text) or any(p in text for p in MARKER_PAIRS)
-
-
 def alternation(words) -> str:
     """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# (one search instead of a set test and a scan per pair: called for every run of text)
+_MARKER = re.compile("|".join(filter(None, ("[" + "".join(map(re.escape, sorted(MARKER_CHARS))) + "]"
+                                            if MARKER_CHARS else "", alternation(MARKER_PAIRS)))) or "(?!)")
+
+
+def needs_words(text: str) -> bool:
+    """Could a marker word stand in this text? (If not, its words are never read.)"""
+    return _MARKER.search(text) is not None
 
 
 _missing = [w for w in (*D.modal_words, G.let + G.we, G.require) if not needs_words(w)]
