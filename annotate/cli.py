@@ -6,7 +6,6 @@ Heavy imports (spaCy, the model, the rules) happen inside the commands, so that
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from enum import Enum
@@ -145,8 +144,9 @@ def prelabel(
     resume: Annotated[bool, typer.Option(
         "--resume", help="parquet/csv: keep the parts an earlier run of the same job completed from the same "
                          "input, do the rest.")] = False,
-    part_mb: Annotated[float, typer.Option(
-        "--part-mb", help="MB of text per partition and output part.")] = 4.0,
+    part_mb: Annotated[Optional[float], typer.Option(
+        "--part-mb", show_default=False,
+        help="MB of text per partition and output part (default: about 1/16 of the input, 0.5 to 4 MB).")] = None,
     disable_rule: DisableRule = None,
     model: Model = None,
     calibration: Annotated[Optional[Path], typer.Option(
@@ -201,7 +201,7 @@ def prelabel(
     else:
         nlp = cli_options.load_nlp(disabled, model)
 
-    from annotate.prelabel import Summary
+    from annotate.prelabel import Summary, TaskWriter
     from annotate.prelabel import prelabel as run
 
     summary = Summary()
@@ -212,19 +212,12 @@ def prelabel(
 
     try:
         with progress, atomic_open(output) as fh:
-            n = 0
-            if not jsonl:
-                fh.write("[")  # a JSON array with one task per line: readable with grep, fast to write
+            writer = TaskWriter(fh, jsonl)
             for task in run(paths, nlp, on_error=progress.error, on_progress=progress.update, summary=summary,
                             calibration=cal):
-                if jsonl:
-                    fh.write(json.dumps(task, ensure_ascii=False) + "\n")
-                else:
-                    fh.write(("\n" if n == 0 else ",\n") + json.dumps(task, ensure_ascii=False))
-                n += 1
-            if not jsonl:
-                fh.write("\n]\n" if n else "]\n")
-            if n == 0 and not to_stdout:
+                writer.write(task)
+            writer.close()
+            if writer.n == 0 and not to_stdout:
                 raise NoArticles()  # keep a previous output file rather than replace it with nothing
     except NoArticles:
         pass

@@ -40,21 +40,21 @@ span's length on either side).
 """
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import replace
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
 from annotate.jsonrecords import JSONRecordsError, parse_json_records
+from annotate.scoring import NO_RULE, match, prf
 
 NONE = "none"          # the confusion table's row/column for spans with no partner
-NO_RULE = "(no rule)"  # predicted spans that carry no "rule: …" in their meta
 SEP = "\x00"           # between the tasks of one source file (never in normalised text)
 
 
@@ -284,20 +284,6 @@ def _result(task: dict, use: str) -> list:
     return []
 
 
-def _rule_of(item: dict) -> str | None:
-    texts = (item.get("meta") or {}).get("text") or []
-    for t in [texts] if isinstance(texts, str) else texts:
-        if isinstance(t, str) and t.strip().startswith("rule:"):
-            return t.strip()[len("rule:"):].strip() or None
-    return None
-
-
-def _speaker_of(item: dict) -> str | None:
-    texts = (item.get("value") or {}).get("text")
-    parts = [t.strip() for t in ([texts] if isinstance(texts, str) else texts or []) if isinstance(t, str)]
-    return " ".join(p for p in parts if p) or None
-
-
 def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str = "speaker",
               on_error=None, on_warning=None) -> dict[str, PredDoc]:
     """Source base name → PredDoc. A task that cannot be scored is reported through
@@ -307,7 +293,13 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
     article, a task repeated in a file, two copies of a task in a Label Studio project) is
     counted once, in the place of the first, and one line on_warning(reason) says which
     sources had such repeats. The copy counted is the first that has a result to score
-    (so an annotated copy wins over a bare one), else the first."""
+    (so an annotated copy wins over a bare one), else the first. Results are read with
+    the Label Studio codec (annotate.labelstudio.codec) on the scheme's controls."""
+    from annotate.labelstudio.codec import Controls, decode_result
+    from annotate.scheme import load_scheme
+
+    scheme = load_scheme()
+    controls = replace(Controls.of_scheme(scheme), speaker_name=speaker_name)
     tasks = list(tasks)
 
     def key_of(t: dict) -> tuple[str, bytes]:
@@ -343,33 +335,23 @@ def pred_docs(tasks: Iterable[dict], use: str = "predictions", speaker_name: str
         doc.tasks += 1
         ntext, index = normalise(text)
         base = doc.add_text(ntext)
-        result = [r for r in _result(t, use) if isinstance(r, dict)]
-        speakers = {r.get("id"): _speaker_of(r) for r in result
-                    if r.get("type") == "textarea" and r.get("from_name") == speaker_name}
-        by_id, rels = {}, []
-        for r in result:
-            if r.get("type") == "labels":
-                v = r.get("value") or {}
-                s, e = v.get("start"), v.get("end")
-                labels = v.get("labels") or []
-                if not isinstance(s, int) or not isinstance(e, int) or not (0 <= s < e <= len(text)):
-                    doc.offset_errors += 1
-                    continue
-                if "text" in v and v["text"] != text[s:e]:
-                    doc.offset_errors += 1
-                span = Span(labels[0] if labels else None, base + index[s], base + index[e], text[s:e],
-                            _rule_of(r), speakers.get(r.get("id")))
-                if span.end > span.start:
-                    doc.spans.append(span)
-                    by_id[r.get("id")] = span
-            elif r.get("type") == "relation":
-                a, b = r.get("from_id"), r.get("to_id")
-                if r.get("direction") == "left":  # drawn the other way round in Label Studio
-                    a, b = b, a
-                rels.append((a, b, (r.get("labels") or ["supports"])[0]))
-        for a, b, lab in rels:
-            if a in by_id and b in by_id:
-                doc.relations.append((by_id[a], by_id[b], lab))
+        decoded = decode_result(_result(t, use), scheme, controls)
+        doc.offset_errors += decoded.unreadable
+        by_id = {}
+        for r in decoded.regions:
+            s, e = r.start, r.end
+            if not 0 <= s < e <= len(text):
+                doc.offset_errors += 1
+                continue
+            if r.text is not None and r.text != text[s:e]:
+                doc.offset_errors += 1
+            span = Span(r.label, base + index[s], base + index[e], text[s:e], r.rule_id, r.speaker)
+            if span.end > span.start:
+                doc.spans.append(span)
+                by_id[r.id] = span
+        for rel in decoded.relations:  # drawn right to left: turned round by the codec
+            if rel.from_id in by_id and rel.to_id in by_id:
+                doc.relations.append((by_id[rel.from_id], by_id[rel.to_id], rel.type))
     if repeated and on_warning is not None:
         total = sum(repeated.values())
         names = [f"{name} ({k})" for name, k in repeated.items()]
@@ -406,46 +388,6 @@ def locate_gold(gold_doc: dict, text: str) -> tuple[list[Span], list[dict], dict
         spans.append(span)
         located[i] = span
     return spans, missing, located
-
-
-def _candidates(gold: list[Span], pred: list[Span], strict: bool) -> list[tuple[float, int, int]]:
-    """(ratio, gold index, pred index) for every pair that may match."""
-    cands = []
-    if strict:
-        at: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for pi, p in enumerate(pred):
-            at[(p.start, p.end)].append(pi)
-        for gi, g in enumerate(gold):
-            cands += [(1.0, gi, pi) for pi in at.get((g.start, g.end), ())]
-        return cands
-    order = sorted(range(len(pred)), key=lambda i: pred[i].start)
-    starts = [pred[i].start for i in order]
-    for gi, g in enumerate(gold):
-        # a lenient partner is at most twice as long as g and starts less than len(g) before it
-        lo = bisect.bisect_left(starts, g.start - g.length)
-        hi = bisect.bisect_left(starts, g.end)
-        for k in range(lo, hi):
-            p = pred[order[k]]
-            ov = max(0, min(g.end, p.end) - max(g.start, p.start))
-            longer = max(g.length, p.length)
-            if ov > 0 and ov * 2 >= longer:
-                cands.append((ov / longer, gi, order[k]))
-    return cands
-
-
-def match(gold: list[Span], pred: list[Span], strict: bool) -> list[tuple[int, int]]:
-    """Greedy one-to-one matching, best ratio first (ties: the later gold, then the later
-    prediction, first — as the score tool); returns (gold index, pred index) pairs."""
-    cands = _candidates(gold, pred, strict)
-    cands.sort(reverse=True)
-    used_g, used_p, pairs = set(), set(), []
-    for _, gi, pi in cands:
-        if gi in used_g or pi in used_p:
-            continue
-        used_g.add(gi)
-        used_p.add(pi)
-        pairs.append((gi, pi))
-    return pairs
 
 
 # ------------------------------------------------------------------ one file
@@ -565,13 +507,6 @@ def _score_relations(gold_doc, gspans, located, doc, partner, fc) -> None:
 
 
 # ------------------------------------------------------------------ figures
-
-
-def prf(tp: int, n_gold: int, n_pred: int) -> tuple[float, float, float]:
-    p = tp / n_pred if n_pred else (1.0 if n_gold == 0 else 0.0)
-    r = tp / n_gold if n_gold else (1.0 if n_pred == 0 else 0.0)
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def _prf_dict(tp: int, n_gold: int, n_pred: int) -> dict:

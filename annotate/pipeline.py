@@ -37,6 +37,7 @@ from annotate.rules.quotes import Quote, find_quotes
 from annotate.rules.relations import find_relations
 from annotate.rules.text import strip_span
 from annotate.rules.units import Unit, find_units, resolve_precedence
+from annotate.segment import fast_cut
 
 SPANS_KEY = "arguments"
 BLOCKS_KEY = "blocks"
@@ -63,30 +64,40 @@ def _segment(nlp: Language):
     seg = getattr(nlp.tokenizer, "pkuseg_seg", None)
     if seg is None:
         raise ValueError("the pipeline's tokenizer is not spaCy's Chinese tokenizer with the pkuseg segmenter")
-    return seg.cut
+    return fast_cut(seg)  # pkuseg's words, computed faster (annotate.segment)
 
 
-def _pieces(text: str, start: int, end: int, cuts: set[int], words: list[str] | None) -> list[str]:
-    """Tokens of text[start:end]: the given words (or a coarse split), cut at `cuts`
-    and around every punctuation mark, so that rule boundaries fall between tokens."""
+def _coarse(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in _COARSE.finditer(text, start, end)]
+
+
+def _word_spans(text: str, start: int, end: int, words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of the given words of text[start:end], a word that is not all letters or
+    digits split coarsely (so that punctuation stands alone)."""
     spans, pos = [], start
-    for w in words if words is not None else ():
+    for w in words:
         at = text.find(w, pos, end)
         if at < 0:  # a segmenter that normalised the text: fall back to the coarse split
-            return _pieces(text, start, end, cuts, None)
+            return _coarse(text, start, end)
         if w.isalnum():
             spans.append((at, at + len(w)))
         else:
-            spans.extend((m.start(), m.end()) for m in _COARSE.finditer(text, at, at + len(w)))
+            spans += _coarse(text, at, at + len(w))
         pos = at + len(w)
-    if words is None:
-        spans = [(m.start(), m.end()) for m in _COARSE.finditer(text, start, end)]
-    out = []
+    return spans
+
+
+def _cut_at(spans: list[tuple[int, int]], bounds: list[int], out: list[tuple[int, int]]) -> None:
+    """Append the spans to `out`, each cut at the `bounds` (sorted) that fall inside it,
+    so that rule boundaries fall between tokens."""
+    n = len(bounds)
     for s, e in spans:
-        inner = [c for c in range(s + 1, e) if c in cuts]
-        for a, b in zip([s, *inner], [*inner, e]):
-            out.append(text[a:b])
-    return out
+        i = bisect.bisect_right(bounds, s)
+        while i < n and bounds[i] < e:
+            out.append((s, bounds[i]))
+            s = bounds[i]
+            i += 1
+        out.append((s, e))
 
 
 def build_doc(nlp: Language, document: Document, full_segmentation: bool = False) -> Doc:
@@ -103,10 +114,11 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
             cuts.update(strip_span(text, s, e))
         for s, e in sentences:
             cuts.update((s, e))
+    bounds = sorted(cuts)
     # Words only where a rule reads them: runs between punctuation marks that hold a
     # marker character. The run is the unit of segmentation in both modes, so the
     # words a rule sees do not depend on which other runs were segmented.
-    words: list[str] = []
+    tokens: list[tuple[int, int]] = []  # (start, end) of every token, in order
     pos = 0
     for b in layout.paragraphs():
         for m in _RUN.finditer(text, b.start, b.end):
@@ -114,11 +126,11 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
             if not (full_segmentation or needs_words(m.group())):
                 continue
             if s > pos:
-                words += _pieces(text, pos, s, cuts, None)
-            words += _pieces(text, s, e, cuts, cut(m.group()))
+                _cut_at(_coarse(text, pos, s), bounds, tokens)
+            _cut_at(_word_spans(text, s, e, cut(m.group())), bounds, tokens)
             pos = e
-    words += _pieces(text, pos, len(text), cuts, None)
-    words, spaces = _words_and_spaces(words, text)
+    _cut_at(_coarse(text, pos, len(text)), bounds, tokens)
+    words, spaces = _words_and_spaces(tokens, text)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.spans[BLOCKS_KEY] = [_char_span(doc, b.start, b.end, b.kind) for b in layout.blocks]
     bold = [strip_span(text, s, e) for b in layout.blocks for s, e in b.bold]
@@ -129,31 +141,28 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
     return doc
 
 
-def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
-    """spacy.util.get_words_and_spaces, in linear time (spaCy's slices the rest of the text
-    for every word: quadratic in a long document). Same result for words taken from text."""
-    out_words: list[str] = []
+def _words_and_spaces(tokens: list[tuple[int, int]], text: str) -> tuple[list[str], list[bool]]:
+    """Doc(words=, spaces=) for tokens at these offsets (in order, not overlapping): a single
+    space after a token is its trailing space, any other text between tokens (whitespace)
+    a token of its own — as spacy.util.get_words_and_spaces makes them, in linear time."""
+    words: list[str] = []
     spaces: list[bool] = []
-    pos = 0
-    for word in words:
-        if word.isspace():
-            continue
-        at = text.find(word, pos)
-        if at < 0:
-            raise ValueError(f"word {word!r} not found in the text after offset {pos}")
-        if at > pos:
-            out_words.append(text[pos:at])
+    pos, n = 0, len(text)
+    for s, e in tokens:
+        if s > pos:
+            words.append(text[pos:s])
             spaces.append(False)
-        out_words.append(word)
+        words.append(text[s:e])
+        if e < n and text[e] == " ":
+            spaces.append(True)
+            pos = e + 1
+        else:
+            spaces.append(False)
+            pos = e
+    if pos < n:
+        words.append(text[pos:])
         spaces.append(False)
-        pos = at + len(word)
-        if pos < len(text) and text[pos] == " ":
-            spaces[-1] = True
-            pos += 1
-    if pos < len(text):
-        out_words.append(text[pos:])
-        spaces.append(False)
-    return out_words, spaces
+    return words, spaces
 
 
 def _char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = None) -> Span | None:
@@ -365,10 +374,16 @@ def load_nlp(disabled=(), model=None) -> Language:
     if model is None:  # "" : no model, whatever the environment says
         model = os.environ.get(MODEL_ENV)
     nlp = add_argument_pipes(load_pipeline(), disabled)
+    _segment(nlp)  # the fast segmenter's one-off model check happens here, with the load
     if model:
         from annotate.learn.component import add_learned
 
         add_learned(nlp, model)
+    # The model's containers (millions of entries) live as long as the process, and every full
+    # collection of the cyclic garbage collector walked them (≈0.2 s each): collected once here,
+    # then left out of later collections.
+    gc.collect()
+    gc.freeze()
     return nlp
 
 

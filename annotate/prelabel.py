@@ -1,8 +1,17 @@
 """The batch runner: source files in, Label Studio tasks out, one file at a time.
 
     summary = Summary()
-    for task in prelabel(paths, nlp, on_error=lambda path, reason: ..., summary=summary):
-        ...  # write it out
+    with atomic_open(out) as fh:
+        writer = TaskWriter(fh, jsonl=False)
+        for task in prelabel(paths, nlp, on_error=lambda path, reason: ..., summary=summary):
+            writer.write(task)
+        writer.close()
+
+`prelabel_each` is the one driver of a batch of files: `prelabel` here (one
+process) and every worker of annotate.scale (a process pool or a Dask
+cluster, one partition at a time) run their files through it, and
+`TaskWriter` is the one writer of a task file (the CLI's single-process run
+and annotate.scale's parent).
 
 Per file: read → for each Document annotate + to_task + validate_task → yield
 the file's tasks. Anything that goes wrong for a file (a SourceError from the
@@ -17,6 +26,7 @@ through).
 """
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,6 +55,16 @@ class Summary:
         self.spans.update(spans)
         self.relations += relations
 
+    def add(self, document, task: dict) -> None:
+        """One more task, of this document."""
+        if document.kind == "fragment":
+            self.fragments += 1
+        else:
+            self.articles += 1
+        self.tasks += 1
+        self.chars += len(document.text)
+        self.add_task(task)
+
     def line(self) -> str:
         """`N files, M articles, spans: CLAIM a, SUPPORT b, QUOTE c, DIRECTIVE d, relations r, errors e`"""
         labels = list(_label_names())
@@ -68,16 +88,14 @@ def _label_names() -> tuple[str, ...]:
 
 def count_results(task: dict) -> tuple[Counter, int]:
     """(spans per label, relations) in a Label Studio task's predictions."""
+    from annotate.labelstudio.codec import count_result
+
     spans: Counter = Counter()
     relations = 0
     for prediction in task.get("predictions") or []:
-        for item in prediction.get("result") or []:
-            kind = item.get("type")
-            if kind == "relation":
-                relations += 1
-            elif kind == "labels":
-                for label in (item.get("value") or {}).get("labels") or []:
-                    spans[label] += 1
+        per_label, n = count_result(prediction.get("result"))
+        spans.update(per_label)
+        relations += n
     return spans, relations
 
 
@@ -134,7 +152,8 @@ def prelabel_documents(documents, nlp, calibration=None) -> list[tuple[object, d
     """(document, task) for every document (of one file, or one table row); raises on any problem.
     `calibration`: an annotate.calibration.Calibration loaded once for the whole run, or None."""
     from annotate.pipeline import annotate_document
-    from annotate.tasks import to_task, validate_task
+    from annotate.tasks import to_task
+    from annotate.validate import validate_task
 
     out = []
     for document in documents:
@@ -149,6 +168,61 @@ def prelabel_documents(documents, nlp, calibration=None) -> list[tuple[object, d
             raise ValueError(f"{where}: invalid task: {' '.join(str(problems[0]).split())}{more}")
         out.append((document, task))
     return out
+
+
+def prelabel_each(files: Iterable[str | os.PathLike], nlp, summary: Summary, on_error: OnError,
+                  calibration=None, on_file: Callable[[Path], object] | None = None
+                  ) -> Iterator[tuple[object, dict]]:
+    """The batch driver: (document, task) for every document of each file in turn, counted
+    in `summary`. A file that fails is counted, reported (`on_error(path, reason)`) and
+    skipped; `on_file(path)` after each file. Holds one file's tasks at a time."""
+    from annotate.sources import display_path
+
+    for path in files:
+        try:
+            results = prelabel_file(path, nlp, calibration)
+        except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
+            summary.files_failed += 1
+            on_error(display_path(path), one_line(e))
+        else:
+            summary.files_read += 1
+            for document, task in results:
+                summary.add(document, task)
+                yield document, task
+            del results
+        if on_file is not None:
+            on_file(path)
+
+
+def encode_task(task: dict) -> str:
+    """One task as one line of JSON (UTF-8 text as is; default=str: a metadata value from
+    a table, a timestamp or a decimal, as its text)."""
+    return json.dumps(task, ensure_ascii=False, default=str)
+
+
+class TaskWriter:
+    """The one writer of a task file: a JSON array with one task a line (readable with grep,
+    fast to write), or JSON Lines. `close()` ends the array; the caller owns the file."""
+
+    def __init__(self, fh, jsonl: bool = False):
+        self.fh, self.jsonl, self.n = fh, jsonl, 0
+        if not jsonl:
+            fh.write("[")
+
+    def write(self, task: dict) -> None:
+        self.write_encoded(encode_task(task))
+
+    def write_encoded(self, line: str) -> None:
+        """A task encoded by encode_task (one line)."""
+        if self.jsonl:
+            self.fh.write(line + "\n")
+        else:
+            self.fh.write(("\n" if self.n == 0 else ",\n") + line)
+        self.n += 1
+
+    def close(self) -> None:
+        if not self.jsonl:
+            self.fh.write("\n]\n" if self.n else "]\n")
 
 
 def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
@@ -171,23 +245,12 @@ def prelabel(paths: Iterable[str | os.PathLike], nlp, on_error: OnError,
 
     files = source_files(paths, error)
     summary.files = len(files)
-    for done, path in enumerate(files, 1):
-        try:
-            results = prelabel_file(path, nlp, calibration)
-        except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
-            summary.files_failed += 1
-            error(display_path(path), one_line(e))
-        else:
-            summary.files_read += 1
-            for document, task in results:
-                if document.kind == "fragment":
-                    summary.fragments += 1
-                else:
-                    summary.articles += 1
-                summary.tasks += 1
-                summary.chars += len(document.text)
-                summary.add_task(task)
-                yield task
-            del results
+    done = [0]
+
+    def file_done(path) -> None:
+        done[0] += 1
         if on_progress is not None:
-            on_progress(display_path(path), done, len(files))
+            on_progress(display_path(path), done[0], len(files))
+
+    for _, task in prelabel_each(files, nlp, summary, error, calibration, file_done):
+        yield task

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from annotate.labelstudio.regions import (ACCEPTED, ADDED, PREDICTED, Region, compare_task, line_lookup,
-                                          parse_prediction, region_ok, submitted)
+from annotate.document import line_lookup
+from annotate.labelstudio.codec import Region, region_ok
+from annotate.labelstudio.regions import ACCEPTED, ADDED, PREDICTED, compare_task, parse_prediction, submitted
 from annotate.scheme import Scheme, load_scheme
 
 # Column order and dtypes of the tables (pandas nullable dtypes; offsets int64).

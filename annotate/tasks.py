@@ -17,16 +17,16 @@ from annotate.document import Block, Document
 from annotate.pipeline import SPANS_KEY, disabled_rules, doc_text
 
 MODEL_KEY = "argument_model"  # doc.user_data: the trained model that processed the Doc (annotate.learn)
+from annotate.labelstudio.codec import Controls, Prediction, Region, Relation, encode_prediction
 from annotate.rules import RULES
 from annotate.scheme import load_scheme
-from annotate.validate import validate_task  # noqa: F401  (part of this module's API)
 
 # Everything that decides which spans come out (readers, outline, rules, their data, the
 # task encoding) is hashed: any change gives a new model_version. A list of what counts,
 # not of what does not, so a new module elsewhere (server side, CLI, scale-out, scoring)
 # never changes the version by accident.
-_RULE_SOURCES = ("sources/", "rules/", "data/", "document.py", "punctuation.py", "pipeline.py", "scheme.py",
-                 "tasks.py")
+_RULE_SOURCES = ("sources/", "rules/", "data/", "document.py", "punctuation.py", "pipeline.py", "segment.py",
+                 "scheme.py", "tasks.py", "labelstudio/codec.py")
 
 
 def _rule_files(root: Path) -> list[Path]:
@@ -208,52 +208,40 @@ def document_from_data(data: dict, text_key: str = "text", guess_outline: bool =
                     blocks=blocks, line_map=line_map)
 
 
-def to_task(document: Document, doc: Doc, calibration=None) -> dict:
-    """The Label Studio task of one annotated Doc; its model_version names the rules that
-    the pipes which made the Doc had switched off. With a calibration, the region scores are
-    its calibrated precisions and the prediction names it (`calibration`: `<project>@<hash>`)."""
+def prediction_of(document: Document, doc: Doc, calibration=None) -> Prediction:
+    """The prediction of one annotated Doc: its regions (rule id, score, speaker) and relations,
+    its score and model_version (naming the rules the pipes which made the Doc had switched off;
+    with a calibration, the region scores are its calibrated precisions and the prediction
+    names it: `calibration`: `<project>@<hash>`)."""
     scheme = load_scheme()
     text = document.text
     if doc_text(doc) != text:
         raise ValueError(f"{document.path}: Doc text differs from the document text")
     doc_id = document.doc_id
     confidence = region_scores(calibration)
-    result, ids, scores = [], {}, []
+    items: list = []
+    ids, scores = {}, []
     spans = sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_))
     for span in spans:
         start, end, label = span.start_char, span.end_char, span.label_
         rid = region_id(doc_id, label, start, end)
         ids[(start, end, label)] = rid
         rule = span.id_ or None
-        score = confidence.get(rule, 0.5)
-        meta = [f"rule: {rule}"]
+        score, notes = confidence.get(rule, 0.5), ()
         learned = span._.model if Span.has_extension("model") else None
         if learned:  # changed or added by the trained model: its note and its probability
-            meta.append(learned["note"])
-            score = learned["score"]
+            notes, score = (learned["note"],), learned["score"]
         scores.append(score)
-        result.append({
-            "id": rid, "from_name": scheme.labels_name, "to_name": scheme.text_name, "type": "labels",
-            "origin": "prediction",
-            "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]},
-            "meta": {"text": meta}, "score": score,
-        })
-        if label == scheme.speaker_label and span._.speaker:
-            result.append({
-                "id": rid, "from_name": scheme.speaker_name, "to_name": scheme.text_name, "type": "textarea",
-                "origin": "prediction",
-                "value": {"start": start, "end": end, "text": [span._.speaker]},
-            })
+        speaker = span._.speaker if label == scheme.speaker_label else None
+        items.append(Region(rid, label, start, end, text[start:end], speaker or None, rule, score, notes))
     for rel in doc._.argument_relations or []:
-        result.append({
-            "type": "relation", "from_id": ids[tuple(rel["source"])], "to_id": ids[tuple(rel["target"])],
-            "direction": "right", "labels": [rel["type"]],
-        })
-    prediction = {
-        "model_version": model_version(disabled_rules(doc), doc.user_data.get(MODEL_KEY)),
-        "score": task_score(scores),
-        "result": result,
-    }
-    if calibration is not None:
-        prediction["calibration"] = calibration.label
-    return {"data": task_data(document), "predictions": [prediction]}
+        items.append(Relation(ids[tuple(rel["source"])], ids[tuple(rel["target"])], rel["type"]))
+    return Prediction(items, model_version=model_version(disabled_rules(doc), doc.user_data.get(MODEL_KEY)),
+                      score=task_score(scores),
+                      extra={"calibration": calibration.label} if calibration is not None else {})
+
+
+def to_task(document: Document, doc: Doc, calibration=None) -> dict:
+    """The Label Studio task of one annotated Doc (prediction_of, encoded on the scheme's controls)."""
+    prediction = prediction_of(document, doc, calibration)
+    return {"data": task_data(document), "predictions": [encode_prediction(prediction, Controls.of_scheme())]}

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotate.backend.process import backend_health  # noqa: E402
 from annotate.labelstudio.config import label_config  # noqa: E402
-from annotate.labelstudio.server import free_port  # noqa: E402
+from annotate.process import free_port  # noqa: E402
 
 
 def median_time(fn, repeat: int) -> float:
@@ -52,7 +52,8 @@ def main() -> None:
 
     from annotate.pipeline import annotate_document, load_nlp
     from annotate.prelabel import prelabel
-    from annotate.tasks import document_from_data, to_task, validate_task
+    from annotate.tasks import document_from_data, to_task
+    from annotate.validate import validate_task
 
     nlp = load_nlp()
     tasks = list(prelabel([ROOT / "corpus"], nlp, on_error=print))

@@ -25,7 +25,8 @@ from typer.testing import CliRunner
 from annotate.labelstudio.cli import make_app
 from annotate.labelstudio.client import Connection, Target
 from annotate.labelstudio.export import SERIALIZATION
-from annotate.labelstudio.server import Studio, free_port, project_root
+from annotate.labelstudio.server import Studio, project_root
+from annotate.process import free_port
 
 MV = "argrules-bench-0001"
 SENTENCES = ["科技创新是发展新质生产力的核心要素。", "我们必须坚持创新驱动发展战略。",

@@ -16,7 +16,8 @@ import pytest
 
 from annotate.pipeline import annotate_document
 from annotate.sources import iter_source_files, read_file
-from annotate.tasks import to_task, validate_task
+from annotate.tasks import to_task
+from annotate.validate import validate_task
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = {

@@ -20,7 +20,7 @@ import pytest
 from annotate import calibration
 from annotate.backend.process import backend_health
 from annotate.labelstudio.config import label_config
-from annotate.labelstudio.server import free_port
+from annotate.process import free_port
 
 pytestmark = pytest.mark.model
 

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotate.evaluate import (NONE, Span, _candidates, evaluate, load_gold, match, normalise, pred_docs,
-                               select_files, EvaluateError)
+from annotate.evaluate import NONE, Span, evaluate, load_gold, normalise, pred_docs, select_files, EvaluateError
+from annotate.scoring import _candidates, match
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ANNOTATE_SHARED", REPO.parent / "shared"))

@@ -1,6 +1,6 @@
 """Origin of annotated regions against the prediction (no server needed)."""
-from annotate.labelstudio.regions import (ACCEPTED, ADDED, MODIFIED, Region, classify, match,
-                                          parse_result)
+from annotate.labelstudio.codec import Region
+from annotate.labelstudio.regions import ACCEPTED, ADDED, MODIFIED, classify, match, parse_result
 
 
 def R(id, label, start, end, speaker=None, rule=None):
@@ -71,7 +71,7 @@ def test_parse_result_joins_speaker_and_rule_and_normalises_relations():
 
 
 def test_region_ok():
-    from annotate.labelstudio.regions import region_ok
+    from annotate.labelstudio.codec import region_ok
 
     text = "abcdef"
     assert region_ok(Region("a", "CLAIM", 0, 6, "abcdef"), text)
@@ -83,7 +83,8 @@ def test_region_ok():
 
 
 def test_line_lookup_parses_once_and_agrees_with_source_line():
-    from annotate.labelstudio.regions import line_lookup, source_line
+    from annotate.document import line_lookup
+    from annotate.labelstudio.regions import source_line
 
     line_map = [[0, 1], [6, 3], [20, 9]]
     line = line_lookup(line_map)

@@ -4,8 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from annotate.labelstudio.export import (DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS,
-                                         tables_from_snapshot)
+from annotate.tables import DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS, tables_from_snapshot
 from annotate.labelstudio.report import chart_png, cohen_kappa, compute_report, write_report
 
 from snapshot_helpers import MV, T0, snapshot

@@ -7,7 +7,8 @@ import pytest
 
 from annotate.labelstudio.errors import StudioError
 from annotate.labelstudio.push import load_task_file
-from annotate.labelstudio.regions import source_line, validate_task
+from annotate.labelstudio.regions import source_line
+from annotate.validate import validate_task
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tasks_small.json"
 

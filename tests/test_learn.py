@@ -197,3 +197,123 @@ def test_train_and_prelabel_with_model_on_the_command_line(nlp, tmp_path):
     r = CliRunner().invoke(app, ["prelabel", str(FILES[3]), "-o", str(tmp_path / "t.json"), "-q",
                                  "--model", str(tmp_path)])
     assert r.exit_code == 1 and "not a model directory" in r.stderr
+
+
+# ------------------------------------------------------------------ the inner validation gate
+
+
+def _held(rows):
+    """records and held units (as train() collects them) from (fold, rules, truth, model, p) rows of a
+    synthetic training set's held-out predictions (model None: the model agrees with the rules)."""
+    records, held = [], []
+    for fold, rule, truth, model, p in rows:
+        d = None
+        if model is not None:
+            d = ("relabel", model, p)
+            records.append((f"{rule}>{model}", p, int(model == truth), int(rule == truth), fold))
+        held.append((rule, truth, d, fold))
+    return records, held
+
+
+def _right(fold, label, n):
+    return [(fold, label, label, None, 0.0)] * n
+
+
+def test_transition_that_hurts_in_one_inner_fold_stays_off():
+    """NONE>SUPPORT fixes four units in folds 1 and 2. A hit: fold 3 has a break below the fixes' probability,
+    so the threshold is set above it. A near miss: the break is above them, so at every threshold fold 3 loses
+    a right decision and gains none — off, however much the other folds gain."""
+    from annotate.learn.train import _thresholds
+
+    fixes = [(0, "NONE", "SUPPORT", "SUPPORT", 0.9), (0, "NONE", "SUPPORT", "SUPPORT", 0.8),
+             (1, "NONE", "SUPPORT", "SUPPORT", 0.85), (1, "NONE", "SUPPORT", "SUPPORT", 0.7)]
+    low_break = (2, "NONE", "NONE", "SUPPORT", 0.6)
+    on, report = _thresholds(_held(fixes + [low_break])[0], 3)
+    assert on == {"NONE>SUPPORT": 0.7} and report["NONE>SUPPORT"]["per_fold"] == [2, 2, 0]
+    high_break = (2, "NONE", "NONE", "SUPPORT", 0.95)
+    off, report = _thresholds(_held(fixes + [high_break])[0], 3)
+    assert off == {} and report["NONE>SUPPORT"]["off"] == \
+        "p ≥ 0.70 (+3 net): inner fold 3: fixes 0, breaks 1 (need 2× as many fixed)"
+    # a fold that fixes two for one break is within the margin (and one break in eleven changes overall)
+    more = [(k, "NONE", "SUPPORT", "SUPPORT", 0.75) for k in (0, 0, 1, 1)]
+    ok = fixes + more + [high_break, (2, "NONE", "SUPPORT", "SUPPORT", 0.99), (2, "NONE", "SUPPORT", "SUPPORT", 0.97)]
+    assert _thresholds(_held(ok)[0], 3)[0] == {"NONE>SUPPORT": 0.7}
+
+
+def test_transition_that_pays_off_in_one_inner_fold_only_stays_off():
+    """Four fixes, all in one family: nothing shows it carries over to another family."""
+    from annotate.learn.train import _thresholds
+
+    one = [(0, "CLAIM", "NONE", "NONE", p) for p in (0.9, 0.8, 0.75, 0.7)]
+    assert _thresholds(_held(one)[0], 3)[0] == {}
+    two = one[:3] + [(1, "CLAIM", "NONE", "NONE", 0.7)]
+    assert _thresholds(_held(two)[0], 3)[0] == {"CLAIM>NONE": 0.7}
+
+
+def test_label_guard_switches_off_a_transition_that_costs_a_label_in_a_fold():
+    """CLAIM>SUPPORT fixes units in two folds and breaks none, so the gate lets it through; but in fold 2 it
+    also turns five CLAIM-for-DIRECTIVE mistakes into SUPPORT-for-DIRECTIVE ones, and SUPPORT's F1 there
+    falls from 0.80 to 0.71: the guard switches it off. Without those five it stays on."""
+    from annotate.learn.train import _label_guard, _thresholds
+
+    base = [(0, "CLAIM", "SUPPORT", "SUPPORT", 0.9)] * 3 + _right(0, "SUPPORT", 3) + _right(0, "CLAIM", 3) \
+        + [(1, "CLAIM", "SUPPORT", "SUPPORT", 0.9)] * 2 + _right(1, "SUPPORT", 4) + _right(1, "CLAIM", 3)
+    noisy = base + [(1, "CLAIM", "DIRECTIVE", "SUPPORT", 0.9)] * 5
+    for rows, want in ((base, {"CLAIM>SUPPORT": 0.9}), (noisy, {})):
+        records, held = _held(rows)
+        thresholds, report = _thresholds(records, 2)
+        assert thresholds == {"CLAIM>SUPPORT": 0.9}
+        assert _label_guard(held, thresholds, report, 2) == want
+    assert report["CLAIM>SUPPORT"]["off"] == "SUPPORT unit F1 0.094 lower in inner fold 2"
+
+
+def test_inner_folds_are_families_or_files():
+    """One family per inner fold (the letters before the file name's first digit; an unmatched name is a
+    family of its own); with fewer than three families, one file per fold."""
+    from annotate.learn.train import Sample, _folds
+
+    def files(folds, samples):
+        return [sorted({samples[i].file for i in f}) for f in folds]
+
+    many = [Sample(f, None, []) for f in ("a01.md", "a02.md", "b01.md", "c01.md", "c02.md", "000_x.md")]
+    assert files(_folds(many), many) == [["000_x.md"], ["a01.md", "a02.md"], ["b01.md"], ["c01.md", "c02.md"]]
+    assert files(_folds(many, k=2), many) == [["000_x.md", "b01.md"], ["a01.md", "a02.md", "c01.md", "c02.md"]]
+    two = [Sample(f, None, []) for f in ("a01.md", "a02.md", "b01.md")]
+    assert files(_folds(two), two) == [["a01.md"], ["a02.md"], ["b01.md"]]
+
+
+def test_leave_out_groups_by_name_or_first_group(monkeypatch):
+    """--leave-out takes [NAME=]REGEX as evaluate's --group-by: NAME puts every file it matches in one group
+    (held-out families scored as one aggregate), else the first group names it."""
+    from types import SimpleNamespace
+
+    from annotate.learn import curve
+    from annotate.learn.train import Sample
+
+    trained_on = []
+
+    def fake_train(samples, seed=0, name=""):
+        trained_on.append(sorted(s.file for s in samples))
+        return SimpleNamespace(learned=SimpleNamespace(thresholds={}))
+
+    monkeypatch.setattr(curve, "train", fake_train)
+    monkeypatch.setattr(curve, "tasks_of", lambda nlp, test, learned=None: [])
+    monkeypatch.setattr(curve, "score", lambda tasks, gold, files: {"files": files})
+    samples = [Sample(f, None, []) for f in ("a01.md", "b01.md", "b02.md", "j01.md", "p01.md")]
+    rows = curve.leave_out(None, samples, {}, r"held out b j=^[bj]\d")
+    assert [(r["group"], r["rules"]["files"]) for r in rows] == [("held out b j", ["b01.md", "b02.md", "j01.md"])]
+    assert trained_on == [["a01.md", "p01.md"]]
+    rows = curve.leave_out(None, samples, {}, r"^([bj])\d")
+    assert [r["group"] for r in rows] == ["b", "j"]
+
+
+def test_report_patterns_that_are_not_regular_expressions_are_usage_errors(tmp_path):
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    for opt in ("--leave-out", "--curve"):
+        r = CliRunner().invoke(app, ["train", "--gold", str(GOLD), str(FILES[0]), "--report", str(tmp_path / "r"),
+                                     opt, "^([pq]", "-q"])
+        assert r.exit_code == 2 and "not a regular expression" in r.stderr, (opt, r.stderr)
+        assert not (tmp_path / "r").exists()

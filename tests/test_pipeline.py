@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from annotate.document import Block, Document
 from annotate.pipeline import PIPES, SPANS_KEY, add_argument_pipes, annotate_document
-from annotate.tasks import model_version, to_task, validate_task
+from annotate.tasks import model_version, to_task
+from annotate.validate import validate_task
 
 
 def make_document(paragraphs: list[str], title="大力推进科技创新", bold_first=False, kind="article") -> Document:

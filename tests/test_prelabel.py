@@ -195,7 +195,7 @@ def corpus_copy(folder: Path, n: int = 1) -> list[Path]:
 @pytest.mark.model
 def test_prelabel_yields_valid_tasks(nlp, tmp_path):
     from annotate.prelabel import prelabel
-    from annotate.tasks import validate_task
+    from annotate.validate import validate_task
 
     corpus_copy(tmp_path)
     errors, progress = [], []
@@ -245,10 +245,11 @@ def test_missing_path_and_empty_folder_are_errors(nlp, tmp_path):
 def test_invalid_task_and_crash_are_file_errors(nlp, tmp_path, monkeypatch):
     import annotate.pipeline
     import annotate.tasks
+    import annotate.validate
     from annotate.prelabel import prelabel
 
     a, b, c = corpus_copy(tmp_path, 3)
-    real_validate, real_annotate = annotate.tasks.validate_task, annotate.pipeline.annotate_document
+    real_validate, real_annotate = annotate.validate.validate_task, annotate.pipeline.annotate_document
 
     current = {}  # the document whose task is being checked (to_task, then validate_task, in turn)
     real_to_task = annotate.tasks.to_task
@@ -266,7 +267,7 @@ def test_invalid_task_and_crash_are_file_errors(nlp, tmp_path, monkeypatch):
             raise IndexError("list index out of range")
         return real_annotate(nlp_, document)
 
-    monkeypatch.setattr(annotate.tasks, "validate_task", validate)
+    monkeypatch.setattr(annotate.validate, "validate_task", validate)
     monkeypatch.setattr(annotate.tasks, "to_task", to_task)
     monkeypatch.setattr(annotate.pipeline, "annotate_document", annotate_doc)
     errors = []

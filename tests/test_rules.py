@@ -38,15 +38,68 @@ def test_rule_ids_are_unique_and_labels_in_scheme():
     assert all(r.example and r.near_miss and 0 < r.confidence <= 1 for r in RULES)
 
 
-def test_precedence_table_lists_every_rule_once_in_the_schemes_label_order():
-    from annotate.rules import PRECEDENCE
+def test_precedence_comes_from_the_registry_in_the_schemes_label_order():
+    from annotate.rules import RANK
 
-    assert sorted(PRECEDENCE) == sorted(r.id for r in RULES)
+    assert sorted(RANK) == sorted(r.id for r in RULES)
+    order = sorted(RANK, key=RANK.get)
     by_id = {r.id: r for r in RULES}
-    sentence_labels = [by_id[i].label for i in PRECEDENCE if by_id[i].label in load_scheme().precedence]
+    sentence_labels = [by_id[i].label for i in order if by_id[i].label in load_scheme().precedence]
     first_seen = list(dict.fromkeys(sentence_labels))
     assert first_seen == list(load_scheme().precedence)
     assert sentence_labels == sorted(sentence_labels, key=first_seen.index)  # grouped by label
+    # the catalogue lists the labels in the scheme's order, each label's rules as they are tried
+    names = (*load_scheme().label_names, *(r.name for r in load_scheme().relations))
+    assert [r.label for r in RULES] == sorted((r.label for r in RULES), key=names.index)
+    for label in names:
+        assert [r.id for r in RULES if r.label == label] == [i for i in order if by_id[i].label == label]
+
+
+def test_a_registered_rule_runs_without_being_listed_anywhere_else(nlp):
+    """One @rule registration is all a rule needs: the pipeline tries it (no tuple, no table)."""
+    import annotate.rules as registry
+    from annotate.pipeline import annotate_document
+    from annotate.sources import read_string
+
+    saved = (list(registry.RULES), list(registry._REGISTERED), dict(registry.RANK))
+    seen = []
+    try:
+        @registry.rule("claim.test_only", "CLAIM", "a test rule", "例", "无", 0.5)
+        def test_only(site):
+            seen.append(site.i)
+            return []
+
+        (document,) = read_string("标题\n\n一段话。", "t.txt")
+        annotate_document(nlp, document)
+    finally:
+        registry.RULES[:], registry._REGISTERED[:] = saved[0], saved[1]
+        registry.RANK.clear()
+        registry.RANK.update(saved[2])
+    assert seen
+
+
+def test_every_registered_rule_is_tried_by_the_pipeline(nlp, monkeypatch):
+    """A rule that exists but never runs (its label has no finder, a finder skips it) fails here."""
+    import dataclasses
+
+    import annotate.rules as registry
+    from annotate.pipeline import annotate_document
+    from annotate.sources import read_string
+
+    called = set()
+
+    def counting(r):
+        def fn(*args):
+            called.add(r.id)
+            return r.fn(*args)
+        return fn
+
+    monkeypatch.setattr(registry, "RULES", [dataclasses.replace(r, fn=counting(r)) for r in registry.RULES])
+    text = ("# 标题\n\n## 一、小节\n\n科技创新是核心要素。“绳短不能汲深井，浅水难以负大舟。”"
+            "新兴产业是重要载体。\n\n### （一）分节\n\n思想是行动的先导。这一段还有一句。")
+    (document,) = read_string(text, "t.md")
+    annotate_document(nlp, document)
+    assert called == {r.id for r in registry.RULES}
 
 
 def test_every_rule_is_one_function_carrying_its_catalogue_row():
@@ -68,6 +121,64 @@ def test_word_lists_come_from_the_packaged_lexicon():
 
     assert "必须" in LEX.directive.modal_words_set and "指出" in LEX.quote.speech_verbs
     assert needs_words("我们必须坚持") and not needs_words("科技创新是核心")
+
+
+def test_lexicon_refuses_two_entries_read_under_one_name():
+    from annotate.rules.lexicon import parse_lexicon
+
+    assert parse_lexicon('[d]\nx = "着"\ny_re = "a"').d.y.pattern == "a"
+    with pytest.raises(ValueError, match="two entries named 'x'"):
+        parse_lexicon('[d]\nx = "着"\nx_re = "(?<!随)着"')
+
+
+def test_no_word_literals_in_the_rule_modules():
+    """Words are data (annotate/data/lexicon.toml): the rule modules' code names none, only
+    punctuation marks (comments, docstrings and catalogue rows may quote words)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import annotate.rules as package
+
+    han_word = re.compile(r"[\u4e00-\u9fff]")
+    found = []
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body \
+                    and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+                skip.add(id(node.body[0].value))          # a docstring
+            if isinstance(node, ast.FunctionDef):
+                for d in node.decorator_list:
+                    skip.update(id(n) for n in ast.walk(d))  # a catalogue row
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip \
+                    and han_word.search(node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value!r}")
+    assert found == []
+
+
+def test_shared_constants_are_defined_once():
+    """The Han class, the clause marks, the heading numerals and the block kinds are defined in
+    annotate/punctuation.py and annotate/document.py only; readers and rules import them."""
+    import ast
+    from pathlib import Path
+
+    import annotate
+    from annotate.document import HEADING, PARAGRAPH, SUBHEADING
+    from annotate.punctuation import CLAUSE_MARKS, HAN_NUMERALS, ITEM_NUMERALS
+
+    root = Path(annotate.__file__).parent
+    found = []
+    for path in sorted([*root.glob("sources/*.py"), *root.glob("rules/*.py"), root / "pipeline.py"]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                v = node.value
+                if ("\u4e00-\u9fff" in v or CLAUSE_MARKS in v or HAN_NUMERALS in v or ITEM_NUMERALS in v
+                        or v in (HEADING, SUBHEADING, PARAGRAPH)):
+                    found.append(f"{path.name}:{node.lineno}: {v!r}")
+    assert found == []
 
 
 # ---- text helpers ---------------------------------------------------------------
@@ -1004,3 +1115,59 @@ def test_modal_near_miss_the_speakers_own_speech_act_and_hit_for_we():
     # hits: 我们 + 要 + speech verb exhorts a group; 我要 + another action is no speech act
     assert has_modal(["我们", "要", "告诉", "孩子们", "真相", "。"])
     assert has_modal(["你", "要", "告诉", "自己", "：", "别", "放弃", "。"])
+
+
+def test_modal_near_miss_a_question_asks_and_hit_for_a_statement_before_its_semicolon():
+    # near misses: a question with 要 or 不能 asks, it prescribes nothing
+    assert _directives("标题\n\n译本早已通行，为什么还要重新翻译呢？", {
+        "译本早已通行，为什么还要重新翻译呢？": ["译本", "早已", "通行", "，", "为什么", "还", "要", "重新", "翻译", "呢", "？"]}) == []
+    assert _directives("标题\n\n这个城市到底要发展工业还是发展旅游？", {
+        "这个城市到底要发展工业还是发展旅游？": ["这个", "城市", "到底", "要", "发展", "工业", "还是", "发展", "旅游", "？"]}) == []
+    # hit: the statement before the semicolon prescribes, the question after it asks
+    text = "我们不要把这当作笑话听；要想一想，换了你会怎样？"
+    # (the rule reads the words of the part before the semicolon)
+    found = _directives("标题\n\n" + text, {text.split("；")[0]: ["我们", "不要", "把", "这", "当作", "笑话", "听"]})
+    assert found == [("directive.modal", text)]
+
+
+def test_modal_near_misses_a_guess_an_intention_about_to_and_one_persons_will():
+    # a guess about what will come, someone's stated or stubborn intention
+    assert not has_modal(["这", "条", "路", "恐怕", "还", "要", "走", "很久", "。"])
+    assert not has_modal(["对方", "声称", "要", "封锁", "港口", "。"])
+    # 要 … 了 ending the clause: "about to"
+    assert not has_modal(["再", "过", "几", "天", "就要", "开学", "了", "。"])
+    # one person's wish, intention or inability
+    assert not has_modal(["我", "就是", "要", "做", "给", "他们", "看看", "！"])
+    assert not has_modal(["它", "不能", "产生", "新", "的", "东西", "。"])
+    # hits: a group is told; one person demands something of an addressee; 其他 is no pronoun
+    assert has_modal(["我们", "还", "要", "走", "很", "长", "的", "路", "。"])
+    assert has_modal(["他", "要", "大家", "服从", "命令", "。"])
+    assert has_modal(["其他", "地区", "也", "要", "加快", "发展", "。"])
+    assert has_modal(["就要", "把", "工作", "做", "细", "。"])
+
+
+def test_reported_near_miss_a_document_set_out_a_noun_phrase():
+    assert _directives("标题\n\n《方案》提出了优化电网主网架，补齐结构短板的总体要求。", {}) == []
+    hit = "标题\n\n《方案》提出，优化电网主网架，补齐结构短板。"
+    assert [r for r, _ in _directives(hit, {})] == ["directive.reported"]
+
+
+def test_older_prescriptive_forms_hit_and_their_look_alikes_miss():
+    assert has_modal(["我们", "必得", "先", "把", "基础", "打", "好", "。"])
+    assert has_modal(["青年", "不可不", "读书", "。"])
+    assert has_modal(["此类", "问题", "宜", "从严", "处理", "。"])
+    # near misses: 宜 inside a word, 不可 as a capability
+    assert not has_modal(["这", "是", "一", "座", "宜居", "城市", "。"])
+    assert not has_modal(["这种", "作用", "不可", "替代", "。"])
+    # 非…不可 'must': a necessity; not 不可或缺 / 并非…不可
+    assert _directives("标题\n\n这件事非改不可。", {}) == [("directive.necessity", "这件事非改不可。")]
+    assert _directives("标题\n\n这种作用不可或缺。", {}) == []
+    assert _directives("标题\n\n此事并非绝对不可。", {}) == []
+
+
+def test_short_lead_near_miss_a_period_in_han_numerals_narrates():
+    text = "标题\n\n引言。后文。\n\n一百年来，学校培养了一大批人才。后面还有展开的说明。"
+    assert not any(t.startswith("一百年来") for _, _, t in units(text))
+    # hit: a period that is no time span (一张清单…) and a 以来 frame of an era stay leads
+    assert ("SUPPORT", "support.short_lead", "新时代以来，我国民营经济持续壮大。") in units(
+        "标题\n\n引言。后文。\n\n新时代以来，我国民营经济持续壮大。后面还有展开的说明。")

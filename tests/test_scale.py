@@ -244,7 +244,7 @@ def _table(out: Path, name: str) -> pd.DataFrame:
 
 @pytest.mark.model
 def test_parquet_parts_equal_the_export_tables_of_the_same_tasks(cli, corpus, tmp_path):
-    from annotate.labelstudio.export import tables_from_snapshot
+    from annotate.tables import tables_from_snapshot
 
     table, n = corpus
     r = cli("prelabel", table, "--jsonl", "-o", tmp_path / "tasks.jsonl")
@@ -475,3 +475,31 @@ def test_one_run_at_a_time_into_an_output_folder(corpus, tmp_path):
     assert c.returncode == 0, c.stderr
     docs, spans = _table(out, "documents"), _table(out, "spans")
     assert len(docs) == 2 and set(spans["doc_id"]) <= set(docs["doc_id"])
+
+
+@pytest.mark.model
+def test_task_file_from_a_table_keeps_a_line_separator_inside_a_task(cli, tmp_path):
+    # A table's metadata goes into data.meta as is; U+2028 is a line break to str.splitlines,
+    # which once cut a task in two in the task file (not JSON any more).
+    table = tmp_path / "t.jsonl"
+    rows = [{"id": "a", "text": "我们要坚持高质量发展。", "note": "一\u2028二"},
+            {"id": "b", "text": "必须推进改革。", "note": "三\u2029四"}]
+    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    for extra in ([], ["--jsonl"]):
+        out = tmp_path / f"out{len(extra)}.json"
+        r = cli("prelabel", table, "-q", "-o", out, *extra)
+        assert r.exit_code == 0, r.stderr
+        text = out.read_text(encoding="utf-8")
+        tasks = [json.loads(line) for line in text.split("\n") if line] if extra else json.loads(text)
+        assert [t["data"]["meta"]["note"] for t in tasks] == ["一\u2028二", "三\u2029四"]
+
+
+def test_partitions_follow_the_input_size(tmp_path):
+    from annotate.scale.parts import AUTO_MAX_BYTES, AUTO_MIN_BYTES, auto_part_bytes
+
+    small = tmp_path / "a.jsonl"
+    small.write_text('{"text": "甲。"}\n', encoding="utf-8")
+    assert auto_part_bytes([small]) == AUTO_MIN_BYTES
+    big = tmp_path / "b.jsonl"
+    big.write_bytes(b'{"text": "' + b"x" * 20_000_000 + b'"}\n')
+    assert AUTO_MIN_BYTES < auto_part_bytes([big]) < AUTO_MAX_BYTES  # ≈ 1/16 of 20 MB

@@ -1,22 +1,24 @@
 """The rules as a Label Studio ML backend model: label config in, predictions out.
 
 Label Studio sends its project's labeling config with every /setup and
-/predict. `read_config` finds there the Text object (its name and the data
-field in its value="$field"), the Labels control on it with the scheme's
-labels, the per-region TextArea for the speaker and whether Relations are
-declared. `RulesModel.predict` builds each task's Document from its data
-(annotate.tasks.document_from_data; a task without the reader's outline is read as a
-file of its text would be: annotate.backend.plain), annotates it with the pipeline loaded once,
-encodes it with annotate.tasks.to_task and checks it with annotate.validate —
-the same regions, rule ids, speakers, relations, scores and model_version as
-`annotate prelabel` — then names the controls as the project's config does.
+/predict. `read_config` (annotate.labelstudio.codec, through LabelInterface) finds
+there the Text object (its name and the data field in its value="$field"), the
+Labels control on it with the scheme's labels, the per-region TextArea for the
+speaker and whether Relations are declared. `RulesModel.predict` builds each task's
+Document from its data (annotate.tasks.document_from_data; a task without the reader's
+outline is read as a file of its text would be: annotate.backend.plain), annotates it
+with the pipeline loaded once, makes its prediction with annotate.tasks.prediction_of
+and checks it with the codec — the same regions, rule ids, speakers, relations, scores
+and model_version as `annotate prelabel` — then encodes it with the controls named as
+the project's config names them (a speaker or relation without a control is left out).
 """
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from xml.etree import ElementTree
 
+from annotate.labelstudio.codec import (ConfigError, Controls, Prediction, encode_prediction, encode_result,
+                                        validate_result)
+from annotate.labelstudio.codec import read_config as codec_read_config
 from annotate.scheme import Scheme, load_scheme
 
 MAX_TEXT_CHARS = 1_000_000   # a long article is ~30k characters; beyond this is a mistake
@@ -34,66 +36,13 @@ class BadRequest(ValueError):
         self.status = status
 
 
-@dataclass(frozen=True)
-class Controls:
-    """Names read from a project's labeling config."""
-
-    text_name: str        # <Text name=…>
-    text_field: str       # the data field in <Text value="$…">
-    labels_name: str      # <Labels name=… toName=text>
-    speaker_name: str | None  # <TextArea perRegion="true" toName=text>, if any
-    relations: bool       # <Relations> declared
-
-
 def read_config(xml: object, scheme: Scheme | None = None) -> Controls:
-    """The controls of a labeling config that carries the scheme's labels; BadRequest otherwise."""
-    s = scheme or load_scheme()
-    if not isinstance(xml, str) or not xml.strip():
-        raise BadRequest("no labeling config in the request (label_config/schema)")
+    """The controls of a labeling config that carries the scheme's labels (read through
+    LabelInterface: annotate.labelstudio.codec.read_config); BadRequest otherwise."""
     try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as e:
-        raise BadRequest(f"the labeling config is not valid XML: {e}") from None
-    texts = {el.get("name"): el.get("value", "") for el in root.iter("Text") if el.get("name")}
-    candidates = []
-    for el in root.iter("Labels"):
-        target = el.get("toName")
-        values = {lab.get("value") for lab in el.iter("Label")}
-        if target in texts and set(s.label_names) <= values:
-            candidates.append((el.get("name"), target))
-    if not candidates:
-        missing = ", ".join(s.label_names)
-        raise BadRequest(f"the labeling config has no <Labels> on a <Text> with the labels {missing} — "
-                         f"use `annotate studio config`")
-    labels_name, text_name = candidates[0]
-    value = texts[text_name]
-    if not value.startswith("$") or len(value) < 2:
-        raise BadRequest(f"<Text name={text_name!r}> has value {value!r}; expected a data field such as $text")
-    speaker = next((el.get("name") for el in root.iter("TextArea")
-                    if el.get("toName") == text_name and el.get("perRegion", "").lower() == "true"), None)
-    has_relations = any(True for _ in root.iter("Relations"))
-    return Controls(text_name, value[1:], labels_name, speaker, has_relations)
-
-
-def rename_controls(result: list[dict], controls: Controls, scheme: Scheme) -> list[dict]:
-    """The result with from_name/to_name as the project's config names them (the regions
-    themselves are untouched); speakers and relations dropped where the config has no
-    control for them."""
-    out = []
-    for item in result:
-        kind = item.get("type")
-        if kind == "relation":
-            if controls.relations:
-                out.append(item)
-            continue
-        if kind == "textarea":
-            if controls.speaker_name is None:
-                continue
-            item = {**item, "from_name": controls.speaker_name, "to_name": controls.text_name}
-        elif kind == "labels":
-            item = {**item, "from_name": controls.labels_name, "to_name": controls.text_name}
-        out.append(item)
-    return out
+        return codec_read_config(xml, scheme)
+    except ConfigError as e:
+        raise BadRequest(str(e)) from None
 
 
 def text_key(data: dict, controls: Controls) -> str:
@@ -125,6 +74,9 @@ class RulesModel:
         self.nlp = nlp
         self.scheme = scheme or load_scheme()
         self.lock = threading.Lock()
+        # The configs are read through label-studio-sdk's LabelInterface: imported here, with the
+        # model (~2 s), not during the first request.
+        import label_studio_sdk.label_interface  # noqa: F401
 
     def use_model(self, path) -> str:
         """Swap in the trained model in `path` (loaded first, then put in place under the lock, so a
@@ -172,10 +124,10 @@ class RulesModel:
         return tasks
 
     def predict_task(self, task: dict, controls: Controls, calibration=None) -> dict:
-        """One prediction {result, score, model_version[, calibration]} for one task."""
+        """One prediction {model_version, score, result[, calibration]} for one task, its
+        controls named as the project's config names them."""
         from annotate.pipeline import annotate_document
-        from annotate.tasks import document_from_data, guessed_blocks, to_task
-        from annotate.validate import validate_task
+        from annotate.tasks import document_from_data, guessed_blocks, prediction_of
 
         data = task["data"]
         where = task_name(task)
@@ -184,38 +136,34 @@ class RulesModel:
             document = document_from_data(data, key, guess_outline=False)
         except ValueError as e:
             raise BadRequest(f"{where}: {e}", 422) from None
-        if not data.get("outline"):
-            prediction = self._predict_as_read(data[key], str(data.get("source") or ""), calibration)
-            if prediction is not None:
-                return {**prediction, "result": rename_controls(prediction["result"], controls, self.scheme)}
-            document.blocks = guessed_blocks(document.text)  # no article found by the readers
-        with self.lock:
-            doc = annotate_document(self.nlp, document)
-        encoded = to_task(document, doc, calibration)
-        problems = validate_task(encoded, self.scheme)
-        if problems:  # a bug of the rules, not of the request: never send an invalid region
+        prediction = None if data.get("outline") else self._predict_as_read(data[key], str(data.get("source") or ""),
+                                                                             calibration)
+        if prediction is None:
+            if not data.get("outline"):
+                document.blocks = guessed_blocks(document.text)  # no article found by the readers
+            with self.lock:
+                doc = annotate_document(self.nlp, document)
+            prediction = prediction_of(document, doc, calibration)
+        # checked on the scheme's controls: a bug of the rules or the alignment, not of the
+        # request, must never send an invalid region
+        problems = validate_result(encode_result(prediction.items, Controls.of_scheme(self.scheme)),
+                                   document.text, self.scheme)
+        if problems:
             raise RuntimeError(f"{where}: invalid prediction: {problems[0]}")
-        prediction = encoded["predictions"][0]
-        return {"result": rename_controls(prediction["result"], controls, self.scheme),
-                **{k: v for k, v in prediction.items() if k != "result"}}
+        return encode_prediction(prediction, controls)
 
-    def _predict_as_read(self, text: str, name: str, calibration=None) -> dict | None:
+    def _predict_as_read(self, text: str, name: str, calibration=None) -> Prediction | None:
         """A task without an outline, read as `annotate prelabel` reads a file of that text
         (annotate.backend.plain); None when the readers find no article in it."""
         from annotate.backend.plain import prediction_on_text, read_documents
         from annotate.pipeline import annotate_document
-        from annotate.validate import validate_result
 
         placed = read_documents(text, name)
         if placed is None:
             return None
         with self.lock:
             docs = [annotate_document(self.nlp, document) for document, _ in placed]
-        prediction = prediction_on_text(placed, docs, text, calibration)
-        problems = validate_result(prediction["result"], text, self.scheme)
-        if problems:  # a bug of the rules or the alignment: never send an invalid region
-            raise RuntimeError(f"invalid prediction: {problems[0]}")
-        return prediction
+        return prediction_on_text(placed, docs, text, calibration)
 
     def predict(self, tasks: object, label_config: object, calibration=None) -> list[dict]:
         """Predictions for the tasks of one request, all scored with the same `calibration`

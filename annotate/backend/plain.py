@@ -10,9 +10,12 @@ no place there is left out with the relations that use it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
+from annotate.labelstudio.codec import Prediction
 from annotate.sources import SourceError, read_string
 from annotate.sources.align import source_offsets, source_span
-from annotate.tasks import task_score, to_task
+from annotate.tasks import prediction_of, task_score
 
 
 def read_documents(text: str, name: str = "") -> list | None:
@@ -32,35 +35,26 @@ def read_documents(text: str, name: str = "") -> list | None:
     return placed
 
 
-def prediction_on_text(placed: list, docs: list, text: str, calibration=None) -> dict:
-    """One prediction {result, score, model_version[, calibration]} on `text` from the annotated
-    Docs of read_documents' Documents (in the same order), scored with `calibration`."""
-    result, scores, version, extra = [], [], None, {}
+def prediction_on_text(placed: list, docs: list, text: str, calibration=None) -> Prediction:
+    """One prediction on `text` from the annotated Docs of read_documents' Documents (in the
+    same order), scored with `calibration`: each Document's regions moved onto `text`, those
+    with no place there left out with the relations that use them."""
+    items, scores, version, extra = [], [], None, {}
     for (document, offsets), doc in zip(placed, docs):
-        prediction = to_task(document, doc, calibration)["predictions"][0]
-        version = prediction["model_version"]
-        extra = {k: v for k, v in prediction.items() if k not in ("result", "score", "model_version")}
+        prediction = prediction_of(document, doc, calibration)
+        version, extra = prediction.model_version, prediction.extra
         kept: set[str] = set()
-        moved = []
-        for item in prediction["result"]:
-            if item.get("type") == "relation":
-                continue
-            value = item["value"]
-            span = source_span(offsets, document.text, value["start"], value["end"])
+        for region in prediction.regions:
+            span = source_span(offsets, document.text, region.start, region.end)
             if span is None:
                 continue
             start, end = span
-            value = {**value, "start": start, "end": end}
-            if item["type"] == "labels":
-                value["text"] = text[start:end]
-                kept.add(item["id"])
-                scores.append(item["score"])
-            moved.append({**item, "value": value})
-        result += [item for item in moved if item["type"] == "labels" or item["id"] in kept]
-        result += [item for item in prediction["result"] if item.get("type") == "relation"
-                   and item["from_id"] in kept and item["to_id"] in kept]
+            items.append(replace(region, start=start, end=end, text=text[start:end]))
+            kept.add(region.id)
+            scores.append(region.score)
+        items += [rel for rel in prediction.relations if rel.from_id in kept and rel.to_id in kept]
     if version is None:
         from annotate.tasks import model_version
 
         version = model_version()
-    return {"result": result, "score": task_score(scores), "model_version": version, **extra}
+    return Prediction(items, model_version=version, score=task_score(scores), extra=extra)

@@ -23,8 +23,8 @@ import httpx
 
 from annotate.atomic import atomic_write
 from annotate.labelstudio.errors import StudioError
-from annotate.labelstudio.server import (HOST, Studio, _alive, _free_port, _port_busy, _terminate, read_pid,
-                                         read_state)
+from annotate.labelstudio.server import Studio
+from annotate.process import HOST, alive, free_port_after, port_busy, read_pid, read_state, terminate
 
 DEFAULT_PORT = 9090  # Label Studio's usual ML backend port
 START_TIMEOUT = 120.0  # loading the pkuseg model takes ~4 s, more on a busy machine
@@ -74,7 +74,7 @@ class LocalBackend:
 
     def running_pid(self) -> int | None:
         pid = read_pid(self.pid_file)
-        if pid is None or not _alive(pid):
+        if pid is None or not alive(pid):
             return None
         with contextlib.suppress(OSError):
             if b"annotate" not in Path(f"/proc/{pid}/cmdline").read_bytes():
@@ -90,10 +90,10 @@ class LocalBackend:
             say(f"ML backend already running at {state['url']} (pid {pid})")
             return state["url"]
         if pid:
-            _terminate(pid)
+            terminate(pid)
         port = port or state.get("port") or DEFAULT_PORT
-        if _port_busy(port):
-            port = _free_port(port)
+        if port_busy(port):
+            port = free_port_after(port)
         self.home.mkdir(parents=True, exist_ok=True)
         url = f"http://{HOST}:{port}"
         say(f"starting the ML backend (annotate serve) on {url} …")
@@ -108,7 +108,7 @@ class LocalBackend:
         deadline = time.monotonic() + timeout
         while backend_health(url, timeout=2) is None:
             if proc.poll() is not None or time.monotonic() > deadline:
-                _terminate(proc.pid)
+                terminate(proc.pid)
                 with contextlib.suppress(FileNotFoundError):
                     self.pid_file.unlink()
                 raise StudioError(f"the ML backend did not start — see {self.log_file}")
@@ -120,7 +120,7 @@ class LocalBackend:
     def down(self, say: Callable[[str], object] = print) -> bool:
         pid = self.running_pid()
         if pid:
-            _terminate(pid)
+            terminate(pid)
             say(f"ML backend (pid {pid}) stopped")
         with contextlib.suppress(FileNotFoundError):
             self.pid_file.unlink()

@@ -13,11 +13,12 @@ from collections import Counter
 from pathlib import Path
 
 from annotate import calibration
+from annotate.scoring import NO_RULE
 
 from .client import Connection
 from .export import fetch_snapshot, parse_snapshot
 from .projects import find_or_create_project
-from .report import NO_RULE, compute_report
+from .report import compute_report
 
 
 def rule_counts(tasks: list[dict]) -> tuple[dict[str, dict], list[str]]:

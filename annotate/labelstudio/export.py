@@ -12,7 +12,7 @@ spans      one row per region: the predicted ones (origin "predicted") and
            added, against the prediction the annotation started from)
 relations  one row per relation, predicted or annotated
 
-Every span's offsets are checked against data.text (regions.region_ok); a
+Every span's offsets are checked against data.text (codec.region_ok); a
 mismatch is reported and flagged (offset_ok False), never dropped. The origin
 of an annotated span comes from regions.compare_task (the same comparison the
 report scores): a span that is not compared there — a label outside the
@@ -31,8 +31,7 @@ from pathlib import Path
 from annotate.atomic import atomic_replace_folder, atomic_write, path_problem
 from annotate.scheme import Scheme
 # The tables' columns and builder live in annotate.tables (shared with `prelabel --format parquet`).
-from annotate.tables import (DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS, TABLES,  # noqa: F401
-                             Tables, annotator_of, frame, tables_from_snapshot)
+from annotate.tables import Tables, tables_from_snapshot
 
 from .client import Connection
 from .errors import StudioError

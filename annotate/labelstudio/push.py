@@ -38,12 +38,14 @@ from typing import Callable, Iterable, Iterator
 from annotate.jsonrecords import JSONRecordsError, parse_json_records
 from annotate.scheme import Scheme, load_scheme
 
+from annotate.validate import validate_task
+
 from .client import Connection
+from .codec import same_config
 from .config import label_config
 from .converge import Settled, iter_tasks, settle
 from .errors import StudioError
 from .projects import Project, find_or_create_project, project_config
-from .regions import validate_task
 
 LIST_PAGE_SIZE = 1000
 MAX_BATCH_ATTEMPTS = 3
@@ -101,12 +103,6 @@ def load_task_file(path: str | Path) -> list[dict]:
     if not isinstance(tasks, list):
         raise StudioError(f"{p}: expected a JSON array of tasks")
     return tasks
-
-
-# -- projects ---------------------------------------------------------------
-
-def _norm_xml(xml: str) -> str:
-    return " ".join(xml.split())
 
 
 # -- the listing ------------------------------------------------------------
@@ -246,7 +242,7 @@ def push_tasks(conn: Connection, title: str, tasks: Iterable[dict], *, batch_siz
     if not project.created:
         current = project_config(conn, project.id)
         wanted = label_config(s)
-        if _norm_xml(current) != _norm_xml(wanted):
+        if not same_config(current, wanted):  # read through LabelInterface: formatting does not count
             if update_config:
                 conn.call("updating the labeling config", conn.sdk.projects.update, project.id,
                           label_config=wanted)

@@ -1,136 +1,32 @@
-"""Regions and relations of a Label Studio result, validation, and matching.
+"""Submitted annotations against the prediction they started from: origin of each
+region (accepted/modified/added/deleted) and matching.
 
-Shared by push (validate before sending), export (origin of each span) and
-report (accept/change/delete/add, precision/recall, agreement). Export and
-report compare each submitted annotation with the prediction it started from
-through one generator, `compare_task`.
+Shared by export (origin of each span) and report (accept/change/delete/add,
+precision/recall, agreement), through one generator, `compare_task`. Results are
+decoded by annotate.labelstudio.codec (Region, Relation).
 
-Matching is annotate.evaluate's (the project's gold scoring): one to one,
+Matching is annotate.scoring's (the project's gold scoring): one to one,
 greedy, per label; strict = same start and end, lenient = the overlap covers at
 least half of the longer span.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Iterator
 
-from annotate.document import line_lookup  # noqa: F401  (export looks lines up through here)
+from annotate.document import line_lookup
+from annotate.labelstudio.codec import Region, Relation, decode_result, region_ok
 from annotate.scheme import Scheme, load_scheme
-from annotate.validate import validate_result, validate_task  # noqa: F401  (re-exported for push)
+from annotate.scoring import lenient_ratio, match as match_indices
 
 ACCEPTED, MODIFIED, ADDED, PREDICTED = "accepted", "modified", "added", "predicted"
 
 
-@dataclass(frozen=True)
-class Region:
-    id: str
-    label: str
-    start: int
-    end: int
-    text: str | None = None      # value.text as stored
-    speaker: str | None = None   # from the per-region speaker textarea
-    rule_id: str | None = None   # "rule: <id>" in meta.text
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start
-
-
-def region_ok(region: Region, text: str) -> bool:
-    """Do the region's offsets fit the text (0 <= start < end <= len) and, if the
-    region stores its text, is that text what the offsets point at?"""
-    return (0 <= region.start < region.end <= len(text)
-            and (region.text is None or text[region.start:region.end] == region.text))
-
-
-@dataclass(frozen=True)
-class Relation:
-    from_id: str
-    to_id: str
-    type: str
-    direction: str = "right"
-
-
-def rule_of(item: dict) -> str | None:
-    meta = item.get("meta") or {}
-    texts = meta.get("text") or []
-    if isinstance(texts, str):
-        texts = [texts]
-    for t in texts:
-        if isinstance(t, str) and t.strip().startswith("rule:"):
-            return t.strip()[len("rule:"):].strip() or None
-    return None
-
-
-def _speaker_text(value: dict) -> str | None:
-    texts = value.get("text")
-    if isinstance(texts, str):
-        texts = [texts]
-    parts = [t.strip() for t in texts or [] if isinstance(t, str) and t.strip()]
-    return " ".join(parts) or None
-
-
-def parse_result(result: list, scheme: Scheme | None = None) -> tuple[list[Region], list[Relation]]:
-    """Regions (labels items, with their speaker) and relations of one annotation/prediction result.
-
-    Lenient: items that are not regions of the scheme's Labels control are ignored;
-    `validate_result` is the strict check.
-    """
-    s = scheme or load_scheme()
-    speakers: dict[str, str | None] = {}
-    raw: list[dict] = []
-    relations: list[Relation] = []
-    for item in result or []:
-        if not isinstance(item, dict):
-            continue
-        kind = item.get("type")
-        if kind == "relation":
-            # A relation drawn in the UI has no label until one is picked: with one
-            # relation type in the scheme it is that type.
-            labels = item.get("labels") or []
-            a, b = str(item.get("from_id")), str(item.get("to_id"))
-            direction = item.get("direction") or "right"
-            if direction == "left":  # the arrow points from to_id to from_id
-                a, b, direction = b, a, "right"
-            relations.append(Relation(a, b, labels[0] if labels else s.relations[0].name if s.relations else "",
-                                      direction))
-        elif kind == "textarea" and item.get("from_name") == s.speaker_name:
-            speakers[str(item.get("id"))] = _speaker_text(item.get("value") or {})
-        elif kind == "labels" and item.get("from_name", s.labels_name) == s.labels_name:
-            raw.append(item)
-    regions = []
-    for item in raw:
-        value = item.get("value") or {}
-        labels = value.get("labels") or []
-        start, end = value.get("start"), value.get("end")
-        if not labels or not isinstance(start, int) or not isinstance(end, int):
-            continue
-        rid = str(item.get("id"))
-        regions.append(Region(rid, labels[0], start, end, value.get("text"), speakers.get(rid),
-                              rule_of(item)))
-    return regions, relations
-
-
 # -- matching ---------------------------------------------------------------
 
-def overlap(a: Region, b: Region) -> int:
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
-def lenient_ratio(a: Region, b: Region) -> float:
-    """overlap / longer span if the overlap covers at least half of the longer span, else 0."""
-    ov = overlap(a, b)
-    longer = max(a.length, b.length)
-    if ov > 0 and ov * 2 >= longer:
-        return ov / longer
-    return 0.0
-
-
 def match(gold: list[Region], pred: list[Region], strict: bool) -> list[tuple[Region, Region]]:
-    """Greedy one-to-one matching, the best candidates first: annotate.evaluate's, so that
+    """Greedy one-to-one matching, the best candidates first: annotate.scoring's, so that
     report and `annotate evaluate` give the same figures."""
-    from annotate.evaluate import match as match_indices
-
     return [(gold[gi], pred[pi]) for gi, pi in match_indices(gold, pred, strict)]
 
 
@@ -236,8 +132,14 @@ def baseline(task: dict, annotation: dict) -> dict | None:
 ParseCache = dict[int, tuple[list[Region], list[Relation]]]  # id(prediction dict) → parsed
 
 
+def parse_result(result: object, scheme: Scheme | None = None) -> tuple[list[Region], list[Relation]]:
+    """(regions, relations) of a result, as the codec decodes it."""
+    decoded = decode_result(result, scheme)
+    return decoded.regions, decoded.relations
+
+
 def parse_prediction(prediction: dict, scheme: Scheme, cache: ParseCache) -> tuple[list[Region], list[Relation]]:
-    """parse_result of a prediction, once per prediction (keyed by the dict itself)."""
+    """The regions and relations of a prediction, decoded once per prediction (keyed by the dict itself)."""
     key = id(prediction)
     if key not in cache:
         cache[key] = parse_result(prediction.get("result"), scheme)

@@ -46,10 +46,12 @@ from pathlib import Path
 import pandas as pd
 
 from annotate.atomic import atomic_write_files
+from annotate.labelstudio.codec import Region
 from annotate.scheme import Scheme, load_scheme
+from annotate.scoring import NO_RULE, prf
+from annotate.tables import annotator_of
 
-from .export import annotator_of
-from .regions import ACCEPTED, ADDED, Region, compare_task, match_per_label
+from .regions import ACCEPTED, ADDED, compare_task, match_per_label
 
 LABEL_COLUMNS = ["label", "predicted", "accepted", "changed", "deleted", "added", "annotated",
                  "strict_tp", "strict_p", "strict_r", "strict_f1",
@@ -60,19 +62,6 @@ RULE_COLUMNS = ["rule_id", "label", "predicted", "accepted", "changed", "deleted
 AGREEMENT_COLUMNS = ["doc_id", "task_id", "annotation_a", "annotation_b", "annotator_a", "annotator_b",
                      "spans_a", "spans_b", "span_f1_strict", "span_f1_lenient", "kappa_chars", "n_chars"]
 ALL = "ALL"
-NO_RULE = "(none)"
-
-
-def prf(tp: int, n_gold: int, n_pred: int) -> tuple[float | None, float | None, float | None]:
-    """Precision, recall, F1 as the scorer computes them — except that with
-    nothing predicted and nothing annotated (no data for the label) all three
-    are undefined (None) rather than perfect."""
-    if n_gold == 0 and n_pred == 0:
-        return None, None, None
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def char_labels(regions: list[Region], n: int) -> list[str]:
@@ -262,7 +251,8 @@ def _label_row(label: str, c: Counter) -> dict:
            "deleted": c["deleted"], "added": c["added"], "annotated": c["annotated"],
            "strict_tp": c["strict_tp"], "lenient_tp": c["lenient_tp"], "bad_offsets": c["bad_offsets"]}
     for name in ("strict", "lenient"):
-        p, r, f = prf(c[f"{name}_tp"], c["annotated"], c["predicted"])
+        # nothing predicted and nothing annotated: no data for the label, not a perfect score
+        p, r, f = prf(c[f"{name}_tp"], c["annotated"], c["predicted"], empty=None)
         row.update({f"{name}_p": p, f"{name}_r": r, f"{name}_f1": f})
     return row
 

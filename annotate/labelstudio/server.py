@@ -20,8 +20,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,13 +31,13 @@ import httpx
 
 from annotate.atomic import atomic_write
 from annotate.logged_run import run_logged as _run_logged  # also `make install`'s
+from annotate.process import HOST, alive, free_port_after, port_busy, read_pid, read_state, terminate
 
 from . import auth
 from .errors import StudioError
 
 LABEL_STUDIO_VERSION = "1.23.2"
 DEFAULT_PORT = 8080
-HOST = "127.0.0.1"
 VENV_MARKER = ".annotate-studio-venv"  # written into a venv we created (so we may rebuild it)
 START_TIMEOUT = 180.0  # first start migrates the database (~30 s); later starts take ~3 s
 
@@ -59,22 +57,6 @@ def project_root(start: Path | None = None) -> Path:
         if (folder / ".git").exists():
             return folder
     return here
-
-
-def read_state(path: Path) -> dict:
-    """A background server's state file (JSON), {} when missing or unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-
-
-def read_pid(path: Path) -> int | None:
-    """The pid a background server's pid file holds, None when missing or unreadable."""
-    try:
-        return int(path.read_text().strip())
-    except (FileNotFoundError, ValueError):
-        return None
 
 
 @dataclass
@@ -254,11 +236,11 @@ class Studio:
         self.ensure_venv(say)
         explicit = port is not None
         port = port or state.get("port") or DEFAULT_PORT
-        if _port_busy(port):
+        if port_busy(port):
             if explicit:
                 raise StudioError(f"port {port} on {HOST} is in use — pick another with `--port`, "
                                   f"or stop what listens there")
-            port = _free_port(port)
+            port = free_port_after(port)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
         say(f"starting Label Studio {LABEL_STUDIO_VERSION} on http://{HOST}:{port} (data in {self.data_dir}) …")
@@ -271,7 +253,7 @@ class Studio:
         try:
             actual = self._wait_started(proc, log_start, timeout)
         except BaseException:
-            _terminate(proc.pid)
+            terminate(proc.pid)
             with contextlib.suppress(FileNotFoundError):
                 self.pid_file.unlink()
             raise
@@ -343,7 +325,7 @@ class Studio:
         pid = self.running_pid()
         stopped = False
         if pid:
-            _terminate(pid, timeout)
+            terminate(pid, timeout)
             stopped = True
             say(f"Label Studio (pid {pid}) stopped")
         else:
@@ -355,80 +337,14 @@ class Studio:
 
 # -- helpers ----------------------------------------------------------------
 
-def _proc_state(pid: int) -> str | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[-1].split()[0]
-
-
-def _alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError, OSError):
-        done, _ = os.waitpid(pid, os.WNOHANG)  # reap it if it is our own child
-        if done == pid:
-            return False
-    if _proc_state(pid) in ("Z", "X"):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _is_label_studio(pid: int) -> bool:
-    if not _alive(pid):
+    if not alive(pid):
         return False
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except OSError:
         return True  # no /proc (not Linux): trust the pid file
     return b"label-studio" in cmdline or b"label_studio" in cmdline
-
-
-def _terminate(pid: int, timeout: float = 20.0) -> None:
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if not _alive(pid):
-                return
-            time.sleep(0.1)
-
-
-def _port_busy(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        if s.connect_ex((HOST, port)) == 0:
-            return True
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind((HOST, port))
-        except OSError:
-            return True
-    return False
-
-
-def _free_port(start: int) -> int:
-    for port in range(start + 1, start + 200):
-        if not _port_busy(port):
-            return port
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def free_port() -> int:
-    """A port nothing listens on now (for tests and the benchmark)."""
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def _port_from_log(path: Path, offset: int) -> int | None:
@@ -464,7 +380,7 @@ def health(url: str, timeout: float = 3.0) -> bool:
 def _wait_health(url: str, pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not alive(pid):
             return False
         if health(url):
             return True

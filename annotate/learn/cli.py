@@ -44,8 +44,9 @@ def train_command(
         help="Write a report into this FOLDER (report.md, report.json, curve-*.png): rules alone vs rules + "
              "model on articles left out of training.")] = None,
     leave_out: Annotated[Optional[str], typer.Option(
-        "--leave-out", metavar="REGEX", help="Report: per group of files (the regex's first group on the file "
-                                             "name, e.g. '^([pqrs])\\d'), train on the rest, score the group.")] = None,
+        "--leave-out", metavar="[NAME=]REGEX", help="Report: per group of files (NAME, or the regex's first "
+                                             "group on the file name, e.g. '^([pqrs])\\d'), train on the rest, "
+                                             "score the group.")] = None,
     curve: Annotated[Optional[List[str]], typer.Option(
         "--curve", metavar="REGEX", help="Report: a learning curve for the family of files matching REGEX "
                                          "(e.g. '^q\\d'); repeatable.")] = None,
@@ -78,6 +79,15 @@ def train_command(
         sizes = sorted({int(x) for x in curve_sizes.split(",") if x.strip()})
     except ValueError:
         raise typer.BadParameter(f"{curve_sizes}: comma-separated numbers", param_hint="'--curve-sizes'") from None
+    from annotate.evaluate import split_group_pattern
+
+    checks = [("'--leave-out'", split_group_pattern, leave_out)] if leave_out else []
+    checks += [("'--curve'", re.compile, c) for c in curve or []]
+    for hint, check, pattern in checks:  # before the slow part, not after it
+        try:
+            check(pattern)
+        except re.error as e:
+            raise typer.BadParameter(f"{pattern}: not a regular expression: {e}", param_hint=hint) from None
     disabled = cli_options.disabled_rules(disable_rule)
     err = err_console()
 

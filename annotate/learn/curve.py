@@ -49,15 +49,19 @@ def _files(samples, rx) -> list[str]:
 
 
 def leave_out(nlp, samples: list[Sample], gold: dict, pattern: str, seed: int = 0, say=None) -> list[dict]:
-    """Per group of files (the first group of `pattern`, else its match): train on every other
-    sample, score the group, rules alone and rules + model."""
+    """Per group of files (`pattern` is [NAME=]REGEX as evaluate's --group-by: the group is NAME,
+    else the first group, else the match): train on every other sample, score the group, rules
+    alone and rules + model."""
+    from annotate.evaluate import split_group_pattern
+
     say = say or (lambda msg: None)
-    rx = re.compile(pattern)
+    name, rx = split_group_pattern(pattern)
     groups: dict[str, list[str]] = {}
     for f in sorted({s.file for s in samples}):
         m = rx.search(f)
         if m:
-            groups.setdefault(m.group(1) if rx.groups else m.group(0), []).append(f)
+            key = m.expand(name) if name is not None else (m.group(1) if rx.groups else m.group(0))
+            groups.setdefault(key, []).append(f)
     rows = []
     for g, files in groups.items():
         say(f"leave out {g} ({len(files)} files)")

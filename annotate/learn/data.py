@@ -208,15 +208,6 @@ def annotation_truth(task: dict, labels_name: str | None = None) -> list[tuple[i
     anns = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
     if not anns:
         return None
-    out = []
-    text = (task.get("data") or {}).get("text") or ""
-    for r in anns[0].get("result") or []:
-        if not isinstance(r, dict) or r.get("type") != "labels":
-            continue
-        if labels_name and r.get("from_name") not in (None, labels_name):
-            continue
-        v = r.get("value") or {}
-        s, e, labs = v.get("start"), v.get("end"), v.get("labels") or []
-        if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text) and labs:
-            out.append((s, e, labs[0]))
-    return out
+    from annotate.labelstudio.codec import label_spans
+
+    return label_spans(anns[0].get("result"), (task.get("data") or {}).get("text") or "", labels_name)

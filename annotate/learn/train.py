@@ -13,18 +13,23 @@ few per cent right; a bag of features (the rules' decision and rule id, the layo
 words as character n-grams) learns from that much in seconds on a CPU and is
 deterministic, where a CNN/transformer would overfit and take minutes.
 
-Conservative: before the final model, K models are trained on K-1 folds of the articles
-and predict the held-out fold; for each kind of change
-(a transition: CLAIM>SUPPORT, NONE>DIRECTIVE, QUOTE>NONE, …) the threshold is the
-probability above which the model's changes on held-out articles fixed the most units net,
-at least MIN_GAIN, breaking a right decision of the rules at most once in ten changes. A
-transition that never paid off gets no threshold: the model never makes it.
+Conservative, and checked on families it did not see: before the final model, one model per
+inner fold is trained on the other folds and predicts the held-out one, where a fold is a family
+of files (`p01_…`, `p02_…` are family p; fewer than three families: one file per fold). For each
+kind of change (a transition: CLAIM>SUPPORT, NONE>DIRECTIVE, QUOTE>NONE, …) the threshold is the
+held-out probability above which the changes fix the most units net among those where the
+transition passes the gate: in no inner fold does it break more than half of what it fixes, it
+fixes at least MIN_GAIN net, breaks at most one in ten, and pays off in at least two inner folds.
+Then a label guard: while some label's unit F1 in some inner fold is more than LABEL_TOLERANCE below
+the rules', the transition into or out of it that did worst there is switched off. A transition
+that never passes gets no threshold: the model never makes it, the rules' decision stands.
 """
 from __future__ import annotations
 
 import json
 import os
 import random
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -38,8 +43,13 @@ MIN_FILES = 2        # articles with truth needed to train (folds need held-out 
 MIN_UNITS = 50       # labelled units needed
 MIN_GAIN = 2         # held-out units a kind of change must fix net before it is allowed
 BREAK_RATE = 0.1     # … and at most this share of its changes may break a right decision of the rules
+FOLD_MARGIN = 2      # in every inner fold where it breaks any, it must fix at least twice as many
+MIN_FOLDS = 2        # … and it must pay off (fix more than it breaks) in at least this many inner folds
+LABEL_TOLERANCE = 0.01  # no label's unit F1 in an inner fold may fall more than this below the rules'
 MIN_THRESHOLD = 0.5
-FOLDS = 5
+MAX_FOLDS = 10       # inner folds (one family each while there are no more families than this)
+MIN_FAMILIES = 3     # fewer families in the training set: the inner folds are by file
+FAMILY = r"^([A-Za-z]+)\d"  # a file's family: the letters before the first digit of its name
 EPOCHS = 12
 BATCH = 32
 
@@ -241,60 +251,144 @@ def fit(examples, seed: int):
     return nlp
 
 
-def _folds(samples: list[Sample], k: int) -> list[list[int]]:
-    """Sample indices in k folds, by file (the articles of one file stay together), in order."""
+def family_of(file: str, pattern: str = FAMILY) -> str:
+    """The family (source, batch) of an article file: the first group of `pattern` on its name
+    (default: the letters before the first digit, as in corpus/dev2 `p01_…`, dev3 `e03_…`);
+    a file the pattern does not match is a family of its own."""
+    m = re.search(pattern, file)
+    return (m.group(1) if m.re.groups else m.group(0)) if m else f"={file}"
+
+
+def _folds(samples: list[Sample], k: int = MAX_FOLDS, family: str = FAMILY) -> list[list[int]]:
+    """Sample indices in inner folds: one family per fold (a transition must pay off on families it
+    was not trained on), families dealt round-robin when there are more than k; with fewer than
+    MIN_FAMILIES families (a team's own corrections, one family) the files are the groups."""
     files = sorted({s.file for s in samples})
-    k = max(2, min(k, len(files)))
-    fold_of = {f: i % k for i, f in enumerate(files)}
-    return [[i for i, s in enumerate(samples) if fold_of[s.file] == j] for j in range(k)]
+    fam = {f: family_of(f, family) for f in files}
+    groups = sorted(set(fam.values()))
+    if len(groups) < MIN_FAMILIES:
+        fam, groups = {f: f for f in files}, files
+    k = max(2, min(k, len(groups)))
+    fold_of = {g: i % k for i, g in enumerate(groups)}
+    return [[i for i, s in enumerate(samples) if fold_of[fam[s.file]] == j] for j in range(k)]
 
 
-def _thresholds(records) -> tuple[dict, dict]:
-    """records: (transition, probability, fixed, broken) of every held-out disagreement, where a
+def _gate(fixed: list[int], broken: list[int]) -> str | None:
+    """Why a transition with these per-fold counts must stay off (None: it may be made)."""
+    hurt = [k for k, (f, b) in enumerate(zip(fixed, broken)) if b and f < FOLD_MARGIN * b]
+    if hurt:
+        k = hurt[0]
+        return f"inner fold {k + 1}: fixes {fixed[k]}, breaks {broken[k]} (need {FOLD_MARGIN}× as many fixed)"
+    F, B = sum(fixed), sum(broken)
+    if F - B < MIN_GAIN:
+        return f"fixes {F - B} net (need {MIN_GAIN})"
+    if B > BREAK_RATE * F:
+        return f"breaks {B} of {F + B}"
+    paying = sum(1 for f, b in zip(fixed, broken) if f > b)
+    if paying < min(MIN_FOLDS, len(fixed)):
+        return f"pays off in {paying} inner fold(s) (need {MIN_FOLDS})"
+    return None
+
+
+def _thresholds(records, n_folds: int = 1) -> tuple[dict, dict]:
+    """records: (transition, probability, fixed, broken, fold) of every held-out disagreement, where a
     transition is "RULES>MODEL" (labels; NONE: no span) and fixed/broken say whether the model's
-    label is the truth / the rules' was. Per transition, the threshold with the most units fixed
-    net, provided they are at least MIN_GAIN and at most one change in BREAK_RATE broke a right
-    decision (ties: the higher threshold); a transition that never qualifies gets none."""
+    label is the truth / the rules' was. Per transition, the threshold (one of the held-out
+    probabilities, at least MIN_THRESHOLD) with the most units fixed net among those that pass the
+    gate (_gate: no inner fold where it breaks more than 1/FOLD_MARGIN of what it fixes, at least
+    MIN_GAIN net, at most BREAK_RATE broken, paying off in MIN_FOLDS folds); ties: the higher
+    threshold. A transition that never passes gets none: the model never makes it."""
     out, report = {}, {}
     for tr in sorted({r[0] for r in records}):
-        rows = sorted(((p, f, b) for t, p, f, b in records if t == tr), reverse=True)
-        best_t, best, fixed, broken = None, (0, 0), 0, 0
-        for i, (p, f, b) in enumerate(rows):
-            fixed += f
-            broken += b
-            last_of_tie = i + 1 == len(rows) or rows[i + 1][0] < p
-            if (last_of_tie and p >= MIN_THRESHOLD and fixed - broken >= MIN_GAIN
-                    and broken <= BREAK_RATE * fixed and fixed - broken > best[0] - best[1]):
-                best_t, best = p, (fixed, broken)
-        if best_t is not None:
+        rows = sorted(((p, f, b, k) for t, p, f, b, k in records if t == tr), reverse=True)
+        best_t, best, why, tempting = None, None, "never above the least threshold", None
+        fixed, broken = [0] * n_folds, [0] * n_folds
+        # one pass from the most confident down: the counts at each cut are the running sums
+        for i, (t, f, b, k) in enumerate(rows):
+            fixed[k] += f
+            broken[k] += b
+            if t < MIN_THRESHOLD or (i + 1 < len(rows) and rows[i + 1][0] == t):
+                continue  # below the least threshold, or not the last of equal probabilities
+            net = sum(fixed) - sum(broken)
+            reason = _gate(fixed, broken)
+            if reason is None:
+                if best is None or net > sum(best[0]) - sum(best[1]):
+                    best_t, best = t, (list(fixed), list(broken))
+            elif tempting is None or net > tempting:
+                # why it is off: at the cut that would have fixed the most net
+                tempting, why = net, f"p ≥ {t:.2f} ({net:+d} net): {reason}"
+        entry = {"disagreements": len(rows), "threshold": best_t}
+        if best is not None:
             out[tr] = round(best_t, 4)
-        report[tr] = {"disagreements": len(rows), "fixed": best[0], "broken": best[1], "threshold": best_t}
+            entry.update(fixed=sum(best[0]), broken=sum(best[1]),
+                         per_fold=[f - b for f, b in zip(*best)])
+        else:
+            entry["off"] = why
+        report[tr] = entry
     return out, report
+
+
+def _apply(rule_label: str, d, thresholds: dict) -> str:
+    """The label after the model: its own where a transition's threshold allows it, else the rules'."""
+    if d is not None and (t := thresholds.get(f"{rule_label}>{d[1]}")) is not None and d[2] >= t:
+        return d[1]
+    return rule_label
+
+
+def _f1(pairs, label) -> float:
+    from annotate.scoring import prf
+
+    tp = sum(1 for p, t in pairs if p == label == t)
+    return prf(tp, sum(1 for _, t in pairs if t == label), sum(1 for p, _ in pairs if p == label))[2]
+
+
+SCORED = ("CLAIM", "SUPPORT", "DIRECTIVE", QUOTE)
+
+
+def _label_guard(held_units, thresholds: dict, report: dict, n_folds: int) -> dict:
+    """Switch transitions off until no label's unit F1 in any inner fold is more than LABEL_TOLERANCE
+    below the rules': while one is, the transition into or out of that label that did worst in that
+    fold (net units; ties: the name) goes."""
+    thresholds = dict(thresholds)
+    while thresholds:
+        worst = None
+        for k in range(n_folds):
+            units = [(r, t, d) for r, t, d, kk in held_units if kk == k]
+            rules = [(r, t) for r, t, _ in units]
+            model = [(_apply(r, d, thresholds), t) for r, t, d in units]
+            for lab in SCORED:
+                drop = _f1(rules, lab) - _f1(model, lab)
+                if drop > LABEL_TOLERANCE and (worst is None or drop > worst[0]):
+                    worst = (drop, k, lab, units)
+        if worst is None:
+            break
+        drop, k, lab, units = worst
+        net: dict[str, int] = {}
+        for r, t, d in units:
+            new = _apply(r, d, thresholds)
+            if new != r and lab in (r, new):
+                tr = f"{r}>{new}"
+                net[tr] = net.get(tr, 0) + (new == t) - (r == t)
+        tr = min(net, key=lambda x: (net[x], x))
+        del thresholds[tr]
+        report[tr]["threshold"] = None
+        report[tr]["off"] = f"{lab} unit F1 {drop:.3f} lower in inner fold {k + 1}"
+    return thresholds
 
 
 def _held_out_scores(held_units, thresholds) -> dict:
     """Unit-level F1 per label on the held-out folds, rules alone vs rules + the fold models with the
     final thresholds (an estimate: the thresholds were chosen on these same folds)."""
-    from annotate.evaluate import prf
-
-    def f1(pairs, label):
-        tp = sum(1 for p, t in pairs if p == label == t)
-        return round(prf(tp, sum(1 for _, t in pairs if t == label), sum(1 for p, _ in pairs if p == label))[2], 3)
-
-    rules, model = [], []
-    for rule_label, truth, d in held_units:
-        rules.append((rule_label, truth))
-        new = d[1] if d is not None and (t := thresholds.get(f"{rule_label}>{d[1]}")) is not None and d[2] >= t \
-            else rule_label
-        model.append((new, truth))
-    labels = ("CLAIM", "SUPPORT", "DIRECTIVE", QUOTE)
-    return {"unit_f1": {"rules": {lab: f1(rules, lab) for lab in labels},
-                        "rules+model": {lab: f1(model, lab) for lab in labels}}}
+    rules = [(r, t) for r, t, _, _ in held_units]
+    model = [(_apply(r, d, thresholds), t) for r, t, d, _ in held_units]
+    return {"unit_f1": {"rules": {lab: round(_f1(rules, lab), 3) for lab in SCORED},
+                        "rules+model": {lab: round(_f1(model, lab), 3) for lab in SCORED}}}
 
 
-def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: int = FOLDS,
-          progress=None) -> Result:
-    """Held-out folds → thresholds; then the final model on every sample."""
+def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: int = MAX_FOLDS,
+          progress=None, family: str = FAMILY) -> Result:
+    """Inner folds by family → thresholds (the gate, then the label guard); then the final model
+    on every sample."""
     say = progress or (lambda msg: None)
     files = sorted({s.file for s in samples})
     if len(files) < MIN_FILES:
@@ -306,9 +400,9 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
         raise TrainError(f"training set too small: {n_units} units (sentences, headings, quotations; need at "
                          f"least {MIN_UNITS}); the old model, if any, is kept")
     records, held_units = [], []
-    fold_list = _folds(samples, folds)
+    fold_list = _folds(samples, folds, family)
     for j, held in enumerate(fold_list):
-        say(f"fold {j + 1}/{len(fold_list)}")
+        say(f"inner fold {j + 1}/{len(fold_list)}")
         held_set = set(held)
         nlp = fit([examples[i] for i in range(len(samples)) if i not in held_set], seed)
         probe = Learned(nlp, {}, name, everything=True)
@@ -317,19 +411,22 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
             for u, lab, d in zip(units, labels, probe.decisions(units)):
                 if d is not None:
                     _, new, p = d
-                    records.append((f"{u.rule_label}>{new}", p, int(new == lab), int(u.rule_label == lab)))
-                held_units.append((u.rule_label, lab, d))
-    thresholds, report = _thresholds(records)
+                    records.append((f"{u.rule_label}>{new}", p, int(new == lab), int(u.rule_label == lab), j))
+                held_units.append((u.rule_label, lab, d, j))
+    thresholds, report = _thresholds(records, len(fold_list))
+    thresholds = _label_guard(held_units, thresholds, report, len(fold_list))
     say("final model")
     nlp = fit(examples, seed)
     labels = [lab for _, ls in examples for lab in ls]
+    fold_files = [sorted({samples[i].file for i in held}) for held in fold_list]
     meta = {
         "features_version": FEATURES_VERSION,
         "seed": seed,
         "thresholds": thresholds,
         "data": {"files": files, "articles": len(samples), "units": n_units,
                  "labels": {lab: labels.count(lab) for lab in (*UNIT_LABELS, QUOTE)}},
-        "held_out": {"folds": len(fold_list), "changes": report, **_held_out_scores(held_units, thresholds)},
+        "held_out": {"folds": len(fold_list), "fold_files": fold_files, "changes": report,
+                     **_held_out_scores(held_units, thresholds)},
     }
     return Result(Learned(nlp, thresholds, name), meta)
 

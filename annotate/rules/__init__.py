@@ -2,16 +2,22 @@
 
 A rule module declares each rule with the `@rule(...)` decorator (id, label, what
 it matches, a hit and a near miss, its confidence); the decorated function is the
-rule's whole logic. Word lists live in annotate/data/lexicon.toml (see
-annotate.rules.lexicon); the order in which rules are tried and which one wins
-an overlap is the table PRECEDENCE below. Any rule can be switched off by id
-(`annotate prelabel --disable-rule ID`, or the spaCy components' `disabled`
-config).
+rule's whole logic, and its registration is the only list the rule is on. Word
+lists live in annotate/data/lexicon.toml (see annotate.rules.lexicon). Order and
+precedence come from the registry: whole-sentence labels in the scheme's
+precedence (annotate/data/scheme.toml: SUPPORT, CLAIM, DIRECTIVE), and within a
+label, the order the rules are registered (their order in the module). Where two
+whole-sentence spans overlap, the earlier rule wins; QUOTE rules are tried in
+that order on each quotation, the first hit decides; relation rules too. Any
+rule can be switched off by id (`annotate prelabel --disable-rule ID`, or the
+spaCy components' `disabled` config).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+
+from annotate.scheme import load_scheme
 
 
 @dataclass(frozen=True)
@@ -23,49 +29,62 @@ class Rule:
     near_miss: str     # something that looks alike but is not a hit
     confidence: float  # the region score given to its spans (precision on the dev set, rounded)
     fn: Callable | None = field(default=None, compare=False, repr=False)  # the rule itself
+    # DIRECTIVE: the rule counts only in a run of prescriptions; it is tried after every rule
+    # that counts on its own.
+    in_a_run: bool = False
+
+    def __call__(self, *args):
+        return self.fn(*args)
 
 
-RULES: list[Rule] = []  # filled in by the rule modules (annotate.rules.*), in catalogue order
-# Catalogue order: by label as the scheme lists them, then the relation; within a label, as registered.
-_ORDER = ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE", "supports")
+# Every rule, in catalogue order: by label as the scheme lists its labels, then the relations;
+# within a label, in precedence (= registration) order. Filled in by the rule modules
+# (annotate.rules.*; annotate.rules.all imports them all).
+RULES: list[Rule] = []
+_REGISTERED: list[str] = []  # ids in registration order
+RANK: dict[str, int] = {}    # rule id -> its place in the precedence order (lower wins)
 
-# Order and precedence, one table. Whole-sentence spans (CLAIM, SUPPORT, DIRECTIVE) never
-# overlap: where two rules hit overlapping text the earlier row wins. The label order is the
-# scheme's (SUPPORT, CLAIM, DIRECTIVE; tests/test_rules.py checks it). QUOTE rules are tried
-# top-down on each quotation, the first hit decides; relation rules run in this order too.
-PRECEDENCE: tuple[str, ...] = (
-    "support.bold_lead", "support.subheading", "support.run_in", "support.enumeration", "support.short_lead",
-    "claim.title", "claim.heading", "claim.conclusion", "claim.section_opening",
-    "claim.numbered_opening",
-    "directive.modal", "directive.necessity", "directive.reported", "directive.exhortation", "directive.commitment",
-    "directive.imperative",
-    "quote.attributed", "quote.chained", "quote.attributed_after", "quote.saying",
-    "supports.section", "supports.title",
-)
-RANK = {rule_id: i for i, rule_id in enumerate(PRECEDENCE)}
+
+def _label_orders() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(catalogue order of the labels, precedence order), both read from the scheme."""
+    scheme = load_scheme()
+    catalogue = (*scheme.label_names, *(r.name for r in scheme.relations))
+    # whole-sentence labels in the scheme's precedence, then the others in catalogue order
+    precedence = (*scheme.precedence, *(x for x in catalogue if x not in scheme.precedence))
+    return catalogue, precedence
 
 
 def register(rule: Rule) -> Rule:
-    if any(r.id == rule.id for r in RULES):
+    if rule.id in _REGISTERED:
         raise ValueError(f"rule id {rule.id!r} is registered twice")
-    if rule.id not in RANK:
-        raise ValueError(f"rule id {rule.id!r} has no row in annotate.rules.PRECEDENCE")
+    catalogue, precedence = _label_orders()
+    if rule.label not in catalogue:
+        raise ValueError(f"rule {rule.id!r}: label {rule.label!r} is no label or relation of the scheme")
+    _REGISTERED.append(rule.id)
     RULES.append(rule)
-    RULES.sort(key=lambda r: _ORDER.index(r.label) if r.label in _ORDER else len(_ORDER))
+    RULES.sort(key=lambda r: (catalogue.index(r.label), r.in_a_run, _REGISTERED.index(r.id)))
+    order = sorted(RULES, key=lambda r: (precedence.index(r.label), r.in_a_run, _REGISTERED.index(r.id)))
+    RANK.clear()
+    RANK.update((r.id, i) for i, r in enumerate(order))
     return rule
 
 
-def rule(id: str, label: str, summary: str, example: str, near_miss: str, confidence: float):
+def rule(id: str, label: str, summary: str, example: str, near_miss: str, confidence: float,
+         in_a_run: bool = False):
     """Decorator: the function is the rule `id`; `fn.rule` is its catalogue row."""
     def wrap(fn: Callable) -> Callable:
-        fn.rule = register(Rule(id, label, summary, example, near_miss, confidence, fn))
+        fn.rule = register(Rule(id, label, summary, example, near_miss, confidence, fn, in_a_run))
         return fn
     return wrap
 
 
-def in_order(fns: Iterable[Callable], disabled: frozenset[str] = frozenset()) -> list[Callable]:
-    """The enabled rule functions among `fns`, in the table's order."""
-    return sorted((f for f in fns if f.rule.id not in disabled), key=lambda f: RANK[f.rule.id])
+def rules_for(*labels: str, disabled: frozenset[str] = frozenset()) -> list[Rule]:
+    """The enabled rules with these labels, in precedence order: the order they are tried in.
+    (Each label's rules take the same argument: a quotation, a block, a sentence, a span.)"""
+    found = [r for r in RULES if r.label in labels and r.id not in disabled]  # (a label's in precedence order)
+    if len(labels) > 1:
+        found.sort(key=lambda r: RANK[r.id])
+    return found
 
 
 def rule_ids() -> list[str]:

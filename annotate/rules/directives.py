@@ -8,7 +8,8 @@ Subjectless commands (实行…，完善…，建设…。) count when they stan
 prescriptions.
 
 Each rule is a function of one sentence (a `Sentence`) that says whether it
-prescribes; they are tried in the order of annotate.rules.PRECEDENCE.
+prescribes; they are tried in the order they are registered here (annotate.rules.rules_for),
+the rules that count only in a run of prescriptions (`in_a_run`) last.
 """
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ from functools import cached_property
 from typing import Callable
 
 from annotate.document import PARAGRAPH
-from annotate.punctuation import SENTENCE_END
-from annotate.rules import in_order, rule
+from annotate.punctuation import CLAUSE_MARKS, HAN, SENTENCE_END
+from annotate.rules import rule, rules_for
 from annotate.rules.layout import Layout
-from annotate.rules.lexicon import D, needs_words
+from annotate.rules.lexicon import D, G, needs_words
 from annotate.rules.quotes import Quote
-from annotate.rules.text import CLAUSE_BREAK, Intervals, find_quotation_marks, split_clauses
+from annotate.rules.text import Intervals, find_quotation_marks, split_clauses
 from annotate.rules.units import Unit, announces_list, pieces_outside_quotes, quotes_in
 
 MODAL_WORDS = D.modal_words_set
@@ -37,14 +38,15 @@ _PREDICATE_AS_SUBJECT = D.predicate_as_subject
 _PREPOSITIONS = D.prepositions
 
 
-_CLAUSE_END = frozenset(CLAUSE_BREAK + SENTENCE_END)
+_CLAUSE_END = frozenset(CLAUSE_MARKS + SENTENCE_END)
+_HAN_CHAR = re.compile(f"[{HAN}]")
 # Markers that prescribe an action (not a prohibition): 仍 before them still prescribes (仍要坚持).
-_POSITIVE_MODALS = frozenset(("要", "需", "需要", "须", "必须", "应", "应当", "应该"))
-_YAO_FAMILY = ("要", "就要", "还要", "更要", "也要", "都要", "既要", "又要")
+_POSITIVE_MODALS = G.positive_modals_set
+_YAO_FAMILY = G.yao_modals
 
 
-_NOT_REPORT_LE = re.compile(r"(?:决定|注定)了$")
-_PURPOSE_AFTER = re.compile(r"需要(?:一个|很|较|[一二两三四五六七八九十几数多百千万\d])|不容易|不易|很难")
+_NOT_REPORT_LE = G.necessity_le
+_PURPOSE_AFTER = G.purpose_after
 
 
 def _clause_before(words: list[str], i: int) -> str:
@@ -56,14 +58,16 @@ def _clause_before(words: list[str], i: int) -> str:
 
 # (时 ends the time clause: the clause ends there or its main verb phrase follows with 却/就/才…;
 # 与时俱进 has 时 inside an idiom)
-_TIME_CLAUSE = re.compile(r"^[^，。；]{1,12}?(?:之时|的时候|时)(?=$|[却就便才还又也都])")
+_TIME_CLAUSE = G.time_clause
 
 
 def _about_to(words: list[str], i: int) -> bool:
-    """要 at words[i] heads a time clause (要挣扎着逃离时, 要出发的时候): "about to", not "must"."""
+    """要 at words[i] heads a time clause (要挣扎着逃离时, 要出发的时候), or its clause ends with
+    a sentence-final 了 (就要开学了, 天要下雨了): "about to", not "must"."""
     rest = "".join(words[i + 1:])
     cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
-    return bool(_TIME_CLAUSE.match(rest[:cut]))
+    clause = rest[:cut].rstrip("”’」』）)")
+    return bool(_TIME_CLAUSE.match(rest[:cut])) or (len(clause) >= 2 and clause.endswith(G.perfective))
 
 
 def _own_speech_act(words: list[str], i: int) -> bool:
@@ -72,8 +76,26 @@ def _own_speech_act(words: list[str], i: int) -> bool:
     if i + 1 >= len(words) or words[i + 1] not in D.speech_act_verbs_set:
         return False
     clause = _clause_before(words, i)
-    at = clause.rfind("我")
-    return at >= 0 and not clause[at + 1:at + 2] == "们" and len(clause) - at - 1 <= 4
+    at = clause.rfind(G.speaker_self)
+    return at >= 0 and not clause[at + 1:at + 2] == G.plural and len(clause) - at - 1 <= 4
+
+
+# One person as the subject (lexicon: 我/他/她/它, not 我们/我国/其他/自我/他人 …).
+_ONE_PERSON = G.one_person
+
+
+def _one_persons_will(words: list[str], i: int) -> bool:
+    """The marker at words[i] has one person for its subject, a few words before it in its clause
+    (他硬是要…, 我陈毅就是要…, 它不能产生…, 我想不能…): his wish, intention or inability, not a
+    prescription to anyone. (他要大家…: 要 + an addressee demands; 要求 is another word.)"""
+    clause = _clause_before(words, i)
+    m = None
+    for m in _ONE_PERSON.finditer(clause):
+        pass
+    if m is None or len(clause) - m.end() > 4:
+        return False
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return after not in D.require_addressees_set and after not in D.addressee_words_set
 
 
 def _a_not_a(words: list[str], i: int) -> bool:
@@ -82,18 +104,18 @@ def _a_not_a(words: list[str], i: int) -> bool:
     before = "".join(words[max(0, i - 3):i])
     after = "".join(words[i + 1:i + 3])
     w = words[i]
-    return ((before.endswith("不") and len(before) >= 2 and before[-2] == w[0])
-            or (after.startswith("不") and after[1:2] == w[0]))
+    return ((before.endswith(G.negator) and len(before) >= 2 and before[-2] == w[0])
+            or (after.startswith(G.negator) and after[1:2] == w[0]))
 
 
 def _comparative(words: list[str], i: int) -> bool:
     """要 at words[i] weighs a comparison: 要比 … (A 要比 B 严重), or 比/比起 … 要 + a short
     predicate ending the clause (A 比 B 要快 / 要困难得多)."""
     after = words[i + 1] if i + 1 < len(words) else ""
-    if after.startswith("比"):
+    if after.startswith(G.comparison):
         return True
     before = _clause_before(words, i)
-    if not re.search(r"(?<![对相无好])比(?!如|方|例|较|重|照|赛|喻)", before):
+    if not G.comparison_before.search(before):
         return False
     rest = "".join(words[i + 1:])
     cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
@@ -106,7 +128,7 @@ def _reported_in_clause(words: list[str], i: int) -> bool:
     (这决定了…也要… is a necessity.) Read off the text, not the words, so that it does not
     depend on how far segmentation went."""
     clause = _clause_before(words, i)
-    at = clause.rfind("了")
+    at = clause.rfind(G.perfective)
     return at >= 0 and not _NOT_REPORT_LE.search(clause[:at + 1])
 
 
@@ -118,18 +140,18 @@ def _attributive(words: list[str], i: int) -> bool:
     cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
     after, next_clause = rest[:cut], rest[cut + 1:]
     # (…蕴含着我们必须遵循的原则: a verb with 着 heads the relative clause as 是 does; not 随着)
-    copula = max(before.rfind("是"), before.rfind("着") if re.search(r"(?<![随沿本])着", before) else -1)
-    if 0 <= copula < len(before) - 1 and "的" in after and len(after) - after.rfind("的") <= 9:
+    copula = max(before.rfind(G.copula), before.rfind(G.durative) if G.durative_verb.search(before) else -1)
+    if 0 <= copula < len(before) - 1 and G.attributive in after and len(after) - after.rfind(G.attributive) <= 9:
         return True
     opener = next((p for p in D.topic_predicates if next_clause.startswith(p)), None)
-    return opener is not None and not next_clause.startswith(opener + "要")
+    return opener is not None and not next_clause.startswith(opener + G.yao)
 
 
 def _relative_clause_after(words: list[str], i: int) -> bool:
     rest = "".join(words[i + 1:])
     cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
     after = rest[:cut]
-    return "的" in after and len(after) - after.rfind("的") <= 5
+    return G.attributive in after and len(after) - after.rfind(G.attributive) <= 5
 
 
 def _purpose_yao(words: list[str], i: int) -> bool:
@@ -143,35 +165,35 @@ def has_modal(words: list[str]) -> bool:
     for i, w in enumerate(words):
         before = words[i - 1] if i else ""
         # (also one adverb apart: 就可能又要…)
-        frame = before if before not in ("又", "也", "还", "就", "都") or i < 2 else words[i - 2]
-        if (frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in ("不", "要求"))
-                and not (frame == "仍" and w in _POSITIVE_MODALS)):
+        frame = before if before not in G.frame_adverbs or i < 2 else words[i - 2]
+        if (frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in (G.negator, G.require))
+                and not (frame == G.still and w in _POSITIVE_MODALS)):
             continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
-            if w == "要求" and ((i + 1 < len(words) and words[i + 1] in D.require_addressees_set)
-                               or (i and words[i - 1] == "迫切")):
+            if w == G.require and ((i + 1 < len(words) and words[i + 1] in D.require_addressees_set)
+                                   or (i and words[i - 1] == G.urgent)):
                 return True
             # Hortative 让我们 opens a sentence or clause; 更让我们感受到 is causative.
-            if w == "让" and i + 1 < len(words) and words[i + 1] == "我们" and (not i or words[i - 1] in _CLAUSE_END):
+            if w == G.let and i + 1 < len(words) and words[i + 1] == G.we and (not i or words[i - 1] in _CLAUSE_END):
                 return True
             # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
             # (能上不能下: a pair of abilities, 能 + X + 不能 + Y, is no prohibition.)
-            if (w == "不" and i + 1 < len(words) and words[i + 1] == "能" and (not i or words[i - 1] != "能")
-                    and not (i >= 2 and words[i - 2] == "能")):
+            if (w == G.negator and i + 1 < len(words) and words[i + 1] == G.can and (not i or words[i - 1] != G.can)
+                    and not (i >= 2 and words[i - 2] == G.can)):
                 return True
             # 要紧扣… segmented as 要紧 + 扣: at a clause's start and before a word, 要紧 is 要 + 紧X
             # (the adjective 要紧 "important" is a predicate: 很要紧。, 不要紧).
-            if (w == "要紧" and (not i or words[i - 1] in _CLAUSE_END) and i + 1 < len(words)
-                    and "\u4e00" <= words[i + 1][:1] <= "\u9fff" and words[i + 1] not in ("的", "是", "得", "之", "了")):
+            if (w == G.important and (not i or words[i - 1] in _CLAUSE_END) and i + 1 < len(words)
+                    and _HAN_CHAR.match(words[i + 1]) and words[i + 1] not in G.not_a_verb_after_important):
                 return True
             # 切不可 / 万万不可 / 决不可 segmented as adverb + 不可.
-            if w in D.emphatic_before_buke_set and i + 1 < len(words) and words[i + 1] == "不可":
+            if w in D.emphatic_before_buke_set and i + 1 < len(words) and words[i + 1] == G.must_not:
                 return True
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
         # 能上不能下: a pair of abilities, not a prohibition.
-        if w == "不能" and before.startswith("能") and len(before) > 1:
+        if w == G.cannot and before.startswith(G.can) and len(before) > 1:
             continue
         if _reported_in_clause(words, i) or _attributive(words, i):
             continue
@@ -179,32 +201,32 @@ def has_modal(words: list[str]) -> bool:
         # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
         if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
             continue
-        if _a_not_a(words, i) or _own_speech_act(words, i):
+        if _a_not_a(words, i) or _own_speech_act(words, i) or _one_persons_will(words, i):
             continue
         # 要技术没技术: 要 as the verb "want", in narration.
-        if w == "要" and i + 2 < len(words) and words[i + 2] in ("没", "没有"):
+        if w == G.yao and i + 2 < len(words) and words[i + 2] in G.lack:
             continue
-        if w in _YAO_FAMILY and (_purpose_yao(words, i) or (after == "看" and i + 2 < len(words)
-                                                             and words[i + 2] in ("是否", "能否"))):
+        if w in _YAO_FAMILY and (_purpose_yao(words, i) or (after == G.look and i + 2 < len(words)
+                                                             and words[i + 2] in G.whether)):
             continue
-        if w == "要" and (before in D.not_modal_before_set or after in D.not_modal_after_set):
+        if w == G.yao and (before in D.not_modal_before_set or after in D.not_modal_after_set):
             continue
         # 聚焦…等需人性化判断的领域: bare 需 heading a relative clause (…的 + a noun ends the clause).
-        if w == "需" and _relative_clause_after(words, i):
+        if w == G.bare_need and _relative_clause_after(words, i):
             continue
-        if w in ("需要", "需") and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
-                          or not re.match(r"\w", after) or after == "的"):
+        if w in G.need_words and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
+                                  or not re.match(r"\w", after) or after == G.attributive):
             continue
-        if w == "应" and after in ("有", "有之义"):
+        if w == G.bare_should and after in G.should_have:
             continue
-        if w in ("决不", "绝不") and after in D.not_prohibition_after_set:
+        if w in G.never and after in D.not_prohibition_after_set:
             continue
         # 需要指出的是，… announces a remark.
-        if (after in D.remark_verbs_set and i + 2 < len(words) and words[i + 2] == "的"
-                and i + 3 < len(words) and words[i + 3] == "是"):
+        if (after in D.remark_verbs_set and i + 2 < len(words) and words[i + 2] == G.attributive
+                and i + 3 < len(words) and words[i + 3] == G.copula):
             continue
         # 应该说，… / 应当说，… is a hedge ("it must be said"), not a prescription.
-        if w in D.hedge_words_set and after == "说" and (i + 2 >= len(words) or not words[i + 2][:1].isalnum()):
+        if w in D.hedge_words_set and after == G.say and (i + 2 >= len(words) or not words[i + 2][:1].isalnum()):
             continue
         return True
     return False
@@ -238,14 +260,14 @@ def commits(sentence: str) -> bool:
     clauses = re.split(r"[，,；;]", rest) if m.re is D.future_frame else [rest]
     for clause in clauses:
         adverbs = D.commitment_adverbs.match(clause).group()
-        if clause[len(adverbs):].startswith(IMPERATIVE_VERBS) or "力争" in adverbs or "争取" in adverbs:
+        if clause[len(adverbs):].startswith(IMPERATIVE_VERBS) or any(w in adverbs for w in G.strive):
             return True
     return False
 
 
 # Signs of a report in a commitment-looking sentence (we will … is no report; 了/已 are).
-_DESCRIPTIVE_DONE = re.compile(r"了|已经|已")
-_PURPOSE_ABILITY = re.compile(r"(?:确保|保证|使|让|以便|促使)[^，。；,;]*?能够")
+_DESCRIPTIVE_DONE = G.done
+_PURPOSE_ABILITY = G.purpose_ability
 
 
 def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool:
@@ -267,8 +289,8 @@ def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool
     first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
     # (凝聚民心作为…的内在要求，有力推动…: X作为Y makes the verb phrase a topic; 把/将/以…作为 commands)
     if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
-            or ("作为" in first and not first.startswith(("把", "将", "以")))
-            or any(c.startswith(D.topic_predicates) and not c.startswith(("是要", "就是要"))
+            or (G.as_ in first and not first.startswith(G.disposal))
+            or any(c.startswith(D.topic_predicates) and not c.startswith(G.copula_yao)
                    for c in clauses[1:])):
         return False
     if not (_command_clause(first) or first.startswith(_PREPOSITIONS)):
@@ -291,8 +313,6 @@ class Sentence:
     quoted: Intervals       # every quotation in its paragraph (QUOTE or term), as Quote
     quotes: Intervals       # the QUOTE spans
     words_of: Callable[[int, int], list[str]]
-    run: int = 0            # prescriptive sentences in its paragraph (set after the first pass)
-    lead_taken: bool = False  # its paragraph's lead is a SUPPORT
 
     @cached_property
     def pieces(self) -> list[tuple[int, int]]:
@@ -306,8 +326,9 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
-      "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, or the speaker's own speech act: 我要告诉…)",
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
+      "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, the speaker's own speech act: 我要告诉…, a question: 为什么还要…？, "
+      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention: 恐怕还要…, 声称要…, 要…了 'about to')",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
@@ -317,20 +338,26 @@ def modal(s: Sentence) -> bool:
     # in past narration (当时要技术没技术) it is "want".
     conditional = bool(D.conditional.search(s.outside))
     past = bool(D.past_opening.match(s.outside) or D.past_frame.match(s.outside))
-    for a, b in s.pieces:
+    pieces = s.pieces
+    if _QUESTION_END.search(s.text, s.start, s.end):
+        # A question asks (为什么还要…？, 到底要A还是B？): only a statement before its last
+        # semicolon may prescribe (我们不要…；要想一想，…会有什么感受？).
+        cut = max(s.text.rfind("；", s.start, s.end), s.text.rfind(";", s.start, s.end))
+        pieces = [(a, min(b, cut)) for a, b in pieces if a < cut] if cut >= 0 else []
+    for a, b in pieces:
         if needs_words(s.text[a:b]):
             words = s.words_of(a, b)
             if conditional:
-                words = [w for w in words if w != "要"]
+                words = [w for w in words if w != G.yao]
             if past:  # a report of what was done (党的十八大以来，…化危机、应变局)
-                words = [w for w in words if w not in _YAO_FAMILY and w != "应"]
+                words = [w for w in words if w not in _YAO_FAMILY and w != G.bare_should]
             if has_modal(words):
                 return True
     return False
 
 
 @rule("directive.necessity", "DIRECTIVE",
-      "a necessity frame: 当务之急是…, 最重要的任务就是…, 关键在于…, 重中之重是…",
+      "a necessity frame: 当务之急是…, 最重要的任务就是…, 关键在于…, 重中之重是…, 非…不可",
       "当前最重要的任务，就是撸起袖子加油干……",
       "这是一项重要任务。（重要 describes, nothing is prescribed）", 0.75)
 def necessity(s: Sentence) -> bool:
@@ -342,17 +369,19 @@ def necessity(s: Sentence) -> bool:
       "prescription in its paragraph or the next, a bold lead or a lead that prescribes, or any lead when every clause "
       "commands); not after a setting opener (当前，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
-      "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7)
+      "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7, in_a_run=True)
 def imperative(s: Sentence) -> bool:
     return is_imperative(s.text, s.start, s.end) and not quotes_in(s.quotes, s.start, s.end)
 
 
-_REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?:了)?[^，。：:“”]{0,12}[，,：:]")
+# (提出了…的要求 names what a document set out, a noun phrase: no command follows 了)
+_REPORT_THEN = re.compile(r"(?:" + "|".join(D.report_verbs) + r")(?!" + G.perfective + r")[^，。：:“”]{0,12}[，,：:]")
+_QUESTION_END = re.compile(r"[？?][”’」』）)]*\s*$")
 
 
 @rule("directive.reported", "DIRECTIVE",
       "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
-      "a subjectless command, 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
+      "a subjectless command (not 提出了…的要求, a noun phrase), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
       "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
       "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
 def reported(s: Sentence) -> bool:
@@ -384,11 +413,6 @@ def commitment(s: Sentence) -> bool:
     return not quotes_in(s.quotes, s.start, s.end) and commits(s.outside)
 
 
-# Rules that prescribe on their own, and rules that need a run of prescriptions around them.
-STANDALONE = (modal, necessity, reported, exhortation, commitment)
-IN_A_RUN = (imperative,)
-
-
 def _prescribes(sent: Sentence, rules) -> bool:
     return any(r(sent) for r in rules)
 
@@ -403,8 +427,9 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
     Linear in the text: taken spans and quotes are looked up by offset, not scanned.
     """
     text = layout.text
-    alone = in_order(STANDALONE, disabled)
-    in_run = in_order(IN_A_RUN, disabled)
+    # Rules that prescribe on their own, and rules that need a run of prescriptions around them.
+    alone = [r for r in rules_for("DIRECTIVE", disabled=disabled) if not r.in_a_run]
+    in_run = [r for r in rules_for("DIRECTIVE", disabled=disabled) if r.in_a_run]
     taken_index = Intervals(taken)
     quote_index = Intervals(quotes)
     paragraphs = []  # per block: None for headings, else (lead_taken, candidates)
@@ -427,9 +452,9 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             # (a paragraph closed by a colon announces a list: that sentence takes no label)
             if taken_index.overlapping(s, e) or announces_list(text, block, e):
                 continue
-            sent = Sentence(text, s, e, quoted, quote_index, words_of, lead_taken=lead_taken)
-            hit = next((r.rule.id for r in alone if r(sent)), None)
-            run_hit = None if hit else next((r.rule.id for r in in_run if r(sent)), None)
+            sent = Sentence(text, s, e, quoted, quote_index, words_of)
+            hit = next((r.id for r in alone if r(sent)), None)
+            run_hit = None if hit else next((r.id for r in in_run if r(sent)), None)
             candidates.append((sent, hit, run_hit))
         paragraphs.append((lead_taken, any_lead, candidates))
     found: list[Unit] = []

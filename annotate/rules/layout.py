@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block, Document
+from annotate.punctuation import GUESSED_SUBHEADING_NUMBER
 from annotate.rules.text import FINAL_PUNCT, split_sentences, strip_span, trim_markers
 
 
@@ -40,10 +41,6 @@ class Layout:
     def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == PARAGRAPH]
 
-    def paragraph_sentences(self):
-        """(block, its sentences) of every paragraph."""
-        return [(b, self.sentences[i]) for i, b in enumerate(self.blocks) if b.kind == PARAGRAPH]
-
     def to_data(self) -> list:
         """Plain lists (msgpack-safe, so a Doc carrying it still serialises)."""
         return [self.kind, [[b.kind, b.start, b.end, b.line, [list(x) for x in b.bold],
@@ -64,7 +61,7 @@ def layout_from_document(document: Document) -> Layout:
     return Layout(document.text, list(document.blocks), document.kind)
 
 
-_SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s*\S)")
+_SUBHEADING = re.compile("^" + GUESSED_SUBHEADING_NUMBER)
 
 
 def layout_from_text(text: str) -> Layout:

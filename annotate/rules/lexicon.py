@@ -18,24 +18,35 @@ LEXICON_FILE = "data/lexicon.toml"
 
 @lru_cache(maxsize=1)
 def lexicon() -> SimpleNamespace:
-    raw = tomllib.loads(resources.files("annotate").joinpath(LEXICON_FILE).read_text(encoding="utf-8"))
+    return parse_lexicon(resources.files("annotate").joinpath(LEXICON_FILE).read_text(encoding="utf-8"))
+
+
+def parse_lexicon(text: str) -> SimpleNamespace:
     sections = {}
-    for section, entries in raw.items():
+    for section, entries in tomllib.loads(text).items():
         values = {}
+
+        def put(name, value):
+            # (x_re is read as x, a list x also as x_set: two keys must not land on one name)
+            if name in values:
+                raise ValueError(f"{LEXICON_FILE}: [{section}] has two entries named {name!r}")
+            values[name] = value
+
         for key, value in entries.items():
             if key.endswith("_re"):
-                values[key[:-3]] = re.compile(value)
+                put(key[:-3], re.compile(value))
             elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                values[key] = tuple(value)
-                values[key + "_set"] = frozenset(value)
+                put(key, tuple(value))
+                put(key + "_set", frozenset(value))
             else:
-                values[key] = value
+                put(key, value)
         sections[section] = SimpleNamespace(**values)
     return SimpleNamespace(**sections)
 
 
 LEX = lexicon()
 D, C, S, Q = LEX.directive, LEX.claim, LEX.support, LEX.quote
+G, QG = LEX.directive_grammar, LEX.quote_grammar  # the grammar words the rules test for
 
 # Characters (and pairs) without which no marker word can stand; text with none of them
 # needs no segmentation.
@@ -43,16 +54,21 @@ MARKER_CHARS = frozenset(D.marker_chars)
 MARKER_PAIRS = D.marker_pairs
 
 
-def needs_words(text: str) -> bool:
-    """Could a marker word stand in this text? (If not, its words are never read.)"""
-    return not MARKER_CHARS.isdisjoint(text) or any(p in text for p in MARKER_PAIRS)
-
-
 def alternation(words) -> str:
     """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_missing = [w for w in (*D.modal_words, "让我们", "要求") if not needs_words(w)]
+# (one search instead of a set test and a scan per pair: called for every run of text)
+_MARKER = re.compile("|".join(filter(None, ("[" + "".join(map(re.escape, sorted(MARKER_CHARS))) + "]"
+                                            if MARKER_CHARS else "", alternation(MARKER_PAIRS)))) or "(?!)")
+
+
+def needs_words(text: str) -> bool:
+    """Could a marker word stand in this text? (If not, its words are never read.)"""
+    return _MARKER.search(text) is not None
+
+
+_missing = [w for w in (*D.modal_words, G.let + G.we, G.require) if not needs_words(w)]
 if _missing:
     raise ValueError(f"{LEXICON_FILE}: marker words without a marker character: {_missing}")

@@ -7,16 +7,16 @@ punctuation (a saying, a verse). Short unpunctuated quoted material with no
 attribution is a term or a scare quote (“卡脖子”), not a QUOTE.
 
 Each rule is a function of one quotation (a `Mark`); they are tried in the order
-of annotate.rules.PRECEDENCE and the first hit decides.
+they are registered here (annotate.rules.rules_for) and the first hit decides.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from annotate.punctuation import SENTENCE_END
-from annotate.rules import in_order, rule
-from annotate.rules.lexicon import Q, alternation
+from annotate.punctuation import HAN, SENTENCE_END
+from annotate.rules import rule, rules_for
+from annotate.rules.lexicon import QG, Q, alternation
 from annotate.rules.text import FINAL_PUNCT, SENTENCE_PUNCT, find_quotation_marks, strip_span
 
 SPEECH_VERBS = Q.speech_verbs
@@ -24,7 +24,8 @@ KNOWN_SPEAKERS = Q.known_speakers
 AFTER_PATTERN = Q.after
 _SOURCE_TITLE = re.compile(r"《[^《》]{1,30}》")
 # (说一声“感觉良好”, 问一句“…”: a count of utterances may stand between the verb and the words)
-_VERB_BEFORE = re.compile(r"(?:" + alternation(SPEECH_VERBS) + r")(?:了|过|的)?(?:那样|一样|一声|一句)?\s*[：:，,]?\s*$")
+_VERB_BEFORE = re.compile(r"(?:" + alternation(SPEECH_VERBS) + r")(?:" + "|".join(QG.verb_particles) + r")?(?:"
+                          + "|".join(QG.utterance_counts) + r")?\s*[：:，,]?\s*$")
 MIN_TERM_CHARS = Q.min_term_chars  # quoted material this short, unpunctuated, unattributed = a term
 
 
@@ -55,10 +56,13 @@ class Mark:
         return self.text[self.start:self.end]
 
 
+_CLAUSE_STOPS = SENTENCE_END + "；;\n”」"   # (a comma or a colon does not end the clause of a speech verb)
+
+
 def _clause_before(text: str, floor: int, at: int) -> str:
     """The text of the clause that ends at `at` (back to 。！？； or `floor`)."""
     i = at
-    while i > floor and text[i - 1] not in "。！？!?；;\n”」":
+    while i > floor and text[i - 1] not in _CLAUSE_STOPS:
         i -= 1
     return text[i:at]
 
@@ -70,17 +74,21 @@ def speaker_in(clause: str) -> str | None:
             return name
     m = _SOURCE_TITLE.search(clause)
     # 在《…》中指出: the work is where it was said, the speaker is named elsewhere (carried).
-    if m and not re.search(r"在[^，,]{0,6}$", clause[:m.start()]):
+    if m and not QG.in_work.search(clause[:m.start()]):
         return m.group(0)
     # Fall back to the subject: the clause minus a lead-in and anything from 在/于.
     core = _VERB_BEFORE.sub("", clause)
     core = re.split(r"[，,]", core)[-1]
     core = Q.speaker_cut.split(core)[0].strip()
     # (面对浩瀚宇宙说一声“…”: a clause opening with a preposition names whom, not who)
-    if (2 <= len(core) <= 12 and not re.search(r"[我这那它他她\d]|们|日|月|年", core) and "《" not in core
-            and not re.match(r"面对|面向|对着|朝着|向|对|给|跟", core)):
+    if (2 <= len(core) <= 12 and not QG.not_a_speaker.search(core) and "《" not in core
+            and not QG.addressee_prepositions.match(core)):
         return core
     return None
+
+
+_DESCRIBED_NAME = re.compile(r"(?:" + "|".join(QG.descriptors) + rf")?([{HAN}·]{{2,6}})$")
+_DESCRIPTOR_CUT = re.compile(r"(?:" + "|".join(QG.descriptor_cut) + rf")(?=[{HAN}]{{2,4}}$)")
 
 
 def _named_in(clause: str) -> str | None:
@@ -90,11 +98,11 @@ def _named_in(clause: str) -> str | None:
     for name in KNOWN_SPEAKERS:
         if name in clause:
             return name
-    m = re.search(r"(?:家|人|者|学者|诗人|作家)?([\u4e00-\u9fff·]{2,6})$", clause)
-    if not m or re.search(r"[我这那它他她们]", clause):
+    m = _DESCRIBED_NAME.search(clause)
+    if not m or QG.pronoun.search(clause):
         return None
     name = m.group(1)
-    cut = re.search(r"(?:家|人|者)(?=[\u4e00-\u9fff]{2,4}$)", name)
+    cut = _DESCRIPTOR_CUT.search(name)
     return name[cut.end():] if cut else name
 
 
@@ -172,7 +180,7 @@ def attributed(m: Mark) -> Quote | None:
         # so is one that a verb of naming or emphasis takes as its object: 罗伯特·索洛提出的“索洛余值”,
         # 强调“马上就办”.
         # (With a named speaker, 总书记强调“雷厉风行抓落实”, it is his words.)
-        if (m.text[m.close_mark + 1:m.close_mark + 2] == "的" or before.endswith("的")
+        if (m.text[m.close_mark + 1:m.close_mark + 2] == QG.attributive or before.endswith(QG.attributive)
                 or (before.endswith(Q.concept_verbs) and speaker is None)):
             return None
     return Quote(m.start, m.end, speaker, attributed.rule.id)
@@ -231,12 +239,9 @@ def saying(m: Mark) -> Quote | None:
     return None
 
 
-QUOTE_RULES = (attributed, chained, attributed_after, saying)
-
-
 def find_quotes(text: str, start: int, end: int, disabled: frozenset[str] = frozenset()) -> list[Quote]:
     """QUOTE spans in one paragraph text[start:end] (page-break pieces already joined)."""
-    rules = in_order(QUOTE_RULES, disabled)
+    rules = rules_for("QUOTE", disabled=disabled)
     marks: list[tuple[Mark, Quote | None]] = []
     previous: Quote | None = None
     previous_close = -1

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotate.document import HEADING, TITLE
-from annotate.rules import in_order, rule
+from annotate.rules import rule, rules_for
 from annotate.rules.layout import Layout, claim_span
 from annotate.rules.units import Unit, heading_claim, title_claim
 
@@ -29,25 +29,24 @@ class Link:
 @rule("supports.section", "supports",
       "a SUPPORT → the CLAIM heading of its section (the title CLAIM if there is no section)",
       "加强原创性、颠覆性科技创新。 → 大力推进科技创新特别是原创性、颠覆性科技创新",
-      "a SUPPORT in a fragment after an author note (no title: supports nothing)", 0.95)
+      "加强原创性、颠覆性科技创新。 → 大力推进科技创新特别是原创性、颠覆性科技创新（in a fragment after an author note: no "
+      "title, so it supports nothing）", 0.95)
 def support_to_section(unit: Unit, section: Unit | None, title: Unit | None) -> Unit | None:
     return (section or title) if unit.label == "SUPPORT" else None
 
 
 @rule("supports.title", "supports", "a section-heading CLAIM → the article's title CLAIM",
       "大力推进科技创新特别是原创性、颠覆性科技创新 → 发展新质生产力是推动高质量发展的内在要求和重要着力点",
-      "a section-opening CLAIM sentence (not a heading: no relation)", 0.97)
+      "科技创新是发展新质生产力的核心要素。 → 发展新质生产力是推动高质量发展的内在要求和重要着力点（a section-opening CLAIM "
+      "sentence, not a heading: no relation）", 0.97)
 def heading_to_title(unit: Unit, section: Unit | None, title: Unit | None) -> Unit | None:
     return title if unit.rule == heading_claim.rule.id and unit is section else None
-
-
-RELATION_RULES = (support_to_section, heading_to_title)
 
 
 def find_relations(layout: Layout, units: list[Unit], disabled: frozenset[str] = frozenset()) -> list[Link]:
     if layout.kind == "fragment":
         return []
-    rules = in_order(RELATION_RULES, disabled)
+    rules = rules_for("supports", disabled=disabled)
     claims_at = {u.start: u for u in units if u.rule in (title_claim.rule.id, heading_claim.rule.id)}
     supports = sorted((u for u in units if u.label == "SUPPORT"), key=lambda u: u.start)
     title: Unit | None = None
@@ -59,7 +58,7 @@ def find_relations(layout: Layout, units: list[Unit], disabled: frozenset[str] =
         for r in rules:
             target = r(unit, section, title)
             if target is not None:
-                links.append(Link(unit, target, "supports", r.rule.id))
+                links.append(Link(unit, target, "supports", r.id))
                 return
 
     for block, sentences in zip(layout.blocks, layout.sentences):

@@ -8,15 +8,14 @@ from __future__ import annotations
 import bisect
 import re
 
-from annotate.punctuation import CLOSERS, ELLIPSIS, FOOTNOTE, SENTENCE_END
+from annotate.punctuation import CLAUSE_MARKS, CLOSERS, ELLIPSIS, FOOTNOTE, SENTENCE_END
 
 # A sentence ends with 。！？ or …… (also ! ? and a lone … run), plus any closing
 # quotation mark or bracket right after it. A semicolon does not end a sentence.
 _SENT_END = re.compile(rf"(?:[{SENTENCE_END}]+|{ELLIPSIS}{{1,2}}|\.{{3,6}})[{re.escape(CLOSERS)}]*")
 # The marker character classes of the rules, defined once here (from annotate.punctuation).
 FINAL_PUNCT = SENTENCE_END + ELLIPSIS          # ends a sentence
-CLAUSE_BREAK = "，,；;：:"                      # ends a clause inside a sentence
-SENTENCE_PUNCT = CLAUSE_BREAK + FINAL_PUNCT    # any punctuation a clause of its own carries
+SENTENCE_PUNCT = CLAUSE_MARKS + FINAL_PUNCT    # any punctuation a clause of its own carries
 OPEN_QUOTES = {"“": "”", "「": "」"}
 CLOSE_QUOTES = {"”": "“", "」": "「"}
 
@@ -76,7 +75,7 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     pos = start
     for i in range(start, end):
-        if text[i] in CLAUSE_BREAK:
+        if text[i] in CLAUSE_MARKS:
             if i > pos:
                 out.append((pos, i))
             pos = i + 1

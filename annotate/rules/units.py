@@ -2,24 +2,23 @@
 
 Each rule is a function of one block of the outline (`Site`: the layout, the
 block's index, the quotations) that returns the spans it finds there; which one
-wins an overlap is the table annotate.rules.PRECEDENCE (resolve_precedence).
+wins an overlap is the registry's precedence order (annotate.rules.RANK; resolve_precedence).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from annotate.punctuation import CLOSERS
+from annotate.punctuation import CLOSERS, HAN, SENTENCE_END, HEADING_NUMBER, INLINE_SECTION_NUMBER, RUN_IN_NUMBER
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
-from annotate.rules import RANK, in_order, rule
-from annotate.rules.layout import Layout, claim_span
+from annotate.rules import RANK, rule, rules_for
+from annotate.rules.layout import Layout
 from annotate.rules.lexicon import C, S, alternation
 from annotate.rules.quotes import Quote
 from annotate.rules.text import Intervals, strip_span
 
-_NUMERALS = "一二三四五六七八九十百零〇\\d"
 # A heading number alone: 一 / 1 / （一） / (1) / 第一部分 / 第二章 / 一、 / 1．
-_NUMBER = (rf"(?:[（(][{_NUMERALS}]+[）)]|第?[{_NUMERALS}]+(?:部分|章|节|篇)?[、.．]?)")
+_NUMBER = HEADING_NUMBER
 _NUMBER_ONLY = re.compile(rf"^{_NUMBER}$")
 _TRIVIAL_HEADING = re.compile(
     rf"^(?:{_NUMBER}\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
@@ -31,7 +30,7 @@ _ITEM = S.enumerator_opening
 _CONNECTIVE_OPENING = re.compile(r"^(?:" + alternation(S.connective_openings) + ")")
 SHORT_LEAD_MAX = S.short_lead_max
 # A top-level section number glued to its paragraph: 一、… (not 一、二、三 items in a sentence)
-_SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十]、)")
+_SECTION_NUMBER = re.compile("^" + INLINE_SECTION_NUMBER)
 # Someone else's prescription reported without quotation marks: a short speaker + speech verb,
 # then a modal (习主席讲，要把… / 他强调，必须…): a report, not the author's assertion.
 _REPORTED_PRESCRIPTION = re.compile(
@@ -84,7 +83,7 @@ class Site:
 
 # An interview turn: a short speaker tag and a colon opening a paragraph (向：… / 冯：…), not a
 # quotation after it (某某：“…”)
-_TURN = re.compile(r"([\u4e00-\u9fff]{1,4})[：:](?![“「‘\"])")   # (matched at a block's start)
+_TURN = re.compile(rf"([{HAN}]{{1,4}})[：:](?![“「‘\"])")   # (matched at a block's start)
 INTERVIEW_MIN_TURNS = 3   # each of the two voices takes this many turns or more
 
 
@@ -226,7 +225,7 @@ def announces_list(text: str, block: Block, end: int) -> bool:
 # ---- CLAIM ------------------------------------------------------------------------
 
 @rule("claim.title", "CLAIM", "an article title line (column tags such as 【学思践悟】 left out)",
-      "发展新质生产力是推动高质量发展的内在要求和重要着力点", "引言 / 结语 (a heading that is only a word)", 0.98)
+      "发展新质生产力是推动高质量发展的内在要求和重要着力点", "结语 (a heading that is only a word)", 0.98)
 def title_claim(site: Site) -> list[Unit]:
     if site.block.kind != TITLE:
         return []
@@ -241,6 +240,17 @@ def heading_claim(site: Site) -> list[Unit]:
     if b.kind != HEADING or _no_claim_heading(site.text[b.start:b.end]):
         return []
     return [Unit(*site.sentences[0], "CLAIM", heading_claim.rule.id)]
+
+
+@rule("claim.conclusion", "CLAIM",
+      "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底), "
+      "a conjunction (但, 而, 所以) allowed before it",
+      "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
+      "总体上看起来 (not a marker at the start of a sentence)", 0.85)
+def conclusion(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH:
+        return []
+    return [Unit(s, e, "CLAIM", conclusion.rule.id) for s, e in site.sentences if _CONCLUSION.match(site.text[s:e])]
 
 
 @rule("claim.section_opening", "CLAIM",
@@ -272,8 +282,9 @@ def _asserts_nothing(site: Site, s: int, e: int) -> bool:
 @rule("claim.numbered_opening", "CLAIM",
       "in an article with no section headings, the first sentence of a paragraph that opens with a top-level "
       "section number (一、…), when two or more paragraphs are numbered so: the number marks a section inline",
-      "一、读书不是为了文凭，而是为了看清世界。（二、… opening a later paragraph）",
-      "一、… opening a single paragraph, or 一、 lines under section headings (the headings open the sections)", 0.75)
+      "一、读书不是为了文凭，而是为了看清世界。读书让人明白事理。（二、… opening a later paragraph）",
+      "一、读书不是为了文凭，而是为了看清世界。读书让人明白事理。（the only paragraph opening so; or 一、 lines under "
+      "section headings: the headings open the sections）", 0.75)
 def numbered_opening(site: Site) -> list[Unit]:
     if site.block.kind != PARAGRAPH or not site.sentences or not _inline_numbered(site):
         return []
@@ -293,22 +304,11 @@ def _inline_numbered(site: Site) -> bool:
     return site.i in site.facts["numbered_paragraphs"]
 
 
-@rule("claim.conclusion", "CLAIM",
-      "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底), "
-      "a conjunction (但, 而, 所以) allowed before it",
-      "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
-      "总体上看起来 (not a marker at the start of a sentence)", 0.85)
-def conclusion(site: Site) -> list[Unit]:
-    if site.block.kind != PARAGRAPH:
-        return []
-    return [Unit(s, e, "CLAIM", conclusion.rule.id) for s, e in site.sentences if _CONCLUSION.match(site.text[s:e])]
-
-
 # ---- SUPPORT ----------------------------------------------------------------------
 
 @rule("support.bold_lead", "SUPPORT", "the bold run opening a paragraph (the whole run, even with two sentences)",
       "**加强原创性、颠覆性科技创新。**原创性创新是科技创新的源头。",
-      "a bold phrase in mid-paragraph (not a lead)", 0.97)
+      "原创性创新是科技创新的源头，要**加强原创性、颠覆性科技创新**。（a bold phrase in mid-paragraph: not a lead）", 0.97)
 def bold_lead(site: Site) -> list[Unit]:
     lead = _bold_lead(site.text, site.block)
     if lead and not _is_quote_only(site.text, *lead, site.quotes) and not _bold_is_emphasis(site):
@@ -317,7 +317,7 @@ def bold_lead(site: Site) -> list[Unit]:
 
 
 @rule("support.subheading", "SUPPORT", "a second-level heading under a section: （一）…, 1. …",
-      "（一）加强耕地资源保护利用", "一、… (top level: CLAIM)", 0.9)
+      "（一）加强耕地资源保护利用", "二、加快发展现代化产业体系 (top level: CLAIM)", 0.9)
 def subheading(site: Site) -> list[Unit]:
     b = site.block
     if b.kind != SUBHEADING or _no_claim_heading(site.text[b.start:b.end]):
@@ -327,8 +327,7 @@ def subheading(site: Site) -> list[Unit]:
 
 # A second-level number run into its paragraph: （一）加强耕地保护。正文…… / （1）… / 1．… (no ^:
 # it is matched at the paragraph's offset with .match(text, pos))
-_RUN_IN = re.compile(r"(?:(?P<paren_han>[（(][一二三四五六七八九十]{1,3}[)）])|(?P<paren_num>[（(]\d{1,2}[)）])"
-                     r"|(?P<num>\d{1,2}[.．、])(?!\d))")
+_RUN_IN = re.compile(RUN_IN_NUMBER)
 
 
 def _run_in_style(site: Site, i: int) -> str | None:
@@ -341,7 +340,8 @@ def _run_in_style(site: Site, i: int) -> str | None:
       "a second-level heading run into its paragraph: the first sentence of a paragraph that opens with （一）/（1）/1．, "
       "when another paragraph of the article opens with a number of the same style",
       "（一）加强耕地资源保护利用。耕地是粮食生产的命根子……（二）……",
-      "（一）alone in one paragraph of the article, or a number inside a sentence (no series of points)", 0.8)
+      "（一）加强耕地资源保护利用。耕地是粮食生产的命根子。（the only paragraph of the article opening with a number, or a "
+      "number inside a sentence: no series of points）", 0.8)
 def run_in(site: Site) -> list[Unit]:
     style = _run_in_style(site, site.i)
     if style is None or not site.sentences:
@@ -354,9 +354,27 @@ def run_in(site: Site) -> list[Unit]:
                 counts[st] = counts.get(st, 0) + 1
         site.facts["run_in"] = counts
     s, e = site.sentences[0]
-    if site.facts["run_in"].get(style, 0) < 2 or site.text[e - 1] not in "。！？!?":
+    if site.facts["run_in"].get(style, 0) < 2 or site.text[e - 1] not in SENTENCE_END:
         return []
     return [Unit(s, e, "SUPPORT", run_in.rule.id)]
+
+
+@rule("support.enumeration", "SUPPORT",
+      "an enumerated point: a sentence opening with 一是…/二是…, 一要…, 第一，…, 其一，…, 首先…/其次…, 一方面…/另一方面…, "
+      "when another item of the series opens a sentence of the same section",
+      "一是加快推进农业农村现代化。二是……",
+      "执法司法是否具有公信力，主要看两点，一是公正不公正，二是廉洁不廉洁。（the items sit inside one sentence）", 0.8)
+def enumeration(site: Site) -> list[Unit]:
+    if site.block.kind != PARAGRAPH:
+        return []
+    counts = _series_counts(site)
+    section = site.facts["section_of"][site.i]
+    out = []
+    for s, e in site.sentences:
+        series = _series_of(site.text, s, e, site.quotes)
+        if series and counts.get((section, series), 0) >= 2 and (series != "seq" or (section, "seq_mid") in counts):
+            out.append(Unit(s, e, "SUPPORT", enumeration.rule.id))
+    return out
 
 
 def _has_bold_leads(site: Site) -> bool:
@@ -436,30 +454,8 @@ def _point_line(site: Site) -> bool:
     return len(site.layout.sentences[i + 1]) >= 2
 
 
-@rule("support.enumeration", "SUPPORT",
-      "an enumerated point: a sentence opening with 一是…/二是…, 一要…, 第一，…, 其一，…, 首先…/其次…, 一方面…/另一方面…, "
-      "when another item of the series opens a sentence of the same section",
-      "一是加快推进农业农村现代化。二是……",
-      "执法司法是否具有公信力，主要看两点，一是公正不公正，二是廉洁不廉洁。（the items sit inside one sentence）", 0.8)
-def enumeration(site: Site) -> list[Unit]:
-    if site.block.kind != PARAGRAPH:
-        return []
-    counts = _series_counts(site)
-    section = site.facts["section_of"][site.i]
-    out = []
-    for s, e in site.sentences:
-        series = _series_of(site.text, s, e, site.quotes)
-        if series and counts.get((section, series), 0) >= 2 and (series != "seq" or (section, "seq_mid") in counts):
-            out.append(Unit(s, e, "SUPPORT", enumeration.rule.id))
-    return out
-
-
-UNIT_RULES = (title_claim, heading_claim, section_opening, numbered_opening, conclusion, bold_lead, subheading, run_in, short_lead,
-              enumeration)
-
-
 def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = frozenset()) -> list[Unit]:
-    rules = in_order(UNIT_RULES, disabled)
+    rules = rules_for("CLAIM", "SUPPORT", disabled=disabled)
     index = Intervals(quotes)
     facts: dict = {}
     found: list[Unit] = []
@@ -472,7 +468,7 @@ def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = f
 
 def resolve_precedence(units: list[Unit]) -> list[Unit]:
     """Keep at most one whole-sentence span per stretch of text: where spans overlap, the rule
-    with the earlier row in annotate.rules.PRECEDENCE wins (the scheme's label order first).
+    earlier in the precedence order wins (annotate.rules.RANK: the scheme's label order first).
     Linear up to sorting: rank by rank, each against the kept spans merged so far."""
     by_rank: dict[int, list[Unit]] = {}
     for u in units:

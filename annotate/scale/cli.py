@@ -30,14 +30,14 @@ def needed(paths, fmt: str, workers: int, scheduler: str | None, resume: bool) -
     return fmt != "tasks" or workers != 1 or bool(scheduler) or resume or has_tables(paths)
 
 
-def check_options(fmt: str, markup: str, workers: int, resume: bool, part_mb: float) -> None:
+def check_options(fmt: str, markup: str, workers: int, resume: bool, part_mb: float | None) -> None:
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}", param_hint="'--format'")
     if markup not in MARKUPS:
         raise typer.BadParameter(f"{markup!r}: choose one of {', '.join(MARKUPS)}", param_hint="'--markup'")
     if workers < 0:
         raise typer.BadParameter("0 (one per core) or more", param_hint="'--workers'")
-    if part_mb <= 0:
+    if part_mb is not None and part_mb <= 0:
         raise typer.BadParameter("a positive size in MB", param_hint="'--part-mb'")
     if resume and fmt == "tasks":
         raise typer.BadParameter("--resume needs --format parquet or csv (a folder of parts)",
@@ -47,7 +47,7 @@ def check_options(fmt: str, markup: str, workers: int, resume: bool, part_mb: fl
 def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
     """Run the job with the CLI's error lines, progress, summary and exit status."""
     from annotate.atomic import atomic_open
-    from annotate.prelabel import Summary
+    from annotate.prelabel import Summary, TaskWriter
     from annotate.scale.output import OutputError, locked
     from annotate.scale.worker import peak_rss_mb
 
@@ -80,19 +80,15 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
         to_stdout = job.output == "-"
         try:
             if job.format == "tasks":
-                n = [0]
                 with atomic_open(job.output) as fh:
-                    def write_tasks(text: str) -> None:
-                        if job.jsonl:
-                            fh.write(text)
-                            return
-                        for line in text.splitlines():  # a JSON array, one task a line (as annotate.cli)
-                            fh.write(("[\n" if n[0] == 0 else ",\n") + line)
-                            n[0] += 1
+                    writer = TaskWriter(fh, job.jsonl)
+
+                    def write_tasks(lines: list[str]) -> None:
+                        for line in lines:
+                            writer.write_encoded(line)
 
                     run_job(paths, job, on_error, on_progress, summary, stats, nlp, write_tasks)
-                    if not job.jsonl:
-                        fh.write("\n]\n" if n[0] else "[]\n")
+                    writer.close()
                     if summary.tasks == 0 and not to_stdout:
                         raise _NoArticles()
             else:

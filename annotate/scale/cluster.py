@@ -52,6 +52,10 @@ class ProcessPool:
         # each worker watches this process and ends when it is gone (a kill -9 leaves no orphan)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=init_worker, initargs=(os.getpid(), tuple(disabled)))
+        # a pool starts a worker per submission: started now, they load the model while the
+        # parent reads the first partition
+        for _ in range(workers):
+            self.pool.submit(os.getpid)
 
     def map_in_order(self, fn, items, *args):
         return _bounded_in_order(lambda item: self.pool.submit(fn, item, *args),
@@ -117,7 +121,10 @@ class DaskCluster:
 
     def map_in_order(self, fn, items, *args):
         def submit(item):
-            return self.client.submit(fn, item, *args, pure=False)
+            # the partition's rows go to a worker as data, not inside the task: the scheduler
+            # keeps neither them nor (with fut.release below) the results
+            data = self.client.scatter(item, hash=False)
+            return self.client.submit(fn, data, *args, pure=False)
 
         def result(fut):
             try:

@@ -4,10 +4,13 @@
 
 A partition is about `job.part_mb` MB of text (UTF-8): a run of source files
 (Markdown/HTML/text, read by the worker) or a run of rows of one table file
-(read here, in bounded chunks, and sent with the partition). The cut depends
-only on the input and `part_mb`, never on the number of workers, so part N is
-the same with 1 worker, N workers or a Dask cluster, and `--resume` finds the
-same parts again.
+(read here, in bounded chunks, and sent with the partition). Without
+`part_mb`, the size follows the input (`auto_part_bytes`: about a sixteenth of
+it, between 0.5 and 4 MB), so that workers finish together (a 20 MB table
+cut in 4 MB parts kept one of two workers busy alone for the last part). The
+cut depends only on the input and `part_mb`, never on the number of workers, so
+part N is the same with 1 worker, N workers or a Dask cluster, and `--resume`
+finds the same parts again.
 
 Rows that cannot be read (no text, malformed line) and table files that
 cannot be opened travel with the partition (`Partition.errors`), so they are
@@ -118,6 +121,34 @@ def input_files(paths: Iterable[str | os.PathLike], on_error: OnError) -> list[P
             seen.add((st.st_dev, st.st_ino))
             out.append(f)
     return out
+
+
+AUTO_PARTS = 16                         # parts of an input, when its size decides
+AUTO_MIN_BYTES, AUTO_MAX_BYTES = 500_000, 4_000_000
+
+
+def input_bytes(files: Iterable[Path]) -> int:
+    """About the bytes of text in these inputs, cheaply: a Parquet table's uncompressed size
+    (its footer), any other file's size."""
+    total = 0
+    for f in files:
+        try:
+            if f.suffix.lower() == ".parquet":
+                import pyarrow.parquet as pq
+
+                meta = pq.ParquetFile(f).metadata
+                total += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            else:
+                total += f.stat().st_size
+        except Exception:  # noqa: BLE001 — unreadable: reported where it is read
+            continue
+    return total
+
+
+def auto_part_bytes(paths: Iterable[str | os.PathLike]) -> int:
+    """The partition size for this input: about 1/AUTO_PARTS of it, within the bounds."""
+    total = input_bytes(input_files(paths, lambda *_: None))
+    return int(min(AUTO_MAX_BYTES, max(AUTO_MIN_BYTES, total / AUTO_PARTS)))
 
 
 def partitions(paths: Iterable[str | os.PathLike], part_bytes: int, columns: Columns,

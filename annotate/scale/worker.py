@@ -9,7 +9,6 @@ part itself, to a path every worker can reach, and returns only counts.
 """
 from __future__ import annotations
 
-import json
 import resource
 from dataclasses import dataclass, field
 
@@ -98,20 +97,18 @@ class PartResult:
     index: int
     summary: Summary = field(default_factory=Summary)  # this partition's counts and errors
     rows: int = 0                 # table rows that went through
-    text: str | None = None       # --format tasks: the tasks, encoded (JSON Lines or array items)
+    lines: list[str] | None = None  # --format tasks: the tasks, each encoded (annotate.prelabel.encode_task)
     peak_rss_mb: float = 0.0
     pid: int = 0
 
 
-def encode_task(task: dict) -> str:
-    # default=str: a metadata value from a table (a timestamp, a decimal) as its text
-    return json.dumps(task, ensure_ascii=False, default=str)
-
-
 def run_partition(part: Partition, job) -> PartResult:
+    """The partition's files through the batch driver (annotate.prelabel.prelabel_each), its
+    table rows through the same per-document step; then its tasks (format tasks: encoded
+    lines) or its part of the tables (written here)."""
     import os
 
-    from annotate.prelabel import one_line, prelabel_documents, prelabel_file
+    from annotate.prelabel import encode_task, one_line, prelabel_documents, prelabel_each
     from annotate.scale.rows import read_row
 
     nlp = load_model()
@@ -120,21 +117,14 @@ def run_partition(part: Partition, job) -> PartResult:
     summary.errors += part.errors
     if part.skip:  # done by an earlier run (--resume): its errors only
         return res
-    pairs = []      # (document, task)
+    tasks = []
     meta_rows = []  # per task: the metadata of its row (tables only)
-    for path in part.files:
-        try:
-            found = prelabel_file(path, nlp, job.calibration)
-        except Exception as e:  # noqa: BLE001 — one bad file must not stop the batch
-            summary.files_failed += 1
-            summary.errors.append((path, one_line(e)))
-            continue
-        summary.files_read += 1
-        pairs += found
+    for _, task in prelabel_each(part.files, nlp, summary, lambda where, reason: summary.errors.append(
+            (where, reason)), job.calibration):
+        tasks.append(task)
     for row in part.rows:
         try:
-            found = prelabel_documents(read_row(row, job.markup, part.table), nlp,
-                                       job.calibration)
+            found = prelabel_documents(read_row(row, job.markup, part.table), nlp, job.calibration)
         except Exception as e:  # noqa: BLE001 — one bad row must not stop the batch
             summary.errors.append((f"{part.table}:row {row.number}", one_line(e)))
             continue
@@ -143,17 +133,10 @@ def run_partition(part: Partition, job) -> PartResult:
             if row.meta:
                 task["data"]["meta"] = row.meta
             meta_rows.append(row.meta)
-        pairs += found
-    for document, task in pairs:
-        summary.tasks += 1
-        summary.fragments += document.kind == "fragment"
-        summary.articles += document.kind != "fragment"
-        summary.chars += len(document.text)
-        summary.add_task(task)
-    tasks = [task for _, task in pairs]
-    del pairs
+            summary.add(document, task)
+            tasks.append(task)
     if job.format == "tasks":
-        res.text = "".join(encode_task(t) + "\n" for t in tasks)
+        res.lines = [encode_task(t) for t in tasks]
     else:
         from annotate.scale.output import write_part
 

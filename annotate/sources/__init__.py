@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -54,9 +55,25 @@ def sniff_parser(text: str):
     return _plaintext
 
 
+# Block-level tags in a text file: a dump that kept its HTML (a feed item's body: <p>…</p><p>…</p>
+# on one line, a <script>). Three of them at least make it a page to read as HTML.
+_MARKUP_TAG = re.compile(r"</?(?:p|br|div|section|article|h[1-6]|script|blockquote|li)(?:\s[^<>]{0,200})?/?>", re.I)
+MARKUP_MIN_TAGS = 3
+
+
+def holds_markup(text: str) -> bool:
+    n = 0
+    for _ in _MARKUP_TAG.finditer(text):
+        n += 1
+        if n >= MARKUP_MIN_TAGS:
+            return True
+    return False
+
+
 def _parser_for(path: Path, text: str):
     # a file named explicitly with another suffix: sniff it
-    return _PARSERS.get(path.suffix.lower()) or sniff_parser(text)
+    parser = _PARSERS.get(path.suffix.lower()) or sniff_parser(text)
+    return _html if parser is _plaintext and holds_markup(text) else parser
 
 
 def _source_name(own: str, meta: dict) -> str:

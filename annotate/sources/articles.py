@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, CLOSERS, SENTENCE_END, TITLE_MAX, author_note, byline_names,
+from ..punctuation import CLOSERS, ITEM_NUMERALS, SENTENCE_END
+from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, TITLE_MAX, author_note, byline_names,
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
                        is_latin_running_head, is_page_number, is_plain_title, is_short_han_label,
@@ -486,20 +487,20 @@ def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> boo
 
 
 # A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4).
-_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+[，,：:]"
+_ENUMERATED = re.compile(rf"^(?:[{ITEM_NUMERALS}]是|[{ITEM_NUMERALS}]要|第[{ITEM_NUMERALS}]+[，,：:]"
                          r"|首先|其次|再次|最后[，,]|一方面|另一方面)")
 
 
 def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
     levels = [b.level for b in body if b.kind == HEADING and b.level is not None]
     section = min(levels) if levels else None
-    numbered_sections = any(b.kind == HEADING and b.level == section and numbered_kind(b.text) == "heading"
+    numbered_sections = any(b.kind == HEADING and b.level == section and numbered_kind(b.text) == K_HEADING
                             for b in body)
     # A （一）/1． line is second level only under sections of a higher rank (一、…, or explicit
     # headings above it); where it is the article's top level it numbers the sections themselves.
     ranked_above = numbered_sections or any(
-        not b.editorial and (numbered_kind(b.text) == "heading"
-                             or (b.kind == HEADING or _bold_only(b)) and numbered_kind(b.text) != "subheading")
+        not b.editorial and (numbered_kind(b.text) == K_HEADING
+                             or (b.kind == HEADING or _bold_only(b)) and numbered_kind(b.text) != SUBHEADING)
         for b in body)
     # bare lines are headings only in an article that marks none of its headings (in a
     # fragment, text cut off by the previous page, a short first line is a torn piece)
@@ -521,14 +522,14 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
         if explicit:
             if section is not None and b.level is not None and b.level > section:
                 kind = SUBHEADING
-            elif nk == "subheading" and ranked_above:
+            elif nk == SUBHEADING and ranked_above:
                 kind = SUBHEADING
             else:
                 kind = K_HEADING
         elif bold_only:
-            kind = SUBHEADING if nk == "subheading" and ranked_above else K_HEADING
+            kind = SUBHEADING if nk == SUBHEADING and ranked_above else K_HEADING
         elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.tail)):
-            kind = SUBHEADING if nk == "subheading" and ranked_above else K_HEADING
+            kind = SUBHEADING if nk == SUBHEADING and ranked_above else K_HEADING
         elif bare:
             kind = K_HEADING
         else:

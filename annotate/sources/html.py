@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .patterns import CLOSERS, SENTENCE_END, dash_subtitle_at, has_inner_sentence_end, is_finished
+from ..punctuation import CLOSERS, SENTENCE_END
+from .patterns import dash_subtitle_at, has_inner_sentence_end, is_finished
 from . import pagebody
 from .pagebody import squeeze
 from .raw import HEADING, PARA, RawBlock, TextBuilder, split_block

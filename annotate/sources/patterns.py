@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..punctuation import CLOSERS, ELLIPSIS, FOOTNOTE, HAN, SENTENCE_END  # noqa: F401  (articles imports them from here)
+from ..document import HEADING, SUBHEADING
+from ..punctuation import (CLAUSE_MARKS, CLOSERS, ELLIPSIS, FOOTNOTE, HAN, HAN_NUMERALS, ITEM_NUMERALS, SECTION_NUMBER, SENTENCE_END,
+                           SUBHEADING_NUMBER)
 
 
 # ---- where a sentence / paragraph ends -------------------------------------
@@ -307,11 +309,18 @@ def is_info_line(text: str) -> bool:
 _PHOTO_CREDIT = re.compile(r"(?:[（(][^（）()]{0,30}摄[）)]|[\s\u3000][^\s\u3000，。]{2,4}\s*摄)$")
 
 
+# An outlet credit on a line of its own, as a feed dump prints it under the title: two outlets or
+# more joined by a dash or bar (人民网－人民日报, 光明网 | 光明日报), each ending in an outlet word.
+_OUTLET = r"[\u4e00-\u9fffA-Za-z]{1,10}(?:网|报|社|台|刊|客户端|杂志|日报|晚报|周刊)"
+_OUTLET_LINE = re.compile(rf"^{_OUTLET}(?:\s*[-－—–|｜/]\s*{_OUTLET})+$")
+
+
 def is_dropped_line(text: str) -> bool:
     """Photo captions and credits, source lines, editorial staff lines, web info and action
-    lines and paper footers."""
+    lines, outlet credits and paper footers."""
     t = text.strip()
     return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) or is_staff_line(t) \
+        or (len(t) <= 40 and bool(_OUTLET_LINE.match(t))) \
         or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) or is_page_action_line(t) \
         or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
 
@@ -359,12 +368,11 @@ def is_short_han_label(text: str) -> bool:
 
 
 # ---- heading numbers -----------------------------------------------------------
-_NUM = "一二三四五六七八九十百零〇"
-_SECTION_NUM = re.compile(rf"^(?:[{_NUM}]+(?:、|[.．](?![\d{_NUM}]))|第[{_NUM}\d]+(?:章|部分|篇|编)(?:\s|$|[、：:，,])?)")
-_SUB_NUM = re.compile(rf"^(?:[（(][{_NUM}]+[)）]|[（(]\d{{1,2}}[)）]|\d{{1,2}}[.．、](?!\d)|第[{_NUM}\d]+节)")
+_SECTION_NUM = re.compile("^" + SECTION_NUMBER)
+_SUB_NUM = re.compile("^" + SUBHEADING_NUMBER)
 
 
-_BARE_HAN = re.compile(rf"^[{_NUM}]{{1,3}}$")
+_BARE_HAN = re.compile(rf"^[{HAN_NUMERALS}]{{1,3}}$")
 _BARE_ARABIC = re.compile(r"^\d{1,2}$")
 
 
@@ -376,13 +384,13 @@ def numbered_kind(text: str) -> str | None:
     if len(t) > 50 or has_inner_sentence_end(t):
         return None
     if _BARE_HAN.match(t):
-        return "heading"
+        return HEADING
     if _BARE_ARABIC.match(t):
-        return "subheading"
+        return SUBHEADING
     if _SECTION_NUM.match(t):
-        return "heading"
+        return HEADING
     if _SUB_NUM.match(t):
-        return "subheading"
+        return SUBHEADING
     return None
 
 
@@ -430,7 +438,7 @@ def dash_subtitle_at(text: str, max_head: int = TITLE_MAX) -> int | None:
     if at < 2 or at > max_head or not text[at:].strip("—- \u3000"):
         return None
     head = text[:at].strip()
-    if not head or has_inner_sentence_end(head) or head[-1] in "，,、；;：:":
+    if not head or has_inner_sentence_end(head) or head[-1] in CLAUSE_MARKS + "、":
         return None
     return at
 
@@ -441,14 +449,13 @@ def is_plain_title(text: str) -> bool:
     t = text.strip()
     head = t[:dash_subtitle_at(t) or len(t)].strip()
     return (0 < len(head) <= TITLE_MAX and len(t) <= 2 * TITLE_MAX and not has_inner_sentence_end(t)
-            and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + ELLIPSIS and t[-1] not in "，,、；;：:"
+            and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + ELLIPSIS and t[-1] not in CLAUSE_MARKS + "、"
             and not t.startswith(("——", "—", "--")) and numbered_kind(t) is None)
 
 
 BARE_HEADING_MAX = 30
 # A bare line with a clause mark reads as the start of a sentence cut by a page break; an
 # attribution line (——摘自…) or a line that opens a quotation is no heading either.
-_CLAUSE_MARKS = "，,；;：:"
 _NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
 
 
@@ -464,7 +471,7 @@ def is_bare_heading_text(text: str, own_paragraph: bool = False) -> bool:
     if own_paragraph:
         return (is_short_plain(t, INDENTED_HEADING_MAX) and not any(c in t for c in "；;：:")
                 and not t.startswith(_NOT_HEADING_OPENERS))
-    return (is_short_plain(t, BARE_HEADING_MAX) and not any(c in t for c in _CLAUSE_MARKS)
+    return (is_short_plain(t, BARE_HEADING_MAX) and not any(c in t for c in CLAUSE_MARKS)
             and not t.startswith(_NOT_HEADING_OPENERS))
 
 
@@ -504,7 +511,7 @@ def drafting_line(text: str) -> str | None:
 
 # A date line under a title or under a letter (1945年4月24日 / 一九四五年四月二十四日 /
 # （二〇一八年五月二日） / 2018年5月2日于北京): a date and at most a short place after it.
-_HAN_DIGITS = "〇零○一二三四五六七八九十"
+_HAN_DIGITS = "〇零○" + ITEM_NUMERALS   # a date's digits in Han (二〇一八年: 〇, ○ or 零)
 _DATE_LINE = re.compile(
     rf"^[（(]?\s*(?:\d{{4}}|[{_HAN_DIGITS}]{{4}})\s*年\s*(?:\d{{1,2}}|[{_HAN_DIGITS}]{{1,3}})\s*月"
     rf"(?:\s*(?:\d{{1,2}}|[{_HAN_DIGITS}]{{1,3}})\s*日)?(?:\s*[于在]?[{HAN}]{{0,8}})?\s*[）)]?$")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .patterns import (CLOSERS, ELLIPSIS, SENTENCE_END, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
+from ..document import SUBHEADING
+from ..punctuation import CLOSERS, ELLIPSIS, HAN, ITEM_NUMERALS, SENTENCE_END
+from .patterns import (INDENTED_HEADING_MAX, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
 from .raw import HEADING, PARA, RawBlock, TextBuilder, is_indent
 
-_LEVEL = {"heading": 2, "subheading": 3}
+_LEVEL = {HEADING: 2, SUBHEADING: 3}   # numbered_kind's kinds
 
 
 # A page scrape that collapsed line breaks keeps each paragraph's 　　 indent: after the
@@ -23,17 +25,107 @@ _LEVEL = {"heading": 2, "subheading": 3}
 _INLINE_INDENT = re.compile(rf"(?<=[{re.escape(SENTENCE_END + ELLIPSIS + CLOSERS)}])[ \t]*(?=\u3000{{2}})")
 
 
+# A whole article flattened on one line (a feed item or a scrape whose markup was stripped):
+# the line is cut where the layout still shows a block boundary. Only long lines that hold
+# several sentences are looked at.
+FLAT_MIN = 300
+_GAP = re.compile(r"[ \t\u3000\xa0\u2002\u2003]+")
+_END_CHARS = SENTENCE_END + ELLIPSIS + CLOSERS
+_HAN_CHAR = re.compile(rf"[{HAN}“「《（(【]")
+# A top-level section number right after the end of a sentence (…。二、… / …。（三）…): with
+# nothing between the blocks, the number is the only sign that a section starts there.
+_RUN_NUMBER = re.compile(rf"(?<=[{re.escape(SENTENCE_END + CLOSERS)}])(?=(?:[{ITEM_NUMERALS}]{{1,3}}、|[（(][{ITEM_NUMERALS}]{{1,3}}[)）]))")
+FLAT_HEADING_MIN = 5   # a shorter piece between gaps is a name set apart by a space (王 一鸣), not a heading
+
+
+# Page script left in a text dump (a feed item's player call, a scraped page's inline JavaScript):
+# a run of ASCII with code punctuation in it is no text. It is cut out of a line, and a line
+# that is nothing else is dropped.
+_CODE_RUN = re.compile(r"[\x20-\x7e]{30,}")
+_CODE_MARK = re.compile(r"[{};=]|\bfunction\b|\bvar\b|\$\(|document\.|window\.")
+
+
+def _code_runs(raw: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CODE_RUN.finditer(raw) if len(_CODE_MARK.findall(m.group())) >= 3]
+
+
+def _without_code(raw: str) -> str:
+    runs = _code_runs(raw)
+    if not runs:
+        return raw
+    out, pos = [], 0
+    for a, b in runs:
+        out.append(raw[pos:a])
+        pos = b
+    out.append(raw[pos:])
+    return " ".join(p for p in out if p.strip()) if any(p.strip() for p in out) else ""
+
+
+def _flat_cuts(raw: str) -> list[tuple[int, int]]:
+    """Where a flattened line breaks into blocks: (end of one block, start of the next).
+
+    - a whitespace gap after the end of a sentence ends a paragraph (paragraphs joined by
+      spaces or by their 　　 indents);
+    - a gap after a piece that could be a heading (short, no final punctuation, no clause
+      mark, Han on both sides) ends that heading — only when the line is shown to be a
+      flattened text by two paragraph gaps at least;
+    - a top-level section number right after a sentence end (一、 / （一）) opens a block,
+      when the line holds two of them (blocks joined by nothing)."""
+    gaps = [m for m in _GAP.finditer(raw) if 0 < m.start() and m.end() < len(raw)]
+    para = [m for m in gaps if raw[m.start() - 1] in _END_CHARS and _HAN_CHAR.match(raw, m.end())]
+    cuts: list[tuple[int, int]] = [(m.start(), m.end()) for m in para]
+    if len(para) >= 2:
+        ends = {m.start() for m in para}
+        last = 0
+        for m in gaps:
+            if m.start() in ends:
+                last = m.end()
+                continue
+            if not FLAT_HEADING_MIN <= m.start() - last <= INDENTED_HEADING_MAX:
+                continue   # (measured before slicing: a long run of gaps stays linear)
+            piece = raw[last:m.start()]
+            if (_HAN_CHAR.match(raw, m.end())
+                    and re.match(rf"[{HAN}]", raw[m.start() - 1]) and is_bare_heading_text(piece)
+                    and not byline_names(piece)):
+                cuts.append((m.start(), m.end()))
+                last = m.end()
+    numbers = [m.start() for m in _RUN_NUMBER.finditer(raw)]
+    if len(numbers) >= 2:
+        taken = {s for _, s in cuts}
+        cuts += [(k, k) for k in numbers if k not in taken]
+    return sorted(set(cuts))
+
+
+_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
+
+
 def _physical_lines(text: str) -> list[tuple[int, str]]:
-    """(source line, text) per line, lines cut at mid-line paragraph indents."""
+    """(source line, text) per line, lines cut at mid-line paragraph indents, and a long
+    line that holds a whole flattened article cut into its blocks (`_flat_cuts`)."""
     out = []
     for n, raw in enumerate(text.split("\n"), 1):
-        if "\u3000\u3000" in raw.strip():
+        if "{" in raw or ";" in raw or "=" in raw:
+            raw = _without_code(raw)
+            if not raw:
+                continue   # (a script line is no blank line: it must not make the file look blank-separated)
+        body = raw.rstrip()
+        if _URL_LINE.match(body):
+            continue   # a link on a line of its own (a feed item's address) is no text
+        if len(body) < FLAT_MIN and "\u3000\u3000" in body.strip():
             pos = 0
             for m in _INLINE_INDENT.finditer(raw):
                 if raw[pos:m.start()].strip():
                     out.append((n, raw[pos:m.start()]))
                     pos = m.end()
             out.append((n, raw[pos:]))
+        elif len(body) >= FLAT_MIN and has_inner_sentence_end(body.strip()):
+            pos = 0
+            for end, start in _flat_cuts(body):
+                if body[pos:end].strip():
+                    # each piece is a block of its own: mark it so, as an indent would
+                    out.append((n, "\u3000\u3000" + body[pos:end].strip()))
+                pos = start
+            out.append((n, ("\u3000\u3000" if pos else "") + body[pos:].strip() if pos else raw))
         else:
             out.append((n, raw))
     return out
@@ -57,8 +149,11 @@ def _units(lines: list[tuple[int, str]]) -> tuple[list[list[tuple[int, str]]], l
             continue
         alone = is_standalone_line(s) or numbered_kind(s) is not None or (
             bool(cur) and is_latin_running_head(cur[-1][1]) and is_short_han_label(s))
+        # (a line more than twice as long as the line before it does not continue it: a
+        # hard-wrapped paragraph's lines are as wide as the wrap; a short line over a long one
+        # is a title or heading above its text)
         new = (not blank_mode or not cur or raw[0].isspace() or is_finished(cur[-1][1])
-               or alone or prev_alone)
+               or alone or prev_alone or len(s) > 2 * len(cur[-1][1]))
         if new and cur:
             units.append(cur)
             cur = []

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-HEADING = "heading"
-PARA = "para"
+# A raw block is a heading line or a paragraph, in the outline's words (the article builder
+# decides which heading is a title, a section or a sub-section).
+from ..document import HEADING  # noqa: F401  (the readers name raw kinds from here)
+from ..document import PARAGRAPH as PARA  # noqa: F401
 
 # Zero-width characters that carry nothing for the reader.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")

@@ -110,7 +110,8 @@ def test_readers_never_crash_and_offsets_are_valid(case):
 @given(documents())
 def test_spans_through_the_pipeline_match_the_text(nlp, case):
     from annotate.pipeline import annotate_document
-    from annotate.tasks import to_task, validate_task
+    from annotate.tasks import to_task
+    from annotate.validate import validate_task
 
     for document in read_case(case) or []:
         doc = annotate_document(nlp, document)

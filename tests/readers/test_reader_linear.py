@@ -109,8 +109,13 @@ def _txt_torn_lines(k: int) -> str:
                                              f"<p style='font-size:16px'>正文第{i}段。⑴</p>\n" for i in range(k)), 3_000),
     # number-only section lines and footnote markers at paragraph ends
     (".txt", lambda k: "标题\n" + "".join(f"{i % 50 + 1}\n　　正文一段文字⑴\n　　又一段。〔2〕\n" for i in range(k)), 3_000),
+    # a whole article flattened on one line: paragraphs joined by spaces; then a long run of gaps
+    # between short pieces after two paragraph gaps (each piece a heading candidate)
+    (".txt", lambda k: "标题\n" + "这是一句话。 " * (k * 4) + "\n", 3_000),
+    (".txt", lambda k: "标题\n开头一句。 中间又一句。 " + "字，字字 " * k + "\n", 1_000),
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
-        "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines", "md-raw-html-styled", "txt-numbers-footnotes"])
+        "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines", "md-raw-html-styled", "txt-numbers-footnotes",
+        "txt-flattened-paragraphs", "txt-flattened-gaps"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"

@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from annotate.labelstudio.cli import make_app
 from annotate.labelstudio.client import Connection
 from annotate.labelstudio.errors import StudioError
-from annotate.labelstudio.server import Studio, free_port, project_root
+from annotate.labelstudio.server import Studio, project_root
+from annotate.process import free_port
 
 from studio_helpers import FIXTURE, HERE
 

@@ -20,7 +20,8 @@ import pytest
 from annotate.backend.process import backend_health
 from annotate.evaluate import load_gold
 from annotate.labelstudio.config import label_config
-from annotate.labelstudio.server import free_port, project_root
+from annotate.labelstudio.server import project_root
+from annotate.process import free_port
 from annotate.learn.data import gold_truth
 from annotate.prelabel import prelabel
 from annotate.tasks import model_version

@@ -127,3 +127,26 @@ def test_a_new_prediction_is_not_attached_to_a_task_whose_text_was_edited(conn, 
     assert "text differs from the task on the server" in second.skipped[0][1]
     preds = conn.request("p", "GET", "api/predictions/", params={"task": ids[edited]})
     assert [p["model_version"] for p in preds] == ["argrules-0.1.0-1a2b3c4d"]
+
+
+def test_a_reformatted_config_is_the_same_and_a_changed_one_differs(conn, title, tasks):
+    from annotate.labelstudio.config import label_config
+    from annotate.labelstudio.projects import project_config
+    from annotate.scheme import load_scheme
+
+    project = push_tasks(conn, title, tasks[:1]).project
+    wanted = label_config()
+    # the same config as Label Studio may keep it: other line breaks and attribute order
+    reformatted = wanted.replace("\n", "\n\n  ").replace('name="text" value="$text" granularity="symbol"',
+                                                         'granularity="symbol" value="$text" name="text"')
+    conn.sdk.projects.update(project.id, label_config=reformatted)
+    assert project_config(conn, project.id) != wanted
+    assert not push_tasks(conn, title, tasks).config_differs
+    # near miss: a label's colour changed on the server
+    changed = wanted.replace(load_scheme().labels[0].color, "#000000")
+    conn.sdk.projects.update(project.id, label_config=changed)
+    assert push_tasks(conn, title, tasks).config_differs
+    # reported, not replaced without --update-config (Label Studio drops the final line break)
+    assert project_config(conn, project.id).strip() == changed.strip()
+    push_tasks(conn, title, tasks, update_config=True)
+    assert project_config(conn, project.id).strip() == wanted.strip()

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from annotate.labelstudio.export import DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS
+from annotate.tables import DOCUMENT_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS
 
 from studio_helpers import FIXTURE, task_ids_by_doc
 

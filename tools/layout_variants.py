@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Layout variants of the tuning articles: the same text as other sources would lay it out.
+
+    python3 tools/layout_variants.py OUT_DIR [--gold gold/seed.gold.jsonl ...] [--corpus corpus]
+
+For every gold record of a tuning article (the seed, dev2, dev3 families a c e h i —
+dev3's held-out families b, j and k are never read) the article is read as the
+project reads it, and its clean text (title, headings, paragraphs; bylines and other
+metadata are already gone) is written again as plain text in these layouts:
+
+- `flat`:   the title on a line, then the whole body on ONE line, blocks joined by nothing
+            (a full-text feed item whose markup was stripped);
+- `spaced`: the same, blocks joined by one space;
+- `crlf`:   CRLF line ends, every block on its own line with a full-width indent (　　),
+            no blank lines (a crawler's text dump);
+- `txt`:    blocks separated by blank lines (the plain text of an HTML or Markdown article);
+- `tagged`: the title on a line, then the body's HTML on one line (<p> paragraphs, a <script>),
+            saved as .txt (a feed dump that kept the item's markup).
+
+Each variant is `OUT_DIR/texts/<stem>.<variant>.txt`, and `OUT_DIR/variants.gold.jsonl` holds the
+gold records again under the variants' names (the scorer finds spans by their text, with
+whitespace removed, so the records carry over unchanged; a span whose text was metadata
+in the original and is gone from the clean text is a miss in both). Score with
+
+    python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
+    python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged)\\.txt$'
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's annotate, not an installed one
+
+from annotate.document import Document  # noqa: E402
+from annotate.sources import SourceError, read_file  # noqa: E402
+
+HELD_OUT = re.compile(r"^[bjk]\d\d_")   # dev3's held-out families: never read here
+VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged")
+DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
+
+
+def blocks_text(doc: Document) -> list[str]:
+    """The document's blocks as text, in order (title first)."""
+    out = [" ".join(doc.text[b.start:b.end].split()) for b in doc.blocks]
+    return [t for t in out if t]
+
+
+def layout(blocks: list[str], variant: str) -> str:
+    """The blocks of one article laid out as `variant`."""
+    title, body = blocks[0], blocks[1:]
+    if variant == "flat":
+        return title + "\n" + "".join(body) + "\n"
+    if variant == "spaced":
+        return title + "\n" + " ".join(body) + "\n"
+    if variant == "crlf":
+        return "\r\n".join([title] + ["\u3000\u3000" + b for b in body]) + "\r\n"
+    if variant == "txt":
+        return "\n\n".join(blocks) + "\n"
+    if variant == "tagged":
+        # a feed item's HTML body dumped as text: the title line, then one line of <p>s and a script
+        return (title + "\n" + "".join(f"<p>\u3000\u3000{b}</p>" for b in body)
+                + '<script type="text/javascript">var s = {id: 1}; showPlayer(s);</script>\n')
+    raise ValueError(variant)
+
+
+def variants_of(path: Path) -> dict[str, str]:
+    """variant name → text, for the article(s) of one source file (articles in a row)."""
+    docs = [d for d in read_file(path) if d.kind == "article"]
+    out: dict[str, str] = {}
+    for v in VARIANTS:
+        out[v] = "\n".join(layout(blocks_text(d), v) for d in docs if blocks_text(d))
+    return out
+
+
+def _source_files(corpus: Path) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    for p in sorted(corpus.rglob("*")):
+        if p.is_file() and not HELD_OUT.match(p.name):
+            files.setdefault(p.name, p)
+            files.setdefault(p.stem, p)
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--gold", action="append", default=None)
+    ap.add_argument("--corpus", type=Path, default=Path("corpus"))
+    ap.add_argument("--variant", action="append", choices=VARIANTS, default=None)
+    args = ap.parse_args(argv)
+    variants = args.variant or list(VARIANTS)
+    files = _source_files(args.corpus)
+    texts_dir = args.out / "texts"   # only source files: prelabel reads the whole folder
+    texts_dir.mkdir(parents=True, exist_ok=True)
+    records = []
+    for gold in args.gold or DEFAULT_GOLD:
+        for line in Path(gold).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            name = rec["file"]
+            if HELD_OUT.match(name):
+                continue
+            src = files.get(name) or files.get(Path(name).stem)
+            if src is None:
+                print(f"warning: {name}: no source file under {args.corpus}", file=sys.stderr)
+                continue
+            try:
+                texts = variants_of(src)
+            except SourceError as e:
+                print(f"warning: {e}", file=sys.stderr)
+                continue
+            for v in variants:
+                out_name = f"{Path(name).stem}.{v}.txt"
+                # newline="" keeps the CRLF variant's line ends as written
+                with open(texts_dir / out_name, "w", encoding="utf-8", newline="") as f:
+                    f.write(texts[v])
+                records.append({**rec, "file": out_name})
+    with open(args.out / "variants.gold.jsonl", "w", encoding="utf-8") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    print(f"{len(records)} variant files in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
