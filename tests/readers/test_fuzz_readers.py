@@ -133,7 +133,7 @@ def test_the_strategy_reaches_every_encoding_and_format():
     seen = set()
     pages = []
 
-    @settings(max_examples=60, deadline=None, database=None)
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)  # a fixed draw: not a flaky test
     @given(documents())
     def collect(case):
         seen.add((case[0], case[2]))
