@@ -30,7 +30,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotate.backend.process import backend_health  # noqa: E402
+from annotate.labelstudio.backends import backend_health  # noqa: E402
 from annotate.labelstudio.config import label_config  # noqa: E402
 from annotate.process import free_port  # noqa: E402
 

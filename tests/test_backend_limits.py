@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from annotate import calibration
-from annotate.backend.process import backend_health
+from annotate.labelstudio.backends import backend_health
 from annotate.labelstudio.config import label_config
 from annotate.process import free_port
 

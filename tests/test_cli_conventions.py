@@ -226,7 +226,7 @@ def test_disable_rule_switches_the_rule_off_in_evaluate(rules_on, tmp_path):
 
 @pytest.mark.model
 def test_disable_rule_switches_the_rule_off_in_serve(rules_on, tmp_path):
-    from annotate.backend.process import backend_health
+    from annotate.labelstudio.backends import backend_health
     from annotate.labelstudio.config import label_config
     from annotate.process import free_port
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import httpx
 
 from annotate.atomic import atomic_write
+from annotate.labelstudio.backends import backend_health
 from annotate.labelstudio.errors import StudioError
 from annotate.labelstudio.server import Studio
 from annotate.process import HOST, alive, free_port_after, port_busy, read_pid, read_state, terminate
@@ -37,16 +37,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def backend_health(url: str, auth: tuple[str, str] | None = None, timeout: float = 3.0) -> dict | None:
-    """The backend's /health answer, or None when it does not answer as an ML backend."""
-    try:
-        r = httpx.get(url.rstrip("/") + "/health", auth=auth, timeout=timeout)
-        body = r.json()
-    except (httpx.HTTPError, ValueError):
-        return None
-    return body if r.status_code == 200 and isinstance(body, dict) and body.get("status") == "UP" else None
 
 
 @dataclass

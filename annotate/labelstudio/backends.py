@@ -26,6 +26,8 @@ import hmac
 import os
 from dataclasses import dataclass
 
+import httpx
+
 from .client import Connection, Target
 from .errors import StudioError
 from .projects import Project, find_or_create_project
@@ -92,10 +94,20 @@ def _ensure_webhook(conn: Connection, project_id: int, url: str, auth: tuple[str
                   idempotent=False)
 
 
+# The probe is the client's side of the ML backend protocol (what Label Studio itself asks), so it
+# lives here and the backend imports it, not the other way round.
+def backend_health(url: str, auth: tuple[str, str] | None = None, timeout: float = 3.0) -> dict | None:
+    """The backend's /health answer, or None when it does not answer as an ML backend."""
+    try:
+        r = httpx.get(url.rstrip("/") + "/health", auth=auth, timeout=timeout)
+        body = r.json()
+    except (httpx.HTTPError, ValueError):
+        return None
+    return body if r.status_code == 200 and isinstance(body, dict) and body.get("status") == "UP" else None
+
+
 def connect_backend(conn: Connection, title: str, url: str,
                     auth: tuple[str, str] | None = None) -> Connected:
-    from annotate.backend.process import backend_health
-
     url = url.rstrip("/")
     health = backend_health(url, auth)
     if health is None:

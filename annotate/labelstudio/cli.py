@@ -134,7 +134,8 @@ def studio_status(
 
 def _backend_status() -> None:
     out = out_console()
-    from annotate.backend.process import LocalBackend, backend_health
+    from annotate.backend.process import LocalBackend
+    from annotate.labelstudio.backends import backend_health
 
     backend = LocalBackend.from_env()
     url, pid = backend.state().get("url"), backend.running_pid()

@@ -55,8 +55,10 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
     summary, stats = Summary(), RunStats()
     last = [time.monotonic()]
 
+    from annotate.console import error
+
     def on_error(where: str, reason: str) -> None:
-        console.print(f"error: {where}: {reason}", markup=False)
+        error(f"{where}: {reason}", console)  # the one error path: redacted, never read as markup
 
     def on_progress(s: RunStats) -> None:
         if not quiet and time.monotonic() - last[0] >= PROGRESS_EVERY:

@@ -192,6 +192,15 @@ _TITLE_MAX = 40
 
 
 class _Reader(HTMLParser):
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # html.parser asserts on a malformed <![ (…<![图](a.png) in a text that only looks like
+        # HTML); a browser reads it as a bogus comment up to the next '>': so do we.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            j = self.rawdata.find(">", i + 3)
+            return -1 if j < 0 else j + 1
+
     def __init__(self, fragment: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.fragment = fragment

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotate.sources import SourceError, read_file
@@ -100,6 +100,7 @@ FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCh
 
 @FUZZ
 @given(documents())
+@example((".txt", "<div>\n\n<![图](a.png)<br><br>", "utf-8"))   # a malformed <![ made html.parser assert
 def test_readers_never_crash_and_offsets_are_valid(case):
     docs = read_case(case)
     if docs is not None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from annotate.backend.process import backend_health
+from annotate.labelstudio.backends import backend_health
 from annotate.labelstudio.config import label_config
 from annotate.labelstudio.server import project_root
 from annotate.process import free_port
