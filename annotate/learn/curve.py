@@ -18,9 +18,6 @@ import re
 from annotate.learn.component import Learned
 from annotate.learn.train import Sample, TrainError, train
 
-LABELS = ("CLAIM", "SUPPORT", "QUOTE", "DIRECTIVE")
-
-
 def tasks_of(nlp, samples: list[Sample], learned: Learned | None = None) -> list[dict]:
     """The tasks of the samples: the rules' Docs as they are, or with the model applied."""
     from annotate.tasks import to_task

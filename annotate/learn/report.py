@@ -11,9 +11,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from annotate.learn.curve import LABELS, learning_curve, leave_out, plot
+from annotate.learn.curve import learning_curve, leave_out, plot
+from annotate.scheme import load_scheme
 
-COLS = ("macro", *LABELS, "supports")
+COLS = ("macro", *load_scheme().label_names, "supports")   # the label order is scheme.toml's
 
 
 def _row(name: str, fig: dict) -> str:
