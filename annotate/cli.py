@@ -192,7 +192,7 @@ def prelabel(
                   title_column=title_column, explicit_columns=explicit, markup=markup, part_mb=part_mb,
                   workers=scale.workers_option(workers), scheduler=scheduler, resume=resume,
                   disabled=disabled, calibration=cal)
-        return scale.run(paths, job, quiet, cli_options.load_nlp, fail, err_console)
+        return scale.run(paths, job, quiet)
     cli_options.check_some_source_file(paths)
     progress = _Progress(enabled=not quiet)
     if not quiet and progress.live:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-
 from annotate.atomic import atomic_write
 from annotate.labelstudio.backends import backend_health
 from annotate.labelstudio.errors import StudioError

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import typer
 
+from annotate.cli_options import load_nlp
+from annotate.console import err_console, error, fail
 from annotate.scale import FORMATS, Job, RunStats, run_job
 from annotate.scale.rows import MARKUPS, is_table
 
@@ -44,7 +46,7 @@ def check_options(fmt: str, markup: str, workers: int, resume: bool, part_mb: fl
                                  param_hint="'--resume'")
 
 
-def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
+def run(paths, job: Job, quiet: bool) -> None:
     """Run the job with the CLI's error lines, progress, summary and exit status."""
     from annotate.atomic import atomic_open
     from annotate.prelabel import Summary, TaskWriter
@@ -55,8 +57,6 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
     summary, stats = Summary(), RunStats()
     last = [time.monotonic()]
 
-    from annotate.console import error
-
     def on_error(where: str, reason: str) -> None:
         error(f"{where}: {reason}", console)  # the one error path: redacted, never read as markup
 
@@ -66,7 +66,7 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
             console.print(f"prelabel: {s.parts} parts, {summary.tasks:,} articles, "
                           f"{summary.chars / 1e6:.1f} M characters", markup=False)
 
-    _check_inputs(paths, job, on_error, fail)
+    _check_inputs(paths, job, on_error)
     # the output folder is held before the model loads: a second run into it stops at once
     stack = contextlib.ExitStack()
     try:
@@ -122,7 +122,7 @@ def run(paths, job: Job, quiet: bool, load_nlp, fail, err_console) -> None:
             raise typer.Exit(1)
 
 
-def _check_inputs(paths, job: Job, on_error, fail) -> None:
+def _check_inputs(paths, job: Job, on_error) -> None:
     """Before the model loads and anything is written: when every input is a table that
     cannot be read (no such text column, not a table), its error line and exit 1 —
     rather than an output of empty parts. Reads each table's header or first batch only."""
