@@ -32,6 +32,7 @@ FLAT_MIN = 300
 _GAP = re.compile(r"[ \t\u3000\xa0\u2002\u2003]+")
 _END_CHARS = SENTENCE_END + ELLIPSIS + CLOSERS
 _HAN_CHAR = re.compile(rf"[{HAN}“「《（(【]")
+_HAN_ONE = re.compile(rf"[{HAN}]")
 # A top-level section number right after the end of a sentence (…。二、… / …。（三）…): with
 # nothing between the blocks, the number is the only sign that a section starts there.
 _RUN_NUMBER = re.compile(rf"(?<=[{re.escape(SENTENCE_END + CLOSERS)}])(?=(?:[{ITEM_NUMERALS}]{{1,3}}、|[（(][{ITEM_NUMERALS}]{{1,3}}[)）]))")
@@ -58,7 +59,7 @@ def _without_code(raw: str) -> str:
         out.append(raw[pos:a])
         pos = b
     out.append(raw[pos:])
-    return " ".join(p for p in out if p.strip()) if any(p.strip() for p in out) else ""
+    return " ".join(p for p in out if p.strip())
 
 
 def _flat_cuts(raw: str) -> list[tuple[int, int]]:
@@ -85,7 +86,7 @@ def _flat_cuts(raw: str) -> list[tuple[int, int]]:
                 continue   # (measured before slicing: a long run of gaps stays linear)
             piece = raw[last:m.start()]
             if (_HAN_CHAR.match(raw, m.end())
-                    and re.match(rf"[{HAN}]", raw[m.start() - 1]) and is_bare_heading_text(piece)
+                    and _HAN_ONE.match(raw, m.start() - 1) and is_bare_heading_text(piece)
                     and not byline_names(piece)):
                 cuts.append((m.start(), m.end()))
                 last = m.end()
@@ -125,7 +126,7 @@ def _physical_lines(text: str) -> list[tuple[int, str]]:
                     # each piece is a block of its own: mark it so, as an indent would
                     out.append((n, "\u3000\u3000" + body[pos:end].strip()))
                 pos = start
-            out.append((n, ("\u3000\u3000" if pos else "") + body[pos:].strip() if pos else raw))
+            out.append((n, "\u3000\u3000" + body[pos:].strip() if pos else raw))
         else:
             out.append((n, raw))
     return out
