@@ -20,6 +20,7 @@ words nowhere else and a marker's context never crosses a punctuation mark.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import re
 import warnings
@@ -38,6 +39,7 @@ from annotate.rules.relations import find_relations
 from annotate.rules.text import strip_span
 from annotate.rules.units import Unit, find_units, resolve_precedence
 from annotate.segment import fast_cut
+from annotate.shadow import shadow
 
 SPANS_KEY = "arguments"
 BLOCKS_KEY = "blocks"
@@ -45,6 +47,9 @@ BOLD_KEY = "bold"
 KIND_KEY = "annotate.kind"
 TEXT_KEY = "annotate.text"  # doc.text joins every token on each call: computed once per Doc
 LAYOUT_KEY = "annotate.layout"  # the outline with its sentences, computed once per Doc
+# The text the rules read: the shadow (annotate.shadow: simplified script, “” for 「」), of the
+# same length as the Doc's text, stored only where it differs from it.
+SHADOW_KEY = "annotate.shadow"
 
 if not Span.has_extension("speaker"):
     Span.set_extension("speaker", default=None)
@@ -103,8 +108,9 @@ def _cut_at(spans: list[tuple[int, int]], bounds: list[int], out: list[tuple[int
 def build_doc(nlp: Language, document: Document, full_segmentation: bool = False) -> Doc:
     """A Doc over document.text whose tokens line up with every span a rule can make."""
     cut = _segment(nlp)
-    layout = layout_from_document(document)
-    text = document.text
+    # The rules and the segmenter read the shadow (same offsets); the tokens are the text's.
+    text = shadow(document.text)
+    layout = layout_from_document(document if text == document.text else dataclasses.replace(document, text=text))
     cuts: set[int] = set()
     for block in document.blocks:
         cuts.update((block.start, block.end))
@@ -130,13 +136,15 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
             _cut_at(_word_spans(text, s, e, cut(m.group())), bounds, tokens)
             pos = e
     _cut_at(_coarse(text, pos, len(text)), bounds, tokens)
-    words, spaces = _words_and_spaces(tokens, text)
+    words, spaces = _words_and_spaces(tokens, document.text)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     doc.spans[BLOCKS_KEY] = [_char_span(doc, b.start, b.end, b.kind) for b in layout.blocks]
     bold = [strip_span(text, s, e) for b in layout.blocks for s, e in b.bold]
     doc.spans[BOLD_KEY] = [_char_span(doc, s, e, "BOLD") for s, e in bold if e > s]
     doc.user_data[KIND_KEY] = document.kind
-    doc.user_data[TEXT_KEY] = text
+    doc.user_data[TEXT_KEY] = document.text
+    if text != document.text:
+        doc.user_data[SHADOW_KEY] = text
     doc.user_data[LAYOUT_KEY] = layout.to_data()
     return doc
 
@@ -186,9 +194,22 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def rule_text(doc: Doc) -> str:
+    """The text the rules read: the shadow of the Doc's text (annotate.shadow), same offsets."""
+    text = doc.user_data.get(SHADOW_KEY)
+    if text is None:
+        text = doc_text(doc)
+        if LAYOUT_KEY not in doc.user_data:   # a Doc that build_doc did not make
+            text = shadow(text)
+            if text != doc_text(doc):
+                doc.user_data[SHADOW_KEY] = text
+    return text
+
+
 def doc_layout(doc: Doc) -> Layout:
-    """The outline: as build_doc stored it, else from the blocks span group, else guessed."""
-    text = doc_text(doc)
+    """The outline over the rules' text (rule_text): as build_doc stored it, else from the
+    blocks span group, else guessed."""
+    text = rule_text(doc)
     data = doc.user_data.get(LAYOUT_KEY)
     if data is not None:
         return Layout.from_data(text, data)
@@ -271,13 +292,26 @@ class ArgumentQuotes(_ArgumentPipe):
         self._record(doc)
         layout = doc_layout(doc)
         group = _group(doc, self.spans_key)
+        text = doc_text(doc)
         for block in layout.paragraphs():
             for q in find_quotes(layout.text, block.start, block.end, self.disabled):
                 span = _char_span(doc, q.start, q.end, "QUOTE", q.rule)
                 if span is not None:
-                    span._.speaker = q.speaker
+                    span._.speaker = _as_written(text, layout.text, q.speaker, q.start)
                     group.append(span)
         return doc
+
+
+SPEAKER_WINDOW = 2000   # characters before a quotation in which its speaker's name is looked for
+
+
+def _as_written(text: str, shadow_text: str, speaker: str | None, at: int) -> str | None:
+    """A speaker the rules read in the shadow, as the text writes it (習近平, not 习近平): the
+    nearest place before the quotation where the shadow has the name (else the name as read)."""
+    if not speaker or text is shadow_text:
+        return speaker
+    i = shadow_text.rfind(speaker, max(0, at - SPEAKER_WINDOW), at)
+    return text[i:i + len(speaker)] if i >= 0 else speaker
 
 
 class ArgumentUnits(_ArgumentPipe):
@@ -295,9 +329,11 @@ class ArgumentDirectives(_ArgumentPipe):
 
     def __call__(self, doc: Doc) -> Doc:
         self._record(doc)
+        text = rule_text(doc)
+
         def words_of(start: int, end: int) -> list[str]:
             span = doc.char_span(start, end, alignment_mode="expand")
-            return [t.text for t in span] if span is not None else []
+            return [text[t.idx:t.idx + len(t.text)] for t in span] if span is not None else []
 
         taken = _units(doc, self.spans_key)
         found = find_directives(doc_layout(doc), taken, _quotes(doc, self.spans_key), words_of, self.disabled)

@@ -15,7 +15,11 @@ metadata are already gone) is written again as plain text in these layouts:
             no blank lines (a crawler's text dump);
 - `txt`:    blocks separated by blank lines (the plain text of an HTML or Markdown article);
 - `tagged`: the title on a line, then the body's HTML on one line (<p> paragraphs, a <script>),
-            saved as .txt (a feed dump that kept the item's markup).
+            saved as .txt (a feed dump that kept the item's markup);
+- `traditional`: the `txt` layout in traditional script, as Hong Kong and Taiwan print it: every
+            character through OpenCC's simplified → traditional character table (its first
+            candidate, one character for one: 发 → 發, 后 → 后), “”‘’ as 「」『』 (the gold's texts
+            are converted alike).
 
 Each variant is `OUT_DIR/texts/<stem>.<variant>.txt`, and `OUT_DIR/variants.gold.jsonl` holds the
 gold records again under the variants' names (the scorer finds spans by their text, with
@@ -24,7 +28,7 @@ in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged)\\.txt$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional)\\.txt$'
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ import argparse
 import json
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's annotate, not an installed one
@@ -40,7 +45,7 @@ from annotate.document import Document  # noqa: E402
 from annotate.sources import SourceError, read_file  # noqa: E402
 
 HELD_OUT = re.compile(r"^[bjklmn]\d\d_")   # dev3's held-out families (corpus/dev3/README.md): never read here
-VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged")
+VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged", "traditional")
 DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
 
 
@@ -61,11 +66,44 @@ def layout(blocks: list[str], variant: str) -> str:
         return "\r\n".join([title] + ["\u3000\u3000" + b for b in body]) + "\r\n"
     if variant == "txt":
         return "\n\n".join(blocks) + "\n"
+    if variant == "traditional":
+        return to_traditional(layout(blocks, "txt"))
     if variant == "tagged":
         # a feed item's HTML body dumped as text: the title line, then one line of <p>s and a script
         return (title + "\n" + "".join(f"<p>\u3000\u3000{b}</p>" for b in body)
                 + '<script type="text/javascript">var s = {id: 1}; showPlayer(s);</script>\n')
     raise ValueError(variant)
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> dict[int, str]:
+    from importlib import resources
+    text = resources.files("opencc").joinpath("dictionary", "STCharacters.txt").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        key, _, values = line.partition("\t")
+        first = values.split(" ", 1)[0].strip()
+        if len(key) == 1 and len(first) == 1 and first != key:
+            table[ord(key)] = first
+    table.update({ord("“"): "「", ord("”"): "」", ord("‘"): "『", ord("’"): "』"})
+    return table
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → traditional script, character by character (same length)."""
+    return text.translate(_s2t())
+
+
+def gold_as(rec: dict, variant: str) -> dict:
+    """A gold record for the variant's text (the texts converted as the variant converts them)."""
+    if variant != "traditional":
+        return rec
+    conv = to_traditional
+    spans = [{**s, "text": conv(s["text"]), "speaker": conv(s["speaker"]) if s.get("speaker") else s.get("speaker")}
+             for s in rec.get("spans", [])]
+    rels = [{**r, **{k: conv(r[k]) for k in ("from_text", "to_text") if isinstance(r.get(k), str)}}
+            for r in rec.get("relations", [])]
+    return {**rec, "spans": spans, "relations": rels}
 
 
 def variants_of(path: Path) -> dict[str, str]:
@@ -120,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 # newline="" keeps the CRLF variant's line ends as written
                 with open(texts_dir / out_name, "w", encoding="utf-8", newline="") as f:
                     f.write(texts[v])
-                records.append({**rec, "file": out_name})
+                records.append({**gold_as(rec, v), "file": out_name})
     with open(args.out / "variants.gold.jsonl", "w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")

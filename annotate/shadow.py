@@ -1,0 +1,86 @@
+"""The shadow text: a text in the script the rules were written for, of the same length.
+
+    shadow(text) -> str     len(shadow(text)) == len(text); simplified text comes back unchanged
+
+The word lists, the grammar tests and the segmenter (pkuseg, trained on simplified text) read
+simplified Chinese. A traditional-script article (繁體: 習近平總書記強調「要…」) would lose most
+of their cues. So the rules and the segmenter read a shadow of the text in which every
+traditional character is replaced by its simplified one, one code point by one code point,
+and the corner quotation marks 「」『』 by “”‘’, which the rules know. Offsets into the shadow
+are offsets into the text: every span the rules find there is cut from the original text,
+which is what the annotator sees and what the task carries.
+
+The character table is OpenCC's (the dictionaries shipped by the opencc-python-reimplemented
+package, read from the installed package, never downloaded): TSCharacters (traditional →
+simplified; where OpenCC lists several simplified candidates, its first, its own default, is
+taken), and the Hong Kong and Taiwan variant forms of a traditional character (HKVariantsRev,
+TWVariantsRev: 説 as 說, 眾 as 衆 …) through it, unless the variant is a simplified character too
+(Taiwan writes 著 for 着, but 显著 is simplified text). Only one-character-to-one-character entries are used; OpenCC's phrase
+tables (乾燥 → 干燥 but 乾隆 stays) are not: a phrase that needs them keeps the default
+character in the shadow, which only the matching sees.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from annotate.punctuation import HAN
+
+_HAN = re.compile(f"[{HAN}]")
+
+# Corner brackets as Hong Kong and Taiwan print quotations: the same marks the rules read as “”‘’.
+QUOTE_MARKS = {"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”", "﹃": "‘", "﹄": "’"}
+
+_TABLES = ("TSCharacters.txt",)
+_VARIANTS = ("HKVariantsRev.txt", "TWVariantsRev.txt")   # a regional form → OpenCC's traditional form
+
+
+def _pairs(name: str) -> list[tuple[str, str]]:
+    """(character, its first one-character candidate) per line of an OpenCC dictionary."""
+    text = resources.files("opencc").joinpath("dictionary", name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        key, _, values = line.partition("\t")
+        first = values.split(" ", 1)[0].strip()
+        if len(key) == 1 and len(first) == 1:
+            out.append((key, first))
+    return out
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[int, str]:
+    """str.translate table: code point → its simplified character (only those that change)."""
+    ts = dict(p for name in _TABLES for p in _pairs(name))
+    # (a variant form that is also a simplified character stays: Taiwan's 著 for 着 is 显著's 著,
+    # its 么 is simplified 么)
+    simplified = set(ts.values()) | {k for k, _ in _pairs("STCharacters.txt")}
+    for name in _VARIANTS:
+        for variant, standard in _pairs(name):
+            if variant not in ts and variant not in simplified and standard in ts:
+                ts[variant] = ts[standard]
+    ts.update(QUOTE_MARKS)
+    return {ord(k): v for k, v in ts.items() if k != v}
+
+
+# In a text written in traditional script, 著 is also the particle and verb that simplified
+# script writes 着 (隨著, 著力, 著眼): there, and only there, it is read as 着.
+TRADITIONAL_ONLY = {ord("著"): "着"}
+TRADITIONAL_MIN = 20        # changed characters, at least, and
+TRADITIONAL_SHARE = 0.05    # this share of the Han characters: a text in traditional script
+
+
+def shadow(text: str) -> str:
+    """`text` with every traditional character simplified and 「」『』 as “”‘’ (same length)."""
+    out = text.translate(table())
+    if out is text or out == text:
+        return text
+    changed = sum(1 for a, b in zip(text, out) if a != b and b not in "“”‘’")
+    if changed >= TRADITIONAL_MIN and changed >= TRADITIONAL_SHARE * len(_HAN.findall(text)):
+        out = out.translate(TRADITIONAL_ONLY)
+    return out
+
+
+def is_shadowed(text: str) -> bool:
+    """Does the shadow of `text` differ from it (a character of traditional script, a corner quote)?"""
+    return shadow(text) != text
