@@ -19,7 +19,11 @@ metadata are already gone) is written again as plain text in these layouts:
 - `traditional`: the `txt` layout in traditional script, as Hong Kong and Taiwan print it: every
             character through OpenCC's simplified → traditional character table (its first
             candidate, one character for one: 发 → 發, 后 → 后), “”‘’ as 「」『』 (the gold's texts
-            are converted alike).
+            are converted alike);
+- `escaped`: the title on a line, then the body as a string literal on one line, its line breaks
+            written as `\\n` (a feed backup that kept the body as data), in turn: a Python repr of
+            `[{'type': 'text', 'value': …}]` (blocks apart by `\\n\\n`), a JSON string (`\\n`), a JSON
+            string with every non-ASCII character escaped (`\\u4e60…`).
 
 Each variant is `OUT_DIR/texts/<stem>.<variant>.txt`, and `OUT_DIR/variants.gold.jsonl` holds the
 gold records again under the variants' names (the scorer finds spans by their text, with
@@ -28,7 +32,7 @@ in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional)\\.txt$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional|escaped)\\.txt$'
 """
 from __future__ import annotations
 
@@ -45,7 +49,7 @@ from annotate.document import Document  # noqa: E402
 from annotate.sources import SourceError, read_file  # noqa: E402
 
 HELD_OUT = re.compile(r"^[bjklmn]\d\d_")   # dev3's held-out families (corpus/dev3/README.md): never read here
-VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged", "traditional")
+VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged", "traditional", "escaped")
 DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
 
 
@@ -55,9 +59,15 @@ def blocks_text(doc: Document) -> list[str]:
     return [t for t in out if t]
 
 
-def layout(blocks: list[str], variant: str) -> str:
-    """The blocks of one article laid out as `variant`."""
+def layout(blocks: list[str], variant: str, turn: int = 0) -> str:
+    """The blocks of one article laid out as `variant` (`turn`: which form of several)."""
     title, body = blocks[0], blocks[1:]
+    if variant == "escaped":
+        if turn % 3 == 0:
+            literal = repr([{"type": "text", "value": "\n\n".join(body)}, {"type": "image", "value": "https://img.example/1.jpg"}])
+        else:
+            literal = json.dumps("\n".join("\u3000\u3000" + b for b in body), ensure_ascii=turn % 3 == 2)
+        return title + "\n\n" + literal + "\n"
     if variant == "flat":
         return title + "\n" + "".join(body) + "\n"
     if variant == "spaced":
@@ -109,9 +119,10 @@ def gold_as(rec: dict, variant: str) -> dict:
 def variants_of(path: Path) -> dict[str, str]:
     """variant name → text, for the article(s) of one source file (articles in a row)."""
     docs = [d for d in read_file(path) if d.kind == "article"]
+    turn = sum(map(ord, path.name))   # (which form of a variant: fixed per file)
     out: dict[str, str] = {}
     for v in VARIANTS:
-        out[v] = "\n".join(layout(blocks_text(d), v) for d in docs if blocks_text(d))
+        out[v] = "\n".join(layout(blocks_text(d), v, turn) for d in docs if blocks_text(d))
     return out
 
 

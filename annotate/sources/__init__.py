@@ -21,6 +21,7 @@ from . import markdown as _markdown
 from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
+from .escaped import unescape_text
 from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
@@ -106,6 +107,7 @@ def read_file(path: str | Path) -> list[Document]:
     except OSError as e:
         missing = e.errno == errno.ENOENT and not os.path.islink(p)
         raise SourceError(path, "no such file" if missing else os_reason(e, p)) from None
+    text = unescape_text(text)   # a body pasted as a string literal: the text it encodes
     return _documents(_parser_for(p, text), text, path, display_path(p.name))
 
 
@@ -113,10 +115,12 @@ def read_string(text: str, name: str = "") -> list[Document]:
     """The articles and fragments of `text` as `read_file` reads a file holding it, its
     format sniffed as for a file with an unknown suffix (sniff_parser); `name` is the
     source name. Line ends are normalised as for a file; the Documents' line maps
-    count the lines of `text`. Raises SourceError(name, reason) when no article is found."""
+    count the lines of `text` (of its decoded text where a line held a body written as a
+    string literal: annotate.sources.escaped). Raises SourceError(name, reason) when no article is found."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SourceError(name, "empty text")
+    text = unescape_text(text)
     return _documents(sniff_parser(text), text, name, name)
 
 
