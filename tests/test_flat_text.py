@@ -108,3 +108,33 @@ def test_a_feed_items_address_and_outlet_credit_are_no_text_and_short_indented_r
     # near misses: a link inside a sentence, one outlet named in a heading-like line
     near = "标题一行\n详见http://example.cn/a.html上的说明。\n办好人民满意的日报\n正文一句。\n"
     assert [t for _, t in doc_blocks(near)] == ["标题一行", "详见http://example.cn/a.html上的说明。", "办好人民满意的日报", "正文一句。"]
+
+
+LONG = ["当前，科学研究范式深刻变革，基础研究转化周期明显缩短，国际科技竞争日益向基础前沿前移，"
+        "迫切要求我们加强基础研究，从源头和底层解决关键技术问题。" * 4,
+        "我国传统产业规模大、行业全，要以高端化、智能化、绿色化为方向，推进人工智能等新一代信息技术"
+        "在传统产业中的应用，推动传统产业转型升级，巩固提升传统产业竞争优势。" * 4,
+        "新兴产业是培育发展新动能的关键领域，要聚焦新能源、新材料、高端装备、新能源汽车等重点领域，"
+        "加快关键核心技术攻关，打造一批具有国际竞争力的产业集群。" * 4]
+LEADS = ["加强原创性颠覆性科技创新。", "推动传统产业转型升级。", "培育壮大战略性新兴产业。"]
+
+
+def test_a_body_joined_by_nothing_opens_a_paragraph_at_each_short_lead():
+    body = "".join(lead + para for lead, para in zip(LEADS, LONG)) * 2
+    assert len(body) >= plaintext.JOINED_MIN
+    texts = [t for _, t in _blocks("标题一行\n" + LONG[0] + body + "\n")]
+    assert texts[0] == "标题一行" and texts[1] == LONG[0]
+    assert [t[:len(LEADS[i % 3])] for i, t in enumerate(texts[2:])] == LEADS * 2
+    assert "".join(texts[1:]) == LONG[0] + body
+
+
+def test_near_miss_short_sentences_that_lead_nothing_stay_in_their_paragraph():
+    # two short leads only; a short sentence with a clause mark; a short one after a short one;
+    # a long paragraph's gaps already say where paragraphs end (joined by spaces)
+    two = LONG[0] + LEADS[0] + LONG[1] + LEADS[1] + LONG[2] + LONG[0] + LONG[1]
+    assert len(two) >= plaintext.JOINED_MIN
+    assert [t for _, t in _blocks("标题一行\n" + two + "\n")] == ["标题一行", two]
+    clauses = "".join(LONG[i % 3] + "对此，我们要看清楚。" for i in range(6))
+    assert [t for _, t in _blocks("标题一行\n" + clauses + "\n")] == ["标题一行", clauses]
+    spaced = " ".join(LONG[i % 3] + LEADS[i % 3] for i in range(6))
+    assert all(t.startswith(LONG[i % 3][:6]) for i, (_, t) in enumerate(_blocks("标题一行\n" + spaced + "\n")[1:]))

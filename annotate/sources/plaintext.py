@@ -94,7 +94,35 @@ def _flat_cuts(raw: str) -> list[tuple[int, int]]:
     if len(numbers) >= 2:
         taken = {s for _, s in cuts}
         cuts += [(k, k) for k in numbers if k not in taken]
+    if not para and len(raw) >= JOINED_MIN:
+        cuts += _joined_cuts(raw, {s for _, s in cuts})
     return sorted(set(cuts))
+
+
+# A whole article joined by nothing (no gap anywhere): its paragraphs can only be guessed from
+# its sentences. A short sentence that follows the end of a longer run, with no clause in it,
+# reads as a paragraph's lead (加强原创性、颠覆性科技创新。…): it opens a block. Only a line as long
+# as an article is looked at (a long paragraph on one line is no article), and only when the
+# line holds several such leads (a lone short sentence is a sentence).
+JOINED_MIN = 1500
+LEAD_MAX = 30          # characters of a lead sentence, its final mark included
+LEADS_MIN = 3
+_SENTENCE_END_RUN = re.compile(rf"[{re.escape(SENTENCE_END)}]+[{re.escape(CLOSERS)}]*")
+
+
+def _joined_cuts(raw: str, taken: set[int]) -> list[tuple[int, int]]:
+    starts = []
+    prev_len = 0
+    s = 0
+    for m in _SENTENCE_END_RUN.finditer(raw):   # (sentence by sentence, one pass)
+        e = m.end()
+        piece = raw[s:e]
+        if (s > 0 and e - s <= LEAD_MAX and prev_len > LEAD_MAX and s not in taken
+                and raw[s - 1] in _END_CHARS and _HAN_ONE.match(raw, s)
+                and not any(c in piece for c in "，,；;：:“”「」")):
+            starts.append(s)
+        prev_len, s = e - s, e
+    return [(k, k) for k in starts] if len(starts) >= LEADS_MIN else []
 
 
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
