@@ -16,23 +16,23 @@ metadata are already gone) is written again as plain text in these layouts:
 - `txt`:    blocks separated by blank lines (the plain text of an HTML or Markdown article);
 - `tagged`: the title on a line, then the body's HTML on one line (<p> paragraphs, a <script>),
             saved as .txt (a feed dump that kept the item's markup);
-- `traditional`: the `txt` layout in traditional script, as Hong Kong and Taiwan print it: every
-            character through OpenCC's simplified → traditional character table (its first
-            candidate, one character for one: 发 → 發, 后 → 后), “”‘’ as 「」『』 (the gold's texts
-            are converted alike);
+- `traditional`: the source file itself (Markdown, HTML or text, its suffix kept: `<stem>.traditional.md`)
+            in traditional script, as Hong Kong and Taiwan print it: every character through OpenCC's
+            simplified → traditional character table (its first candidate, one character for one:
+            发 → 發, 后 → 后), “”‘’ as 「」『』; the gold's texts are converted alike;
 - `escaped`: the title on a line, then the body as a string literal on one line, its line breaks
             written as `\\n` (a feed backup that kept the body as data), in turn: a Python repr of
             `[{'type': 'text', 'value': …}]` (blocks apart by `\\n\\n`), a JSON string (`\\n`), a JSON
             string with every non-ASCII character escaped (`\\u4e60…`).
 
-Each variant is `OUT_DIR/texts/<stem>.<variant>.txt`, and `OUT_DIR/variants.gold.jsonl` holds the
+Each variant is `OUT_DIR/texts/<stem>.<variant>.txt` (`traditional`: the source's suffix), and `OUT_DIR/variants.gold.jsonl` holds the
 gold records again under the variants' names (the scorer finds spans by their text, with
 whitespace removed, so the records carry over unchanged; a span whose text was metadata
 in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional|escaped)\\.txt$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional|escaped)\\.[a-z]+$'
 """
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's annotate, not an installed one
 
 from annotate.document import Document  # noqa: E402
-from annotate.sources import SourceError, read_file  # noqa: E402
+from annotate.sources import MAX_BYTES, SourceError, read_file  # noqa: E402
+from annotate.sources.decode import read_text  # noqa: E402
 
 HELD_OUT = re.compile(r"^[bjklmn]\d\d_")   # dev3's held-out families (corpus/dev3/README.md): never read here
 VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged", "traditional", "escaped")
@@ -76,8 +77,6 @@ def layout(blocks: list[str], variant: str, turn: int = 0) -> str:
         return "\r\n".join([title] + ["\u3000\u3000" + b for b in body]) + "\r\n"
     if variant == "txt":
         return "\n\n".join(blocks) + "\n"
-    if variant == "traditional":
-        return to_traditional(layout(blocks, "txt"))
     if variant == "tagged":
         # a feed item's HTML body dumped as text: the title line, then one line of <p>s and a script
         return (title + "\n" + "".join(f"<p>\u3000\u3000{b}</p>" for b in body)
@@ -122,7 +121,10 @@ def variants_of(path: Path) -> dict[str, str]:
     turn = sum(map(ord, path.name))   # (which form of a variant: fixed per file)
     out: dict[str, str] = {}
     for v in VARIANTS:
-        out[v] = "\n".join(layout(blocks_text(d), v, turn) for d in docs if blocks_text(d))
+        if v == "traditional":
+            out[v] = to_traditional(read_text(path, MAX_BYTES))
+        else:
+            out[v] = "\n".join(layout(blocks_text(d), v, turn) for d in docs if blocks_text(d))
     return out
 
 
@@ -165,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: {e}", file=sys.stderr)
                 continue
             for v in variants:
-                out_name = f"{Path(name).stem}.{v}.txt"
+                out_name = f"{Path(name).stem}.{v}{src.suffix if v == 'traditional' else '.txt'}"
                 # newline="" keeps the CRLF variant's line ends as written
                 with open(texts_dir / out_name, "w", encoding="utf-8", newline="") as f:
                     f.write(texts[v])

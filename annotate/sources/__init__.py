@@ -22,6 +22,8 @@ from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
 from .escaped import unescape_text
+from .script import back_map, restore
+from ..shadow import shadow
 from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
@@ -125,6 +127,19 @@ def read_string(text: str, name: str = "") -> list[Document]:
 
 
 def _documents(parser, text: str, path: str | Path, default_source: str) -> list[Document]:
+    """The Documents of `text`; a text in traditional script is read as its shadow (the
+    readers' patterns are simplified script), its own characters put back (sources.script)."""
+    read = shadow(text)
+    if read != text:
+        docs = _read_documents(parser, read, path, default_source)
+        back = back_map(text, read)
+        placed = [restore(d, text, read, back) for d in docs]
+        if all(d is not None for d in placed):
+            return placed
+    return _read_documents(parser, text, path, default_source)
+
+
+def _read_documents(parser, text: str, path: str | Path, default_source: str) -> list[Document]:
     meta, blocks = parser.parse(text)
     meta = {k: v for k, v in meta.items()}
     source = _source_name(default_source, meta)

@@ -116,13 +116,15 @@ def _txt_torn_lines(k: int) -> str:
     # a body joined by nothing: a short lead after each long run; one sentence end, then no other
     (".txt", lambda k: "标题\n" + ("长句" * 20 + "。短的一句。") * k + "\n", 1_000),
     (".txt", lambda k: "标题\n开头一句。" + "字" * (k * 40) + "\n", 1_000),
+    # traditional script: read as its shadow, its characters given back
+    (".md", lambda k: "# 標題\n\n劉  鑫\n\n" + "".join(f"**要點{i}。**這是第{i}段，「引用的話。」說明發展。\n\n" for i in range(k)), 3_000),
     # a body pasted as a Python repr on one line, and one whose literal never closes (decoded in place)
     (".md", lambda k: "# 标题\n\n" + repr([{"type": "text", "value": "\u3000\u3000这是一段话。\n\n" * k}]) + "\n", 3_000),
     (".txt", lambda k: "标题\n\n[{'value': '" + "这是一段话。\\n\\u3000\\'" * k + "\n", 3_000),
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
         "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines", "md-raw-html-styled", "txt-numbers-footnotes",
         "txt-flattened-paragraphs", "txt-flattened-gaps",
-        "txt-joined-leads", "txt-joined-one-end", "md-escaped-repr", "txt-escaped-unclosed"])
+        "md-traditional", "txt-joined-leads", "txt-joined-one-end", "md-escaped-repr", "txt-escaped-unclosed"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"
