@@ -23,16 +23,22 @@ metadata are already gone) is written again as plain text in these layouts:
 - `escaped`: the title on a line, then the body as a string literal on one line, its line breaks
             written as `\\n` (a feed backup that kept the body as data), in turn: a Python repr of
             `[{'type': 'text', 'value': …}]` (blocks apart by `\\n\\n`), a JSON string (`\\n`), a JSON
-            string with every non-ASCII character escaped (`\\u4e60…`).
+            string with every non-ASCII character escaped (`\\u4e60…`);
+- `html`:   the article as HTML alone (`<stem>.html.html`): the HTML source's own body (its markup
+            kept), or the blocks as <h1>/<h2>/<h3>/<p> for a Markdown or text source;
+- `page`:   the same article in a whole web page (`<stem>.page.html`) with generic site chrome around
+            it: a head with a script, a nav list, breadcrumbs, a 责编 line, share links, a
+            related-articles list, a comment box with comments, a ranking list, a footer (`page`
+            against `html` is what the chrome costs).
 
-Each variant is `OUT_DIR/texts/<stem>.<variant>.txt` (`traditional`: the source's suffix), and `OUT_DIR/variants.gold.jsonl` holds the
+Each variant is `OUT_DIR/texts/<stem>.<variant>.txt` (`traditional`: the source's suffix; `html`, `page`: .html), and `OUT_DIR/variants.gold.jsonl` holds the
 gold records again under the variants' names (the scorer finds spans by their text, with
 whitespace removed, so the records carry over unchanged; a span whose text was metadata
 in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional|escaped)\\.[a-z]+$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional|escaped|html|page)\\.[a-z]+$'
 """
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ import json
 import re
 import sys
 from functools import lru_cache
+from html import escape as html_escape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's annotate, not an installed one
@@ -50,7 +57,7 @@ from annotate.sources import MAX_BYTES, SourceError, read_file  # noqa: E402
 from annotate.sources.decode import read_text  # noqa: E402
 
 HELD_OUT = re.compile(r"^[bjklmn]\d\d_")   # dev3's held-out families (corpus/dev3/README.md): never read here
-VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged", "traditional", "escaped")
+VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged", "traditional", "escaped", "html", "page")
 DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
 
 
@@ -115,6 +122,50 @@ def gold_as(rec: dict, variant: str) -> dict:
     return {**rec, "spans": spans, "relations": rels}
 
 
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
+_NAV = "".join(f'<li><a href="/{k}/">{n}</a></li>' for k, n in
+               [("", "首页"), ("news", "要闻"), ("theory", "理论"), ("comment", "评论"), ("video", "视频"), ("en", "English")])
+_RELATED = "".join(f'<li><a href="/a/{i}.html">{t}</a><span>2024-0{i}-1{i}</span></li>' for i, t in enumerate(
+    ["以新质生产力推动高质量发展", "坚持稳中求进工作总基调", "深入学习贯彻党的二十届三中全会精神",
+     "让改革成果更多更公平惠及全体人民", "加快构建新发展格局"], 1))
+
+
+def article_html(path: Path, docs: list[Document]) -> str:
+    """The article as HTML (see `html` in the module's doc)."""
+    if path.suffix.lower() in (".html", ".htm"):
+        src = read_text(path, MAX_BYTES)
+        m = _BODY.search(src)
+        return m.group(1) if m else src
+    tags = {"title": "h1", "heading": "h2", "subheading": "h3"}
+    return "".join(f"<{tags.get(b.kind, 'p')}>{html_escape(d.text[b.start:b.end])}</{tags.get(b.kind, 'p')}>"
+                   for d in docs for b in d.blocks)
+
+
+def page(path: Path, docs: list[Document]) -> str:
+    """The article in a generic web page (see `page` in the module's doc)."""
+    title = (docs[0].title if docs else None) or "某某网"
+    article = article_html(path, docs)
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html_escape(title)}_某某网</title>'
+            '<script>var _hmt = _hmt || []; (function() { var hm = document.createElement("script"); })();</script>'
+            '</head><body>\n'
+            f'<div class="header"><div class="logo"><a href="/">某某网</a></div><ul class="nav">{_NAV}</ul>'
+            '<form class="search"><input name="q" placeholder="搜索"><button>搜索</button></form></div>\n'
+            '<div class="crumb"><a href="/">首页</a> &gt; <a href="/theory/">理论</a> &gt; 正文</div>\n'
+            f'<div class="main"><div class="article" id="content">\n{article}\n'
+            '<p class="editor">（责编：王小明、李华）</p>\n'
+            '<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div></div>\n'
+            f'<div class="related"><h3>相关文章</h3><ul>{_RELATED}</ul></div>\n'
+            '<div class="comments" id="comments"><h3>网友评论</h3><form><textarea name="c"></textarea>'
+            '<button>发表评论</button></form>'
+            '<div class="comment"><span class="user">网友甲</span><p>写得好，我们要好好学习！</p></div>'
+            '<div class="comment"><span class="user">网友乙</span><p>必须坚持，支持！</p></div></div>\n'
+            '<div class="sidebar"><h3>排行榜</h3><ol><li><a href="/b/1.html">必须牢牢把握的几个要点</a></li>'
+            '<li><a href="/b/2.html">要坚持以人民为中心</a></li></ol></div></div>\n'
+            '<div class="footer"><p><a href="/about">关于我们</a> | <a href="/contact">联系我们</a> | 版权声明</p>'
+            '<p>Copyright © 2024 某某网 版权所有</p><p>京ICP备12345678号</p></div>\n'
+            '</body></html>\n')
+
+
 def variants_of(path: Path) -> dict[str, str]:
     """variant name → text, for the article(s) of one source file (articles in a row)."""
     docs = [d for d in read_file(path) if d.kind == "article"]
@@ -123,6 +174,10 @@ def variants_of(path: Path) -> dict[str, str]:
     for v in VARIANTS:
         if v == "traditional":
             out[v] = to_traditional(read_text(path, MAX_BYTES))
+        elif v == "page":
+            out[v] = page(path, docs)
+        elif v == "html":
+            out[v] = article_html(path, docs) + "\n"
         else:
             out[v] = "\n".join(layout(blocks_text(d), v, turn) for d in docs if blocks_text(d))
     return out
@@ -167,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: {e}", file=sys.stderr)
                 continue
             for v in variants:
-                out_name = f"{Path(name).stem}.{v}{src.suffix if v == 'traditional' else '.txt'}"
+                suffix = {"traditional": src.suffix, "page": ".html", "html": ".html"}.get(v, ".txt")
+                out_name = f"{Path(name).stem}.{v}{suffix}"
                 # newline="" keeps the CRLF variant's line ends as written
                 with open(texts_dir / out_name, "w", encoding="utf-8", newline="") as f:
                     f.write(texts[v])
