@@ -255,7 +255,9 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             for part in _title_lines(texts[k]):
                 b = TextBuilder()
                 b.text(part, unit[0][0])
-                blocks.append(b.finish(HEADING, 1))
+                blk = b.finish(HEADING, 1)
+                if blk:   # (a part of zero-width characters only is no text)
+                    blocks.append(blk)
             continue
         b = TextBuilder()
         for n, (line, s) in enumerate(unit):

@@ -101,6 +101,7 @@ FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCh
 @FUZZ
 @given(documents())
 @example((".txt", "<div>\n\n<![图](a.png)<br><br>", "utf-8"))   # a malformed <![ made html.parser assert
+@example((".txt", "#     \u200b\n\n", "utf-8"))   # a title line's second part of zero-width characters only
 def test_readers_never_crash_and_offsets_are_valid(case):
     docs = read_case(case)
     if docs is not None:
