@@ -31,8 +31,8 @@ metadata are already gone) is written again as plain text in these layouts:
             related-articles list, a comment box with comments, a ranking list, a footer (`page`
             against `html` is what the chrome costs).
 
-Each variant is `OUT_DIR/texts/<stem>.<variant>.txt` (`traditional`: the source's suffix; `html`, `page`: .html), and `OUT_DIR/variants.gold.jsonl` holds the
-gold records again under the variants' names (the scorer finds spans by their text, with
+Each variant is `OUT_DIR/texts/<stem>.<variant>.txt` (`traditional`: the source's suffix; `html`,
+`page`: .html), and `OUT_DIR/variants.gold.jsonl` holds the gold records again under the variants' names (the scorer finds spans by their text, with
 whitespace removed, so the records carry over unchanged; a span whose text was metadata
 in the original and is gone from the clean text is a miss in both). Score with
 
