@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from ..document import SUBHEADING
-from ..punctuation import CLOSERS, ELLIPSIS, HAN, ITEM_NUMERALS, SENTENCE_END
+from ..punctuation import CLAUSE_MARKS, CLOSERS, ELLIPSIS, HAN, ITEM_NUMERALS, SENTENCE_END
 from .patterns import (INDENTED_HEADING_MAX, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
@@ -119,7 +119,7 @@ def _joined_cuts(raw: str, taken: set[int]) -> list[tuple[int, int]]:
         piece = raw[s:e]
         if (s > 0 and e - s <= LEAD_MAX and prev_len > LEAD_MAX and s not in taken
                 and raw[s - 1] in _END_CHARS and _HAN_ONE.match(raw, s)
-                and not any(c in piece for c in "，,；;：:“”「」")):
+                and not any(c in piece for c in CLAUSE_MARKS + "“”「」")):
             starts.append(s)
         prev_len, s = e - s, e
     return [(k, k) for k in starts] if len(starts) >= LEADS_MIN else []
