@@ -1171,3 +1171,16 @@ def test_short_lead_near_miss_a_period_in_han_numerals_narrates():
     # hit: a period that is no time span (一张清单…) and a 以来 frame of an era stay leads
     assert ("SUPPORT", "support.short_lead", "新时代以来，我国民营经济持续壮大。") in units(
         "标题\n\n引言。后文。\n\n新时代以来，我国民营经济持续壮大。后面还有展开的说明。")
+
+
+# ---- issue 13: rule semantics that carry over to unseen genres (own examples) ------------------
+
+def test_command_clause_opening_with_a_verb_that_is_also_an_adverb_or_with_a_manner_adverb():
+    # 加快 / 统筹 are verbs too; 深入 / 及时 / 有序 open a predicate without a subject, whatever verb follows
+    for hit in ("加快城乡融合发展，推动乡村全面振兴。", "统筹城乡规划，优化空间布局。",
+                "深入研究新情况，及时提出新对策。", "推进产业转型升级，有序减量替代。"):
+        assert is_imperative(hit, 0, len(hit)), hit
+    # near misses: an adverb-looking word heading a noun phrase (积极性, 合理的), a subject before the adverb
+    for miss in ("积极性普遍提高，群众得到实惠。", "合理的制度安排，保障了改革成功。",
+                 "企业深入研究市场，产品不断升级。"):
+        assert not is_imperative(miss, 0, len(miss)), miss

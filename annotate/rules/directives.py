@@ -36,6 +36,7 @@ _CONNECTIVES = D.clause_connectives
 _DESCRIPTIVE = D.descriptive
 _PREDICATE_AS_SUBJECT = D.predicate_as_subject
 _PREPOSITIONS = D.prepositions
+_MANNER = tuple(sorted(D.manner_adverbs, key=len, reverse=True))
 
 
 _CLAUSE_END = frozenset(CLAUSE_MARKS + SENTENCE_END)
@@ -233,9 +234,17 @@ def has_modal(words: list[str]) -> bool:
 
 
 def _command_clause(clause: str) -> bool:
+    """The clause opens (after a connective and adverbs) with a command verb, or with an adverb of
+    manner: a predicate with no subject (深入研究…, 有序减量替代)."""
     clause = _CONNECTIVES.sub("", clause)
-    clause = _ADVERBS.sub("", clause)
-    return clause.startswith(IMPERATIVE_VERBS)
+    # (加快/统筹 are verbs as well as adverbs: 加快商贸流通…转型)
+    if clause.startswith(IMPERATIVE_VERBS):
+        return True
+    if clause.startswith(_MANNER):
+        rest = clause[len(next(a for a in _MANNER if clause.startswith(a))):]
+        if _HAN_CHAR.match(rest) and not D.not_a_verb_after_adverb.match(rest):
+            return True
+    return _ADVERBS.sub("", clause).startswith(IMPERATIVE_VERBS)
 
 
 def reports_results(sentence: str) -> bool:
@@ -365,7 +374,7 @@ def necessity(s: Sentence) -> bool:
 
 
 @rule("directive.imperative", "DIRECTIVE",
-      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions (another "
+      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…, or with an adverb of manner that only modifies a verb: 深入研究…, 有序推进…) in a run of prescriptions (another "
       "prescription in its paragraph or the next, a bold lead or a lead that prescribes, or any lead when every clause "
       "commands); not after a setting opener (当前，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
