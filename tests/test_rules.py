@@ -1184,3 +1184,16 @@ def test_command_clause_opening_with_a_verb_that_is_also_an_adverb_or_with_a_man
     for miss in ("积极性普遍提高，群众得到实惠。", "合理的制度安排，保障了改革成功。",
                  "企业深入研究市场，产品不断升级。"):
         assert not is_imperative(miss, 0, len(miss)), miss
+
+
+def test_bu_neng_segmented_apart_goes_through_the_same_tests_as_the_word_buneng():
+    # one person's view or inability, whether pkuseg writes 不能 or 不/能
+    assert not has_modal(["我", "想", "不", "能", "轻易", "下", "结论", "。"])
+    assert not has_modal(["它", "不", "能", "产生", "效益", "，", "只能", "增加", "负担", "。"])
+    assert not has_modal(["我", "想", "不能", "轻易", "下", "结论", "。"])
+    # hits: a prohibition to us or to anyone, segmented either way
+    assert has_modal(["我们", "不", "能", "忽视", "这", "一点", "。"])
+    assert has_modal(["这", "一点", "不", "能", "忽视", "。"])
+    # near misses kept: 能不能 asks, 能上不能下 pairs two abilities
+    assert not has_modal(["能", "不", "能", "做到", "？"])
+    assert not has_modal(["干部", "能", "上", "不", "能", "下", "。"])

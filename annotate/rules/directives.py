@@ -161,8 +161,27 @@ def _purpose_yao(words: list[str], i: int) -> bool:
     return bool(_PURPOSE_AFTER.search("".join(words[i + 1:])))
 
 
+def _join_bu_neng(words: list[str]) -> list[str]:
+    """不 + 能 as one word 不能 (这一点不能忽视 is often segmented 不/能), so that every test on
+    the marker sees it (我想不能…, 它不能… are one person's view or inability); but not in 能不能
+    (a question) or 能上不能下 (能 + X + 不能 + Y: a pair of abilities), where it stays apart."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if (w == G.negator and i + 1 < len(words) and words[i + 1] == G.can and (not i or words[i - 1] != G.can)
+                and not (i >= 2 and words[i - 2] == G.can)):
+            out.append(G.cannot)
+            i += 2
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
 def has_modal(words: list[str]) -> bool:
     """Does a modal marker stand among these words (quotations already removed)?"""
+    words = _join_bu_neng(words)
     for i, w in enumerate(words):
         before = words[i - 1] if i else ""
         # (also one adverb apart: 就可能又要…)
@@ -177,11 +196,6 @@ def has_modal(words: list[str]) -> bool:
                 return True
             # Hortative 让我们 opens a sentence or clause; 更让我们感受到 is causative.
             if w == G.let and i + 1 < len(words) and words[i + 1] == G.we and (not i or words[i - 1] in _CLAUSE_END):
-                return True
-            # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
-            # (能上不能下: a pair of abilities, 能 + X + 不能 + Y, is no prohibition.)
-            if (w == G.negator and i + 1 < len(words) and words[i + 1] == G.can and (not i or words[i - 1] != G.can)
-                    and not (i >= 2 and words[i - 2] == G.can)):
                 return True
             # 要紧扣… segmented as 要紧 + 扣: at a clause's start and before a word, 要紧 is 要 + 紧X
             # (the adjective 要紧 "important" is a predicate: 很要紧。, 不要紧).
