@@ -1197,3 +1197,11 @@ def test_bu_neng_segmented_apart_goes_through_the_same_tests_as_the_word_buneng(
     # near misses kept: 能不能 asks, 能上不能下 pairs two abilities
     assert not has_modal(["能", "不", "能", "做到", "？"])
     assert not has_modal(["干部", "能", "上", "不", "能", "下", "。"])
+
+
+def test_modal_clause_that_is_the_topic_of_a_later_evaluation_is_no_prescription():
+    # 要…，还是/仍是 + a judgement: the 要-clause is the subject judged ("to do X is still a dream")
+    assert not has_modal(["但", "要", "彻底", "解决", "这个", "问题", "，", "还是", "一个", "长期", "任务", "。"])
+    assert not has_modal(["要", "实现", "这一", "目标", "，", "仍然是", "一", "项", "艰巨", "工作", "。"])
+    # hit: 还是要 prescribes again
+    assert has_modal(["要", "彻底", "解决", "问题", "，", "还是", "要", "靠", "改革", "。"])
