@@ -1205,3 +1205,9 @@ def test_modal_clause_that_is_the_topic_of_a_later_evaluation_is_no_prescription
     assert not has_modal(["要", "实现", "这一", "目标", "，", "仍然是", "一", "项", "艰巨", "工作", "。"])
     # hit: 还是要 prescribes again
     assert has_modal(["要", "彻底", "解决", "问题", "，", "还是", "要", "靠", "改革", "。"])
+
+
+def test_shang_before_a_positive_modal_still_prescribes_and_before_a_negation_is_inability():
+    assert has_modal(["相关", "标准", "尚", "需", "完善", "。"])
+    assert has_modal(["这项", "工作", "尚", "须", "加强", "。"])
+    assert not has_modal(["现有", "技术", "尚", "不能", "满足", "需求", "。"])

@@ -187,7 +187,7 @@ def has_modal(words: list[str]) -> bool:
         # (also one adverb apart: 就可能又要…)
         frame = before if before not in G.frame_adverbs or i < 2 else words[i - 2]
         if (frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in (G.negator, G.require))
-                and not (frame == G.still and w in _POSITIVE_MODALS)):
+                and not (frame in G.still and w in _POSITIVE_MODALS)):
             continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
