@@ -1211,3 +1211,10 @@ def test_shang_before_a_positive_modal_still_prescribes_and_before_a_negation_is
     assert has_modal(["相关", "标准", "尚", "需", "完善", "。"])
     assert has_modal(["这项", "工作", "尚", "须", "加强", "。"])
     assert not has_modal(["现有", "技术", "尚", "不能", "满足", "需求", "。"])
+
+
+def test_reported_near_miss_a_noun_yaoqiu_closing_a_clause_with_le():
+    # 提出了…的总体要求，…举措: what a document set out, reported; 要求 is a noun there
+    assert _directives("标题\n\n《方案》提出了完善电网的总体要求，优化主网架、补齐结构短板的举措。", {}) == []
+    hit = "标题\n\n《方案》要求，优化电网主网架，补齐结构短板。"
+    assert [r for r, _ in _directives(hit, {})] == ["directive.reported"]

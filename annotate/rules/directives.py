@@ -404,7 +404,7 @@ _QUESTION_END = re.compile(r"[？?][”’」』）)]*\s*$")
 
 @rule("directive.reported", "DIRECTIVE",
       "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
-      "a subjectless command (not 提出了…的要求, a noun phrase), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
+      "a subjectless command (not 提出了…的要求, a noun phrase, nor anything after a 了 in the verb's clause: 提出了…管理要求，…), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
       "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
       "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
 def reported(s: Sentence) -> bool:
@@ -413,6 +413,11 @@ def reported(s: Sentence) -> bool:
         return True
     m = _REPORT_THEN.search(outside)
     if not m or quotes_in(s.quotes, s.start, s.end):
+        return False
+    # A 了 in the verb's clause (提出了…管理要求，…) reports what was set out: the 要求 there is a
+    # noun ending that report, and what follows names its content, not a command.
+    clause = re.split(r"[，,；;。！？]", outside[:m.start()])[-1]
+    if G.perfective in clause:
         return False
     at = s.start + m.end()
     # Map the match back into the sentence: only when no quotation precedes it (outside == text).
