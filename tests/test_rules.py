@@ -1218,3 +1218,9 @@ def test_reported_near_miss_a_noun_yaoqiu_closing_a_clause_with_le():
     assert _directives("标题\n\n《方案》提出了完善电网的总体要求，优化主网架、补齐结构短板的举措。", {}) == []
     hit = "标题\n\n《方案》要求，优化电网主网架，补齐结构短板。"
     assert [r for r, _ in _directives(hit, {})] == ["directive.reported"]
+
+
+def test_exhortation_near_miss_qing_inside_a_word_after_a_frame():
+    assert _directives("标题\n\n在这种情况下，请愿人一般不愿走法律程序。", {}) == []
+    assert _directives("标题\n\n战斗打响后，请战书雪片般飞来。", {}) == []
+    assert [r for r, _ in _directives("标题\n\n在这种情况下，请大家保持冷静。", {})] == ["directive.exhortation"]

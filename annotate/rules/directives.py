@@ -425,7 +425,7 @@ def reported(s: Sentence) -> bool:
 
 
 @rule("directive.exhortation", "DIRECTIVE",
-      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action (not 请看…, which introduces evidence)",
+      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action, 请 as a word of its own (not 请看…, which introduces evidence, nor 请愿/请示/请战…)",
       "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
       "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
 def exhortation(s: Sentence) -> bool:
