@@ -1224,3 +1224,12 @@ def test_exhortation_near_miss_qing_inside_a_word_after_a_frame():
     assert _directives("标题\n\n在这种情况下，请愿人一般不愿走法律程序。", {}) == []
     assert _directives("标题\n\n战斗打响后，请战书雪片般飞来。", {}) == []
     assert [r for r, _ in _directives("标题\n\n在这种情况下，请大家保持冷静。", {})] == ["directive.exhortation"]
+
+
+def test_short_attributed_quotation_heading_a_noun_is_a_term_unless_it_is_referred_back_to():
+    # 提出“双碳”目标: the quotation modifies the noun right after it; a name, not someone's words
+    assert quotes("党中央提出“双碳”目标以来，各地积极行动。") == []
+    assert quotes("会议强调“六稳”工作要抓实。") == []
+    # hits: a demonstrative or a noun of speech after it refers back to the words
+    assert [q[0] for q in quotes("他引用杜勒斯所说“中立是不道德的”这句话。")] == ["中立是不道德的"]
+    assert [q[0] for q in quotes("总书记强调“马上就办”。")] == ["马上就办"]
