@@ -1233,3 +1233,11 @@ def test_short_attributed_quotation_heading_a_noun_is_a_term_unless_it_is_referr
     # hits: a demonstrative or a noun of speech after it refers back to the words
     assert [q[0] for q in quotes("他引用杜勒斯所说“中立是不道德的”这句话。")] == ["中立是不道德的"]
     assert [q[0] for q in quotes("总书记强调“马上就办”。")] == ["马上就办"]
+
+
+def test_resolve_or_plan_narrated_before_yao_is_no_prescription():
+    # 决心要 / 立志要 / 发誓要: the subject's resolve, told; not a prescription to anyone
+    assert not has_modal(["市长", "便", "决心", "要", "整顿", "市场", "。"])
+    assert not has_modal(["许多", "青年", "立志", "要", "建设", "家乡", "。"])
+    # hit: 要 + 下定决心 prescribes
+    assert has_modal(["我们", "要", "下定", "决心", "推进", "改革", "。"])
