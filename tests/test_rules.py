@@ -1241,3 +1241,11 @@ def test_resolve_or_plan_narrated_before_yao_is_no_prescription():
     assert not has_modal(["许多", "青年", "立志", "要", "建设", "家乡", "。"])
     # hit: 要 + 下定决心 prescribes
     assert has_modal(["我们", "要", "下定", "决心", "推进", "改革", "。"])
+
+
+def test_marker_clause_that_a_consequence_with_hui_follows_is_a_condition():
+    # X 不能 Y，会 Z: "if X cannot Y, Z follows" — a condition and its consequence, nothing prescribed
+    assert not has_modal(["工厂", "不能", "开工", "，", "会", "造成", "巨大", "损失", "。"])
+    assert not has_modal(["企业", "要", "承担", "全部", "成本", "，", "就会", "失去", "竞争力", "。"])
+    # hit: the consequence is a warning after 否则, the prohibition stands
+    assert has_modal(["我们", "不能", "松懈", "，", "否则", "会", "前功尽弃", "。"])
