@@ -1249,3 +1249,13 @@ def test_marker_clause_that_a_consequence_with_hui_follows_is_a_condition():
     assert not has_modal(["企业", "要", "承担", "全部", "成本", "，", "就会", "失去", "竞争力", "。"])
     # hit: the consequence is a warning after 否则, the prohibition stands
     assert has_modal(["我们", "不能", "松懈", "，", "否则", "会", "前功尽弃", "。"])
+
+
+def test_words_that_only_look_like_a_command_verb_or_a_preposition_open_no_command():
+    # 以后 / 将来 / 用户 open with 以 / 将 / 用 but are a time word and a noun: a narration or a statement
+    for miss in ("以后他还多次参加座谈会，并发表讲话，推动工会组织起来。", "将来大家会有更多选择，推动行业发展。",
+                 "用户体验不断改善，推动产品升级。"):
+        assert not is_imperative(miss, 0, len(miss)), miss
+    # hits: the verb 用 / 将 and the preposition 以 still open commands and frames
+    for hit in ("用好改革这个关键一招，推动高质量发展。", "以改革促发展，推动产业升级，完善治理体系。"):
+        assert is_imperative(hit, 0, len(hit)), hit

@@ -247,10 +247,17 @@ def has_modal(words: list[str]) -> bool:
     return False
 
 
+def _prepositional(clause: str) -> bool:
+    """The clause opens with a preposition (在…中, 通过…, 以…): a frame (not 以后, 以来 …)."""
+    return clause.startswith(_PREPOSITIONS) and not clause.startswith(D.not_a_command_opening)
+
+
 def _command_clause(clause: str) -> bool:
     """The clause opens (after a connective and adverbs) with a command verb, or with an adverb of
     manner: a predicate with no subject (深入研究…, 有序减量替代)."""
     clause = _CONNECTIVES.sub("", clause)
+    if clause.startswith(D.not_a_command_opening):
+        return False
     # (加快/统筹 are verbs as well as adverbs: 加快商贸流通…转型)
     if clause.startswith(IMPERATIVE_VERBS):
         return True
@@ -309,17 +316,17 @@ def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool
         return False
     first = clauses[0]
     # The verb phrase is a subject (构建…生产关系是…, 加快形成…的关键是…), also after a frame (从…看，).
-    first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
+    first_core = next((c for c in clauses if not _prepositional(c) or _command_clause(c)), first)
     # (凝聚民心作为…的内在要求，有力推动…: X作为Y makes the verb phrase a topic; 把/将/以…作为 commands)
     if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
             or (G.as_ in first and not first.startswith(G.disposal))
             or any(c.startswith(D.topic_predicates) and not c.startswith(G.copula_yao)
                    for c in clauses[1:])):
         return False
-    if not (_command_clause(first) or first.startswith(_PREPOSITIONS)):
+    if not (_command_clause(first) or _prepositional(first)):
         return False
     # Prepositional frames (在…中, 通过…, 围绕…) are neither commands nor statements.
-    core = [c for c in clauses if _command_clause(c) or not c.startswith(_PREPOSITIONS)]
+    core = [c for c in clauses if _command_clause(c) or not _prepositional(c)]
     commands = sum(_command_clause(c) for c in core)
     # A two-clause sentence needs both (培养…人才队伍，基础在教育 states where the basis lies).
     if strict:
