@@ -1259,3 +1259,11 @@ def test_words_that_only_look_like_a_command_verb_or_a_preposition_open_no_comma
     # hits: the verb 用 / 将 and the preposition 以 still open commands and frames
     for hit in ("用好改革这个关键一招，推动高质量发展。", "以改革促发展，推动产业升级，完善治理体系。"):
         assert is_imperative(hit, 0, len(hit)), hit
+
+
+def test_yao_bu_after_a_subject_is_yao_plus_a_negated_word_and_at_a_clause_start_is_or_else():
+    # pkuseg writes 要不计得失 as 要不/计/得失: 要 + 不计, a prescription
+    assert has_modal(["青年", "要不", "计", "得失", "，", "勇于", "担当", "。"])
+    # near misses: the conjunction 要不 ("or else") at a clause's start or before 就/然
+    assert not has_modal(["要不", "我们", "先", "走", "吧", "。"])
+    assert not has_modal(["他", "要不", "就是", "忘", "了", "。"])

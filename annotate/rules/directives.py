@@ -162,7 +162,8 @@ def _purpose_yao(words: list[str], i: int) -> bool:
 
 
 def _join_bu_neng(words: list[str]) -> list[str]:
-    """不 + 能 as one word 不能 (这一点不能忽视 is often segmented 不/能), so that every test on
+    """The marker words as the rules read them, whatever the segmentation: 要不 + a word after a
+    subject is 要 + 不… (要不断…), and 不 + 能 is one word 不能 (这一点不能忽视 is often segmented 不/能), so that every test on
     the marker sees it (我想不能…, 它不能… are one person's view or inability); but not in 能不能
     (a question) or 能上不能下 (能 + X + 不能 + Y: a pair of abilities), where it stays apart."""
     out: list[str] = []
@@ -172,6 +173,12 @@ def _join_bu_neng(words: list[str]) -> list[str]:
         if (w == G.negator and i + 1 < len(words) and words[i + 1] == G.can and (not i or words[i - 1] != G.can)
                 and not (i >= 2 and words[i - 2] == G.can)):
             out.append(G.cannot)
+            i += 2
+            continue
+        # 知识分子要不计毁誉 segmented 要不/计: 要 + 不计 (so not 要 + 不, which asks), not the conjunction 要不 ("or else")
+        if (w == G.yao_bu and i and words[i - 1] not in _CLAUSE_END and i + 1 < len(words)
+                and _HAN_CHAR.match(words[i + 1]) and not words[i + 1].startswith(tuple(G.conjunction_after_yao_bu))):
+            out.extend((G.yao, G.negator + words[i + 1]))
             i += 2
             continue
         out.append(w)
