@@ -1267,3 +1267,12 @@ def test_yao_bu_after_a_subject_is_yao_plus_a_negated_word_and_at_a_clause_start
     # near misses: the conjunction 要不 ("or else") at a clause's start or before 就/然
     assert not has_modal(["要不", "我们", "先", "走", "吧", "。"])
     assert not has_modal(["他", "要不", "就是", "忘", "了", "。"])
+
+
+def test_short_lead_near_miss_words_reported_after_a_speech_verb_and_a_colon():
+    intro = "标题\n\n引言段落很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。后文。\n\n"
+    miss = intro + "老校长接着说：我首先要感谢大家。后面还有展开的说明。"
+    assert not [t for _, r, t in units(miss) if r == "support.short_lead"]
+    # hit: a colon that announces the author's own point is no speech frame
+    hit = intro + "改革的方向很明确：市场化。后面还有展开的说明。"
+    assert ("SUPPORT", "support.short_lead", "改革的方向很明确：市场化。") in units(hit)
