@@ -1276,3 +1276,10 @@ def test_short_lead_near_miss_words_reported_after_a_speech_verb_and_a_colon():
     # hit: a colon that announces the author's own point is no speech frame
     hit = intro + "改革的方向很明确：市场化。后面还有展开的说明。"
     assert ("SUPPORT", "support.short_lead", "改革的方向很明确：市场化。") in units(hit)
+
+
+def test_reported_near_miss_a_negated_report_verb():
+    # 没有(明确)要求 / 并未提出: it reports that nothing was prescribed
+    assert _directives("标题\n\n该条款没有明确要求，加强入网检测。", {}) == []
+    assert _directives("标题\n\n该法规并未要求各级政府加强监管。", {}) == []
+    assert [r for r, _ in _directives("标题\n\n该条款明确要求，加强入网检测。", {})] == ["directive.reported"]

@@ -418,15 +418,16 @@ _QUESTION_END = re.compile(r"[？?][”’」』）)]*\s*$")
 
 @rule("directive.reported", "DIRECTIVE",
       "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
-      "a subjectless command (not 提出了…的要求, a noun phrase, nor anything after a 了 in the verb's clause: 提出了…管理要求，…), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
+      "a subjectless command (not after a negation: 没有明确要求…; not 提出了…的要求, a noun phrase, nor anything after a 了 in the verb's clause: 提出了…管理要求，…), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
       "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
       "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
 def reported(s: Sentence) -> bool:
     outside = s.outside
-    if D.require_verb.search(outside):
+    required = D.require_verb.search(outside)
+    if required and not D.negated_report.search(outside, 0, required.start()):
         return True
     m = _REPORT_THEN.search(outside)
-    if not m or quotes_in(s.quotes, s.start, s.end):
+    if not m or quotes_in(s.quotes, s.start, s.end) or D.negated_report.search(outside, 0, m.start()):
         return False
     # A 了 in the verb's clause (提出了…管理要求，…) reports what was set out: the 要求 there is a
     # noun ending that report, and what follows names its content, not a command.
