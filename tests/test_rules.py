@@ -1283,3 +1283,10 @@ def test_reported_near_miss_a_negated_report_verb():
     assert _directives("标题\n\n该条款没有明确要求，加强入网检测。", {}) == []
     assert _directives("标题\n\n该法规并未要求各级政府加强监管。", {}) == []
     assert [r for r, _ in _directives("标题\n\n该条款明确要求，加强入网检测。", {})] == ["directive.reported"]
+
+
+def test_imperative_near_miss_an_example_frame_describes_what_was_done_there():
+    miss = "以德国为例，建立设备更新激励机制，完善技术创新支持体系。"
+    assert not is_imperative(miss, 0, len(miss))
+    hit = "以改革为动力，建立设备更新激励机制，完善技术创新支持体系。"
+    assert is_imperative(hit, 0, len(hit))

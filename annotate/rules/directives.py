@@ -315,7 +315,7 @@ def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool
     # 确保…能够…, 使…能够…: the ability is the purpose of the command, not a description.
     described = _PURPOSE_ABILITY.sub("", sentence)
     if (_DESCRIPTIVE.search(described) or D.conditional.search(sentence) or D.past_frame.match(sentence)
-            or D.setting_opening.match(sentence) or reports_results(sentence)):
+            or D.setting_opening.match(sentence) or D.example_frame.match(sentence) or reports_results(sentence)):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
     clauses = [c for c in (_CONNECTIVES.sub("", c) for c in clauses) if c]
@@ -404,7 +404,7 @@ def necessity(s: Sentence) -> bool:
 @rule("directive.imperative", "DIRECTIVE",
       "a subjectless command (clauses opening with 实行/完善/建设/推动/把…, or with an adverb of manner that only modifies a verb: 深入研究…, 有序推进…) in a run of prescriptions (another "
       "prescription in its paragraph or the next, a bold lead or a lead that prescribes, or any lead when every clause "
-      "commands); not after a setting opener (当前，…)",
+      "commands); not after a setting opener (当前，…) or an example frame (以欧洲为例，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
       "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7, in_a_run=True)
 def imperative(s: Sentence) -> bool:
