@@ -1290,3 +1290,9 @@ def test_imperative_near_miss_an_example_frame_describes_what_was_done_there():
     assert not is_imperative(miss, 0, len(miss))
     hit = "以改革为动力，建立设备更新激励机制，完善技术创新支持体系。"
     assert is_imperative(hit, 0, len(hit))
+
+
+def test_reported_requirement_of_an_addressee_with_a_short_modifier():
+    assert [r for r, _ in _directives("标题\n\n他要求基层干部深入群众、倾听呼声。", {})] == ["directive.reported"]
+    # near miss: 要求 as a noun (要求的…): what they asked for, no addressee told to act
+    assert _directives("标题\n\n他们要求的待遇和干部一样。", {}) == []
