@@ -1296,3 +1296,11 @@ def test_reported_requirement_of_an_addressee_with_a_short_modifier():
     assert [r for r, _ in _directives("标题\n\n他要求基层干部深入群众、倾听呼声。", {})] == ["directive.reported"]
     # near miss: 要求 as a noun (要求的…): what they asked for, no addressee told to act
     assert _directives("标题\n\n他们要求的待遇和干部一样。", {}) == []
+
+
+def test_marker_whose_action_is_only_inside_the_quotation_after_it_is_no_directive():
+    # with the quoted text removed no action remains after 要 (SCHEME: DIRECTIVE, reported prescriptions)
+    text = "市长还提出要“保护好城市的天空”的号召。"
+    assert _directives("标题\n\n" + text, {"市长还提出要": ["市长", "还", "提出", "要"]}) == []
+    hit = "我们必须坚持“两个毫不动摇”。"
+    assert _directives("标题\n\n" + hit, {"我们必须坚持": ["我们", "必须", "坚持"]}) == [("directive.modal", hit)]

@@ -362,7 +362,7 @@ class Sentence:
 
 
 @rule("directive.modal", "DIRECTIVE",
-      "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
+      "a modal marker as a word of its own, outside quotations and with an action outside them (not 提出要“…”): 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
       "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
       "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, the speaker's own speech act: 我要告诉…, a question: 为什么还要…？, "
       "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention or resolve: 恐怕还要…, 声称要…, 决心要…, 要…了 'about to')",
@@ -388,6 +388,10 @@ def modal(s: Sentence) -> bool:
                 words = [w for w in words if w != G.yao]
             if past:  # a report of what was done (党的十八大以来，…化危机、应变局)
                 words = [w for w in words if w not in _YAO_FAMILY and w != G.bare_should]
+            # A marker right before a quotation (提出要“…”的号召, 必须“…”) has its action only inside
+            # the quotation: with the quoted text removed, no action remains after it.
+            if b < s.end and words and words[-1] in MODAL_WORDS:
+                words = words[:-1]
             if has_modal(words):
                 return True
     return False
