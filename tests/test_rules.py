@@ -1304,3 +1304,10 @@ def test_marker_whose_action_is_only_inside_the_quotation_after_it_is_no_directi
     assert _directives("标题\n\n" + text, {"市长还提出要": ["市长", "还", "提出", "要"]}) == []
     hit = "我们必须坚持“两个毫不动摇”。"
     assert _directives("标题\n\n" + hit, {"我们必须坚持": ["我们", "必须", "坚持"]}) == [("directive.modal", hit)]
+
+
+def test_words_shouted_or_asked_aloud_are_attributed_and_a_term_is_not():
+    assert [q[0] for q in quotes("冲锋时，连长高喊“跟我上”，战士们冲向阵地。")] == ["跟我上"]
+    assert [q[0] for q in quotes("有的军官喊的是“给我上”。")] == ["给我上"]
+    # near miss: a short quoted word without a verb of saying before it is a term
+    assert quotes("他们搞的是“一言堂”，听不进意见。") == []

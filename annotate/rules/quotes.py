@@ -168,7 +168,7 @@ def _noun_follows(m: Mark) -> bool:
 
 
 @rule("quote.attributed", "QUOTE",
-      "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”, 说一声“…”) or a noun "
+      "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”, 说一声“…”, 高喊“…”, 喊的是“…”) or a noun "
       "of words (名句“…”, 古语“…”); not a short one that modifies a noun (提出“双碳”目标, 提出了“两个结合”的重大论断)",
       "习近平总书记指出：“要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力”",
       "下好“先手棋”（a term: no speech verb before it）", 0.95)
