@@ -1171,3 +1171,143 @@ def test_short_lead_near_miss_a_period_in_han_numerals_narrates():
     # hit: a period that is no time span (一张清单…) and a 以来 frame of an era stay leads
     assert ("SUPPORT", "support.short_lead", "新时代以来，我国民营经济持续壮大。") in units(
         "标题\n\n引言。后文。\n\n新时代以来，我国民营经济持续壮大。后面还有展开的说明。")
+
+
+# ---- issue 13: rule semantics that carry over to unseen genres (own examples) ------------------
+
+def test_command_clause_opening_with_a_verb_that_is_also_an_adverb_or_with_a_manner_adverb():
+    # 加快 / 统筹 are verbs too; 深入 / 及时 / 有序 open a predicate without a subject, whatever verb follows
+    for hit in ("加快城乡融合发展，推动乡村全面振兴。", "统筹城乡规划，优化空间布局。",
+                "深入研究新情况，及时提出新对策。", "推进产业转型升级，有序减量替代。"):
+        assert is_imperative(hit, 0, len(hit)), hit
+    # near misses: an adverb-looking word heading a noun phrase (积极性, 合理的), a subject before the adverb
+    for miss in ("积极性普遍提高，群众得到实惠。", "合理的制度安排，保障了改革成功。",
+                 "企业深入研究市场，产品不断升级。"):
+        assert not is_imperative(miss, 0, len(miss)), miss
+
+
+def test_bu_neng_segmented_apart_goes_through_the_same_tests_as_the_word_buneng():
+    # one person's view or inability, whether pkuseg writes 不能 or 不/能
+    assert not has_modal(["我", "想", "不", "能", "轻易", "下", "结论", "。"])
+    assert not has_modal(["它", "不", "能", "产生", "效益", "，", "只能", "增加", "负担", "。"])
+    assert not has_modal(["我", "想", "不能", "轻易", "下", "结论", "。"])
+    # hits: a prohibition to us or to anyone, segmented either way
+    assert has_modal(["我们", "不", "能", "忽视", "这", "一点", "。"])
+    assert has_modal(["这", "一点", "不", "能", "忽视", "。"])
+    # near misses kept: 能不能 asks, 能上不能下 pairs two abilities
+    assert not has_modal(["能", "不", "能", "做到", "？"])
+    assert not has_modal(["干部", "能", "上", "不", "能", "下", "。"])
+
+
+def test_modal_clause_that_is_the_topic_of_a_later_evaluation_is_no_prescription():
+    # 要…，还是/仍是 + a judgement: the 要-clause is the subject judged ("to do X is still a dream")
+    assert not has_modal(["但", "要", "彻底", "解决", "这个", "问题", "，", "还是", "一个", "长期", "任务", "。"])
+    assert not has_modal(["要", "实现", "这一", "目标", "，", "仍然是", "一", "项", "艰巨", "工作", "。"])
+    # hit: 还是要 prescribes again
+    assert has_modal(["要", "彻底", "解决", "问题", "，", "还是", "要", "靠", "改革", "。"])
+
+
+def test_shang_before_a_positive_modal_still_prescribes_and_before_a_negation_is_inability():
+    assert has_modal(["相关", "标准", "尚", "需", "完善", "。"])
+    assert has_modal(["这项", "工作", "尚", "须", "加强", "。"])
+    assert not has_modal(["现有", "技术", "尚", "不能", "满足", "需求", "。"])
+
+
+def test_reported_near_miss_a_noun_yaoqiu_closing_a_clause_with_le():
+    # 提出了…的总体要求，…举措: what a document set out, reported; 要求 is a noun there
+    assert _directives("标题\n\n《方案》提出了完善电网的总体要求，优化主网架、补齐结构短板的举措。", {}) == []
+    hit = "标题\n\n《方案》要求，优化电网主网架，补齐结构短板。"
+    assert [r for r, _ in _directives(hit, {})] == ["directive.reported"]
+
+
+def test_exhortation_near_miss_qing_inside_a_word_after_a_frame():
+    assert _directives("标题\n\n在这种情况下，请愿人一般不愿走法律程序。", {}) == []
+    assert _directives("标题\n\n战斗打响后，请战书雪片般飞来。", {}) == []
+    assert [r for r, _ in _directives("标题\n\n在这种情况下，请大家保持冷静。", {})] == ["directive.exhortation"]
+
+
+def test_short_attributed_quotation_heading_a_noun_is_a_term_unless_it_is_referred_back_to():
+    # 提出“双碳”目标: the quotation modifies the noun right after it; a name, not someone's words
+    assert quotes("党中央提出“双碳”目标以来，各地积极行动。") == []
+    assert quotes("会议强调“六稳”工作要抓实。") == []
+    # hits: a demonstrative or a noun of speech after it refers back to the words
+    assert [q[0] for q in quotes("他引用杜勒斯所说“中立是不道德的”这句话。")] == ["中立是不道德的"]
+    assert [q[0] for q in quotes("总书记强调“马上就办”。")] == ["马上就办"]
+
+
+def test_resolve_or_plan_narrated_before_yao_is_no_prescription():
+    # 决心要 / 立志要 / 发誓要: the subject's resolve, told; not a prescription to anyone
+    assert not has_modal(["市长", "便", "决心", "要", "整顿", "市场", "。"])
+    assert not has_modal(["许多", "青年", "立志", "要", "建设", "家乡", "。"])
+    # hit: 要 + 下定决心 prescribes
+    assert has_modal(["我们", "要", "下定", "决心", "推进", "改革", "。"])
+
+
+def test_marker_clause_that_a_consequence_with_hui_follows_is_a_condition():
+    # X 不能 Y，会 Z: "if X cannot Y, Z follows" — a condition and its consequence, nothing prescribed
+    assert not has_modal(["工厂", "不能", "开工", "，", "会", "造成", "巨大", "损失", "。"])
+    assert not has_modal(["企业", "要", "承担", "全部", "成本", "，", "就会", "失去", "竞争力", "。"])
+    # hit: the consequence is a warning after 否则, the prohibition stands
+    assert has_modal(["我们", "不能", "松懈", "，", "否则", "会", "前功尽弃", "。"])
+
+
+def test_words_that_only_look_like_a_command_verb_or_a_preposition_open_no_command():
+    # 以后 / 将来 / 用户 open with 以 / 将 / 用 but are a time word and a noun: a narration or a statement
+    for miss in ("以后他还多次参加座谈会，并发表讲话，推动工会组织起来。", "将来大家会有更多选择，推动行业发展。",
+                 "用户体验不断改善，推动产品升级。"):
+        assert not is_imperative(miss, 0, len(miss)), miss
+    # hits: the verb 用 / 将 and the preposition 以 still open commands and frames
+    for hit in ("用好改革这个关键一招，推动高质量发展。", "以改革促发展，推动产业升级，完善治理体系。"):
+        assert is_imperative(hit, 0, len(hit)), hit
+
+
+def test_yao_bu_after_a_subject_is_yao_plus_a_negated_word_and_at_a_clause_start_is_or_else():
+    # pkuseg writes 要不计得失 as 要不/计/得失: 要 + 不计, a prescription
+    assert has_modal(["青年", "要不", "计", "得失", "，", "勇于", "担当", "。"])
+    # near misses: the conjunction 要不 ("or else") at a clause's start or before 就/然
+    assert not has_modal(["要不", "我们", "先", "走", "吧", "。"])
+    assert not has_modal(["他", "要不", "就是", "忘", "了", "。"])
+
+
+def test_short_lead_near_miss_words_reported_after_a_speech_verb_and_a_colon():
+    intro = "标题\n\n引言段落很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。后文。\n\n"
+    miss = intro + "老校长接着说：我首先要感谢大家。后面还有展开的说明。"
+    assert not [t for _, r, t in units(miss) if r == "support.short_lead"]
+    # hit: a colon that announces the author's own point is no speech frame
+    hit = intro + "改革的方向很明确：市场化。后面还有展开的说明。"
+    assert ("SUPPORT", "support.short_lead", "改革的方向很明确：市场化。") in units(hit)
+
+
+def test_reported_near_miss_a_negated_report_verb():
+    # 没有(明确)要求 / 并未提出: it reports that nothing was prescribed
+    assert _directives("标题\n\n该条款没有明确要求，加强入网检测。", {}) == []
+    assert _directives("标题\n\n该法规并未要求各级政府加强监管。", {}) == []
+    assert [r for r, _ in _directives("标题\n\n该条款明确要求，加强入网检测。", {})] == ["directive.reported"]
+
+
+def test_imperative_near_miss_an_example_frame_describes_what_was_done_there():
+    miss = "以德国为例，建立设备更新激励机制，完善技术创新支持体系。"
+    assert not is_imperative(miss, 0, len(miss))
+    hit = "以改革为动力，建立设备更新激励机制，完善技术创新支持体系。"
+    assert is_imperative(hit, 0, len(hit))
+
+
+def test_reported_requirement_of_an_addressee_with_a_short_modifier():
+    assert [r for r, _ in _directives("标题\n\n他要求基层干部深入群众、倾听呼声。", {})] == ["directive.reported"]
+    # near miss: 要求 as a noun (要求的…): what they asked for, no addressee told to act
+    assert _directives("标题\n\n他们要求的待遇和干部一样。", {}) == []
+
+
+def test_marker_whose_action_is_only_inside_the_quotation_after_it_is_no_directive():
+    # with the quoted text removed no action remains after 要 (SCHEME: DIRECTIVE, reported prescriptions)
+    text = "市长还提出要“保护好城市的天空”的号召。"
+    assert _directives("标题\n\n" + text, {"市长还提出要": ["市长", "还", "提出", "要"]}) == []
+    hit = "我们必须坚持“两个毫不动摇”。"
+    assert _directives("标题\n\n" + hit, {"我们必须坚持": ["我们", "必须", "坚持"]}) == [("directive.modal", hit)]
+
+
+def test_words_shouted_or_asked_aloud_are_attributed_and_a_term_is_not():
+    assert [q[0] for q in quotes("冲锋时，连长高喊“跟我上”，战士们冲向阵地。")] == ["跟我上"]
+    assert [q[0] for q in quotes("有的军官喊的是“给我上”。")] == ["给我上"]
+    # near miss: a short quoted word without a verb of saying before it is a term
+    assert quotes("他们搞的是“一言堂”，听不进意见。") == []

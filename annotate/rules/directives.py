@@ -36,6 +36,7 @@ _CONNECTIVES = D.clause_connectives
 _DESCRIPTIVE = D.descriptive
 _PREDICATE_AS_SUBJECT = D.predicate_as_subject
 _PREPOSITIONS = D.prepositions
+_MANNER = tuple(sorted(D.manner_adverbs, key=len, reverse=True))
 
 
 _CLAUSE_END = frozenset(CLAUSE_MARKS + SENTENCE_END)
@@ -160,14 +161,40 @@ def _purpose_yao(words: list[str], i: int) -> bool:
     return bool(_PURPOSE_AFTER.search("".join(words[i + 1:])))
 
 
+def _join_bu_neng(words: list[str]) -> list[str]:
+    """The marker words as the rules read them, whatever the segmentation: 要不 + a word after a
+    subject is 要 + 不… (要不断…), and 不 + 能 is one word 不能 (这一点不能忽视 is often segmented 不/能), so that every test on
+    the marker sees it (我想不能…, 它不能… are one person's view or inability); but not in 能不能
+    (a question) or 能上不能下 (能 + X + 不能 + Y: a pair of abilities), where it stays apart."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if (w == G.negator and i + 1 < len(words) and words[i + 1] == G.can and (not i or words[i - 1] != G.can)
+                and not (i >= 2 and words[i - 2] == G.can)):
+            out.append(G.cannot)
+            i += 2
+            continue
+        # 知识分子要不计毁誉 segmented 要不/计: 要 + 不计 (so not 要 + 不, which asks), not the conjunction 要不 ("or else")
+        if (w == G.yao_bu and i and words[i - 1] not in _CLAUSE_END and i + 1 < len(words)
+                and _HAN_CHAR.match(words[i + 1]) and not words[i + 1].startswith(tuple(G.conjunction_after_yao_bu))):
+            out.extend((G.yao, G.negator + words[i + 1]))
+            i += 2
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
 def has_modal(words: list[str]) -> bool:
     """Does a modal marker stand among these words (quotations already removed)?"""
+    words = _join_bu_neng(words)
     for i, w in enumerate(words):
         before = words[i - 1] if i else ""
         # (also one adverb apart: 就可能又要…)
         frame = before if before not in G.frame_adverbs or i < 2 else words[i - 2]
         if (frame in D.not_prescribing_before_set and (w in MODAL_WORDS or w in (G.negator, G.require))
-                and not (frame == G.still and w in _POSITIVE_MODALS)):
+                and not (frame in G.still and w in _POSITIVE_MODALS)):
             continue
         if w not in MODAL_WORDS:
             # 要求 + 我们, 迫切 + 要求 are markers as a pair.
@@ -176,11 +203,6 @@ def has_modal(words: list[str]) -> bool:
                 return True
             # Hortative 让我们 opens a sentence or clause; 更让我们感受到 is causative.
             if w == G.let and i + 1 < len(words) and words[i + 1] == G.we and (not i or words[i - 1] in _CLAUSE_END):
-                return True
-            # 不能 segmented as 不 + 能 (这一点不能忽视), but not 能不能.
-            # (能上不能下: a pair of abilities, 能 + X + 不能 + Y, is no prohibition.)
-            if (w == G.negator and i + 1 < len(words) and words[i + 1] == G.can and (not i or words[i - 1] != G.can)
-                    and not (i >= 2 and words[i - 2] == G.can)):
                 return True
             # 要紧扣… segmented as 要紧 + 扣: at a clause's start and before a word, 要紧 is 要 + 紧X
             # (the adjective 要紧 "important" is a predicate: 很要紧。, 不要紧).
@@ -232,10 +254,25 @@ def has_modal(words: list[str]) -> bool:
     return False
 
 
+def _prepositional(clause: str) -> bool:
+    """The clause opens with a preposition (在…中, 通过…, 以…): a frame (not 以后, 以来 …)."""
+    return clause.startswith(_PREPOSITIONS) and not clause.startswith(D.not_a_command_opening)
+
+
 def _command_clause(clause: str) -> bool:
+    """The clause opens (after a connective and adverbs) with a command verb, or with an adverb of
+    manner: a predicate with no subject (深入研究…, 有序减量替代)."""
     clause = _CONNECTIVES.sub("", clause)
-    clause = _ADVERBS.sub("", clause)
-    return clause.startswith(IMPERATIVE_VERBS)
+    if clause.startswith(D.not_a_command_opening):
+        return False
+    # (加快/统筹 are verbs as well as adverbs: 加快商贸流通…转型)
+    if clause.startswith(IMPERATIVE_VERBS):
+        return True
+    if clause.startswith(_MANNER):
+        rest = clause[len(next(a for a in _MANNER if clause.startswith(a))):]
+        if _HAN_CHAR.match(rest) and not D.not_a_verb_after_adverb.match(rest):
+            return True
+    return _ADVERBS.sub("", clause).startswith(IMPERATIVE_VERBS)
 
 
 def reports_results(sentence: str) -> bool:
@@ -278,7 +315,7 @@ def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool
     # 确保…能够…, 使…能够…: the ability is the purpose of the command, not a description.
     described = _PURPOSE_ABILITY.sub("", sentence)
     if (_DESCRIPTIVE.search(described) or D.conditional.search(sentence) or D.past_frame.match(sentence)
-            or D.setting_opening.match(sentence) or reports_results(sentence)):
+            or D.setting_opening.match(sentence) or D.example_frame.match(sentence) or reports_results(sentence)):
         return False
     clauses = [text[s:e].strip() for s, e in split_clauses(text, start, end)]
     clauses = [c for c in (_CONNECTIVES.sub("", c) for c in clauses) if c]
@@ -286,17 +323,17 @@ def is_imperative(text: str, start: int, end: int, strict: bool = False) -> bool
         return False
     first = clauses[0]
     # The verb phrase is a subject (构建…生产关系是…, 加快形成…的关键是…), also after a frame (从…看，).
-    first_core = next((c for c in clauses if not c.startswith(_PREPOSITIONS) or _command_clause(c)), first)
+    first_core = next((c for c in clauses if not _prepositional(c) or _command_clause(c)), first)
     # (凝聚民心作为…的内在要求，有力推动…: X作为Y makes the verb phrase a topic; 把/将/以…作为 commands)
     if (_PREDICATE_AS_SUBJECT.search(first) or _PREDICATE_AS_SUBJECT.search(first_core)
             or (G.as_ in first and not first.startswith(G.disposal))
             or any(c.startswith(D.topic_predicates) and not c.startswith(G.copula_yao)
                    for c in clauses[1:])):
         return False
-    if not (_command_clause(first) or first.startswith(_PREPOSITIONS)):
+    if not (_command_clause(first) or _prepositional(first)):
         return False
     # Prepositional frames (在…中, 通过…, 围绕…) are neither commands nor statements.
-    core = [c for c in clauses if _command_clause(c) or not c.startswith(_PREPOSITIONS)]
+    core = [c for c in clauses if _command_clause(c) or not _prepositional(c)]
     commands = sum(_command_clause(c) for c in core)
     # A two-clause sentence needs both (培养…人才队伍，基础在教育 states where the basis lies).
     if strict:
@@ -325,10 +362,10 @@ class Sentence:
 
 
 @rule("directive.modal", "DIRECTIVE",
-      "a modal marker as a word of its own, outside quotations: 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
+      "a modal marker as a word of its own, outside quotations and with an action outside them (not 提出要“…”): 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
       "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
       "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, the speaker's own speech act: 我要告诉…, a question: 为什么还要…？, "
-      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention: 恐怕还要…, 声称要…, 要…了 'about to')",
+      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention or resolve: 恐怕还要…, 声称要…, 决心要…, 要…了 'about to')",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
@@ -351,6 +388,10 @@ def modal(s: Sentence) -> bool:
                 words = [w for w in words if w != G.yao]
             if past:  # a report of what was done (党的十八大以来，…化危机、应变局)
                 words = [w for w in words if w not in _YAO_FAMILY and w != G.bare_should]
+            # A marker right before a quotation (提出要“…”的号召, 必须“…”) has its action only inside
+            # the quotation: with the quoted text removed, no action remains after it.
+            if b < s.end and words and words[-1] in MODAL_WORDS:
+                words = words[:-1]
             if has_modal(words):
                 return True
     return False
@@ -365,9 +406,9 @@ def necessity(s: Sentence) -> bool:
 
 
 @rule("directive.imperative", "DIRECTIVE",
-      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…) in a run of prescriptions (another "
+      "a subjectless command (clauses opening with 实行/完善/建设/推动/把…, or with an adverb of manner that only modifies a verb: 深入研究…, 有序推进…) in a run of prescriptions (another "
       "prescription in its paragraph or the next, a bold lead or a lead that prescribes, or any lead when every clause "
-      "commands); not after a setting opener (当前，…)",
+      "commands); not after a setting opener (当前，…) or an example frame (以欧洲为例，…)",
       "实行更加开放的人才政策，完善高端人才、专业人才培养工作，……建设集聚国内外优秀人才的全球人才高地。",
       "推动高质量发展成为全党全社会的共识……（the verb phrase is the subject of 成为）", 0.7, in_a_run=True)
 def imperative(s: Sentence) -> bool:
@@ -381,15 +422,21 @@ _QUESTION_END = re.compile(r"[？?][”’」』）)]*\s*$")
 
 @rule("directive.reported", "DIRECTIVE",
       "a prescription reported without quotation marks and without a modal: a source + 提出/强调/倡议… followed by "
-      "a subjectless command (not 提出了…的要求, a noun phrase), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
+      "a subjectless command (not after a negation: 没有明确要求…; not 提出了…的要求, a noun phrase, nor anything after a 了 in the verb's clause: 提出了…管理要求，…), 要求 as a verb + an addressee or an action, or 倡导/号召/呼吁 + an addressee",
       "党的二十届三中全会《决定》提出，积极应对人口老龄化，完善发展养老事业和养老产业政策机制。",
       "阿拉伯人民要求和平与发展的愿望更加迫切。（要求 + a noun phrase: others' wishes, no action prescribed）", 0.75)
 def reported(s: Sentence) -> bool:
     outside = s.outside
-    if D.require_verb.search(outside):
+    required = D.require_verb.search(outside)
+    if required and not D.negated_report.search(outside, 0, required.start()):
         return True
     m = _REPORT_THEN.search(outside)
-    if not m or quotes_in(s.quotes, s.start, s.end):
+    if not m or quotes_in(s.quotes, s.start, s.end) or D.negated_report.search(outside, 0, m.start()):
+        return False
+    # A 了 in the verb's clause (提出了…管理要求，…) reports what was set out: the 要求 there is a
+    # noun ending that report, and what follows names its content, not a command.
+    clause = re.split(r"[，,；;。！？]", outside[:m.start()])[-1]
+    if G.perfective in clause:
         return False
     at = s.start + m.end()
     # Map the match back into the sentence: only when no quotation precedes it (outside == text).
@@ -397,7 +444,7 @@ def reported(s: Sentence) -> bool:
 
 
 @rule("directive.exhortation", "DIRECTIVE",
-      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action (not 请看…, which introduces evidence)",
+      "an exhortation: a sentence that opens, after at most a short frame, with 希望 (+ addressee + action) or 请 + action, 请 as a word of its own (not 请看…, which introduces evidence, nor 请愿/请示/请战…)",
       "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民。",
       "人们希望的是安居乐业。（希望 as a noun: nothing is asked of anyone）", 0.8)
 def exhortation(s: Sentence) -> bool:

@@ -26,7 +26,8 @@ _SOURCE_TITLE = re.compile(r"《[^《》]{1,30}》")
 # (说一声“感觉良好”, 问一句“…”: a count of utterances may stand between the verb and the words)
 _VERB_BEFORE = re.compile(r"(?:" + alternation(SPEECH_VERBS) + r")(?:" + "|".join(QG.verb_particles) + r")?(?:"
                           + "|".join(QG.utterance_counts) + r")?\s*[：:，,]?\s*$")
-MIN_TERM_CHARS = Q.min_term_chars  # quoted material this short, unpunctuated, unattributed = a term
+MIN_TERM_CHARS = Q.min_term_chars
+_HAN_CHAR = re.compile(f"[{HAN}]")  # quoted material this short, unpunctuated, unattributed = a term
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,17 @@ def _stands_alone(m: Mark) -> bool:
     return not after or after[0] in FINAL_PUNCT
 
 
+def _noun_follows(m: Mark) -> bool:
+    """A Han character right after the closing mark heads the noun phrase the quotation modifies
+    (提出“双碳”目标), unless it refers back to the words (“…”这句话, “…”的论断 is attribution)."""
+    after = m.text[m.close_mark + 1:m.ceiling]
+    return (bool(_HAN_CHAR.match(after)) and not after.startswith(QG.refer_back)
+            and not Q.speech_noun_after.match(after))
+
+
 @rule("quote.attributed", "QUOTE",
-      "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”, 说一声“…”) or a noun "
-      "of words (名句“…”, 古语“…”)",
+      "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”, 说一声“…”, 高喊“…”, 喊的是“…”) or a noun "
+      "of words (名句“…”, 古语“…”); not a short one that modifies a noun (提出“双碳”目标, 提出了“两个结合”的重大论断)",
       "习近平总书记指出：“要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力”",
       "下好“先手棋”（a term: no speech verb before it）", 0.95)
 def attributed(m: Mark) -> Quote | None:
@@ -180,8 +189,10 @@ def attributed(m: Mark) -> Quote | None:
         # so is one that a verb of naming or emphasis takes as its object: 罗伯特·索洛提出的“索洛余值”,
         # 强调“马上就办”.
         # (With a named speaker, 总书记强调“雷厉风行抓落实”, it is his words.)
+        # So is one that a noun follows at once, heading the phrase it modifies: 提出“双碳”目标.
         if (m.text[m.close_mark + 1:m.close_mark + 2] == QG.attributive or before.endswith(QG.attributive)
-                or (before.endswith(Q.concept_verbs) and speaker is None)):
+                or (before.endswith(Q.concept_verbs) and speaker is None)
+                or _noun_follows(m)):
             return None
     return Quote(m.start, m.end, speaker, attributed.rule.id)
 

@@ -36,6 +36,10 @@ _SECTION_NUMBER = re.compile("^" + INLINE_SECTION_NUMBER)
 _REPORTED_PRESCRIPTION = re.compile(
     r"^[^，。：:“”「」]{1,12}?(?:" + alternation(C.report_frame_verbs) + r")[，,：:]\s*(?:" + alternation(C.report_frame_modals) + ")")
 
+# Someone's words reported after a speech verb and a colon, without quotation marks (陈毅市长接着说：
+# 我首先要…): the sentence reports a speech, it states no point of the author's.
+_SPEECH_FRAME = re.compile(r"(?:" + alternation(C.report_frame_verbs) + r")[：:]")
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -421,7 +425,8 @@ def _in_intro(site: Site) -> bool:
 
 @rule("support.short_lead", "SUPPORT",
       "in an article without bold leads: a short first sentence (≤ 36 characters) that the rest of its paragraph "
-      "elaborates, or a short one-sentence paragraph between body paragraphs that the next paragraph develops",
+      "elaborates, or a short one-sentence paragraph between body paragraphs that the next paragraph develops (not "
+      "someone's words after a speech verb and a colon: 他接着说：…)",
       "思想是行动的先导。争当事业尖兵，首先要思想上走在前列。……",
       "“绳短不能汲深井，浅水难以负大舟。”（a paragraph opening with a quotation only: QUOTE）", 0.7)
 def short_lead(site: Site) -> list[Unit]:
@@ -442,7 +447,7 @@ def short_lead(site: Site) -> list[Unit]:
     # (a question or an exclamation — 大家好！ — opens no point either)
     if (e - s > SHORT_LEAD_MAX or e - s < S.short_lead_min or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
             or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
-            or S.narration.search(first)):
+            or S.narration.search(first) or _SPEECH_FRAME.search(first)):
         return []
     return [Unit(s, e, "SUPPORT", short_lead.rule.id)]
 
