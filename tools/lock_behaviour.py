@@ -6,8 +6,8 @@
 
 The lock holds the revision declared in annotate/behaviour.py, the sha256 of the tasks
 `annotate prelabel` makes (model_version left out, no calibration, no trained model) for
-every file of corpus/ and for a generated set of layouts (the seed article and the test
-fixtures' articles written again flat, as a CRLF text dump and as HTML), and one digest per
+every file of corpus/ and for a generated set of layouts (the seed article, the test
+fixtures' articles and a synthetic one, written again flat, as a CRLF text dump and as HTML), and one digest per
 input, so that a failure can name what changed. tests/test_behaviour_lock.py recomputes it.
 
 Rewriting: when the tasks of an input changed and RULES_REVISION is still the lock's, it is
@@ -38,6 +38,32 @@ CORPUS = "corpus"
 SEED = REPO / "corpus" / "000_02b36b855911883c.md"
 FIXTURES = REPO / "tests" / "fixtures" / "articles"
 LAYOUTS = ("flat", "crlf", "html")
+# A synthetic article with what the corpus has little of (enumerated heading lines, numbered
+# points, a quotation with its speaker, a conclusion marker), laid out like the others.
+SYNTHETIC = """# 以改革创新推动高质量发展
+
+　　作者：某某
+
+## 一、深刻认识改革创新的重要意义
+
+改革创新是发展的根本动力。习近平总书记指出：“惟改革者进，惟创新者强，惟改革创新者胜。”我们必须坚持把改革创新摆在突出位置。
+
+**坚持问题导向。**要从实际出发，着力解决突出问题。一是要完善体制机制；二是要加强人才培养。
+
+## 其一，坚持系统观念
+
+统筹推进各项工作。第一，加强顶层设计。第二，鼓励基层探索。
+
+## 第二、坚持人民至上
+
+（一）尊重群众首创精神
+
+群众是真正的英雄。
+
+## 二、扎实推进各项任务
+
+首先，要抓好落实。其次，要强化考核。最后，要营造良好氛围。总之，改革创新永远在路上。
+"""
 
 
 # ---- the generated layouts ---------------------------------------------------------
@@ -66,7 +92,10 @@ def write_layouts(folder: Path) -> list[str]:
     """The generated inputs, written under folder/layouts/; their paths relative to `folder`."""
     out = []
     (folder / "layouts").mkdir()
-    for source in [SEED, *sorted(FIXTURES.iterdir())]:
+    synthetic = folder / "layouts" / "synthetic.md"
+    synthetic.write_text(SYNTHETIC, encoding="utf-8")
+    out.append("layouts/synthetic.md")
+    for source in [SEED, *sorted(FIXTURES.iterdir()), synthetic]:
         blocks = _blocks(source)
         for variant in LAYOUTS:
             name = f"layouts/{source.stem}.{variant}.txt" if variant != "html" else f"layouts/{source.stem}.html"
