@@ -1,22 +1,6 @@
 """Each list once: the readers and the rules read the word lists through annotate.data, a level
-below both (the readers never import annotate.rules)."""
+below both (tests/test_imports.py: the readers never import annotate.rules)."""
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_imports import MODULES, graph  # noqa: E402
-
-
-def test_readers_and_data_loaders_import_nothing_above_them():
-    g = graph(module_level_only=False)
-    upward = {m: sorted(t for t in g[m] if t.startswith("annotate.rules"))
-              for m in MODULES if m.startswith("annotate.sources")}
-    assert {m: t for m, t in upward.items() if t} == {}
-    loaders = {m: sorted(g[m]) for m in MODULES if m.startswith("annotate.data")}
-    assert loaders and all(t == [] for t in loaders.values()), loaders
 
 
 def test_an_enumerated_heading_line_is_read_with_the_rules_enumerators():

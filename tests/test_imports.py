@@ -130,6 +130,16 @@ def test_no_cycle_at_all_imports_inside_functions_included():
     assert found == [], "import cycles: " + "; ".join(" ↔ ".join(c) for c in found)
 
 
+def test_readers_and_data_loaders_import_nothing_above_them():
+    """The readers read word lists through annotate.data (below them and the rules), never annotate.rules."""
+    g = graph(module_level_only=False)
+    upward = {m: sorted(t for t in g[m] if t.startswith("annotate.rules"))
+              for m in MODULES if m.startswith("annotate.sources")}
+    assert {m: t for m, t in upward.items() if t} == {}
+    loaders = {m: sorted(g[m]) for m in MODULES if m.startswith("annotate.data")}
+    assert loaders and all(t == [] for t in loaders.values()), loaders
+
+
 def test_only_the_entry_point_imports_another_command_module():
     lazy = graph(module_level_only=False)
     commands = {m for m in MODULES if m.endswith("cli")}
