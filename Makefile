@@ -24,7 +24,7 @@ FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0
   --group-by 'dev3 n feed-backup reposts=^n[0-9][0-9]_'
 GOLD := --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl --gold gold/dev3.gold.jsonl
 
-.PHONY: install model prelabel score figures test bench demo demo-next browser bench-scale
+.PHONY: install model prelabel score figures test bench demo demo-next browser bench-scale lock
 
 # pip install -e ".[test]" again only when pyproject.toml changed or the package is gone.
 install:
@@ -62,6 +62,11 @@ score: prelabel
 figures: prelabel
 	$(ANNOTATE) evaluate $(GOLD) exports/prelabels.json \
 	  --markdown --no-per-file $(FIGURE_GROUPS) | awk '/^\*\*Per group/ {p = 1} /^\*\*Precision/ {p = 0} p'
+
+# tests/data/behaviour.lock.json again (tools/lock_behaviour.py): after any change of the tasks, RULES_REVISION
+# is bumped in annotate/behaviour.py when it still is the lock's. Also the one command after a merge.
+lock: install model
+	$(PYTHON) tools/lock_behaviour.py
 
 test: install model browser
 	$(PYTHON) -m pytest -q

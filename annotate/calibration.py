@@ -26,7 +26,7 @@ project id (`project_file`):
 A file is plain JSON, written atomically:
 
     {"format": "annotate-calibration/1",
-     "model_version": "argrules-0.1.0-1a2b3c4d",   # the rules' version when it was computed
+     "model_version": "argrules-r1-1a2b3c4d",   # the rules' version when it was computed
      "counted_model_versions": ["argrules-…"],     # versions of the predictions counted
      "project": "新质生产力专题", "project_id": 12, "server": "http://127.0.0.1:8080",
      "computed_at": "2026-11-29T10:00:00Z",

@@ -18,8 +18,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from annotate.console import error, fail, usage
-
-MODEL_ENV = "ANNOTATE_MODEL"
+from annotate.nlp import MODEL_ENV
 
 # Every command where the rules run: prelabel, push, evaluate, serve (train has its own
 # --disable-rule: the rules it trains beside).
@@ -67,7 +66,7 @@ def load_nlp(disabled=(), model=None):
     from annotate.model import ModelMissing
 
     try:
-        from annotate.pipeline import load_nlp as load
+        from annotate.nlp import load_nlp as load
 
         if model is None and not disabled:
             return load()

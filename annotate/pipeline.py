@@ -72,6 +72,12 @@ def _segment(nlp: Language):
     return fast_cut(seg)  # pkuseg's words, computed faster (annotate.segment)
 
 
+def check_segmenter(nlp: Language) -> None:
+    """ValueError unless the tokenizer is spaCy's pkuseg one; the fast segmenter's one-off
+    check of its model happens here (annotate.nlp.load_nlp calls it with the load)."""
+    _segment(nlp)
+
+
 def _coarse(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [m.span() for m in _COARSE.finditer(text, start, end)]
 
@@ -269,6 +275,7 @@ class _ArgumentPipe:
 
 
 DISABLED_KEY = "argument_disabled_rules"
+MODEL_KEY = "argument_model"  # "<name>-<hash>" of the trained model that processed the Doc (annotate.learn)
 
 
 def disabled_rules(doc: Doc) -> tuple[str, ...]:
@@ -393,33 +400,6 @@ def add_argument_pipes(nlp: Language, disabled=()) -> Language:
     for name in PIPES:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config=config)
-    return nlp
-
-
-MODEL_ENV = "ANNOTATE_MODEL"  # a model directory from `annotate train`, used when no model is given
-
-
-def load_nlp(disabled=(), model=None) -> Language:
-    """The cached pkuseg pipeline (see `annotate model fetch`) with the argument pipes; with
-    `model` (None: $ANNOTATE_MODEL), the trained component after the span rules (annotate.learn)."""
-    import os
-
-    from annotate.model import load_pipeline
-
-    check_disabled(disabled)  # an unknown id fails before the 3-second model load
-    if model is None:  # "" : no model, whatever the environment says
-        model = os.environ.get(MODEL_ENV)
-    nlp = add_argument_pipes(load_pipeline(), disabled)
-    _segment(nlp)  # the fast segmenter's one-off model check happens here, with the load
-    if model:
-        from annotate.learn.component import add_learned
-
-        add_learned(nlp, model)
-    # The model's containers (millions of entries) live as long as the process, and every full
-    # collection of the cyclic garbage collector walked them (≈0.2 s each): collected once here,
-    # then left out of later collections.
-    gc.collect()
-    gc.freeze()
     return nlp
 
 

@@ -7,64 +7,15 @@ counts code points too), and text[start:end] == value.text for every region.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from annotate import __version__
+from annotate.behaviour import model_version
 from annotate.document import Block, Document
-from annotate.pipeline import SPANS_KEY, disabled_rules, doc_text
-
-MODEL_KEY = "argument_model"  # doc.user_data: the trained model that processed the Doc (annotate.learn)
 from annotate.labelstudio.codec import Controls, Prediction, Region, Relation, encode_prediction
+from annotate.pipeline import MODEL_KEY, SPANS_KEY, disabled_rules, doc_text
 from annotate.rules import RULES
 from annotate.scheme import load_scheme
-
-# Everything that decides which spans come out (readers, outline, rules, their data, the
-# task encoding) is hashed: any change gives a new model_version. A list of what counts,
-# not of what does not, so a new module elsewhere (server side, CLI, scale-out, scoring)
-# never changes the version by accident.
-_RULE_SOURCES = ("sources/", "rules/", "data/", "document.py", "punctuation.py", "pipeline.py", "segment.py",
-                 "scheme.py", "tasks.py", "labelstudio/codec.py")
-
-
-def _rule_files(root: Path) -> list[Path]:
-    files = [*root.rglob("*.py"), *(root / "data").glob("*")]
-    return sorted(f for f in files if f.is_file() and "__pycache__" not in f.parts
-                  and f.relative_to(root).as_posix().startswith(_RULE_SOURCES))
-
-
-def _extractor_version() -> bytes:
-    """The page-body extractor decides which text of a web page is read: its version counts."""
-    from importlib import metadata
-
-    try:
-        return f"trafilatura {metadata.version('trafilatura')}".encode()
-    except metadata.PackageNotFoundError:
-        return b""
-
-
-def rules_hash(root: Path) -> str:
-    h = hashlib.sha256()
-    for f in _rule_files(root):
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
-    h.update(_extractor_version())
-    return h.hexdigest()[:8]
-
-
-@lru_cache(maxsize=1)
-def _base_version() -> str:
-    return f"argrules-{__version__}-{rules_hash(Path(__file__).resolve().parent)}"
-
-
-def model_version(disabled=(), model: str | None = None) -> str:
-    """The rules' version; with rules switched off (--disable-rule), a suffix naming them
-    (sorted, so the same set always gives the same version): their spans differ, so must it.
-    With a trained model beside the rules (annotate.learn), `+model:<name>-<hash of its files>`."""
-    off = sorted(set(disabled or ()))
-    return _base_version() + (f"-off:{','.join(off)}" if off else "") + (f"+model:{model}" if model else "")
-
 
 _CONFIDENCE = {r.id: r.confidence for r in RULES}
 

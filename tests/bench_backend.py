@@ -50,7 +50,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100)
     args = ap.parse_args()
 
-    from annotate.pipeline import annotate_document, load_nlp
+    from annotate.nlp import load_nlp
+    from annotate.pipeline import annotate_document
     from annotate.prelabel import prelabel
     from annotate.tasks import document_from_data, to_task
     from annotate.validate import validate_task

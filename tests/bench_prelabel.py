@@ -94,7 +94,7 @@ def time_article(nlp, document) -> tuple[float, float]:
 
 def scaling(sizes: list[float]) -> int:
     from annotate.model import ModelMissing
-    from annotate.pipeline import load_nlp
+    from annotate.nlp import load_nlp
 
     try:
         nlp = load_nlp()
@@ -129,7 +129,7 @@ def main() -> int:
     from annotate.prelabel import Summary, TaskWriter, prelabel
 
     try:
-        from annotate.pipeline import load_nlp
+        from annotate.nlp import load_nlp
     except ImportError as e:
         sys.exit(f"error: annotate.pipeline is not available: {e}")
 

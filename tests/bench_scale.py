@@ -71,7 +71,7 @@ def build_table(path: Path, mb: float, arts) -> tuple[int, int]:
 
 
 def bare_pkuseg(arts) -> float:
-    from annotate.pipeline import load_nlp
+    from annotate.nlp import load_nlp
 
     nlp = load_nlp()
     texts = [t for _, _, t in arts]

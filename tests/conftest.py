@@ -21,7 +21,7 @@ SHARED = Path(os.environ.get("ANNOTATE_SHARED", REPO.parent / "shared"))
 @pytest.fixture(scope="session")
 def nlp():
     from annotate.model import ModelMissing
-    from annotate.pipeline import load_nlp
+    from annotate.nlp import load_nlp
 
     try:
         return load_nlp()

@@ -122,16 +122,16 @@ def shared_nlp():
 
     if not is_present():
         pytest.skip(f"segmenter model not fetched at {model_dir()} (run `annotate model fetch`)")
-    from annotate.pipeline import load_nlp
+    from annotate.nlp import load_nlp
 
     return load_nlp()
 
 
 @pytest.fixture
 def cli_nlp(shared_nlp, monkeypatch):
-    import annotate.pipeline
+    import annotate.nlp
 
-    monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: shared_nlp)
+    monkeypatch.setattr(annotate.nlp, "load_nlp", lambda: shared_nlp)
     return shared_nlp
 
 

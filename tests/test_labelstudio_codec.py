@@ -107,6 +107,27 @@ def test_the_scheme_config_is_read_through_label_interface():
     assert read_config(label_config()) == Controls("text", "text", "label", "speaker", True)
 
 
+def test_the_config_tree_comes_from_the_sdks_public_parse():
+    """<Relations> and the layout are read off the tree LabelInterface.parse returns (public in
+    label-studio-sdk 2.x), never off its private `_tree`: if the SDK changes parse, this says so."""
+    from importlib.metadata import version
+
+    from lxml import etree
+
+    from annotate.labelstudio.codec import config_tree, interface
+
+    li = interface(label_config())
+    parsed = li.parse(li.config)
+    assert isinstance(parsed, tuple) and len(parsed) == 4 and isinstance(parsed[3], etree._Element), (
+        f"label-studio-sdk {version('label-studio-sdk')}: LabelInterface.parse(config) no longer returns "
+        f"(controls, objects, labels, xml_tree); adapt annotate.labelstudio.codec.config_tree")
+    tree = config_tree(li)
+    assert [el.get("value") for el in tree.iter("Relation")] == [r.name for r in load_scheme().relations]
+    assert tree.tag == "View" and config_tree(interface(label_config())) is tree  # parsed once per config
+    codec = (REPO / "annotate" / "labelstudio" / "codec.py").read_text(encoding="utf-8")
+    assert "._tree" not in codec
+
+
 def test_a_config_with_other_control_names_is_read_with_them():
     s = load_scheme()
     other = dataclasses.replace(s, labels_name="arg", text_name="body", speaker_name="who")

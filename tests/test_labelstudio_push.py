@@ -269,11 +269,11 @@ def test_tasks_from_the_pre_annotator_are_not_validated_again(tasks, monkeypatch
 
 
 def test_iter_prelabel_marks_its_tasks_as_validated(tasks, monkeypatch):
-    import annotate.pipeline
+    import annotate.nlp
     import annotate.prelabel
     from annotate.labelstudio.push import ValidTask, iter_prelabel
 
-    monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: object())
+    monkeypatch.setattr(annotate.nlp, "load_nlp", lambda: object())
     monkeypatch.setattr(annotate.prelabel, "prelabel", lambda paths, nlp, on_error, calibration=None: iter(tasks))
     got = list(iter_prelabel(["x"], on_error=lambda p, r: None))
     assert got == tasks and all(isinstance(t, ValidTask) for t in got)

@@ -130,7 +130,7 @@ def test_provenance_and_model_version_change_with_the_model(nlp, trained, tmp_pa
 
 
 def test_without_model_the_pipeline_is_the_rules(nlp, monkeypatch):
-    from annotate.pipeline import load_nlp
+    from annotate.nlp import load_nlp
 
     monkeypatch.delenv("ANNOTATE_MODEL", raising=False)
     assert "argument_learned" not in nlp.pipe_names

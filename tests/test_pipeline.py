@@ -166,28 +166,6 @@ def test_every_region_slices_back_and_lazy_equals_full(nlp, paragraphs):
     assert validate_task(lazy) == []
 
 
-def test_model_version_follows_the_rules_not_the_server_side(tmp_path):
-    import shutil
-    from pathlib import Path
-
-    import annotate
-    from annotate.tasks import rules_hash
-
-    root = tmp_path / "annotate"
-    shutil.copytree(Path(annotate.__file__).parent, root, ignore=shutil.ignore_patterns("__pycache__"))
-    before = rules_hash(root)
-    (root / "labelstudio" / "push.py").write_text("# server side\n", encoding="utf-8")
-    (root / "cli.py").write_text("# command line\n", encoding="utf-8")
-    for elsewhere in ("scale/worker.py", "tables.py", "evaluate.py", "backend/app.py", "calibration.py"):
-        with open(root / elsewhere, "a", encoding="utf-8") as f:
-            f.write("\n# not a rule\n")
-    (root / "new_module.py").write_text("# a module added later\n", encoding="utf-8")
-    assert rules_hash(root) == before
-    with open(root / "rules" / "directives.py", "a", encoding="utf-8") as f:
-        f.write("\n# a rule change\n")
-    assert rules_hash(root) != before
-
-
 @pytest.mark.model
 def test_annotated_doc_round_trips_through_bytes(nlp):
     from spacy.tokens import Doc
@@ -208,17 +186,6 @@ def test_docs_spacy_example_runs(capsys):
     exec(compile(code, "docs/rules.md", "exec"), {})
     out = capsys.readouterr().out
     assert "CLAIM claim.title" in out and "QUOTE quote.attributed 习近平总书记" in out
-
-
-def test_model_version_hashes_the_lexicon():
-    from pathlib import Path
-
-    import annotate
-    from annotate.tasks import _rule_files
-
-    root = Path(annotate.__file__).resolve().parent
-    names = {f.relative_to(root).as_posix() for f in _rule_files(root)}
-    assert {"data/lexicon.toml", "rules/lexicon.py", "rules/units.py", "document.py"} <= names
 
 
 def test_prelabel_refuses_an_unknown_rule_id_before_loading_anything(tmp_path):

@@ -47,7 +47,7 @@ def _error_lines(stderr: str) -> list[str]:
 
 def _nlp_or_skip():
     from annotate.model import ModelMissing
-    from annotate.pipeline import load_nlp
+    from annotate.nlp import load_nlp
 
     try:
         load_nlp()

@@ -15,8 +15,7 @@ import re
 
 import pytest
 
-import annotate.rules.all  # noqa: F401 — registers every rule
-from annotate.rules import RULES
+from annotate.rules import RULES  # the package imports every rule module
 
 # (an English note: parentheses at the end whose text holds a Latin letter)
 _NOTE = re.compile(r"\s*[（(][^（）()]*[A-Za-z][^（）()]*[）)]\s*$")

@@ -57,7 +57,7 @@ def test_precedence_comes_from_the_registry_in_the_schemes_label_order():
 
 def test_a_registered_rule_runs_without_being_listed_anywhere_else(nlp):
     """One @rule registration is all a rule needs: the pipeline tries it (no tuple, no table)."""
-    import annotate.rules as registry
+    import annotate.rules.registry as registry
     from annotate.pipeline import annotate_document
     from annotate.sources import read_string
 
@@ -82,7 +82,7 @@ def test_every_registered_rule_is_tried_by_the_pipeline(nlp, monkeypatch):
     """A rule that exists but never runs (its label has no finder, a finder skips it) fails here."""
     import dataclasses
 
-    import annotate.rules as registry
+    import annotate.rules.registry as registry
     from annotate.pipeline import annotate_document
     from annotate.sources import read_string
 

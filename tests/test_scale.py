@@ -203,10 +203,10 @@ def test_option_errors_are_usage_errors(tmp_path, args, message):
 @pytest.fixture
 def cli(nlp, monkeypatch):
     """`annotate ARGS` in this process, with the session's pipeline (conftest)."""
-    import annotate.pipeline
+    import annotate.nlp
     from annotate.cli import app
 
-    monkeypatch.setattr(annotate.pipeline, "load_nlp", lambda: nlp)
+    monkeypatch.setattr(annotate.nlp, "load_nlp", lambda: nlp)
     return lambda *args: CliRunner().invoke(app, list(map(str, args)), catch_exceptions=False)
 
 

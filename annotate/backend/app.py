@@ -42,6 +42,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from annotate.labelstudio.backends import WEBHOOK_HEADER, WEBHOOK_SECRET_ENV
+from annotate.nlp import MODEL_ENV
 
 from .model import BadRequest, RulesModel, read_config
 
@@ -511,10 +512,10 @@ def serve(host: str, port: int, log_level: str = "info", disabled=()) -> None:
                          f"{PASSWORD_ENV} (HTTP basic auth) first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     learn = os.environ.get(LEARN_ENV)
-    if learn and not os.environ.get("ANNOTATE_MODEL") and os.path.isfile(os.path.join(learn, "meta.json")):
-        os.environ["ANNOTATE_MODEL"] = learn  # the model an earlier run learned
+    if learn and not os.environ.get(MODEL_ENV) and os.path.isfile(os.path.join(learn, "meta.json")):
+        os.environ[MODEL_ENV] = learn  # the model an earlier run learned
     if disabled:
-        from annotate.pipeline import load_nlp
+        from annotate.nlp import load_nlp
 
         model = RulesModel(load_nlp(disabled))
     else:

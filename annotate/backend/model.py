@@ -68,7 +68,7 @@ class RulesModel:
 
     def __init__(self, nlp=None, scheme: Scheme | None = None):
         if nlp is None:
-            from annotate.pipeline import load_nlp
+            from annotate.nlp import load_nlp
 
             nlp = load_nlp()
         self.nlp = nlp

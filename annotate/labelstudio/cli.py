@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from annotate.calibration import CalibrationError
 from annotate.cli_options import DisableRule, Model, check_output, disabled_rules
+from annotate.nlp import MODEL_ENV
 from annotate.console import (EXIT_FAILED, EXIT_INTERRUPTED, ClickException, Group, err_console, error, fail, note,
                               out_console, usage)
 
@@ -414,7 +415,7 @@ def serve_cmd(
 
     disabled = disabled_rules(disable_rule)
     if model is not None:  # the backend loads its pipeline with load_nlp(), which reads it there
-        os.environ["ANNOTATE_MODEL"] = str(model.resolve())
+        os.environ[MODEL_ENV] = str(model.resolve())
 
     try:
         from annotate.backend.app import serve

@@ -383,14 +383,26 @@ def interface(xml: object):
     return _interface(xml)
 
 
+@lru_cache(maxsize=16)
+def _parsed_tree(xml: str):
+    return _interface(xml).parse(xml)[3]
+
+
+def config_tree(li):
+    """The XML tree of a config that LabelInterface read. <Relations> has no name, so the interface
+    lists it with neither controls nor labels, and the layout around the controls is in no list:
+    both are read off this tree. label-studio-sdk 2.x keeps its tree private (`_tree`); its public
+    `LabelInterface.parse(config)` returns it as the fourth item (tests/test_labelstudio_codec.py
+    fails in one line if the SDK changes that)."""
+    return _parsed_tree(li.config)
+
+
 def _relation_types(li) -> tuple[str, ...]:
-    # <Relations> has no name, so LabelInterface lists it with neither controls nor labels:
-    # its <Relation> values are read off the tree the interface parsed.
-    return tuple(el.get("value") for rels in li._tree.iter("Relations") for el in rels.iter("Relation"))
+    return tuple(el.get("value") for rels in config_tree(li).iter("Relations") for el in rels.iter("Relation"))
 
 
 def has_relations(li) -> bool:
-    return any(True for _ in li._tree.iter("Relations"))
+    return any(True for _ in config_tree(li).iter("Relations"))
 
 
 def read_config(xml: object, scheme: Scheme | None = None) -> Controls:
@@ -420,7 +432,7 @@ def _layout(li) -> tuple:
     # controls. Whitespace, attribute order, quoting and comments do not count.
     named = {"Labels", "Label", "TextArea", "Text", "Relations", "Relation"}
     return tuple((el.tag, tuple(sorted(el.attrib.items())), " ".join((el.text or "").split()))
-                 for el in li._tree.iter() if isinstance(el.tag, str) and el.tag not in named)
+                 for el in config_tree(li).iter() if isinstance(el.tag, str) and el.tag not in named)
 
 
 def config_shape(xml: str) -> dict:

@@ -322,7 +322,7 @@ def iter_prelabel(paths: list[str], on_error: Callable[[str, str], object], mode
     off; `calibration()` (asked once, when the first task is wanted) gives the calibration that
     scores them all."""
     try:
-        from annotate.pipeline import load_nlp
+        from annotate.nlp import load_nlp
         from annotate.prelabel import prelabel
     except ImportError as e:
         raise StudioError(f"the pre-annotator is not available ({e}) — use `--tasks FILE` with tasks from "

@@ -25,9 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from annotate.learn.data import NONE, QUOTE, UNIT_LABELS, FEATURES_VERSION, feature_doc, units_of
-from annotate.pipeline import SPANS_KEY, _char_span, _group
+from annotate.pipeline import MODEL_KEY, SPANS_KEY, _char_span, _group
 
-from annotate.tasks import MODEL_KEY  # doc.user_data: "<name>-<hash>" of the model that processed the Doc
 QUOTE_CATS = ("Q_DROP", "Q_KEEP")  # the quotes textcat's labels (distinct from the units' in doc.cats)
 
 if not Span.has_extension("model"):

@@ -20,7 +20,7 @@ from typing import Callable
 
 from annotate.document import PARAGRAPH
 from annotate.punctuation import CLAUSE_MARKS, HAN, SENTENCE_END
-from annotate.rules import rule, rules_for
+from annotate.rules.registry import rule, rules_for
 from annotate.rules.layout import Layout
 from annotate.rules.lexicon import D, G, needs_words
 from annotate.rules.quotes import Quote

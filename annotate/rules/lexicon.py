@@ -1,48 +1,13 @@
-"""The rules' word lists, loaded once from annotate/data/lexicon.toml.
+"""The rules' word lists (annotate/data/lexicon.toml, loaded by annotate.data.lexicon) by section.
 
-Lists come back as tuples (ordered, for prefix matching) and frozensets (for
-membership); keys ending in `_re` are compiled regular expressions. The marker
-characters (MARKER_CHARS) are derived here from the modal words, once, so the
+The marker characters (MARKER_CHARS) are derived here from the modal words, once, so the
 Doc builder's "segment only where a rule reads words" cannot drift from the lists.
 """
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import lru_cache
-from importlib import resources
-from types import SimpleNamespace
 
-LEXICON_FILE = "data/lexicon.toml"
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> SimpleNamespace:
-    return parse_lexicon(resources.files("annotate").joinpath(LEXICON_FILE).read_text(encoding="utf-8"))
-
-
-def parse_lexicon(text: str) -> SimpleNamespace:
-    sections = {}
-    for section, entries in tomllib.loads(text).items():
-        values = {}
-
-        def put(name, value):
-            # (x_re is read as x, a list x also as x_set: two keys must not land on one name)
-            if name in values:
-                raise ValueError(f"{LEXICON_FILE}: [{section}] has two entries named {name!r}")
-            values[name] = value
-
-        for key, value in entries.items():
-            if key.endswith("_re"):
-                put(key[:-3], re.compile(value))
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                put(key, tuple(value))
-                put(key + "_set", frozenset(value))
-            else:
-                put(key, value)
-        sections[section] = SimpleNamespace(**values)
-    return SimpleNamespace(**sections)
-
+from annotate.data.lexicon import LEXICON_FILE, lexicon, parse_lexicon  # noqa: F401 — parse_lexicon: for tests
 
 LEX = lexicon()
 D, C, S, Q = LEX.directive, LEX.claim, LEX.support, LEX.quote

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from annotate.punctuation import HAN, SENTENCE_END
-from annotate.rules import rule, rules_for
+from annotate.rules.registry import rule, rules_for
 from annotate.rules.lexicon import QG, Q, alternation
 from annotate.rules.text import FINAL_PUNCT, SENTENCE_PUNCT, find_quotation_marks, strip_span
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotate.document import HEADING, TITLE
-from annotate.rules import rule, rules_for
+from annotate.rules.registry import rule, rules_for
 from annotate.rules.layout import Layout, claim_span
 from annotate.rules.units import Unit, heading_claim, title_claim
 

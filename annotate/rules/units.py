@@ -2,7 +2,7 @@
 
 Each rule is a function of one block of the outline (`Site`: the layout, the
 block's index, the quotations) that returns the spans it finds there; which one
-wins an overlap is the registry's precedence order (annotate.rules.RANK; resolve_precedence).
+wins an overlap is the registry's precedence order (annotate.rules.registry.RANK; resolve_precedence).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from annotate.punctuation import CLOSERS, HAN, SENTENCE_END, HEADING_NUMBER, INLINE_SECTION_NUMBER, RUN_IN_NUMBER
 from annotate.document import HEADING, PARAGRAPH, SUBHEADING, TITLE, Block
-from annotate.rules import RANK, rule, rules_for
+from annotate.rules.registry import RANK, rule, rules_for
 from annotate.rules.layout import Layout
 from annotate.rules.lexicon import C, S, alternation
 from annotate.rules.quotes import Quote
@@ -473,7 +473,7 @@ def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = f
 
 def resolve_precedence(units: list[Unit]) -> list[Unit]:
     """Keep at most one whole-sentence span per stretch of text: where spans overlap, the rule
-    earlier in the precedence order wins (annotate.rules.RANK: the scheme's label order first).
+    earlier in the precedence order wins (annotate.rules.registry.RANK: the scheme's label order first).
     Linear up to sorting: rank by rank, each against the kept spans merged so far."""
     by_rank: dict[int, list[Unit]] = {}
     for u in units:

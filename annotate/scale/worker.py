@@ -24,7 +24,7 @@ def load_model(disabled=()):
     """`disabled`: rule ids switched off (prelabel --disable-rule)."""
     global _NLP
     if _NLP is None:
-        from annotate.pipeline import load_nlp
+        from annotate.nlp import load_nlp
 
         _NLP = load_nlp(disabled)
     return _NLP

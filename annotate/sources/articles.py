@@ -7,8 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import HEADING as K_HEADING
+from ..data.lexicon import lexicon
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from ..punctuation import CLOSERS, ITEM_NUMERALS, SENTENCE_END
+from ..punctuation import CLOSERS, SENTENCE_END
 from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, TITLE_MAX, author_note, byline_names,
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
@@ -486,9 +487,9 @@ def _bare_heading(b: RawBlock, prev: _Piece | None, nxt: RawBlock | None) -> boo
     return not (b.bold and b.bold[0][0] == 0 and b.bold != [(0, len(b.text))])
 
 
-# A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4).
-_ENUMERATED = re.compile(rf"^(?:[{ITEM_NUMERALS}]是|[{ITEM_NUMERALS}]要|第[{ITEM_NUMERALS}]+[，,：:]"
-                         r"|首先|其次|再次|最后[，,]|一方面|另一方面)")
+# A heading line that opens with an enumerator is a point, not a section (SCHEME: SUPPORT 4):
+# the rules' enumerators (annotate/data/lexicon.toml, [support] enumerators_re), matched at its start.
+_ENUMERATED = lexicon().support.enumerators
 
 
 def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:

@@ -218,9 +218,9 @@ def test_near_miss_a_menu_item_that_opens_the_first_line_is_no_match():
 
 def test_model_version_follows_the_extractor_version(monkeypatch):
     # trafilatura decides which text of a web page is read: another version, another model_version
-    from annotate import tasks
+    from annotate import behaviour
 
-    root = Path(tasks.__file__).resolve().parent
-    before = tasks.rules_hash(root)
-    monkeypatch.setattr(tasks, "_extractor_version", lambda: b"trafilatura 9.9.9")
-    assert tasks.rules_hash(root) != before
+    before = behaviour.behaviour_hash()
+    versions = {**behaviour.library_versions(), "trafilatura": "9.9.9"}
+    monkeypatch.setattr(behaviour, "library_versions", lambda: versions)
+    assert behaviour.behaviour_hash() != before
