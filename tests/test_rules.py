@@ -1311,3 +1311,20 @@ def test_words_shouted_or_asked_aloud_are_attributed_and_a_term_is_not():
     assert [q[0] for q in quotes("有的军官喊的是“给我上”。")] == ["给我上"]
     # near miss: a short quoted word without a verb of saying before it is a term
     assert quotes("他们搞的是“一言堂”，听不进意见。") == []
+
+
+def test_support_question_lead_series_hit_and_lone_question_near_miss():
+    """Paragraphs that open with a short question and answer it, two or more in a section: the
+    questions are the article's points (SUPPORT); one such paragraph alone is a rhetorical
+    question, and an interview's questions are its interviewer's turns."""
+    series = ("标题\n\n引言一段，交代背景。再说一句。\n\n国家战略腹地为何建？这是实现高水平安全的应变之策。\n\n"
+              "国家战略腹地建在哪？腹地主要指中西部内陆地区。\n\n国家战略腹地如何建？必须深入学习贯彻全会精神。\n")
+    found = units(series)
+    for q in ("国家战略腹地为何建？", "国家战略腹地建在哪？", "国家战略腹地如何建？"):
+        assert ("SUPPORT", "support.question_lead", q) in found
+    lone = ("标题\n\n引言一段，交代背景。再说一句。\n\n国家战略腹地为何建？这是实现高水平安全的应变之策。\n\n"
+            "后面还有一段。再说一句。\n")
+    assert "support.question_lead" not in rules_of(lone)
+    # a question answered by another question is no point either (a chain of rhetorical questions)
+    chain = series.replace("这是实现高水平安全的应变之策。", "难道不是为了安全吗？")
+    assert "国家战略腹地为何建？" not in {t for _, r, t in units(chain) if r == "support.question_lead"}
