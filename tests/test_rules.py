@@ -1328,3 +1328,13 @@ def test_support_question_lead_series_hit_and_lone_question_near_miss():
     # a question answered by another question is no point either (a chain of rhetorical questions)
     chain = series.replace("这是实现高水平安全的应变之策。", "难道不是为了安全吗？")
     assert "国家战略腹地为何建？" not in {t for _, r, t in units(chain) if r == "support.question_lead"}
+
+
+def test_claim_conclusion_drawn_from_what_was_set_out_hit_and_frame_near_miss():
+    """从以上…看出，… / 由此不难看出，…: a conclusion drawn from what came before (CLAIM); 从…角度看，
+    frames a point of view and 从以上几个方面入手 a plan: neither concludes."""
+    for first in ("从以上数字看出，301程序的作用更多的是体现在威胁上。", "由此不难看出，改革的方向是正确的。",
+                  "从上述分析中可以看出，制度优势十分明显。"):
+        assert ("CLAIM", "claim.conclusion", first) in units(f"标题\n\n一段话。还有一句。\n\n{first}后面还有一句。"), first
+    for first in ("从这个角度看，改革的方向是正确的。", "从以上几个方面入手，推进制度建设。"):
+        assert "claim.conclusion" not in rules_of(f"标题\n\n一段话。还有一句。\n\n{first}后面还有一句。"), first

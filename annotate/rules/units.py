@@ -23,7 +23,7 @@ _NUMBER_ONLY = re.compile(rf"^{_NUMBER}$")
 _TRIVIAL_HEADING = re.compile(
     rf"^(?:{_NUMBER}\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
 _CONCLUSION = re.compile(r"^(?:(?:" + alternation(C.conclusion_conjunctions) + r")[，,]?)?(?:"
-                         + alternation(C.conclusion_markers) + ")")
+                         + alternation(C.conclusion_markers) + "|" + C.conclusion_frame.pattern + ")")
 _ENUMERATOR = S.enumerators
 _ITEM = S.enumerator_opening
 # A paragraph opening with a connective continues the previous one: not a point of its own.
@@ -248,7 +248,7 @@ def heading_claim(site: Site) -> list[Unit]:
 
 @rule("claim.conclusion", "CLAIM",
       "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底), "
-      "a conjunction (但, 而, 所以) allowed before it",
+      "or drawn from what was set out before (从以上…看出, 由此不难看出), a conjunction (但, 而, 所以) allowed before it",
       "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
       "总体上看起来 (not a marker at the start of a sentence)", 0.85)
 def conclusion(site: Site) -> list[Unit]:
