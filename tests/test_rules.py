@@ -1338,3 +1338,14 @@ def test_claim_conclusion_drawn_from_what_was_set_out_hit_and_frame_near_miss():
         assert ("CLAIM", "claim.conclusion", first) in units(f"标题\n\n一段话。还有一句。\n\n{first}后面还有一句。"), first
     for first in ("从这个角度看，改革的方向是正确的。", "从以上几个方面入手，推进制度建设。"):
         assert "claim.conclusion" not in rules_of(f"标题\n\n一段话。还有一句。\n\n{first}后面还有一句。"), first
+
+
+def test_modal_near_misses_what_is_bound_to_happen_or_usually_happens_and_hit():
+    """势必要/迟早要/难免要 predict what is bound to happen, 往往要 tells what usually happens:
+    nobody is told to act. The same verbs after a plain 要 prescribe."""
+    assert not has_modal(["这样", "下去", "，", "势必", "要", "付出", "沉重", "的", "代价", "。"])
+    assert not has_modal(["历史", "迟早", "要", "作出", "结论", "。"])
+    assert not has_modal(["这种", "做法", "难免", "要", "引起", "群众", "不满", "。"])
+    assert not has_modal(["他们", "往往", "要", "等到", "问题", "成堆", "才", "动手", "。"])
+    assert has_modal(["我们", "要", "作出", "结论", "。"])
+    assert has_modal(["各地", "要", "及早", "付出", "努力", "。"])
