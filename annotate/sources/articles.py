@@ -76,6 +76,17 @@ def _bold_only(b: RawBlock) -> bool:
     return b.bold == [(0, len(b.text))] and b.text.rstrip(CLOSERS)[-1:] not in SENTENCE_END
 
 
+QUESTION_HEADING_MAX = 30
+
+
+def _bold_question(b: RawBlock) -> bool:
+    """A short line wholly in bold that is one question and nothing else (二十一世纪是中国的世纪？):
+    in an article whose other headings are marked, a heading that asks."""
+    t = b.text.rstrip(CLOSERS)
+    return (b.kind == PARA and b.bold == [(0, len(b.text))] and 0 < len(b.text) <= QUESTION_HEADING_MAX
+            and t[-1:] in "？?" and not has_inner_sentence_end(b.text))
+
+
 def _heading_like(b: RawBlock) -> bool:
     return b.kind == HEADING or _bold_only(b)
 
@@ -513,7 +524,8 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
         if b.editorial:   # a note stands alone: nothing glues into it or onto it
             out.append(_Piece(NOTE, b.text, b.line, [], list(b.lines)))
             continue
-        explicit, bold_only = b.kind == HEADING, _bold_only(b)
+        # (a bold question is a heading only among marked headings: alone it is emphasis)
+        explicit, bold_only = b.kind == HEADING, _bold_only(b) or (article and marked and _bold_question(b))
         bare = not (explicit or bold_only or marked) and _bare_heading(b, prev, nxt)
         if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and not bare \
                 and _continues(prev, b):

@@ -867,3 +867,21 @@ def test_a_graphics_credit_line_is_dropped_and_does_not_glue_onto_the_next_line(
     assert "制图" not in doc.text and "夜市是城市的烟火气。正文继续。" in doc.text
     # near miss: a sentence about drawing maps is text
     assert not is_dropped_line("制图的方法有很多：手绘、测绘、遥感。")
+
+
+def test_a_bold_question_line_is_a_heading_among_marked_headings(tmp_path):
+    """A short line wholly in bold that asks (**二十一世纪是中国的世纪？**) is a heading where the
+    article's other headings are marked; in an article that marks none, it is emphasis."""
+    md = ("# 圣经、普法及其他\n\n引言一段，交代背景。\n\n**法治的好处是避免政治摊牌**\n\n正文一段。再说一句。\n\n"
+          "**二十一世纪是中国的世纪？**\n\n正文又一段。再说一句。\n")
+    [doc] = read(tmp_path, md, "a.md")
+    assert ("heading", "二十一世纪是中国的世纪？") in outline(doc)
+    html = ("<h1>圣经、普法及其他</h1><p>引言一段，交代背景。</p><p><center><strong>法治的好处是避免政治摊牌</strong>"
+            "</center></p><p>正文一段。</p><p><center><strong>二十一世纪是中国的世纪？</strong></center></p><p>正文。</p>")
+    [doc] = read(tmp_path, html, "b.html")
+    assert ("heading", "二十一世纪是中国的世纪？") in outline(doc)
+    # near miss: no other heading is marked; a longer bold question with a sentence before it
+    [doc] = read(tmp_path, "# 圣经、普法及其他\n\n引言一段，交代背景。\n\n**二十一世纪是中国的世纪？**\n\n正文。\n", "c.md")
+    assert ("paragraph", "二十一世纪是中国的世纪？") in outline(doc)
+    [doc] = read(tmp_path, md.replace("**二十一世纪是中国的世纪？**", "**有人这样说。二十一世纪是中国的世纪？**"), "d.md")
+    assert ("heading", "有人这样说。二十一世纪是中国的世纪？") not in outline(doc)
