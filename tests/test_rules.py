@@ -1349,3 +1349,15 @@ def test_modal_near_misses_what_is_bound_to_happen_or_usually_happens_and_hit():
     assert not has_modal(["他们", "往往", "要", "等到", "问题", "成堆", "才", "动手", "。"])
     assert has_modal(["我们", "要", "作出", "结论", "。"])
     assert has_modal(["各地", "要", "及早", "付出", "努力", "。"])
+
+
+def test_modal_near_misses_what_someone_wants_and_a_need_for_a_noun_phrase_and_hits():
+    """要的是… names what someone wants; 需要 + a modifier with 的 (需要很大的勇气, 需要我们的支持) needs a
+    noun phrase (SCHEME: 需要 prescribes only before an action). 需要把…的… and 需要有…的… are actions."""
+    assert not has_modal(["香港人", "要", "的", "是", "真", "普选", "。"])
+    assert not has_modal(["这", "需要", "很", "大", "的", "勇气", "。"])
+    assert not has_modal(["改革", "需要", "我们", "的", "共同", "努力", "。"])
+    assert has_modal(["我们", "需要", "把", "群众", "的", "利益", "放", "在", "首位", "。"])
+    assert has_modal(["都", "需要", "有", "过硬", "的", "能力", "本领", "。"])
+    assert has_modal(["需要", "进一步", "完善", "相关", "的", "制度", "。"])
+    assert has_modal(["我们", "要", "讲", "真", "话", "。"])

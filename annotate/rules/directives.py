@@ -237,7 +237,8 @@ def has_modal(words: list[str]) -> bool:
         if w == G.bare_need and _relative_clause_after(words, i):
             continue
         if w in G.need_words and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
-                                  or not re.match(r"\w", after) or after == G.attributive):
+                                  or not re.match(r"\w", after) or after == G.attributive
+                                  or G.need_noun_phrase.match("".join(words[i + 1:i + 5]))):
             continue
         if w == G.bare_should and after in G.should_have:
             continue
