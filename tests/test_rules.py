@@ -1361,3 +1361,13 @@ def test_modal_near_misses_what_someone_wants_and_a_need_for_a_noun_phrase_and_h
     assert has_modal(["都", "需要", "有", "过硬", "的", "能力", "本领", "。"])
     assert has_modal(["需要", "进一步", "完善", "相关", "的", "制度", "。"])
     assert has_modal(["我们", "要", "讲", "真", "话", "。"])
+
+
+def test_quote_saying_near_miss_a_slogan_naming_a_principle_and_hit():
+    """A quoted slogan that names a principle or policy (遵循“谁干扰，谁治理”的原则) is a name used in
+    the author's sentence, even with commas; the same clause standing as a saying is a QUOTE."""
+    assert quotes("遵循“谁干扰，谁治理”的原则及时处理问题。") == []
+    assert quotes("详细阐述政府“公私兼顾，劳资两利，发展生产，繁荣经济”的政策。") == []
+    assert quotes("古人说得好，“谁干扰，谁治理”。") != []
+    assert [r for _, _, r in quotes("他常说“谁干扰，谁治理”。")] == ["quote.attributed"]
+    assert [r for _, _, r in quotes("这就是“谁干扰，谁治理”。")] == ["quote.saying"]
