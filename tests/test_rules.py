@@ -1371,3 +1371,10 @@ def test_quote_saying_near_miss_a_slogan_naming_a_principle_and_hit():
     assert quotes("古人说得好，“谁干扰，谁治理”。") != []
     assert [r for _, _, r in quotes("他常说“谁干扰，谁治理”。")] == ["quote.attributed"]
     assert [r for _, _, r in quotes("这就是“谁干扰，谁治理”。")] == ["quote.saying"]
+
+
+def test_modal_near_miss_zong_yao_what_is_bound_to_come():
+    """总要/总是要: what is bound to come (这鞭子总要来), no prescription; 总 + a plain modal verb
+    phrase elsewhere in the sentence still prescribes."""
+    assert not has_modal(["这", "鞭子", "总", "要", "来", "，", "然而", "总", "要", "打到", "的", "。"])
+    assert has_modal(["总", "的", "来说", "，", "我们", "要", "坚持", "改革", "。"])
