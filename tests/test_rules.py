@@ -1378,3 +1378,13 @@ def test_modal_near_miss_zong_yao_what_is_bound_to_come():
     phrase elsewhere in the sentence still prescribes."""
     assert not has_modal(["这", "鞭子", "总", "要", "来", "，", "然而", "总", "要", "打到", "的", "。"])
     assert has_modal(["总", "的", "来说", "，", "我们", "要", "坚持", "改革", "。"])
+
+
+def test_short_lead_hit_the_authors_opinion_and_near_miss_his_own_act():
+    """我想，… / 我认为… opens the author's view of the matter: a point (SUPPORT 3); 我 + an act
+    (我去过…, 我代表…) narrates and opens none."""
+    body = "后面还有展开的说明。再说一句。"
+    hit = f"标题\n\n引言一段，交代背景。再说一句。\n\n我想，中国的情况不太一样。{body}\n"
+    assert ("SUPPORT", "support.short_lead", "我想，中国的情况不太一样。") in units(hit)
+    miss = f"标题\n\n引言一段，交代背景。再说一句。\n\n我去过很多次延安。{body}\n"
+    assert "support.short_lead" not in {r for _, r, t in units(miss) if t == "我去过很多次延安。"}
