@@ -284,8 +284,10 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
             head = blocks[cs[first]]
             nxt = blocks[cs[first + 1]] if first + 1 < len(cs) else None
             if nxt is not None and nxt.kind == HEADING and head.kind == HEADING and not _dash_subtitle(nxt) \
-                    and (nxt.level or 99) < (head.level or 0) and not numbered_kind(nxt.text):
-                # a kicker line (引题) set smaller than the title under it
+                    and not numbered_kind(nxt.text) and ((nxt.level or 99) < (head.level or 0)
+                                                         or _title_on_two_lines(blocks, cs, first)):
+                # a kicker line (引题) set smaller than the title under it, or a title set on two
+                # heading lines of one level
                 start.titles.append(cs[first + 1])
                 start.consumed.append(cs[first + 1])
                 first += 1
@@ -294,6 +296,16 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
                 start.consumed.append(cs[first + 1])
             starts[cs[first]] = start
     return starts
+
+
+def _title_on_two_lines(blocks: list[RawBlock], cs: list[int], first: int) -> bool:
+    """The first two content blocks are headings of one level with nothing between them, and no
+    later heading has that level: a title set on two lines (<h1>…</h1><h1>…</h1>, then <h2>
+    sections), not a title and its first section (which the article's other sections share)."""
+    head, nxt = blocks[cs[first]], blocks[cs[first + 1]]
+    if head.level is None or head.level != nxt.level:
+        return False
+    return not any(blocks[c].kind == HEADING and blocks[c].level == head.level for c in cs[first + 2:])
 
 
 def _is_body(b: RawBlock) -> bool:

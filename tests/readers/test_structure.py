@@ -885,3 +885,19 @@ def test_a_bold_question_line_is_a_heading_among_marked_headings(tmp_path):
     assert ("paragraph", "二十一世纪是中国的世纪？") in outline(doc)
     [doc] = read(tmp_path, md.replace("**二十一世纪是中国的世纪？**", "**有人这样说。二十一世纪是中国的世纪？**"), "d.md")
     assert ("heading", "有人这样说。二十一世纪是中国的世纪？") not in outline(doc)
+
+
+def test_a_title_set_on_two_heading_lines_of_one_level(tmp_path):
+    """<h1>…</h1><h1>…</h1> with nothing between and no later <h1>: a title on two lines (two
+    title blocks; the sections under it are <h2>). Near miss: every heading is an <h1>, so the
+    second one is the first section, as the later ones are."""
+    html = ("<h1>完整准确全面贯彻新发展理念</h1><h1>扎实做好碳达峰碳中和工作</h1><p>引言一段。</p>"
+            "<h2>一、深刻认识重大意义</h2><p>正文。</p><h2>二、准确把握基本要求</h2><p>正文。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[:3] == [("title", "完整准确全面贯彻新发展理念"), ("title", "扎实做好碳达峰碳中和工作"),
+                                ("paragraph", "引言一段。")]
+    assert ("heading", "一、深刻认识重大意义") in outline(doc)
+    html = ("<h1>端牢中国饭碗</h1><h1>守住耕地红线</h1><p>正文一段。</p>"
+            "<h1>藏粮于技</h1><p>正文又一段。</p>")
+    [doc] = read(tmp_path, html, "b.html")
+    assert outline(doc)[:2] == [("title", "端牢中国饭碗"), ("heading", "守住耕地红线")]
