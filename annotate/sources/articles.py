@@ -427,9 +427,15 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     return segs, running_column
 
 
+# A breadcrumb trail: three items or more joined by > » › (首页 > 评论 > 某某：标题), the last may be long
+_BREADCRUMB = re.compile(r"^[^>»›。！？\n]{1,20}(?:\s*[>»›]\s*[^>»›。！？\n]{1,20}){1,}\s*[>»›]\s*[^>»›。！？\n]{1,60}$")
+
+
 def _is_chrome_line(text: str) -> bool:
-    """Short, unpunctuated, no sentence: a navigation or share line of a web page."""
-    return len(text) <= BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text)
+    """Short, unpunctuated, no sentence: a navigation or share line of a web page; or a
+    breadcrumb trail, whose last item (the page's title) may be long."""
+    return ((len(text) <= BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text))
+            or bool(_BREADCRUMB.match(text.strip())))
 
 
 # ---- step 3b: editorial matter between the byline and the body ---------------------------

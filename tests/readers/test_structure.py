@@ -901,3 +901,17 @@ def test_a_title_set_on_two_heading_lines_of_one_level(tmp_path):
             "<h1>藏粮于技</h1><p>正文又一段。</p>")
     [doc] = read(tmp_path, html, "b.html")
     assert outline(doc)[:2] == [("title", "端牢中国饭碗"), ("heading", "守住耕地红线")]
+
+
+def test_a_breadcrumb_trail_ending_in_a_long_title_is_chrome(tmp_path):
+    """首页 > 综述 > 李岚清：…讲话 before the article: a breadcrumb whose last item is the page's long
+    title is navigation (no fragment is left); near miss: a sentence with > signs in it is text."""
+    html = ("<p>新中国时期 &gt; 综述 &gt; 李岚清：陈毅同志在复旦大学一次令人难忘的讲话</p>"
+            "<h1>陈毅同志在复旦大学一次令人难忘的讲话</h1><p>1949年上海解放后，我考进复旦大学。正文继续。</p>")
+    docs = read(tmp_path, html, "a.html")
+    assert [d.kind for d in docs] == ["article"]
+    assert outline(docs[0])[0] == ("title", "陈毅同志在复旦大学一次令人难忘的讲话")
+    html = ("<p>甲大于乙，乙 &gt; 丙，所以甲 &gt; 丙，这是传递性。</p>"
+            "<h1>陈毅同志在复旦大学一次令人难忘的讲话</h1><p>1949年上海解放后，我考进复旦大学。正文继续。</p>")
+    docs = read(tmp_path, html, "b.html")
+    assert [d.kind for d in docs] == ["fragment", "article"]
