@@ -1388,3 +1388,13 @@ def test_short_lead_hit_the_authors_opinion_and_near_miss_his_own_act():
     assert ("SUPPORT", "support.short_lead", "我想，中国的情况不太一样。") in units(hit)
     miss = f"标题\n\n引言一段，交代背景。再说一句。\n\n我去过很多次延安。{body}\n"
     assert "support.short_lead" not in {r for _, r, t in units(miss) if t == "我去过很多次延安。"}
+
+
+def test_modal_gai_should_after_an_adverb_and_bu_keyi_hits_and_demonstrative_near_miss():
+    """该 "should" after an adverb (不该, 也该: segmented 不/该) and 不可以 "must not" prescribe;
+    该 before a noun with no adverb is "the said" (该公司, 该条例), and 可以 alone permits."""
+    assert has_modal(["政府", "不", "该", "再", "拖延", "改革", "。"])
+    assert has_modal(["我们", "也", "该", "反思", "自己", "的", "责任", "。"])
+    assert has_modal(["政府", "不", "可以", "漠视", "民意", "。"])
+    assert not has_modal(["该", "条例", "已经", "通过", "。"])
+    assert not has_modal(["该", "公司", "可以", "申请", "补贴", "。"])

@@ -175,6 +175,12 @@ def _join_bu_neng(words: list[str]) -> list[str]:
             out.append(G.cannot)
             i += 2
             continue
+        # 不/该, 也/该 …: "should" as one marker word (不该); 不/可以: "must not" (不可以)
+        if w in G.should_adverbs and i + 1 < len(words) and words[i + 1] in (G.should, G.may) \
+                and (words[i + 1] == G.should or w == G.negator):
+            out.append(w + words[i + 1])
+            i += 2
+            continue
         # 知识分子要不计毁誉 segmented 要不/计: 要 + 不计 (so not 要 + 不, which asks), not the conjunction 要不 ("or else")
         if (w == G.yao_bu and i and words[i - 1] not in _CLAUSE_END and i + 1 < len(words)
                 and _HAN_CHAR.match(words[i + 1]) and not words[i + 1].startswith(tuple(G.conjunction_after_yao_bu))):
