@@ -370,9 +370,9 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations and with an action outside them (not 提出要“…”): 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 该 after an adverb (不该/也该/就该), 不可以, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
       "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, the speaker's own speech act: 我要告诉…, a question: 为什么还要…？, "
-      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention or resolve: 恐怕还要…, 声称要…, 决心要…, 要…了 'about to')",
+      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention or resolve: 恐怕还要…, 声称要…, 决心要…, 要…了 'about to', what is bound to happen or usual: 势必要…, 迟早要…, 往往要…, what someone wants: 要的是…, 需要 + a noun phrase: 需要很大的勇气)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:
