@@ -1398,3 +1398,13 @@ def test_modal_gai_should_after_an_adverb_and_bu_keyi_hits_and_demonstrative_nea
     assert has_modal(["政府", "不", "可以", "漠视", "民意", "。"])
     assert not has_modal(["该", "条例", "已经", "通过", "。"])
     assert not has_modal(["该", "公司", "可以", "申请", "补贴", "。"])
+
+
+def test_modal_recommendations_buru_bufang_hits_and_comparison_near_miss():
+    """不妨…, 还不如/倒不如 + an action and 与其…，不如… recommend what to do (a DIRECTIVE);
+    A 不如 B compares two things and prescribes nothing."""
+    assert has_modal(["新闻", "封锁", "也", "难", "，", "还", "不如", "透明化", "一点", "。"])
+    assert has_modal(["与其", "坐等", "，", "不如", "主动", "出击", "。"])
+    assert has_modal(["我们", "不妨", "换", "个", "角度", "看", "问题", "。"])
+    assert not has_modal(["情况", "并", "不如", "人们", "想象", "的", "那样", "。"])
+    assert not has_modal(["我", "的", "成绩", "不如", "他", "。"])
