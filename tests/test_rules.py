@@ -1408,3 +1408,13 @@ def test_modal_recommendations_buru_bufang_hits_and_comparison_near_miss():
     assert has_modal(["我们", "不妨", "换", "个", "角度", "看", "问题", "。"])
     assert not has_modal(["情况", "并", "不如", "人们", "想象", "的", "那样", "。"])
     assert not has_modal(["我", "的", "成绩", "不如", "他", "。"])
+
+
+def test_short_lead_near_miss_an_editorial_note_and_hit():
+    """注：图片来自网络。 opening a paragraph is a note on the article (SCHEME: not annotated), not a
+    point; a short first sentence without the label is a lead."""
+    body = "后面还有展开的说明。再说一句。"
+    miss = f"标题\n\n引言一段，交代背景。再说一句。\n\n注：图片来自网络。{body}\n"
+    assert "support.short_lead" not in {r for _, r, t in units(miss) if t.startswith("注")}
+    hit = f"标题\n\n引言一段，交代背景。再说一句。\n\n图片里的道理很深。{body}\n"
+    assert ("SUPPORT", "support.short_lead", "图片里的道理很深。") in units(hit)

@@ -447,7 +447,7 @@ def short_lead(site: Site) -> list[Unit]:
     # (a question or an exclamation — 大家好！ — opens no point either)
     if (e - s > SHORT_LEAD_MAX or e - s < S.short_lead_min or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
             or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
-            or S.narration.search(first) or _SPEECH_FRAME.search(first)):
+            or S.narration.search(first) or _SPEECH_FRAME.search(first) or S.editorial_opening.match(first)):
         return []
     return [Unit(s, e, "SUPPORT", short_lead.rule.id)]
 
