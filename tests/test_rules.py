@@ -1418,3 +1418,11 @@ def test_short_lead_near_miss_an_editorial_note_and_hit():
     assert "support.short_lead" not in {r for _, r, t in units(miss) if t.startswith("注")}
     hit = f"标题\n\n引言一段，交代背景。再说一句。\n\n图片里的道理很深。{body}\n"
     assert ("SUPPORT", "support.short_lead", "图片里的道理很深。") in units(hit)
+
+
+def test_modal_near_miss_a_passive_and_hit_with_us_as_its_subject():
+    """A marker before 被 tells what happens to its subject (建议就不能被…否定掉), nobody is told to
+    act; with us as the subject (我们不能被…吓倒) it prescribes."""
+    assert not has_modal(["委员会", "的", "建议", "就", "不", "能", "被", "一个", "成员国", "否定", "掉", "。"])
+    assert not has_modal(["你", "的", "党籍", "要", "被", "开除", "。"])
+    assert has_modal(["我们", "不能", "被", "困难", "吓倒", "。"])

@@ -255,6 +255,11 @@ def has_modal(words: list[str]) -> bool:
                                   or not re.match(r"\w", after) or after == G.attributive
                                   or G.need_noun_phrase.match("".join(words[i + 1:i + 5]))):
             continue
+        # A marker before a passive (建议就不能被…否定掉, 党籍要被开除) tells what happens to its subject,
+        # not what anyone should do; with us or an addressee as the subject (我们决不能被困难吓倒) it
+        # still prescribes.
+        if after == G.passive and not any(a in _clause_before(words, i) for a in D.addressee_words):
+            continue
         if w == G.bare_should and after in G.should_have:
             continue
         if w in G.never and after in D.not_prohibition_after_set:
