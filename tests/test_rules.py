@@ -1426,3 +1426,10 @@ def test_modal_near_miss_a_passive_and_hit_with_us_as_its_subject():
     assert not has_modal(["委员会", "的", "建议", "就", "不", "能", "被", "一个", "成员国", "否定", "掉", "。"])
     assert not has_modal(["你", "的", "党籍", "要", "被", "开除", "。"])
     assert has_modal(["我们", "不能", "被", "困难", "吓倒", "。"])
+
+
+def test_modal_near_miss_what_a_notion_comprises_and_hit():
+    """应包括/应该包含 says what a notion comprises (现代化应包括政治、经济…): no action is prescribed;
+    应 + an action still prescribes."""
+    assert not has_modal(["现代化", "应", "包括", "政治", "、", "经济", "、", "文化", "诸多", "方面", "。"])
+    assert has_modal(["现代化", "应", "兼顾", "政治", "、", "经济", "、", "文化", "诸多", "方面", "。"])

@@ -260,6 +260,8 @@ def has_modal(words: list[str]) -> bool:
         # still prescribes.
         if after == G.passive and not any(a in _clause_before(words, i) for a in D.addressee_words):
             continue
+        if after in G.comprises:
+            continue
         if w == G.bare_should and after in G.should_have:
             continue
         if w in G.never and after in D.not_prohibition_after_set:
