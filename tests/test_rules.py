@@ -1433,3 +1433,11 @@ def test_modal_near_miss_what_a_notion_comprises_and_hit():
     应 + an action still prescribes."""
     assert not has_modal(["现代化", "应", "包括", "政治", "、", "经济", "、", "文化", "诸多", "方面", "。"])
     assert has_modal(["现代化", "应", "兼顾", "政治", "、", "经济", "、", "文化", "诸多", "方面", "。"])
+
+
+def test_modal_near_miss_the_consequence_after_otherwise_and_hit():
+    """否则 + a marker states the consequence of not acting (否则不能解释…, 否则就要落后): a warning;
+    the prescription itself (我们要改革) is the DIRECTIVE."""
+    assert not has_modal(["否则", "不", "能", "解释", "这种", "现象", "。"])
+    assert not has_modal(["否则", "就", "要", "落后", "。"])
+    assert has_modal(["我们", "要", "改革", "，", "否则", "就", "要", "落后", "。"])
