@@ -1441,3 +1441,10 @@ def test_modal_near_miss_the_consequence_after_otherwise_and_hit():
     assert not has_modal(["否则", "不", "能", "解释", "这种", "现象", "。"])
     assert not has_modal(["否则", "就", "要", "落后", "。"])
     assert has_modal(["我们", "要", "改革", "，", "否则", "就", "要", "落后", "。"])
+
+
+def test_modal_hit_before_an_interjection_yes_and_subject_clause_near_miss():
+    """是的，… opening the next clause is "yes", not the predicate 是 that makes the marker's clause
+    a subject: 言论应当更加自由；是的，… prescribes; 必须坚持人民至上，是… still does not."""
+    assert has_modal(["言论", "应当", "更加", "自由", "；", "是的", "，", "工作", "无分", "高下", "。"])
+    assert not has_modal(["必须", "坚持", "人民", "至上", "，", "是", "该", "思想", "的", "重要", "内容", "。"])
