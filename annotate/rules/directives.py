@@ -133,9 +133,6 @@ def _reported_in_clause(words: list[str], i: int) -> bool:
     return at >= 0 and not _NOT_REPORT_LE.search(clause[:at + 1])
 
 
-_YES = re.compile(r"是的[，,！!。]")
-
-
 def _attributive(words: list[str], i: int) -> bool:
     """A marker inside an attributive clause or a subject: 这是我们必须遵循的原则 (是 … marker … 的 +
     noun ending the clause), 必须坚持人民至上，是该思想的重要内容 (the clause is the subject of 是)."""
@@ -148,7 +145,7 @@ def _attributive(words: list[str], i: int) -> bool:
     if 0 <= copula < len(before) - 1 and G.attributive in after and len(after) - after.rfind(G.attributive) <= 9:
         return True
     # (是的，… opening the next clause is "yes", an interjection, no predicate of this clause)
-    if _YES.match(next_clause):
+    if G.interjection_yes.match(next_clause):
         return False
     opener = next((p for p in D.topic_predicates if next_clause.startswith(p)), None)
     return opener is not None and not next_clause.startswith(opener + G.yao)
