@@ -36,6 +36,9 @@ CONTEXTS = {
     "support.run_in": (f"{TITLE}\n\n{{}}\n\n（二）强化科技支撑。科技是第一生产力。\n",
                        f"{TITLE}\n\n{{}}\n\n后面还有一段。再说一句。\n"),
     "support.short_lead": (f"{TITLE}\n\n引言一段，交代背景。再说一句。\n\n{{}}\n\n后面还有一段。再说一句。\n", None),
+    # (a series: another paragraph opens with a question; the near miss stands alone)
+    "support.question_lead": (f"{TITLE}\n\n引言一段，交代背景。再说一句。\n\n{{}}\n\n国家战略腹地建在哪？腹地主要指中西部内陆地区。\n",
+                              f"{TITLE}\n\n引言一段，交代背景。再说一句。\n\n{{}}\n\n后面还有一段。再说一句。\n"),
     "support.bold_lead": (f"# {TITLE}\n\n引言一段，交代背景。再说一句。\n\n{{}}\n\n**另一个要点。**说明一下。\n", None),
     # (a command counts in a run of prescriptions: the paragraph before prescribes)
     "directive.imperative": (f"{TITLE}\n\n我们必须坚持改革开放。\n\n{{}}\n", None),

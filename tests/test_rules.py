@@ -1311,3 +1311,140 @@ def test_words_shouted_or_asked_aloud_are_attributed_and_a_term_is_not():
     assert [q[0] for q in quotes("有的军官喊的是“给我上”。")] == ["给我上"]
     # near miss: a short quoted word without a verb of saying before it is a term
     assert quotes("他们搞的是“一言堂”，听不进意见。") == []
+
+
+def test_support_question_lead_series_hit_and_lone_question_near_miss():
+    """Paragraphs that open with a short question and answer it, two or more in a section: the
+    questions are the article's points (SUPPORT); one such paragraph alone is a rhetorical
+    question, and an interview's questions are its interviewer's turns."""
+    series = ("标题\n\n引言一段，交代背景。再说一句。\n\n国家战略腹地为何建？这是实现高水平安全的应变之策。\n\n"
+              "国家战略腹地建在哪？腹地主要指中西部内陆地区。\n\n国家战略腹地如何建？必须深入学习贯彻全会精神。\n")
+    found = units(series)
+    for q in ("国家战略腹地为何建？", "国家战略腹地建在哪？", "国家战略腹地如何建？"):
+        assert ("SUPPORT", "support.question_lead", q) in found
+    lone = ("标题\n\n引言一段，交代背景。再说一句。\n\n国家战略腹地为何建？这是实现高水平安全的应变之策。\n\n"
+            "后面还有一段。再说一句。\n")
+    assert "support.question_lead" not in rules_of(lone)
+    # a question answered by another question is no point either (a chain of rhetorical questions)
+    chain = series.replace("这是实现高水平安全的应变之策。", "难道不是为了安全吗？")
+    assert "国家战略腹地为何建？" not in {t for _, r, t in units(chain) if r == "support.question_lead"}
+
+
+def test_claim_conclusion_drawn_from_what_was_set_out_hit_and_frame_near_miss():
+    """从以上…看出，… / 由此不难看出，…: a conclusion drawn from what came before (CLAIM); 从…角度看，
+    frames a point of view and 从以上几个方面入手 a plan: neither concludes."""
+    for first in ("从以上数字看出，301程序的作用更多的是体现在威胁上。", "由此不难看出，改革的方向是正确的。",
+                  "从上述分析中可以看出，制度优势十分明显。"):
+        assert ("CLAIM", "claim.conclusion", first) in units(f"标题\n\n一段话。还有一句。\n\n{first}后面还有一句。"), first
+    for first in ("从这个角度看，改革的方向是正确的。", "从以上几个方面入手，推进制度建设。"):
+        assert "claim.conclusion" not in rules_of(f"标题\n\n一段话。还有一句。\n\n{first}后面还有一句。"), first
+
+
+def test_modal_near_misses_what_is_bound_to_happen_or_usually_happens_and_hit():
+    """势必要/迟早要/难免要 predict what is bound to happen, 往往要 tells what usually happens:
+    nobody is told to act. The same verbs after a plain 要 prescribe."""
+    assert not has_modal(["这样", "下去", "，", "势必", "要", "付出", "沉重", "的", "代价", "。"])
+    assert not has_modal(["历史", "迟早", "要", "作出", "结论", "。"])
+    assert not has_modal(["这种", "做法", "难免", "要", "引起", "群众", "不满", "。"])
+    assert not has_modal(["他们", "往往", "要", "等到", "问题", "成堆", "才", "动手", "。"])
+    assert has_modal(["我们", "要", "作出", "结论", "。"])
+    assert has_modal(["各地", "要", "及早", "付出", "努力", "。"])
+
+
+def test_modal_near_misses_what_someone_wants_and_a_need_for_a_noun_phrase_and_hits():
+    """要的是… names what someone wants; 需要 + a modifier with 的 (需要很大的勇气, 需要我们的支持) needs a
+    noun phrase (SCHEME: 需要 prescribes only before an action). 需要把…的… and 需要有…的… are actions."""
+    assert not has_modal(["香港人", "要", "的", "是", "真", "普选", "。"])
+    assert not has_modal(["这", "需要", "很", "大", "的", "勇气", "。"])
+    assert not has_modal(["改革", "需要", "我们", "的", "共同", "努力", "。"])
+    assert has_modal(["我们", "需要", "把", "群众", "的", "利益", "放", "在", "首位", "。"])
+    assert has_modal(["都", "需要", "有", "过硬", "的", "能力", "本领", "。"])
+    assert has_modal(["需要", "进一步", "完善", "相关", "的", "制度", "。"])
+    assert has_modal(["我们", "要", "讲", "真", "话", "。"])
+
+
+def test_quote_saying_near_miss_a_slogan_naming_a_principle_and_hit():
+    """A quoted slogan that names a principle or policy (遵循“谁干扰，谁治理”的原则) is a name used in
+    the author's sentence, even with commas; the same clause standing as a saying is a QUOTE."""
+    assert quotes("遵循“谁干扰，谁治理”的原则及时处理问题。") == []
+    assert quotes("详细阐述政府“公私兼顾，劳资两利，发展生产，繁荣经济”的政策。") == []
+    assert quotes("古人说得好，“谁干扰，谁治理”。") != []
+    assert [r for _, _, r in quotes("他常说“谁干扰，谁治理”。")] == ["quote.attributed"]
+    assert [r for _, _, r in quotes("这就是“谁干扰，谁治理”。")] == ["quote.saying"]
+
+
+def test_modal_near_miss_zong_yao_what_is_bound_to_come():
+    """总要/总是要: what is bound to come (这鞭子总要来), no prescription; 总 + a plain modal verb
+    phrase elsewhere in the sentence still prescribes."""
+    assert not has_modal(["这", "鞭子", "总", "要", "来", "，", "然而", "总", "要", "打到", "的", "。"])
+    assert has_modal(["总", "的", "来说", "，", "我们", "要", "坚持", "改革", "。"])
+
+
+def test_short_lead_hit_the_authors_opinion_and_near_miss_his_own_act():
+    """我想，… / 我认为… opens the author's view of the matter: a point (SUPPORT 3); 我 + an act
+    (我去过…, 我代表…) narrates and opens none."""
+    body = "后面还有展开的说明。再说一句。"
+    hit = f"标题\n\n引言一段，交代背景。再说一句。\n\n我想，中国的情况不太一样。{body}\n"
+    assert ("SUPPORT", "support.short_lead", "我想，中国的情况不太一样。") in units(hit)
+    miss = f"标题\n\n引言一段，交代背景。再说一句。\n\n我去过很多次延安。{body}\n"
+    assert "support.short_lead" not in {r for _, r, t in units(miss) if t == "我去过很多次延安。"}
+
+
+def test_modal_gai_should_after_an_adverb_and_bu_keyi_hits_and_demonstrative_near_miss():
+    """该 "should" after an adverb (不该, 也该: segmented 不/该) and 不可以 "must not" prescribe;
+    该 before a noun with no adverb is "the said" (该公司, 该条例), and 可以 alone permits."""
+    assert has_modal(["政府", "不", "该", "再", "拖延", "改革", "。"])
+    assert has_modal(["我们", "也", "该", "反思", "自己", "的", "责任", "。"])
+    assert has_modal(["政府", "不", "可以", "漠视", "民意", "。"])
+    assert not has_modal(["该", "条例", "已经", "通过", "。"])
+    assert not has_modal(["该", "公司", "可以", "申请", "补贴", "。"])
+
+
+def test_modal_recommendations_buru_bufang_hits_and_comparison_near_miss():
+    """不妨…, 还不如/倒不如 + an action and 与其…，不如… recommend what to do (a DIRECTIVE);
+    A 不如 B compares two things and prescribes nothing."""
+    assert has_modal(["新闻", "封锁", "也", "难", "，", "还", "不如", "透明化", "一点", "。"])
+    assert has_modal(["与其", "坐等", "，", "不如", "主动", "出击", "。"])
+    assert has_modal(["我们", "不妨", "换", "个", "角度", "看", "问题", "。"])
+    assert not has_modal(["情况", "并", "不如", "人们", "想象", "的", "那样", "。"])
+    assert not has_modal(["我", "的", "成绩", "不如", "他", "。"])
+
+
+def test_short_lead_near_miss_an_editorial_note_and_hit():
+    """注：图片来自网络。 opening a paragraph is a note on the article (SCHEME: not annotated), not a
+    point; a short first sentence without the label is a lead."""
+    body = "后面还有展开的说明。再说一句。"
+    miss = f"标题\n\n引言一段，交代背景。再说一句。\n\n注：图片来自网络。{body}\n"
+    assert "support.short_lead" not in {r for _, r, t in units(miss) if t.startswith("注")}
+    hit = f"标题\n\n引言一段，交代背景。再说一句。\n\n图片里的道理很深。{body}\n"
+    assert ("SUPPORT", "support.short_lead", "图片里的道理很深。") in units(hit)
+
+
+def test_modal_near_miss_a_passive_and_hit_with_us_as_its_subject():
+    """A marker before 被 tells what happens to its subject (建议就不能被…否定掉), nobody is told to
+    act; with us as the subject (我们不能被…吓倒) it prescribes."""
+    assert not has_modal(["委员会", "的", "建议", "就", "不", "能", "被", "一个", "成员国", "否定", "掉", "。"])
+    assert not has_modal(["你", "的", "党籍", "要", "被", "开除", "。"])
+    assert has_modal(["我们", "不能", "被", "困难", "吓倒", "。"])
+
+
+def test_modal_near_miss_what_a_notion_comprises_and_hit():
+    """应包括/应该包含 says what a notion comprises (现代化应包括政治、经济…): no action is prescribed;
+    应 + an action still prescribes."""
+    assert not has_modal(["现代化", "应", "包括", "政治", "、", "经济", "、", "文化", "诸多", "方面", "。"])
+    assert has_modal(["现代化", "应", "兼顾", "政治", "、", "经济", "、", "文化", "诸多", "方面", "。"])
+
+
+def test_modal_near_miss_the_consequence_after_otherwise_and_hit():
+    """否则 + a marker states the consequence of not acting (否则不能解释…, 否则就要落后): a warning;
+    the prescription itself (我们要改革) is the DIRECTIVE."""
+    assert not has_modal(["否则", "不", "能", "解释", "这种", "现象", "。"])
+    assert not has_modal(["否则", "就", "要", "落后", "。"])
+    assert has_modal(["我们", "要", "改革", "，", "否则", "就", "要", "落后", "。"])
+
+
+def test_modal_hit_before_an_interjection_yes_and_subject_clause_near_miss():
+    """是的，… opening the next clause is "yes", not the predicate 是 that makes the marker's clause
+    a subject: 言论应当更加自由；是的，… prescribes; 必须坚持人民至上，是… still does not."""
+    assert has_modal(["言论", "应当", "更加", "自由", "；", "是的", "，", "工作", "无分", "高下", "。"])
+    assert not has_modal(["必须", "坚持", "人民", "至上", "，", "是", "该", "思想", "的", "重要", "内容", "。"])

@@ -144,6 +144,9 @@ def _attributive(words: list[str], i: int) -> bool:
     copula = max(before.rfind(G.copula), before.rfind(G.durative) if G.durative_verb.search(before) else -1)
     if 0 <= copula < len(before) - 1 and G.attributive in after and len(after) - after.rfind(G.attributive) <= 9:
         return True
+    # (是的，… opening the next clause is "yes", an interjection, no predicate of this clause)
+    if G.interjection_yes.match(next_clause):
+        return False
     opener = next((p for p in D.topic_predicates if next_clause.startswith(p)), None)
     return opener is not None and not next_clause.startswith(opener + G.yao)
 
@@ -174,6 +177,21 @@ def _join_bu_neng(words: list[str]) -> list[str]:
                 and not (i >= 2 and words[i - 2] == G.can)):
             out.append(G.cannot)
             i += 2
+            continue
+        # 不/该, 也/该 …: "should" as one marker word (不该); 不/可以: "must not" (不可以)
+        if w in G.should_adverbs and i + 1 < len(words) and words[i + 1] in (G.should, G.may) \
+                and (words[i + 1] == G.should or w == G.negator):
+            out.append(w + words[i + 1])
+            i += 2
+            continue
+        # 还/不如 + an action recommends (还不如透明化一点); so does 不如 opening the clause after 与其
+        if w == G.rather_before and i + 1 < len(words) and words[i + 1] == G.rather:
+            out.append(G.rather_joined)
+            i += 2
+            continue
+        if w == G.rather and i and words[i - 1] in _CLAUSE_END and G.rather_frame in "".join(words[:i]):
+            out.append(G.rather_marker)
+            i += 1
             continue
         # 知识分子要不计毁誉 segmented 要不/计: 要 + 不计 (so not 要 + 不, which asks), not the conjunction 要不 ("or else")
         if (w == G.yao_bu and i and words[i - 1] not in _CLAUSE_END and i + 1 < len(words)
@@ -237,7 +255,15 @@ def has_modal(words: list[str]) -> bool:
         if w == G.bare_need and _relative_clause_after(words, i):
             continue
         if w in G.need_words and (before in D.need_noun_before_set or not after or _QUANTITY.match(after)
-                                  or not re.match(r"\w", after) or after == G.attributive):
+                                  or not re.match(r"\w", after) or after == G.attributive
+                                  or G.need_noun_phrase.match("".join(words[i + 1:i + 5]))):
+            continue
+        # A marker before a passive (建议就不能被…否定掉, 党籍要被开除) tells what happens to its subject,
+        # not what anyone should do; with us or an addressee as the subject (我们决不能被困难吓倒) it
+        # still prescribes.
+        if after == G.passive and not any(a in _clause_before(words, i) for a in D.addressee_words):
+            continue
+        if after in G.comprises:
             continue
         if w == G.bare_should and after in G.should_have:
             continue
@@ -363,9 +389,9 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations and with an action outside them (not 提出要“…”): 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 该 after an adverb (不该/也该/就该), 不可以, a recommendation 不妨/还不如/与其…不如…, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
       "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, the speaker's own speech act: 我要告诉…, a question: 为什么还要…？, "
-      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention or resolve: 恐怕还要…, 声称要…, 决心要…, 要…了 'about to')",
+      "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention or resolve: 恐怕还要…, 声称要…, 决心要…, 要…了 'about to', what is bound to happen or usual: 势必要…, 迟早要…, 往往要…, what someone wants: 要的是…, 需要 + a noun phrase: 需要很大的勇气)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",
       "新兴产业是新质生产力的重要载体……（要 inside 重要 is not a marker）", 0.85)
 def modal(s: Sentence) -> bool:

@@ -243,8 +243,10 @@ def attributed_after(m: Mark) -> Quote | None:
 @rule("quote.saying", "QUOTE",
       "an unattributed saying, verse or classical line: a full clause with its own punctuation, or a quotation standing as a sentence of its own",
       "“绳短不能汲深井，浅水难以负大舟。”",
-      "“时时放心不下”（8 characters or less, no punctuation: a term）", 0.85)
+      "“时时放心不下”（8 characters or less, no punctuation: a term; or a slogan naming a principle or policy: 遵循“谁干扰，谁治理”的原则）", 0.85)
 def saying(m: Mark) -> Quote | None:
+    if m.closed and Q.policy_name_after.match(m.text[m.close_mark + 1:m.close_mark + 8]):
+        return None   # (a slogan naming a principle or policy: 坚持“…，…”的原则)
     if _is_saying(m.content) or _stands_alone(m):
         return Quote(m.start, m.end, None, saying.rule.id)
     return None

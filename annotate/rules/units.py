@@ -23,7 +23,7 @@ _NUMBER_ONLY = re.compile(rf"^{_NUMBER}$")
 _TRIVIAL_HEADING = re.compile(
     rf"^(?:{_NUMBER}\s*)?(?:" + alternation(C.trivial_heading_words) + r")?$")
 _CONCLUSION = re.compile(r"^(?:(?:" + alternation(C.conclusion_conjunctions) + r")[，,]?)?(?:"
-                         + alternation(C.conclusion_markers) + ")")
+                         + alternation(C.conclusion_markers) + "|" + C.conclusion_frame.pattern + ")")
 _ENUMERATOR = S.enumerators
 _ITEM = S.enumerator_opening
 # A paragraph opening with a connective continues the previous one: not a point of its own.
@@ -248,7 +248,7 @@ def heading_claim(site: Site) -> list[Unit]:
 
 @rule("claim.conclusion", "CLAIM",
       "a sentence opening with a conclusion marker (总的来看, 总之, 综上, 由此可见, 可见，, 归根到底, 从根本上说, 说到底), "
-      "a conjunction (但, 而, 所以) allowed before it",
+      "or drawn from what was set out before (从以上…看出, 由此不难看出), a conjunction (但, 而, 所以) allowed before it",
       "总的来看，新质生产力已经在我国经济发展实践中形成并展示出对高质量发展的强劲推动力、支撑力。",
       "总体上看起来 (not a marker at the start of a sentence)", 0.85)
 def conclusion(site: Site) -> list[Unit]:
@@ -447,9 +447,53 @@ def short_lead(site: Site) -> list[Unit]:
     # (a question or an exclamation — 大家好！ — opens no point either)
     if (e - s > SHORT_LEAD_MAX or e - s < S.short_lead_min or quotes_in(site.quotes, s, e) or text[e - 1] in "：:？?！!"
             or _CONCLUSION.match(first) or _CONNECTIVE_OPENING.match(first) or _ENUMERATOR.search(first)
-            or S.narration.search(first) or _SPEECH_FRAME.search(first)):
+            or S.narration.search(first) or _SPEECH_FRAME.search(first) or S.editorial_opening.match(first)):
         return []
     return [Unit(s, e, "SUPPORT", short_lead.rule.id)]
+
+
+@rule("support.question_lead", "SUPPORT",
+      "in an article without bold leads: a short question (≤ 36 characters) opening a paragraph that answers it, "
+      "when another paragraph of the same section opens so too (国家战略腹地为何建？… / 国家战略腹地建在哪？…): the "
+      "questions are the article's points, asked and answered in turn (not in an interview, nor right after a heading)",
+      "国家战略腹地为何建？这是实现高水平安全的应变之策。（another paragraph opening with a question follows）",
+      "新型商场变革的底气在哪里？在于以人为本。（the only paragraph opening with a question: a rhetorical question, no "
+      "series of points）", 0.7)
+def question_lead(site: Site) -> list[Unit]:
+    if (site.block.kind != PARAGRAPH or site.prev == HEADING or _has_bold_leads(site) or _in_intro(site)
+            or _interview(site)[0]):
+        return []
+    counts = _question_leads(site)
+    section = site.facts["section_of"][site.i]
+    if site.i not in counts["at"] or counts["per_section"].get(section, 0) < 2:
+        return []
+    return [Unit(*site.sentences[0], "SUPPORT", question_lead.rule.id)]
+
+
+def _opens_with_question(site: Site, k: int) -> bool:
+    """Paragraph k opens with a short question (no quotation in it) that the next sentence, a
+    statement, begins to answer."""
+    block, sentences = site.layout.blocks[k], site.layout.sentences[k]
+    if block.kind != PARAGRAPH or len(sentences) < 2:
+        return False
+    (s, e), (s2, e2) = sentences[0], sentences[1]
+    text = site.text
+    return (S.short_lead_min <= e - s <= SHORT_LEAD_MAX and text[s:e].rstrip(CLOSERS)[-1:] in "？?"
+            and not quotes_in(site.quotes, s, e) and text[s2:e2].rstrip(CLOSERS)[-1:] not in "？?"
+            and not _CONNECTIVE_OPENING.match(text[s:e]))
+
+
+def _question_leads(site: Site) -> dict:
+    """The paragraphs that open with a question lead, and how many each section holds."""
+    if "question_leads" not in site.facts:
+        _series_counts(site)   # (fills section_of)
+        at = frozenset(k for k in range(len(site.layout.blocks)) if _opens_with_question(site, k))
+        per_section: dict = {}
+        for k in at:
+            sec = site.facts["section_of"][k]
+            per_section[sec] = per_section.get(sec, 0) + 1
+        site.facts["question_leads"] = {"at": at, "per_section": per_section}
+    return site.facts["question_leads"]
 
 
 def _point_line(site: Site) -> bool:

@@ -76,6 +76,17 @@ def _bold_only(b: RawBlock) -> bool:
     return b.bold == [(0, len(b.text))] and b.text.rstrip(CLOSERS)[-1:] not in SENTENCE_END
 
 
+QUESTION_HEADING_MAX = 30
+
+
+def _bold_question(b: RawBlock) -> bool:
+    """A short line wholly in bold that is one question and nothing else (二十一世纪是中国的世纪？):
+    in an article whose other headings are marked, a heading that asks."""
+    t = b.text.rstrip(CLOSERS)
+    return (b.kind == PARA and b.bold == [(0, len(b.text))] and 0 < len(b.text) <= QUESTION_HEADING_MAX
+            and t[-1:] in "？?" and not has_inner_sentence_end(b.text))
+
+
 def _heading_like(b: RawBlock) -> bool:
     return b.kind == HEADING or _bold_only(b)
 
@@ -273,8 +284,10 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
             head = blocks[cs[first]]
             nxt = blocks[cs[first + 1]] if first + 1 < len(cs) else None
             if nxt is not None and nxt.kind == HEADING and head.kind == HEADING and not _dash_subtitle(nxt) \
-                    and (nxt.level or 99) < (head.level or 0) and not numbered_kind(nxt.text):
-                # a kicker line (引题) set smaller than the title under it
+                    and not numbered_kind(nxt.text) and ((nxt.level or 99) < (head.level or 0)
+                                                         or _title_on_two_lines(blocks, cs, first)):
+                # a kicker line (引题) set smaller than the title under it, or a title set on two
+                # heading lines of one level
                 start.titles.append(cs[first + 1])
                 start.consumed.append(cs[first + 1])
                 first += 1
@@ -283,6 +296,16 @@ def _starts(blocks: list[RawBlock], cs: list[int]) -> dict[int, _Start]:
                 start.consumed.append(cs[first + 1])
             starts[cs[first]] = start
     return starts
+
+
+def _title_on_two_lines(blocks: list[RawBlock], cs: list[int], first: int) -> bool:
+    """The first two content blocks are headings of one level with nothing between them, and no
+    later heading has that level: a title set on two lines (<h1>…</h1><h1>…</h1>, then <h2>
+    sections), not a title and its first section (which the article's other sections share)."""
+    head, nxt = blocks[cs[first]], blocks[cs[first + 1]]
+    if head.level is None or head.level != nxt.level:
+        return False
+    return not any(blocks[c].kind == HEADING and blocks[c].level == head.level for c in cs[first + 2:])
 
 
 def _is_body(b: RawBlock) -> bool:
@@ -404,9 +427,15 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     return segs, running_column
 
 
+# A breadcrumb trail: three items or more joined by > » › (首页 > 评论 > 某某：标题), the last may be long
+_BREADCRUMB = re.compile(r"^[^>»›。！？\n]{1,20}(?:\s*[>»›]\s*[^>»›。！？\n]{1,20}){1,}\s*[>»›]\s*[^>»›。！？\n]{1,60}$")
+
+
 def _is_chrome_line(text: str) -> bool:
-    """Short, unpunctuated, no sentence: a navigation or share line of a web page."""
-    return len(text) <= BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text)
+    """Short, unpunctuated, no sentence: a navigation or share line of a web page; or a
+    breadcrumb trail, whose last item (the page's title) may be long."""
+    return ((len(text) <= BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text))
+            or bool(_BREADCRUMB.match(text.strip())))
 
 
 # ---- step 3b: editorial matter between the byline and the body ---------------------------
@@ -513,7 +542,8 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
         if b.editorial:   # a note stands alone: nothing glues into it or onto it
             out.append(_Piece(NOTE, b.text, b.line, [], list(b.lines)))
             continue
-        explicit, bold_only = b.kind == HEADING, _bold_only(b)
+        # (a bold question is a heading only among marked headings: alone it is emphasis)
+        explicit, bold_only = b.kind == HEADING, _bold_only(b) or (article and marked and _bold_question(b))
         bare = not (explicit or bold_only or marked) and _bare_heading(b, prev, nxt)
         if prev and prev.kind == PARAGRAPH and not explicit and not bold_only and not bare \
                 and _continues(prev, b):

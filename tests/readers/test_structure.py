@@ -867,3 +867,51 @@ def test_a_graphics_credit_line_is_dropped_and_does_not_glue_onto_the_next_line(
     assert "制图" not in doc.text and "夜市是城市的烟火气。正文继续。" in doc.text
     # near miss: a sentence about drawing maps is text
     assert not is_dropped_line("制图的方法有很多：手绘、测绘、遥感。")
+
+
+def test_a_bold_question_line_is_a_heading_among_marked_headings(tmp_path):
+    """A short line wholly in bold that asks (**二十一世纪是中国的世纪？**) is a heading where the
+    article's other headings are marked; in an article that marks none, it is emphasis."""
+    md = ("# 圣经、普法及其他\n\n引言一段，交代背景。\n\n**法治的好处是避免政治摊牌**\n\n正文一段。再说一句。\n\n"
+          "**二十一世纪是中国的世纪？**\n\n正文又一段。再说一句。\n")
+    [doc] = read(tmp_path, md, "a.md")
+    assert ("heading", "二十一世纪是中国的世纪？") in outline(doc)
+    html = ("<h1>圣经、普法及其他</h1><p>引言一段，交代背景。</p><p><center><strong>法治的好处是避免政治摊牌</strong>"
+            "</center></p><p>正文一段。</p><p><center><strong>二十一世纪是中国的世纪？</strong></center></p><p>正文。</p>")
+    [doc] = read(tmp_path, html, "b.html")
+    assert ("heading", "二十一世纪是中国的世纪？") in outline(doc)
+    # near miss: no other heading is marked; a longer bold question with a sentence before it
+    [doc] = read(tmp_path, "# 圣经、普法及其他\n\n引言一段，交代背景。\n\n**二十一世纪是中国的世纪？**\n\n正文。\n", "c.md")
+    assert ("paragraph", "二十一世纪是中国的世纪？") in outline(doc)
+    [doc] = read(tmp_path, md.replace("**二十一世纪是中国的世纪？**", "**有人这样说。二十一世纪是中国的世纪？**"), "d.md")
+    assert ("heading", "有人这样说。二十一世纪是中国的世纪？") not in outline(doc)
+
+
+def test_a_title_set_on_two_heading_lines_of_one_level(tmp_path):
+    """<h1>…</h1><h1>…</h1> with nothing between and no later <h1>: a title on two lines (two
+    title blocks; the sections under it are <h2>). Near miss: every heading is an <h1>, so the
+    second one is the first section, as the later ones are."""
+    html = ("<h1>完整准确全面贯彻新发展理念</h1><h1>扎实做好碳达峰碳中和工作</h1><p>引言一段。</p>"
+            "<h2>一、深刻认识重大意义</h2><p>正文。</p><h2>二、准确把握基本要求</h2><p>正文。</p>")
+    [doc] = read(tmp_path, html, "a.html")
+    assert outline(doc)[:3] == [("title", "完整准确全面贯彻新发展理念"), ("title", "扎实做好碳达峰碳中和工作"),
+                                ("paragraph", "引言一段。")]
+    assert ("heading", "一、深刻认识重大意义") in outline(doc)
+    html = ("<h1>端牢中国饭碗</h1><h1>守住耕地红线</h1><p>正文一段。</p>"
+            "<h1>藏粮于技</h1><p>正文又一段。</p>")
+    [doc] = read(tmp_path, html, "b.html")
+    assert outline(doc)[:2] == [("title", "端牢中国饭碗"), ("heading", "守住耕地红线")]
+
+
+def test_a_breadcrumb_trail_ending_in_a_long_title_is_chrome(tmp_path):
+    """首页 > 综述 > 李岚清：…讲话 before the article: a breadcrumb whose last item is the page's long
+    title is navigation (no fragment is left); near miss: a sentence with > signs in it is text."""
+    html = ("<p>新中国时期 &gt; 综述 &gt; 李岚清：陈毅同志在复旦大学一次令人难忘的讲话</p>"
+            "<h1>陈毅同志在复旦大学一次令人难忘的讲话</h1><p>1949年上海解放后，我考进复旦大学。正文继续。</p>")
+    docs = read(tmp_path, html, "a.html")
+    assert [d.kind for d in docs] == ["article"]
+    assert outline(docs[0])[0] == ("title", "陈毅同志在复旦大学一次令人难忘的讲话")
+    html = ("<p>甲大于乙，乙 &gt; 丙，所以甲 &gt; 丙，这是传递性。</p>"
+            "<h1>陈毅同志在复旦大学一次令人难忘的讲话</h1><p>1949年上海解放后，我考进复旦大学。正文继续。</p>")
+    docs = read(tmp_path, html, "b.html")
+    assert [d.kind for d in docs] == ["fragment", "article"]
