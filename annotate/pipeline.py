@@ -144,9 +144,9 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
     _cut_at(_coarse(text, pos, len(text)), bounds, tokens)
     words, spaces = _words_and_spaces(tokens, document.text)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    doc.spans[BLOCKS_KEY] = [_char_span(doc, b.start, b.end, b.kind) for b in layout.blocks]
+    doc.spans[BLOCKS_KEY] = [char_span(doc, b.start, b.end, b.kind) for b in layout.blocks]
     bold = [strip_span(text, s, e) for b in layout.blocks for s, e in b.bold]
-    doc.spans[BOLD_KEY] = [_char_span(doc, s, e, "BOLD") for s, e in bold if e > s]
+    doc.spans[BOLD_KEY] = [char_span(doc, s, e, "BOLD") for s, e in bold if e > s]
     doc.user_data[KIND_KEY] = document.kind
     doc.user_data[TEXT_KEY] = document.text
     if text != document.text:
@@ -179,7 +179,7 @@ def _words_and_spaces(tokens: list[tuple[int, int]], text: str) -> tuple[list[st
     return words, spaces
 
 
-def _char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = None) -> Span | None:
+def char_span(doc: Doc, start: int, end: int, label: str, rule: str | None = None) -> Span | None:
     """The span at exactly these offsets. Docs from build_doc always align; with another
     tokenizer, a boundary inside a token widens the span to whole tokens (with a warning)."""
     span = doc.char_span(start, end, label=label, span_id=rule or 0)
@@ -236,7 +236,8 @@ def doc_layout(doc: Doc) -> Layout:
     return layout
 
 
-def _group(doc: Doc, key: str):
+def span_group(doc: Doc, key: str):
+    """The span group under key, created empty when missing (the rules and the trained component write into it)."""
     if key not in doc.spans:
         doc.spans[key] = []
     return doc.spans[key]
@@ -251,9 +252,9 @@ def _units(doc: Doc, key: str) -> list[Unit]:
 
 
 def _add_units(doc: Doc, key: str, units: list[Unit]) -> None:
-    group = _group(doc, key)
+    group = span_group(doc, key)
     for u in units:
-        span = _char_span(doc, u.start, u.end, u.label, u.rule)
+        span = char_span(doc, u.start, u.end, u.label, u.rule)
         if span is not None:
             group.append(span)
 
@@ -298,11 +299,11 @@ class ArgumentQuotes(_ArgumentPipe):
     def __call__(self, doc: Doc) -> Doc:
         self._record(doc)
         layout = doc_layout(doc)
-        group = _group(doc, self.spans_key)
+        group = span_group(doc, self.spans_key)
         text = doc_text(doc)
         for block in layout.paragraphs():
             for q in find_quotes(layout.text, block.start, block.end, self.disabled):
-                span = _char_span(doc, q.start, q.end, "QUOTE", q.rule)
+                span = char_span(doc, q.start, q.end, "QUOTE", q.rule)
                 if span is not None:
                     span._.speaker = _as_written(text, layout.text, q.speaker, q.start)
                     group.append(span)

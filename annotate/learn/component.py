@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from annotate.learn.data import NONE, QUOTE, UNIT_LABELS, FEATURES_VERSION, feature_doc, units_of
-from annotate.pipeline import MODEL_KEY, SPANS_KEY, _char_span, _group
+from annotate.pipeline import MODEL_KEY, SPANS_KEY, char_span, span_group
 
 QUOTE_CATS = ("Q_DROP", "Q_KEEP")  # the quotes textcat's labels (distinct from the units' in doc.cats)
 
@@ -131,7 +131,7 @@ class Learned:
             return doc
         gone = {(u.rule_span.start_char, u.rule_span.end_char, u.rule_span.label_) for u, d in changes
                 if u.rule_span is not None}
-        group = _group(doc, spans_key)
+        group = span_group(doc, spans_key)
         kept = [s for s in group if (s.start_char, s.end_char, s.label_) not in gone]
         tag = f"model:{self.name}"
         for u, (action, label, p) in changes:
@@ -139,7 +139,7 @@ class Learned:
                 continue
             src = u.rule_span
             s, e = (src.start_char, src.end_char) if src is not None else (u.start, u.end)
-            span = _char_span(doc, s, e, label, tag)
+            span = char_span(doc, s, e, label, tag)
             if span is None:
                 continue
             was = f" {src.label_} ({src.id_})" if src is not None else ""
