@@ -72,11 +72,13 @@ def leave_out(nlp, samples: list[Sample], gold: dict, pattern: str, seed: int = 
 
 
 def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1, 2, 4), orders: int = 3,
-                   seed: int = 0, say=None, with_rest: bool = True) -> dict:
+                   seed: int = 0, say=None, with_rest: bool = True, adapt: bool = False) -> dict:
     """Train on `n` articles of the family (files matching the regex `family`) plus every sample
     outside it (with_rest; else the family's alone), for n in sizes; score the family's files that no
     point trains on (the same test set at every n). Averaged over `orders` random orders of the
-    family's files. A point with too little to train on is the rules alone."""
+    family's files. A point with too little to train on is the rules alone. `adapt`: each point's
+    model is adapted to the n articles of the family (annotate.learn.adapt; at n = 0 there is nothing
+    to adapt to: the model out of family)."""
     say = say or (lambda msg: None)
     rx = re.compile(family)
     fam = _files(samples, rx)
@@ -97,14 +99,15 @@ def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1
             say(f"order {k + 1}/{orders}: {n} file(s) of the family")
             train_on = rest + [s for s in samples if s.file in order[:n]]
             try:
-                learned = train(train_on, seed=seed, name=f"curve-{n}").learned
+                target = set(order[:n]) if adapt and n else None
+                learned = train(train_on, seed=seed, name=f"curve-{n}", adapt=target).learned
                 points[n].append(score(tasks_of(nlp, test, learned), gold, test_files))
             except TrainError:
                 points[n].append(baseline[-1])  # too little to train on: the rules stand
     def mean(rows):
         return {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in rows[0]}
 
-    return {"family": family, "with_rest": with_rest, "files": fam, "test_files_per_order": held, "orders": orders,
+    return {"family": family, "with_rest": with_rest, "adapt": adapt, "files": fam, "test_files_per_order": held, "orders": orders,
             "rules": mean(baseline), "points": [{"n": n, **mean(rows)} for n, rows in points.items()]}
 
 

@@ -385,10 +385,40 @@ def _held_out_scores(held_units, thresholds) -> dict:
                         "rules+model": {lab: round(_f1(model, lab), 3) for lab in SCORED}}}
 
 
+def _adapt_plan(samples: list[Sample], examples, adapt, folds: int):
+    """Adaptation (annotate.learn.adapt): the training items (file, (units, labels), of the family),
+    the family's examples marked; the inner folds (item indices): the family's files, one per fold,
+    or the halves of its one file; each family item's weight."""
+    from annotate.learn.adapt import WEIGHT, halves, mark
+
+    target = sorted({s.file for s in samples if s.file in adapt})
+    if not target:
+        raise TrainError("--adapt: no article with gold or corrections is of the family to adapt to")
+    rest = [i for i, s in enumerate(samples) if s.file not in adapt]
+    marked = bool(rest)  # the family alone: nothing to tell it from, no copy needed
+    items = [(samples[i].file, examples[i], False) for i in rest]
+    for i, s in enumerate(samples):
+        if s.file in adapt:
+            units, labels = examples[i]
+            parts = halves(units, labels) if len(target) == 1 else [(units, labels)]
+            for k, (u, lab) in enumerate(parts):
+                name = s.file if len(parts) == 1 else f"{s.file} (half {k + 1})"
+                items.append((name, (mark(u) if marked else u, lab), True))
+    groups = sorted({f for f, _, fam in items if fam})
+    k = max(2, min(folds, len(groups)))
+    fold_of = {g: j % k for j, g in enumerate(groups)}
+    fold_list = [[i for i, (f, _, fam) in enumerate(items) if fam and fold_of[f] == j] for j in range(k)]
+    weight = WEIGHT if marked else 1
+    info = {"files": target, "weight": weight, "marked": marked,
+            "folds": "by file" if len(target) > 1 else "by halves of its one article"}
+    return items, fold_list, info
+
+
 def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: int = MAX_FOLDS,
-          progress=None, family: str = FAMILY) -> Result:
+          progress=None, family: str = FAMILY, adapt=None) -> Result:
     """Inner folds by family → thresholds (the gate, then the label guard); then the final model
-    on every sample."""
+    on every sample. `adapt` (file names: the family to adapt to; annotate.learn.adapt): the inner
+    folds are that family's files, its examples marked and weighted up."""
     say = progress or (lambda msg: None)
     files = sorted({s.file for s in samples})
     if len(files) < MIN_FILES:
@@ -399,15 +429,23 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
     if n_units < MIN_UNITS:
         raise TrainError(f"training set too small: {n_units} units (sentences, headings, quotations; need at "
                          f"least {MIN_UNITS}); the old model, if any, is kept")
+    if adapt is None:
+        items = [(s.file, ex, False) for s, ex in zip(samples, examples)]
+        fold_list, weight, info = _folds(samples, folds, family), 1, None
+    else:
+        items, fold_list, info = _adapt_plan(samples, examples, set(adapt), folds)
+        weight = info["weight"]
+
+    def training_set(skip=frozenset()):
+        return [ex for i, (_, ex, fam) in enumerate(items) if i not in skip for _ in range(weight if fam else 1)]
+
     records, held_units = [], []
-    fold_list = _folds(samples, folds, family)
     for j, held in enumerate(fold_list):
         say(f"inner fold {j + 1}/{len(fold_list)}")
-        held_set = set(held)
-        nlp = fit([examples[i] for i in range(len(samples)) if i not in held_set], seed)
-        probe = Learned(nlp, {}, name, everything=True)
+        nlp = fit(training_set(set(held)), seed)
+        probe = Learned(nlp, {}, name, everything=True)  # units already marked where adapting
         for i in held:
-            units, labels = examples[i]
+            units, labels = items[i][1]
             for u, lab, d in zip(units, labels, probe.decisions(units)):
                 if d is not None:
                     _, new, p = d
@@ -416,9 +454,9 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
     thresholds, report = _thresholds(records, len(fold_list))
     thresholds = _label_guard(held_units, thresholds, report, len(fold_list))
     say("final model")
-    nlp = fit(examples, seed)
+    nlp = fit(training_set(), seed)
     labels = [lab for _, ls in examples for lab in ls]
-    fold_files = [sorted({samples[i].file for i in held}) for held in fold_list]
+    fold_files = [sorted({items[i][0] for i in held}) for held in fold_list]
     meta = {
         "features_version": FEATURES_VERSION,
         "seed": seed,
@@ -428,7 +466,11 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
         "held_out": {"folds": len(fold_list), "fold_files": fold_files, "changes": report,
                      **_held_out_scores(held_units, thresholds)},
     }
-    return Result(Learned(nlp, thresholds, name), meta)
+    learned = Learned(nlp, thresholds, name)
+    if info is not None:
+        meta["adapt"] = info
+        learned.adapted = info["marked"]
+    return Result(learned, meta)
 
 
 # ------------------------------------------------------------------ saving

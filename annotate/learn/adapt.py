@@ -1,0 +1,41 @@
+"""Adaptation: a model for one family (a team's own articles), learnt from that family's corrections.
+
+    train(samples, adapt={"h01.md", "h03.md"})   # `annotate train --adapt '^h\\d'`, `--project P`
+
+Out of family the model must not change what does not carry from one family to the next
+(annotate.learn.train's gate, folds by family). A team that corrects articles of its own family
+wants the opposite: the rules' systematic mistakes in *that* family fixed. In adaptation
+
+- the family's units get a second, family-marked copy of every feature ("frustratingly easy
+  domain adaptation", Daumé III 2007): the model learns the general weights from every article
+  and, from the family's, what is different there; the adapted model marks every unit it sees
+  (it is meant for that family);
+- the family's examples count WEIGHT times (they are few beside the rest);
+- the gate's inner folds are the family's own files, one per fold (or, with one corrected
+  article, its two halves): a transition is allowed where it pays off on the family's articles
+  the fold model did not see, by the same gate and label guard as out of family.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+MARK = "T|"   # the prefix of a feature's family copy
+WEIGHT = 3    # each of the family's examples counts this many times beside the rest
+
+
+def mark(units):
+    """The units with a family copy of every feature (what an adapted model reads)."""
+    return [replace(u, features=u.features + tuple(MARK + f for f in u.features)) for u in units]
+
+
+def halves(units, labels):
+    """One article's (units, labels) as two: the units before and after the middle of its text
+    (a QUOTE unit goes with the half it starts in); an empty half is dropped."""
+    if not units:
+        return [(units, labels)]
+    starts = sorted(u.start for u in units)
+    mid = starts[len(starts) // 2]
+    first = [(u, lab) for u, lab in zip(units, labels) if u.start < mid]
+    second = [(u, lab) for u, lab in zip(units, labels) if u.start >= mid]
+    return [(list(a), list(b)) for part in (first, second) if part for a, b in [zip(*part)]]
+
