@@ -23,9 +23,23 @@ MARK = "T|"   # the prefix of a feature's family copy
 WEIGHT = 3    # each of the family's examples counts this many times beside the rest
 
 
+WORDS = False  # the family's units keep their words (character n-grams), or only their opening and end
+
+
+def _kept(f: str) -> bool:
+    # data.py's word features: c<char>, b<bigram> (dropped), ^<2 chars>, ^^<3 chars>, $<last> (kept)
+    return WORDS or f[0] not in "cb"
+
+
 def mark(units):
-    """The units with a family copy of every feature (what an adapted model reads)."""
-    return [replace(u, features=u.features + tuple(MARK + f for f in u.features)) for u in units]
+    """The units as the family's: the rules' decision, the layout and the opening and final marks, each
+    also in a family copy; without the n-grams of the words, which would let the few corrected
+    sentences be learnt by heart rather than what is systematic in them."""
+    out = []
+    for u in units:
+        kept = tuple(f for f in u.features if _kept(f))
+        out.append(replace(u, features=kept + tuple(MARK + f for f in kept)))
+    return out
 
 
 def halves(units, labels):
