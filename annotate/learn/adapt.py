@@ -11,9 +11,11 @@ wants the opposite: the rules' systematic mistakes in *that* family fixed. In ad
   and, from the family's, what is different there; the adapted model marks every unit it sees
   (it is meant for that family);
 - the family's examples count WEIGHT times (they are few beside the rest);
-- the gate's inner folds are the family's own files, one per fold (or, with one corrected
-  article, its two halves): a transition is allowed where it pays off on the family's articles
-  the fold model did not see, by the same gate and label guard as out of family.
+- the gate's inner folds are the family's own files, one per fold: a transition is allowed where
+  it pays off on the family's articles the fold model did not see, by the same gate and label
+  guard as out of family. So adaptation needs MIN_FILES corrected articles of the family (with one,
+  its two halves were tried as folds: the sentences of one article do not vouch for each other, and
+  a change they agreed on cost the family's other articles).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from dataclasses import replace
 
 MARK = "T|"   # the prefix of a feature's family copy
 WEIGHT = 3    # each of the family's examples counts this many times beside the rest
+MIN_FILES = 2  # corrected articles of the family needed to adapt (one is trained on while another checks)
 
 
 WORDS = False  # the family's units keep their words (character n-grams), or only their opening and end
@@ -40,16 +43,3 @@ def mark(units):
         kept = tuple(f for f in u.features if _kept(f))
         out.append(replace(u, features=kept + tuple(MARK + f for f in kept)))
     return out
-
-
-def halves(units, labels):
-    """One article's (units, labels) as two: the units before and after the middle of its text
-    (a QUOTE unit goes with the half it starts in); an empty half is dropped."""
-    if not units:
-        return [(units, labels)]
-    starts = sorted(u.start for u in units)
-    mid = starts[len(starts) // 2]
-    first = [(u, lab) for u, lab in zip(units, labels) if u.start < mid]
-    second = [(u, lab) for u, lab in zip(units, labels) if u.start >= mid]
-    return [(list(a), list(b)) for part in (first, second) if part for a, b in [zip(*part)]]
-

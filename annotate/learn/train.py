@@ -387,30 +387,24 @@ def _held_out_scores(held_units, thresholds) -> dict:
 
 def _adapt_plan(samples: list[Sample], examples, adapt, folds: int):
     """Adaptation (annotate.learn.adapt): the training items (file, (units, labels), of the family),
-    the family's examples marked; the inner folds (item indices): the family's files, one per fold,
-    or the halves of its one file; each family item's weight."""
-    from annotate.learn.adapt import WEIGHT, halves, mark
+    the family's examples marked; the inner folds (item indices): the family's files, one per fold;
+    what meta.json says of it."""
+    from annotate.learn.adapt import MIN_FILES as NEED, WEIGHT, mark
 
     target = sorted({s.file for s in samples if s.file in adapt})
-    if not target:
-        raise TrainError("--adapt: no article with gold or corrections is of the family to adapt to")
+    if len(target) < NEED:
+        raise TrainError(f"--adapt: {len(target)} article file(s) of the family with gold or corrections (need at "
+                         f"least {NEED}: the changes are checked on one while trained on the others); the old "
+                         f"model, if any, is kept")
     rest = [i for i, s in enumerate(samples) if s.file not in adapt]
     marked = bool(rest)  # the family alone: nothing to tell it from, no copy needed
     items = [(samples[i].file, examples[i], False) for i in rest]
-    for i, s in enumerate(samples):
-        if s.file in adapt:
-            units, labels = examples[i]
-            parts = halves(units, labels) if len(target) == 1 else [(units, labels)]
-            for k, (u, lab) in enumerate(parts):
-                name = s.file if len(parts) == 1 else f"{s.file} (half {k + 1})"
-                items.append((name, (mark(u) if marked else u, lab), True))
-    groups = sorted({f for f, _, fam in items if fam})
-    k = max(2, min(folds, len(groups)))
-    fold_of = {g: j % k for j, g in enumerate(groups)}
+    items += [(s.file, ((mark(ex[0]) if marked else ex[0]), ex[1]), True)
+              for s, ex in zip(samples, examples) if s.file in adapt]
+    k = max(2, min(folds, len(target)))
+    fold_of = {f: j % k for j, f in enumerate(target)}
     fold_list = [[i for i, (f, _, fam) in enumerate(items) if fam and fold_of[f] == j] for j in range(k)]
-    weight = WEIGHT if marked else 1
-    info = {"files": target, "weight": weight, "marked": marked,
-            "folds": "by file" if len(target) > 1 else "by halves of its one article"}
+    info = {"files": target, "weight": WEIGHT if marked else 1, "marked": marked}
     return items, fold_list, info
 
 
