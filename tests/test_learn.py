@@ -343,7 +343,7 @@ def test_adapted_training_is_deterministic_and_reads_marked_units(samples, tmp_p
     # one article of the family: nothing to check a change on while training on it
     from annotate.learn.train import TrainError
 
-    with pytest.raises(TrainError, match=r"--adapt: 1 article file\(s\) of the family .* need at least 2"):
+    with pytest.raises(TrainError, match=r"--adapt: 1 article file\(s\) of the family .*need at least 2"):
         train(samples, seed=3, name="m", adapt={"q03_chengshi_shilaohua.md"})
 
 
