@@ -6,10 +6,12 @@ Out of family the model must not change what does not carry from one family to t
 (annotate.learn.train's gate, folds by family). A team that corrects articles of its own family
 wants the opposite: the rules' systematic mistakes in *that* family fixed. In adaptation
 
-- the family's units get a second, family-marked copy of every feature ("frustratingly easy
-  domain adaptation", Daumé III 2007): the model learns the general weights from every article
-  and, from the family's, what is different there; the adapted model marks every unit it sees
-  (it is meant for that family);
+- the family's units are read with a second, family-marked copy of their features ("frustratingly
+  easy domain adaptation", Daumé III 2007): the model learns the general weights from every
+  article and, from the family's, what is different there; the adapted model marks every unit it
+  sees (it is meant for that family). Marked units keep the rules' decision, the layout and the
+  sentence's opening and final mark, not the n-grams of its words: with those, the few corrected
+  sentences were learnt by heart (their own n-grams) and nothing systematic was learnt;
 - the family's examples count WEIGHT times (they are few beside the rest);
 - the gate's inner folds are the family's own files, one per fold: a transition is allowed where
   it pays off on the family's articles the fold model did not see, by the same gate and label
@@ -24,8 +26,6 @@ from dataclasses import replace
 MARK = "T|"   # the prefix of a feature's family copy
 WEIGHT = 3    # each of the family's examples counts this many times beside the rest
 MIN_FILES = 2  # corrected articles of the family needed to adapt (one is trained on while another checks)
-
-
 WORDS = False  # the family's units keep their words (character n-grams), or only their opening and end
 
 
@@ -35,9 +35,7 @@ def _kept(f: str) -> bool:
 
 
 def mark(units):
-    """The units as the family's: the rules' decision, the layout and the opening and final marks, each
-    also in a family copy; without the n-grams of the words, which would let the few corrected
-    sentences be learnt by heart rather than what is systematic in them."""
+    """The units as the family's: their features but the word n-grams, each also in a family copy."""
     out = []
     for u in units:
         kept = tuple(f for f in u.features if _kept(f))
