@@ -317,3 +317,128 @@ def test_report_patterns_that_are_not_regular_expressions_are_usage_errors(tmp_p
                                      opt, "^([pq]", "-q"])
         assert r.exit_code == 2 and "not a regular expression" in r.stderr, (opt, r.stderr)
         assert not (tmp_path / "r").exists()
+
+
+# ------------------------------------------------------------------ adaptation to one family (--adapt)
+
+
+def test_adapted_training_is_deterministic_and_reads_marked_units(samples, tmp_path):
+    """--adapt: the same data and seed give the same bytes; the saved model knows it is adapted (it reads the
+    family-marked units) and predicts what the trained one did."""
+    from annotate.learn.component import Learned
+    from annotate.learn.data import units_of
+    from annotate.learn.train import save, train
+
+    family = {"q03_chengshi_shilaohua.md", "q04_mashang_jiuban.md"}
+    first = train(samples, seed=3, name="m", adapt=family)
+    save(first, tmp_path / "a")
+    save(train(samples, seed=3, name="m", adapt=family), tmp_path / "b")
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    meta = json.loads((tmp_path / "a" / "meta.json").read_text())["annotate"]
+    assert meta["adapt"] == {"files": sorted(family), "weight": 3, "marked": True}
+    assert meta["held_out"]["fold_files"] == [["q03_chengshi_shilaohua.md"], ["q04_mashang_jiuban.md"]]
+    loaded = Learned.load(tmp_path / "a")
+    units = units_of(samples[0].doc)
+    assert loaded.adapted and loaded.predict(units) == first.learned.predict(units)
+    # one article of the family: nothing to check a change on while training on it
+    from annotate.learn.train import TrainError
+
+    with pytest.raises(TrainError, match=r"--adapt: 1 article file\(s\) of the family .*need at least 2"):
+        train(samples, seed=3, name="m", adapt={"q03_chengshi_shilaohua.md"})
+
+
+@pytest.fixture(scope="module")
+def shifted_family(nlp):
+    """A family z whose annotators do not count the rules' directive.modal sentences as directives (its
+    truth is the gold of four dev2 p articles without those spans), beside families q, r and the seed,
+    whose gold agrees with the rule: a systematic error of the rules in z only."""
+    from annotate.learn.data import lenient, units_of
+    from annotate.learn.train import Sample, collect
+
+    gold = load_gold([GOLD, REPO / "gold" / "seed.gold.jsonl"])
+    rest = collect([DEV2 / f for f in ("q01_quanyaosu_shengchanlv.md", "q02_lishi_wenhua_chengshi_gengxin.md",
+                                       "q05_guanjianshi_dingdezhu.md", "r01_guoshengkun_shensheng_shiming.html",
+                                       "r03_yiyiguanzhi_shehui_geming.html")]
+                   + [REPO / "corpus" / "000_02b36b855911883c.md"], gold, nlp)
+    family = []
+    for k, f in enumerate(("p01_zhongguo_tese_jinrong_fazhan_zhilu.md", "p03_bianzheng_kandai_kunnan_tiaozhan.md",
+                           "p04_renmin_chengshi_lilun_shijian_luoji.md", "p02_youwei_gengyao_youwei.md"), 1):
+        [s] = collect([DEV2 / f], gold, nlp)
+        modal = [(u.start, u.end) for u in units_of(s.doc)
+                 if u.rule_span is not None and u.rule_span.id_ == "directive.modal"]
+        truth = [t for t in s.truth if not any(lenient(t[0], t[1], a, b) for a, b in modal)]
+        assert len(truth) < len(s.truth)
+        family.append(Sample(f"z{k:02d}.md", s.doc, truth, s.document))
+    return rest, family
+
+
+def test_a_transition_that_pays_off_only_in_the_family_is_learned_with_adapt_only(shifted_family):
+    """A hit: adapted to z (three of its articles), the model drops modal directives, and on z's fourth
+    article, which it never saw, that fixes units (and breaks few). A near miss: trained out of family on the
+    same articles, DIRECTIVE>NONE stays off (it would break the other families' modal directives)."""
+    from annotate.learn.train import _examples, train
+
+    rest, family = shifted_family
+    seen, unseen = family[:3], family[3:]
+    plain = train(rest + seen, seed=0)
+    adapted = train(rest + seen, seed=0, adapt={s.file for s in seen})
+    assert "DIRECTIVE>NONE" not in plain.meta["thresholds"]
+    assert "DIRECTIVE>NONE" in adapted.meta["thresholds"], adapted.meta["held_out"]["changes"]
+    fixed = broken = 0
+    for units, labels in _examples(unseen):
+        for u, lab, d in zip(units, labels, adapted.learned.decisions(units)):
+            if d is not None and (u.rule_label, d[1]) == ("DIRECTIVE", "NONE"):
+                fixed += d[1] == lab
+                broken += u.rule_label == lab
+    assert fixed >= 3 and fixed >= 3 * broken, (fixed, broken)
+
+
+def test_adapt_on_the_command_line(tmp_path):
+    """--adapt REGEX names the family among the training files: the model's meta says so; a REGEX no
+    article matches is refused with one line (exit 1), one that is not a regular expression is a usage error."""
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    out = tmp_path / "m"
+    r = CliRunner().invoke(app, ["train", "--gold", str(GOLD), *map(str, FILES), "-o", str(out), "-q",
+                                 "--adapt", r"^q\d"])
+    assert r.exit_code == 0, r.stderr
+    assert "adapted to 2 article file(s)" in r.stderr
+    meta = json.loads((out / "meta.json").read_text())["annotate"]
+    assert meta["adapt"]["files"] == ["q03_chengshi_shilaohua.md", "q04_mashang_jiuban.md"]
+    r = CliRunner().invoke(app, ["train", "--gold", str(GOLD), *map(str, FILES), "-o", str(out), "-q",
+                                 "--adapt", r"^x\d"])
+    assert r.exit_code == 1
+    assert [l for l in r.stderr.splitlines() if l.strip()] == [
+        "error: --adapt: 0 article file(s) of the family with gold or corrections (need at least 2: the changes "
+        "are checked on one while trained on the others); the old model, if any, is kept"]
+    r = CliRunner().invoke(app, ["train", "--gold", str(GOLD), *map(str, FILES), "-o", str(out), "-q",
+                                 "--adapt", "^(q"])
+    assert r.exit_code == 2 and "not a regular expression" in r.stderr
+
+
+def test_retraining_from_a_project_adapts_to_its_tasks(nlp, monkeypatch, tmp_path):
+    """The webhook's retrain (and `train --project`): the project's corrected tasks are the family, its
+    inner folds their files."""
+    from annotate.learn import studio
+    from annotate.learn.data import gold_truth
+
+    gold = load_gold([GOLD])
+    tasks = []
+    for path in FILES:
+        for task in _tasks(nlp, path):
+            text = task["data"]["text"]
+            [spans] = gold_truth(gold[path.name], [text])
+            task["annotations"] = [{"result": [
+                {"id": f"g{i}", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": s, "end": e, "text": text[s:e], "labels": [lab]}}
+                for i, (s, e, lab) in enumerate(spans)]}]
+            tasks.append(task)
+    monkeypatch.setattr(studio, "_project_tasks", lambda conn, project: (7, tasks))
+    meta = studio.retrain_project(None, 7, tmp_path / "team", nlp)
+    assert meta["adapt"]["files"] == sorted(f.name for f in FILES)
+    assert meta["adapt"]["marked"] is False  # nothing but the family: no copy to tell it apart
+    assert meta["held_out"]["fold_files"] == [[f.name] for f in sorted(FILES)]
+    saved = json.loads((tmp_path / "team" / "meta.json").read_text())["annotate"]
+    assert saved["project"] == 7 and saved["adapt"] == meta["adapt"]

@@ -36,6 +36,11 @@ def train_command(
         "--name", help="The model's name in provenance (model:<name>); default: the directory's name.")] = None,
     project: Annotated[Optional[str], typer.Option(
         "--project", help="Train on the corrected tasks of this Label Studio project (fetched now).")] = None,
+    adapt: Annotated[Optional[str], typer.Option(
+        "--adapt", metavar="REGEX", help="Adapt the model to the family of files matching REGEX (e.g. '^h\\d'): its "
+                                         "articles weigh more and the changes the model may make are checked on "
+                                         "them, file by file; the model is then for that family. With --project: "
+                                         "the project's tasks (the default there).")] = None,
     disable_rule: Annotated[Optional[List[str]], typer.Option(
         "--disable-rule", metavar="ID", help="Train beside the rules with this rule off (the model then runs only "
                                              "with the same rules off); repeatable.")] = None,
@@ -54,6 +59,9 @@ def train_command(
                                              "per point, comma-separated.")] = "1,2,4",
     curve_rest: Annotated[bool, typer.Option("--curve-rest/--curve-family-only", help="Report: curve points "
                                              "train on the other files too, or on the family's alone.")] = True,
+    curve_adapt: Annotated[bool, typer.Option("--curve-adapt/--curve-out-of-family", help="Report: each curve "
+                                              "point's model is adapted to the family's articles it trains on "
+                                              "(as --adapt), or trained as out of family.")] = True,
     orders: Annotated[int, typer.Option("--orders", min=1, help="Report: random orders of the family's files "
                                         "averaged per point.")] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
@@ -83,6 +91,7 @@ def train_command(
 
     checks = [("'--leave-out'", split_group_pattern, leave_out)] if leave_out else []
     checks += [("'--curve'", re.compile, c) for c in curve or []]
+    checks += [("'--adapt'", re.compile, adapt)] if adapt is not None else []
     for hint, check, pattern in checks:  # before the slow part, not after it
         try:
             check(pattern)
@@ -116,39 +125,50 @@ def train_command(
             snapshot = fetch_project_snapshot(project)
         except Exception as e:  # noqa: BLE001 — one line: server down, no such project, …
             raise fail(f"--project {project}: {' '.join(str(e).split())}") from None
-        paths.append(snapshot)
         use = "annotations"
     say("pre-annotating with the rules")
     nlp = cli_options.load_nlp(disabled, model="")  # the rules alone: the model learns where they go wrong
     try:
-        samples = collect(paths, gold_docs, nlp, use, on_error, scheme.labels_name)
+        samples = collect(paths, gold_docs, nlp, use, on_error, scheme.labels_name) if paths else []
+        if project:
+            own = collect([snapshot], gold_docs, nlp, use, on_error, scheme.labels_name)
+            samples += own
     finally:
         if project:
             snapshot.unlink(missing_ok=True)
     say(f"{len(samples)} articles with truth from {len({s.file for s in samples})} files")
+    family = None  # the files of the family to adapt to
+    if adapt is not None:
+        family = {s.file for s in samples if re.search(adapt, s.file)}
+    elif project:
+        family = {s.file for s in own}  # the project is the family
     if report is not None:
         from annotate.learn.report import write_report
 
         try:
             written = write_report(report, nlp, samples, gold_docs, seed, leave_out, curve or [], sizes, orders,
-                                   disabled, say, curve_rest)
+                                   disabled, say, curve_rest, curve_adapt)
         except (TrainError, OSError) as e:
             raise fail(f"--report {report}: {getattr(e, 'strerror', None) or e}") from None
         err.print(f"wrote {', '.join(map(str, written))}", markup=False)
     if output is not None:
         try:
-            result = train(samples, seed=seed, name=name or _name(output), progress=say)
+            result = train(samples, seed=seed, name=name or _name(output), progress=say, adapt=family)
         except TrainError as e:
             raise fail(str(e)) from None
         sources = {"paths": [str(p) for p in paths], "gold": [_file_id(g) for g in gold or []],
                    "rules_disabled": list(disabled)}
+        if project:
+            sources["project"] = project
         try:
             h = save(result, output, sources)
         except OSError as e:
             raise fail(f"{output}: {e.strerror or e}") from None
         t = result.meta["thresholds"]
         active = ", ".join(f"{a} ≥ {v:.2f}" for a, v in t.items()) or "none (the rules stand)"
-        err.print(f"wrote {output} (model:{result.learned.name}-{h}; changes allowed: {active})", markup=False)
+        fam = result.meta.get("adapt")
+        to = f"adapted to {len(fam['files'])} article file(s), " if fam else ""
+        err.print(f"wrote {output} (model:{result.learned.name}-{h}; {to}changes allowed: {active})", markup=False)
     if problems:
         raise typer.Exit(1)
 

@@ -56,6 +56,7 @@ class Learned:
         self.hash = hash_
         self.everything = everything  # every disagreement is a change (held-out probing in training)
         self.rules_disabled: tuple[str, ...] = ()  # the rules switched off when it was trained
+        self.adapted = False  # adapted to one family (annotate.learn.adapt): it reads marked units
 
     @property
     def version(self) -> str:
@@ -83,12 +84,17 @@ class Learned:
             raise ModelError(f"{path}: cannot be loaded: {' '.join(str(e).split())[:200]}") from None
         learned = cls(nlp, info.get("thresholds") or {}, str(meta.get("name") or path.name), dir_hash(path))
         learned.rules_disabled = tuple(sorted(info.get("rules_disabled") or ()))
+        learned.adapted = bool((info.get("adapt") or {}).get("marked"))
         return learned
 
     # -------------------------------------------------------------- predicting
 
     def predict(self, units) -> list[dict[str, float]]:
         """The model's label probabilities per unit (QUOTE units: NONE/QUOTE)."""
+        if self.adapted:
+            from annotate.learn.adapt import mark
+
+            units = mark(units)
         docs = [feature_doc(self.nlp.vocab, u) for u in units]
         uc, qc = self.nlp.get_pipe("units"), self.nlp.get_pipe("quotes")
         out = []

@@ -72,11 +72,13 @@ def leave_out(nlp, samples: list[Sample], gold: dict, pattern: str, seed: int = 
 
 
 def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1, 2, 4), orders: int = 3,
-                   seed: int = 0, say=None, with_rest: bool = True) -> dict:
+                   seed: int = 0, say=None, with_rest: bool = True, adapt: bool = False) -> dict:
     """Train on `n` articles of the family (files matching the regex `family`) plus every sample
     outside it (with_rest; else the family's alone), for n in sizes; score the family's files that no
     point trains on (the same test set at every n). Averaged over `orders` random orders of the
-    family's files. A point with too little to train on is the rules alone."""
+    family's files. A point with too little to train on is the rules alone. `adapt`: each point's
+    model is adapted to the n articles of the family (annotate.learn.adapt; at n = 0 there is nothing
+    to adapt to: the model out of family)."""
     say = say or (lambda msg: None)
     rx = re.compile(family)
     fam = _files(samples, rx)
@@ -86,7 +88,9 @@ def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1
     held = len(fam) - max(sizes)
     rest = [s for s in samples if not rx.search(s.file)] if with_rest else []
     points = {n: [] for n in [0, *sizes]}
+    allowed: dict[int, dict[str, int]] = {n: {} for n in points}  # transitions the point's models made, per order
     baseline = []
+    models: dict = {}
     for k in range(orders):
         order = list(fam)
         random.Random(seed + k).shuffle(order)
@@ -97,15 +101,22 @@ def learning_curve(nlp, samples: list[Sample], gold: dict, family: str, sizes=(1
             say(f"order {k + 1}/{orders}: {n} file(s) of the family")
             train_on = rest + [s for s in samples if s.file in order[:n]]
             try:
-                learned = train(train_on, seed=seed, name=f"curve-{n}").learned
+                target = frozenset(order[:n]) if adapt and n else None
+                key = (frozenset(s.file for s in train_on), target)
+                if key not in models:  # the same training set in another order (n = 0: every order)
+                    models[key] = train(train_on, seed=seed, name=f"curve-{n}", adapt=target).learned
+                learned = models[key]
                 points[n].append(score(tasks_of(nlp, test, learned), gold, test_files))
+                for t in learned.thresholds:
+                    allowed[n][t] = allowed[n].get(t, 0) + 1
             except TrainError:
                 points[n].append(baseline[-1])  # too little to train on: the rules stand
     def mean(rows):
         return {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in rows[0]}
 
-    return {"family": family, "with_rest": with_rest, "files": fam, "test_files_per_order": held, "orders": orders,
-            "rules": mean(baseline), "points": [{"n": n, **mean(rows)} for n, rows in points.items()]}
+    return {"family": family, "with_rest": with_rest, "adapt": adapt, "files": fam, "test_files_per_order": held,
+            "orders": orders, "rules": mean(baseline), "points": [{"n": n, **mean(rows)} for n, rows in points.items()],
+            "allowed": allowed}
 
 
 def plot(curve: dict, path, title: str | None = None) -> None:
@@ -117,11 +128,12 @@ def plot(curve: dict, path, title: str | None = None) -> None:
 
     xs = [p["n"] for p in curve["points"]]
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-    ax.plot(xs, [p["macro"] for p in curve["points"]], marker="o", label="rules + model (macro F1)")
+    model = "rules + adapted model" if curve.get("adapt") else "rules + model"
+    ax.plot(xs, [p["macro"] for p in curve["points"]], marker="o", label=f"{model} (macro F1)")
     ax.plot(xs, [curve["rules"]["macro"]] * len(xs), linestyle="--", label="rules alone (macro F1)")
     for lab in ("CLAIM", "SUPPORT", "DIRECTIVE"):
         ax.plot(xs, [p[lab] for p in curve["points"]], marker=".", linewidth=0.8, alpha=0.6,
-                label=f"rules + model, {lab}")
+                label=f"{model}, {lab}")
     ax.set_xlabel("corrected articles of the family in training")
     ax.set_ylabel("lenient F1 on the family's other articles")
     ax.set_xticks(xs)

@@ -42,13 +42,17 @@ def markdown(data: dict) -> str:
                   f"{c['test_files_per_order']} scored per order, {c['orders']} orders)", "",
                   *_head("corrected articles of the family"), _row("rules alone", c["rules"])]
         plus = " + the rest" if c["with_rest"] else " (the family's alone)"
+        plus += ", adapted" if c.get("adapt") else ""
         lines += [_row(f"{p['n']}{plus}", p) for p in c["points"]]
-        lines += ["", f"![curve]({c['png']})", ""]
+        lines += ["", "Transitions allowed per point (orders): " + "; ".join(
+            f"{n}: {', '.join(f'{t} ×{k}' for t, k in sorted(a.items())) or 'none'}" for n, a in c["allowed"].items()),
+            "", f"![curve]({c['png']})", ""]
     return "\n".join(lines) + "\n"
 
 
 def write_report(out: Path, nlp, samples, gold, seed: int, pattern: str | None, curves: list[str],
-                 sizes: list[int], orders: int, disabled=(), say=None, with_rest: bool = True) -> list[Path]:
+                 sizes: list[int], orders: int, disabled=(), say=None, with_rest: bool = True,
+                 adapt: bool = True) -> list[Path]:
     from annotate.atomic import atomic_write_files
 
     data: dict = {"seed": seed, "rules_disabled": list(disabled), "curves": []}
@@ -57,7 +61,7 @@ def write_report(out: Path, nlp, samples, gold, seed: int, pattern: str | None, 
         data["leave_out"] = leave_out(nlp, samples, gold, pattern, seed, say)
     files: dict[str, str | bytes] = {}
     for family in curves:
-        c = learning_curve(nlp, samples, gold, family, sizes, orders, seed, say, with_rest)
+        c = learning_curve(nlp, samples, gold, family, sizes, orders, seed, say, with_rest, adapt)
         slug = re.sub(r"[^A-Za-z0-9]+", "", family) or "family"
         c["png"] = f"curve-{slug}.png"
         with tempfile.TemporaryDirectory() as tmp:

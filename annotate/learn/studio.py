@@ -43,6 +43,7 @@ def retrain_project(conn, project: str | int, out: Path, nlp, seed: int = 0, nam
                     lock=None) -> dict:
     """Train on the project's corrected tasks and write `out`; returns the new model's meta.
     Raises TrainError (one line) when there is too little to learn from: `out` is untouched.
+    The model is adapted to the project (annotate.learn.adapt): its tasks are the family.
     `nlp` may hold a trained model: the tasks are annotated by its rules alone (under `lock`,
     when the pipeline is shared with a server's predictions)."""
     from contextlib import nullcontext
@@ -61,6 +62,7 @@ def retrain_project(conn, project: str | int, out: Path, nlp, seed: int = 0, nam
     if not samples:
         raise TrainError(f"project {project_id}: no corrected task yet (no annotation that was not skipped); "
                          f"the old model is kept")
-    result = train(samples, seed=seed, name=name or out.name)
+    # the project is the family: the changes the model may make are checked on its own tasks, file by file
+    result = train(samples, seed=seed, name=name or out.name, adapt={s.file for s in samples})
     save(result, out, {"project": project_id, "tasks_annotated": len(samples)})
     return result.meta

@@ -385,10 +385,34 @@ def _held_out_scores(held_units, thresholds) -> dict:
                         "rules+model": {lab: round(_f1(model, lab), 3) for lab in SCORED}}}
 
 
+def _adapt_plan(samples: list[Sample], examples, adapt, folds: int):
+    """Adaptation (annotate.learn.adapt): the training items (file, (units, labels), of the family),
+    the family's examples marked; the inner folds (item indices): the family's files, one per fold;
+    what meta.json says of it."""
+    from annotate.learn.adapt import MIN_FILES as NEED, WEIGHT, mark
+
+    target = sorted({s.file for s in samples if s.file in adapt})
+    if len(target) < NEED:
+        raise TrainError(f"--adapt: {len(target)} article file(s) of the family with gold or corrections (need at "
+                         f"least {NEED}: the changes are checked on one while trained on the others); the old "
+                         f"model, if any, is kept")
+    rest = [i for i, s in enumerate(samples) if s.file not in adapt]
+    marked = bool(rest)  # the family alone: nothing to tell it from, no copy needed
+    items = [(samples[i].file, examples[i], False) for i in rest]
+    items += [(s.file, ((mark(ex[0]) if marked else ex[0]), ex[1]), True)
+              for s, ex in zip(samples, examples) if s.file in adapt]
+    k = max(2, min(folds, len(target)))
+    fold_of = {f: j % k for j, f in enumerate(target)}
+    fold_list = [[i for i, (f, _, fam) in enumerate(items) if fam and fold_of[f] == j] for j in range(k)]
+    info = {"files": target, "weight": WEIGHT if marked else 1, "marked": marked}
+    return items, fold_list, info
+
+
 def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: int = MAX_FOLDS,
-          progress=None, family: str = FAMILY) -> Result:
+          progress=None, family: str = FAMILY, adapt=None) -> Result:
     """Inner folds by family → thresholds (the gate, then the label guard); then the final model
-    on every sample."""
+    on every sample. `adapt` (file names: the family to adapt to; annotate.learn.adapt): the inner
+    folds are that family's files, its examples marked and weighted up."""
     say = progress or (lambda msg: None)
     files = sorted({s.file for s in samples})
     if len(files) < MIN_FILES:
@@ -399,15 +423,23 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
     if n_units < MIN_UNITS:
         raise TrainError(f"training set too small: {n_units} units (sentences, headings, quotations; need at "
                          f"least {MIN_UNITS}); the old model, if any, is kept")
+    if adapt is None:
+        items = [(s.file, ex, False) for s, ex in zip(samples, examples)]
+        fold_list, weight, info = _folds(samples, folds, family), 1, None
+    else:
+        items, fold_list, info = _adapt_plan(samples, examples, set(adapt), folds)
+        weight = info["weight"]
+
+    def training_set(skip=frozenset()):
+        return [ex for i, (_, ex, fam) in enumerate(items) if i not in skip for _ in range(weight if fam else 1)]
+
     records, held_units = [], []
-    fold_list = _folds(samples, folds, family)
     for j, held in enumerate(fold_list):
         say(f"inner fold {j + 1}/{len(fold_list)}")
-        held_set = set(held)
-        nlp = fit([examples[i] for i in range(len(samples)) if i not in held_set], seed)
-        probe = Learned(nlp, {}, name, everything=True)
+        nlp = fit(training_set(set(held)), seed)
+        probe = Learned(nlp, {}, name, everything=True)  # units already marked where adapting
         for i in held:
-            units, labels = examples[i]
+            units, labels = items[i][1]
             for u, lab, d in zip(units, labels, probe.decisions(units)):
                 if d is not None:
                     _, new, p = d
@@ -416,9 +448,9 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
     thresholds, report = _thresholds(records, len(fold_list))
     thresholds = _label_guard(held_units, thresholds, report, len(fold_list))
     say("final model")
-    nlp = fit(examples, seed)
+    nlp = fit(training_set(), seed)
     labels = [lab for _, ls in examples for lab in ls]
-    fold_files = [sorted({samples[i].file for i in held}) for held in fold_list]
+    fold_files = [sorted({items[i][0] for i in held}) for held in fold_list]
     meta = {
         "features_version": FEATURES_VERSION,
         "seed": seed,
@@ -428,7 +460,11 @@ def train(samples: list[Sample], seed: int = 0, name: str = "learned", folds: in
         "held_out": {"folds": len(fold_list), "fold_files": fold_files, "changes": report,
                      **_held_out_scores(held_units, thresholds)},
     }
-    return Result(Learned(nlp, thresholds, name), meta)
+    learned = Learned(nlp, thresholds, name)
+    if info is not None:
+        meta["adapt"] = info
+        learned.adapted = info["marked"]
+    return Result(learned, meta)
 
 
 # ------------------------------------------------------------------ saving

@@ -104,6 +104,7 @@ def test_webhook_retrains_and_swaps_the_model(conn, cli, nlp, learning_backend):
 
     meta = json.loads((model_dir / "meta.json").read_text())
     assert meta["annotate"]["project"] == project.id and meta["annotate"]["data"]["files"] == sorted(FILES)
+    assert meta["annotate"]["adapt"]["files"] == sorted(FILES)  # adapted to the project: its tasks are the family
     want = f"{model_version()}+model:model-{dir_hash(model_dir)}"
     assert health["model_version"] == want
     pred = httpx.post(f"{url}/predict", json={"tasks": [{"id": 1, "data": tasks[0]["data"]}],
@@ -118,4 +119,6 @@ def test_webhook_retrains_and_swaps_the_model(conn, cli, nlp, learning_backend):
     out = model_dir.parent / "from-cli"
     res = CliRunner().invoke(app, ["train", "--project", title, "-o", str(out), "-q"])
     assert res.exit_code == 0, res.output
-    assert json.loads((out / "meta.json").read_text())["annotate"]["data"]["files"] == sorted(FILES)
+    cli_meta = json.loads((out / "meta.json").read_text())["annotate"]
+    assert cli_meta["data"]["files"] == sorted(FILES) and cli_meta["adapt"]["files"] == sorted(FILES)
+    assert cli_meta["project"] == title
