@@ -385,20 +385,32 @@ def test_resume_after_the_input_changed_redoes_the_changed_parts(cli, corpus, tm
         str(t): [st.st_size, st.st_mtime_ns]}
 
 
-def _children(pid: int) -> list[int]:
-    """The multiprocessing workers started by `pid` (read from /proc)."""
-    out = []
+def _tree(pid: int) -> dict[int, int]:
+    """Every process under `pid` (read from /proc) → its parent: the fork server, the
+    resource tracker, and the workers (children of the fork server, or spawned children)."""
+    parents = {}
     for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-            cmd = (d / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmd:
-            out.append(int(d.name))
-    return out
+        if d.name.isdigit():
+            try:
+                parents[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree: dict[int, int] = {}
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for child, parent in parents.items():
+            if parent == p and child not in tree:
+                tree[child] = parent
+                todo.append(child)
+    return tree
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _alive(pid: int) -> bool:
@@ -428,15 +440,18 @@ def test_workers_die_with_their_parent(corpus, tmp_path):
         deadline = time.monotonic() + 300
         while not list((out / "relations").glob("part-*")) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        workers = _children(proc.pid)
-        assert len(workers) == 2 and proc.poll() is None
-        os.kill(proc.pid, signal.SIGKILL)  # the parent only
+        tree = _tree(proc.pid)
+        server = [p for p, parent in tree.items() if parent == proc.pid and b"forkserver" in _cmdline(p)]
+        workers = [p for p, parent in tree.items() if parent in server]  # forked by the fork server
+        assert len(server) == 1 and len(workers) == 2 and proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)  # the parent only: not its fork server, nor their workers
         at_kill = set(_parts(out))
         proc.wait()
         deadline = time.monotonic() + 120
-        while any(map(_alive, workers)) and time.monotonic() < deadline:
+        while any(map(_alive, tree)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(map(_alive, workers)), "the workers outlived their parent"
+        assert not any(map(_alive, tree)), "the fork server outlived the command and its workers"
         # at most the part being renamed at the instant of the kill; the queued ones are never written
         assert len(set(_parts(out)) - at_kill) <= 3
     finally:

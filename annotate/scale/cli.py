@@ -53,7 +53,7 @@ def run(paths, job: Job, quiet: bool) -> None:
     from annotate.model import ModelMissing
     from annotate.prelabel import Summary, TaskWriter
     from annotate.scale.output import OutputError, locked
-    from annotate.scale.worker import peak_rss_mb
+    from annotate.scale.worker import ModelLoadError, peak_rss_mb
 
     console = err_console()
     summary, stats = Summary(), RunStats()
@@ -105,7 +105,7 @@ def run(paths, job: Job, quiet: bool) -> None:
         except BrokenProcessPool as e:  # a worker was killed (out of memory, a signal): the parts done are kept
             raise fail(f"a worker process died ({e}); run again{' with --resume' if job.format != 'tasks' else ''}"
                        ) from None
-        except (OutputError, ValueError, ModelMissing, ModelError) as e:  # the model: a worker's, raised again here
+        except (OutputError, ValueError, ModelMissing, ModelError, ModelLoadError) as e:  # the model: a worker's, raised again here
             raise fail(str(e)) from None
         except OSError as e:
             raise fail(f"{job.output}: {e.strerror or e}") from None

@@ -83,7 +83,10 @@ def _model_plugin(disabled=()):
         def setup(self, worker):
             from annotate.scale.worker import load_model
 
-            load_model(disabled)
+            try:
+                load_model(disabled)
+            except Exception:  # noqa: BLE001 — raised again by the first partition, reported by the command
+                pass
 
     return ModelPlugin()
 

@@ -32,6 +32,10 @@ def model_key(disabled=()) -> tuple:
     return tuple(disabled), os.environ.get(MODEL_ENV) or "", str(model_dir())
 
 
+class ModelLoadError(RuntimeError):
+    """The pipeline is there but cannot be loaded (a damaged cache): one line for the command."""
+
+
 def load_model(disabled=()):
     """`disabled`: rule ids switched off (prelabel --disable-rule). A worker forked from the
     fork server (annotate.scale.forkserver) finds the pipeline already there."""
@@ -40,9 +44,18 @@ def load_model(disabled=()):
     if _NLP is None or _NLP_KEY != key:
         import os
 
+        from annotate.model import FETCH_COMMAND, ModelMissing
         from annotate.nlp import load_nlp
+        from annotate.prelabel import one_line
 
-        _NLP, _NLP_KEY, _LOADED_BY = load_nlp(disabled), key, os.getpid()
+        try:
+            nlp = load_nlp(disabled)
+        except (ModelMissing, ValueError):  # not fetched; an unknown rule id: their own message
+            raise
+        except Exception as e:  # noqa: BLE001 — from a worker, the parent shows this one line
+            raise ModelLoadError(f"the model cannot be loaded ({one_line(e)}): run `{FETCH_COMMAND} --force`"
+                                 ) from None
+        _NLP, _NLP_KEY, _LOADED_BY = nlp, key, os.getpid()
     return _NLP
 
 
