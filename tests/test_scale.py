@@ -280,12 +280,16 @@ def test_one_worker_two_workers_and_dask_give_identical_output(cli, corpus, tmp_
     assert cli("prelabel", *args, "-o", tmp_path / "one").exit_code == 1
     one = _parts(tmp_path / "one")
     assert len(one) >= 3 * 3  # several parts of documents, spans, relations
-    two = subprocess_cli("prelabel", *args, "-o", tmp_path / "two", "--workers", "2")
+    loud = [a for a in args if a != "-q"]  # with the summary, which says how often the model was loaded
+    two = subprocess_cli("prelabel", *loud, "-o", tmp_path / "two", "--workers", "2")
     assert two.returncode == 1 and two.stderr.count("error:") == 1, two.stderr
     assert _parts(tmp_path / "two") == one
-    dask = subprocess_cli("prelabel", *args, "-o", tmp_path / "dask", "--scheduler", "local:2")
+    # both workers were forked from the fork server, which loaded the model once for them
+    assert "parts, 2 workers (model loaded once, shared); peak RSS" in two.stderr
+    dask = subprocess_cli("prelabel", *loud, "-o", tmp_path / "dask", "--scheduler", "local:2")
     assert dask.returncode == 1 and dask.stderr.count("error:") == 1, dask.stderr
     assert _parts(tmp_path / "dask") == one
+    assert "parts, Dask local:2 (model loaded once, shared); peak RSS" in dask.stderr
 
     # tasks too, in input order
     assert cli("prelabel", table, "-o", tmp_path / "one.json", "-q").exit_code == 1
@@ -327,6 +331,68 @@ def test_resume_after_a_kill(cli, corpus, tmp_path):
     r = cli("prelabel", big, "--format", "parquet", "--part-mb", "0.5", "-q", "-o", out, "--resume")
     assert r.exit_code == 1 and "other options (part_mb)" in r.stderr
 
+
+
+NO_FORK_SERVER = ("import sys, annotate.scale.forkserver as f; f.available = lambda: False; "
+                  "from annotate.cli import main; sys.argv[0] = 'annotate'; main()")
+
+
+@pytest.mark.model
+def test_without_a_fork_server_each_worker_loads_the_model_and_the_output_is_the_same(cli, corpus, tmp_path):
+    """Where the platform cannot fork, the workers are spawned and each loads the model."""
+    table, _ = corpus
+    args = [table, "--format", "parquet", "--part-mb", "0.004"]
+    assert cli("prelabel", *args, "-q", "-o", tmp_path / "one").exit_code == 1
+    r = subprocess.run([sys.executable, "-c", NO_FORK_SERVER, "prelabel", *map(str, args), "-o",
+                        str(tmp_path / "two"), "--workers", "2"], cwd=REPO, capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 1 and r.stderr.count("error:") == 1, r.stderr
+    assert "parts, 2 workers (model loaded 2 times); peak RSS" in r.stderr
+    assert _parts(tmp_path / "two") == _parts(tmp_path / "one")
+
+
+@pytest.mark.parametrize("where", [["--workers", "2"], ["--scheduler", "local:2"]])
+def test_a_missing_model_is_one_line_before_any_worker_starts(corpus, tmp_path, where):
+    table, _ = corpus
+    out = tmp_path / "out"
+    r = subprocess_cli("prelabel", table, "--format", "parquet", "-o", out, *where,
+                       env={**os.environ, "ANNOTATE_MODEL_DIR": str(tmp_path / "no-model")})
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        f"error: model not found at {tmp_path / 'no-model'} — run `annotate model fetch`"]
+    assert not list(out.glob("*/part-*"))
+
+
+def test_a_worker_reuses_a_pipeline_only_for_the_same_options(monkeypatch):
+    """The pipeline a worker inherits from the fork server is used when it was loaded for the
+    run's options (rules switched off), and loaded again for others."""
+    import annotate.nlp
+    import annotate.scale.worker as worker
+
+    loads = []
+    monkeypatch.setattr(annotate.nlp, "load_nlp", lambda disabled=(): loads.append(tuple(disabled)) or object())
+    for name, value in (("_NLP", None), ("_NLP_KEY", None), ("_LOADED_BY", 0)):  # restored after the test
+        monkeypatch.setattr(worker, name, value)
+    inherited = worker.load_model(("claim.title",))
+    assert loads == [("claim.title",)] and worker.loaded_by() == os.getpid()
+    assert worker.load_model(("claim.title",)) is inherited and len(loads) == 1  # hit: the same options
+    other = worker.load_model(())  # near miss: another rule set
+    assert other is not inherited and loads == [("claim.title",), ()]
+
+
+def test_a_damaged_model_in_a_worker_is_one_line(monkeypatch):
+    import annotate.nlp
+    import annotate.scale.worker as worker
+
+    def damaged(disabled=()):
+        raise OSError("[E053] Could not read meta.json from /cache/pipeline")
+
+    monkeypatch.setattr(annotate.nlp, "load_nlp", damaged)
+    for name, value in (("_NLP", None), ("_NLP_KEY", None), ("_LOADED_BY", 0)):  # restored after the test
+        monkeypatch.setattr(worker, name, value)
+    with pytest.raises(worker.ModelLoadError, match=r"^the model cannot be loaded \(OSError: \[E053\] Could not "
+                       r"read meta.json from /cache/pipeline\): run `annotate model fetch --force`$"):
+        worker.load_model()
 
 
 @pytest.mark.model
