@@ -49,7 +49,6 @@ def check_options(fmt: str, markup: str, workers: int, resume: bool, part_mb: fl
 def run(paths, job: Job, quiet: bool) -> None:
     """Run the job with the CLI's error lines, progress, summary and exit status."""
     from annotate.atomic import atomic_open
-    from annotate.learn.component import ModelError
     from annotate.model import ModelMissing
     from annotate.prelabel import Summary, TaskWriter
     from annotate.scale.output import OutputError, locked
@@ -105,7 +104,7 @@ def run(paths, job: Job, quiet: bool) -> None:
         except BrokenProcessPool as e:  # a worker was killed (out of memory, a signal): the parts done are kept
             raise fail(f"a worker process died ({e}); run again{' with --resume' if job.format != 'tasks' else ''}"
                        ) from None
-        except (OutputError, ValueError, ModelMissing, ModelError, ModelLoadError) as e:  # the model: a worker's, raised again here
+        except (OutputError, ValueError, ModelMissing, ModelLoadError) as e:  # the model: a worker's, raised again here
             raise fail(str(e)) from None
         except OSError as e:
             raise fail(f"{job.output}: {e.strerror or e}") from None
@@ -129,7 +128,6 @@ def run(paths, job: Job, quiet: bool) -> None:
 def _start_fork_server(job: Job) -> None:
     """The fork server that loads the model for the workers (annotate.scale.forkserver), on a
     machine that forks and for workers of this machine; a missing model is one line, now."""
-    from annotate.learn.component import ModelError
     from annotate.model import ModelMissing
     from annotate.scale.forkserver import model_context
 
@@ -137,7 +135,7 @@ def _start_fork_server(job: Job) -> None:
         return  # a remote cluster's workers load the model themselves
     try:
         model_context(job.disabled, dask=bool(job.scheduler))
-    except (ModelMissing, ModelError) as e:
+    except ModelMissing as e:
         raise fail(str(e)) from None
 
 

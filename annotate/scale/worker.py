@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import resource
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from annotate.prelabel import Summary
 from annotate.scale.parts import Partition
+
+if TYPE_CHECKING:  # imported by part_frames: the command reads this module before it starts the fork server
+    import pandas as pd
 
 _NLP = None      # this process's pipeline, loaded once
 _NLP_KEY = None  # what it was loaded for (model_key): a pipeline for other options is not reused
@@ -217,6 +219,8 @@ def part_frames(tasks: list[dict], meta_rows: list[dict], schema) -> dict[str, p
     """The three tables of a part, built by annotate.tables (as `annotate export` does),
     with the rows' metadata columns after the documents' own (renamed meta_NAME where
     a name is taken), typed by the input's schema."""
+    import pandas as pd
+
     from annotate.tables import tables_from_snapshot
 
     tables = tables_from_snapshot(tasks)
