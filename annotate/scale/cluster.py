@@ -156,16 +156,22 @@ class DaskCluster:
 
 
 def _local_config(disabled=()):
-    """Dask settings for a local cluster (a context manager, held while it lives): its worker
-    processes forked from the fork server that holds the model (Dask's own
-    `distributed.worker.multiprocessing-method`), where the platform forks."""
+    """Dask settings for a local cluster (a context manager, held while it lives; its Nannies
+    hand them to the worker processes):
+    - the worker processes forked from the fork server that holds the model (Dask's own
+      `distributed.worker.multiprocessing-method`), where the platform forks;
+    - no statistical profiler: it samples the stack of the thread running the partition every
+      10 ms, for a dashboard a local cluster here does not have;
+    - the event loop's health check 10 times a second, not 50: it takes the GIL from the
+      thread running the partition each time."""
     import dask
 
     from annotate.scale.forkserver import model_context
 
-    if model_context(disabled, dask=True) is None:
-        return dask.config.set({})
-    return dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
+    settings = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "100ms"}
+    if model_context(disabled, dask=True) is not None:
+        settings["distributed.worker.multiprocessing-method"] = "forkserver"
+    return dask.config.set(settings)
 
 
 @contextlib.contextmanager
