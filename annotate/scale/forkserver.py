@@ -18,11 +18,12 @@ same process. A worker whose options differ from the server's (model_key) loads 
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 
 DISABLED_ENV = "ANNOTATE_PRELOAD_DISABLED"  # the rules switched off, for annotate.scale.preload
-_STARTED: tuple | None = None  # the model key the server was started with
+_STARTED: tuple | None = None  # the model key the server was started with (None: not started)
 
 
 def available() -> bool:
@@ -51,7 +52,7 @@ def model_context(disabled=(), dask: bool = False):
         # frozen out of the collector last, with everything imported before it
         ctx.set_forkserver_preload([*(["distributed"] if dask else []), "annotate.scale.preload"])
         before = os.environ.get(DISABLED_ENV)
-        os.environ[DISABLED_ENV] = __import__("json").dumps(list(disabled))  # the server's environment only
+        os.environ[DISABLED_ENV] = json.dumps(list(disabled))  # the server's environment only
         try:
             forkserver.ensure_running()  # returns at once: the server loads while we go on
         finally:
