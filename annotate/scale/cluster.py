@@ -91,18 +91,6 @@ def _model_plugin(disabled=()):
     return ModelPlugin()
 
 
-def importable_by_children() -> None:
-    """Worker processes import this copy of `annotate` even when it runs from a source tree."""
-    from pathlib import Path
-
-    import annotate
-
-    root = str(Path(annotate.__file__).resolve().parent.parent)
-    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    if root not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, paths)])
-
-
 class DaskCluster:
     """A dask.distributed client: `local:N` starts a LocalCluster of N worker processes
     (one thread each: spaCy and pkuseg hold the GIL), anything else is a scheduler address."""
@@ -117,6 +105,8 @@ class DaskCluster:
                 n = int(address.split(":", 1)[1])
             except ValueError:
                 raise ValueError(f"--scheduler {address}: expected local:N (N worker processes)") from None
+            from annotate.scale.forkserver import importable_by_children
+
             importable_by_children()
             self._config = _local_config(disabled)
             self._config.__enter__()

@@ -40,7 +40,6 @@ def model_context(disabled=(), dask: bool = False):
     from multiprocessing import forkserver
 
     from annotate.model import ModelMissing, is_present, model_dir
-    from annotate.scale.cluster import importable_by_children
     from annotate.scale.worker import model_key
 
     if not is_present(model_dir()):
@@ -62,3 +61,15 @@ def model_context(disabled=(), dask: bool = False):
                 os.environ[DISABLED_ENV] = before
         _STARTED = model_key(disabled)
     return ctx
+
+
+def importable_by_children() -> None:
+    """Worker processes import this copy of `annotate` even when it runs from a source tree."""
+    from pathlib import Path
+
+    import annotate
+
+    root = str(Path(annotate.__file__).resolve().parent.parent)
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, paths)])
