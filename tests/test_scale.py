@@ -280,12 +280,16 @@ def test_one_worker_two_workers_and_dask_give_identical_output(cli, corpus, tmp_
     assert cli("prelabel", *args, "-o", tmp_path / "one").exit_code == 1
     one = _parts(tmp_path / "one")
     assert len(one) >= 3 * 3  # several parts of documents, spans, relations
-    two = subprocess_cli("prelabel", *args, "-o", tmp_path / "two", "--workers", "2")
+    loud = [a for a in args if a != "-q"]  # with the summary, which says how often the model was loaded
+    two = subprocess_cli("prelabel", *loud, "-o", tmp_path / "two", "--workers", "2")
     assert two.returncode == 1 and two.stderr.count("error:") == 1, two.stderr
     assert _parts(tmp_path / "two") == one
-    dask = subprocess_cli("prelabel", *args, "-o", tmp_path / "dask", "--scheduler", "local:2")
+    # both workers were forked from the fork server, which loaded the model once for them
+    assert "parts, 2 workers (model loaded once, shared); peak RSS" in two.stderr
+    dask = subprocess_cli("prelabel", *loud, "-o", tmp_path / "dask", "--scheduler", "local:2")
     assert dask.returncode == 1 and dask.stderr.count("error:") == 1, dask.stderr
     assert _parts(tmp_path / "dask") == one
+    assert "parts, Dask local:2 (model loaded once, shared); peak RSS" in dask.stderr
 
     # tasks too, in input order
     assert cli("prelabel", table, "-o", tmp_path / "one.json", "-q").exit_code == 1
@@ -327,6 +331,68 @@ def test_resume_after_a_kill(cli, corpus, tmp_path):
     r = cli("prelabel", big, "--format", "parquet", "--part-mb", "0.5", "-q", "-o", out, "--resume")
     assert r.exit_code == 1 and "other options (part_mb)" in r.stderr
 
+
+
+NO_FORK_SERVER = ("import sys, annotate.scale.forkserver as f; f.available = lambda: False; "
+                  "from annotate.cli import main; sys.argv[0] = 'annotate'; main()")
+
+
+@pytest.mark.model
+def test_without_a_fork_server_each_worker_loads_the_model_and_the_output_is_the_same(cli, corpus, tmp_path):
+    """Where the platform cannot fork, the workers are spawned and each loads the model."""
+    table, _ = corpus
+    args = [table, "--format", "parquet", "--part-mb", "0.004"]
+    assert cli("prelabel", *args, "-q", "-o", tmp_path / "one").exit_code == 1
+    r = subprocess.run([sys.executable, "-c", NO_FORK_SERVER, "prelabel", *map(str, args), "-o",
+                        str(tmp_path / "two"), "--workers", "2"], cwd=REPO, capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 1 and r.stderr.count("error:") == 1, r.stderr
+    assert "parts, 2 workers (model loaded 2 times); peak RSS" in r.stderr
+    assert _parts(tmp_path / "two") == _parts(tmp_path / "one")
+
+
+@pytest.mark.parametrize("where", [["--workers", "2"], ["--scheduler", "local:2"]])
+def test_a_missing_model_is_one_line_before_any_worker_starts(corpus, tmp_path, where):
+    table, _ = corpus
+    out = tmp_path / "out"
+    r = subprocess_cli("prelabel", table, "--format", "parquet", "-o", out, *where,
+                       env={**os.environ, "ANNOTATE_MODEL_DIR": str(tmp_path / "no-model")})
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        f"error: model not found at {tmp_path / 'no-model'} — run `annotate model fetch`"]
+    assert not list(out.glob("*/part-*"))
+
+
+def test_a_worker_reuses_a_pipeline_only_for_the_same_options(monkeypatch):
+    """The pipeline a worker inherits from the fork server is used when it was loaded for the
+    run's options (rules switched off), and loaded again for others."""
+    import annotate.nlp
+    import annotate.scale.worker as worker
+
+    loads = []
+    monkeypatch.setattr(annotate.nlp, "load_nlp", lambda disabled=(): loads.append(tuple(disabled)) or object())
+    for name, value in (("_NLP", None), ("_NLP_KEY", None), ("_LOADED_BY", 0)):  # restored after the test
+        monkeypatch.setattr(worker, name, value)
+    inherited = worker.load_model(("claim.title",))
+    assert loads == [("claim.title",)] and worker.loaded_by() == os.getpid()
+    assert worker.load_model(("claim.title",)) is inherited and len(loads) == 1  # hit: the same options
+    other = worker.load_model(())  # near miss: another rule set
+    assert other is not inherited and loads == [("claim.title",), ()]
+
+
+def test_a_damaged_model_in_a_worker_is_one_line(monkeypatch):
+    import annotate.nlp
+    import annotate.scale.worker as worker
+
+    def damaged(disabled=()):
+        raise OSError("[E053] Could not read meta.json from /cache/pipeline")
+
+    monkeypatch.setattr(annotate.nlp, "load_nlp", damaged)
+    for name, value in (("_NLP", None), ("_NLP_KEY", None), ("_LOADED_BY", 0)):  # restored after the test
+        monkeypatch.setattr(worker, name, value)
+    with pytest.raises(worker.ModelLoadError, match=r"^the model cannot be loaded \(OSError: \[E053\] Could not "
+                       r"read meta.json from /cache/pipeline\): run `annotate model fetch --force`$"):
+        worker.load_model()
 
 
 @pytest.mark.model
@@ -385,20 +451,32 @@ def test_resume_after_the_input_changed_redoes_the_changed_parts(cli, corpus, tm
         str(t): [st.st_size, st.st_mtime_ns]}
 
 
-def _children(pid: int) -> list[int]:
-    """The multiprocessing workers started by `pid` (read from /proc)."""
-    out = []
+def _tree(pid: int) -> dict[int, int]:
+    """Every process under `pid` (read from /proc) → its parent: the fork server, the
+    resource tracker, and the workers (children of the fork server, or spawned children)."""
+    parents = {}
     for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-            cmd = (d / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmd:
-            out.append(int(d.name))
-    return out
+        if d.name.isdigit():
+            try:
+                parents[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree: dict[int, int] = {}
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for child, parent in parents.items():
+            if parent == p and child not in tree:
+                tree[child] = parent
+                todo.append(child)
+    return tree
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _alive(pid: int) -> bool:
@@ -428,15 +506,18 @@ def test_workers_die_with_their_parent(corpus, tmp_path):
         deadline = time.monotonic() + 300
         while not list((out / "relations").glob("part-*")) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        workers = _children(proc.pid)
-        assert len(workers) == 2 and proc.poll() is None
-        os.kill(proc.pid, signal.SIGKILL)  # the parent only
+        tree = _tree(proc.pid)
+        server = [p for p, parent in tree.items() if parent == proc.pid and b"forkserver" in _cmdline(p)]
+        workers = [p for p, parent in tree.items() if parent in server]  # forked by the fork server
+        assert len(server) == 1 and len(workers) == 2 and proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)  # the parent only: not its fork server, nor their workers
         at_kill = set(_parts(out))
         proc.wait()
         deadline = time.monotonic() + 120
-        while any(map(_alive, workers)) and time.monotonic() < deadline:
+        while any(map(_alive, tree)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(map(_alive, workers)), "the workers outlived their parent"
+        assert not any(map(_alive, tree)), "the fork server outlived the command and its workers"
         # at most the part being renamed at the instant of the kill; the queued ones are never written
         assert len(set(_parts(out)) - at_kill) <= 3
     finally:

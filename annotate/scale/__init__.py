@@ -6,8 +6,9 @@
 The input (source files, and .parquet/.jsonl/.csv tables whose rows are
 articles) is cut into partitions of about `part_mb` MB of text, by default a
 size that follows the input's (parts.py);
-each partition is pre-labelled by a worker that loaded the model once
-(worker.py) on this process, a process pool or a Dask cluster (cluster.py);
+each partition is pre-labelled by a worker (worker.py) on this process, a
+process pool or a Dask cluster (cluster.py), whose processes are forked, with
+the model loaded once, from a fork server (forkserver.py);
 the results come back in input order, so the output is the same for any
 number of workers. `--format tasks` writes one Label Studio task file as
 `annotate prelabel` always did; parquet/csv write a folder of parts
@@ -62,7 +63,9 @@ class RunStats:
     rows: int = 0
     workers: int = 1
     worker_peak_rss_mb: float = 0.0
+    worker_own_rss_mb: float | None = None  # the largest memory of a worker not shared with the fork server
     worker_pids: set = field(default_factory=set)
+    model_pids: set = field(default_factory=set)  # the processes that loaded the workers' pipelines
 
 
 def run_job(paths: Iterable, job: Job, on_error: Callable[[str, str], object],
@@ -152,7 +155,10 @@ def _collect(results, job, error, on_progress, summary, stats, write_tasks, sent
         summary.spans.update(part.spans)
         stats.rows += res.rows
         stats.worker_pids.add(res.pid)
+        stats.model_pids.add(res.model_pid)
         stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, res.peak_rss_mb)
+        if res.own_rss_mb is not None:
+            stats.worker_own_rss_mb = max(stats.worker_own_rss_mb or 0.0, res.own_rss_mb)
         if res.lines and write_tasks is not None:
             write_tasks(res.lines)
         summary.files = len(files)

@@ -49,9 +49,10 @@ def check_options(fmt: str, markup: str, workers: int, resume: bool, part_mb: fl
 def run(paths, job: Job, quiet: bool) -> None:
     """Run the job with the CLI's error lines, progress, summary and exit status."""
     from annotate.atomic import atomic_open
+    from annotate.model import ModelMissing
     from annotate.prelabel import Summary, TaskWriter
     from annotate.scale.output import OutputError, locked
-    from annotate.scale.worker import peak_rss_mb
+    from annotate.scale.worker import ModelLoadError, peak_rss_mb
 
     console = err_console()
     summary, stats = Summary(), RunStats()
@@ -77,8 +78,11 @@ def run(paths, job: Job, quiet: bool) -> None:
     except OSError as e:
         raise fail(f"{job.output}: {e.strerror or e}") from None
     with stack:
-        # one process: the model is loaded here; with workers, only the workers load it
+        # one process: the model is loaded here; with workers, by the fork server they are forked
+        # from, started now to load it while this process reads the first partitions
         nlp = load_nlp(job.disabled) if job.workers == 1 and not job.scheduler else None
+        if nlp is None:
+            _start_fork_server(job)
         to_stdout = job.output == "-"
         try:
             if job.format == "tasks":
@@ -100,7 +104,7 @@ def run(paths, job: Job, quiet: bool) -> None:
         except BrokenProcessPool as e:  # a worker was killed (out of memory, a signal): the parts done are kept
             raise fail(f"a worker process died ({e}); run again{' with --resume' if job.format != 'tasks' else ''}"
                        ) from None
-        except (OutputError, ValueError) as e:
+        except (OutputError, ValueError, ModelMissing, ModelLoadError) as e:  # the model: a worker's, raised again here
             raise fail(str(e)) from None
         except OSError as e:
             raise fail(f"{job.output}: {e.strerror or e}") from None
@@ -110,9 +114,8 @@ def run(paths, job: Job, quiet: bool) -> None:
             skipped = f" ({stats.parts_skipped} done before, skipped)" if stats.parts_skipped else ""
             where = f"Dask {job.scheduler}" if job.scheduler else f"{stats.workers} worker" + (
                 "s" if stats.workers != 1 else "")
-            console.print(f"{stats.parts} parts{skipped}, {where}; peak RSS: this process {peak_rss_mb():.0f} MB"
-                          + (f", each worker ≤ {stats.worker_peak_rss_mb:.0f} MB" if nlp is None and stats.worker_pids
-                             else ""), markup=False)
+            console.print(f"{stats.parts} parts{skipped}, {where}{_loads(stats, nlp)}; "
+                          f"peak RSS: this process {peak_rss_mb():.0f} MB" + _worker_memory(stats, nlp), markup=False)
         if summary.tasks == 0 and not stats.parts_skipped:
             where = "" if to_stdout else f"; {job.output} not written"
             if job.format != "tasks" and Path(job.output).is_dir():  # parts are written as they are done
@@ -120,6 +123,36 @@ def run(paths, job: Job, quiet: bool) -> None:
             raise fail(f"no articles found in {' '.join(map(str, paths))}{where}")
         if summary.errors:
             raise typer.Exit(1)
+
+
+def _start_fork_server(job: Job) -> None:
+    """The fork server that loads the model for the workers (annotate.scale.forkserver), on a
+    machine that forks and for workers of this machine; a missing model is one line, now."""
+    from annotate.model import ModelMissing
+    from annotate.scale.forkserver import model_context
+
+    if job.scheduler and not job.scheduler.startswith("local:"):
+        return  # a remote cluster's workers load the model themselves
+    try:
+        model_context(job.disabled, dask=bool(job.scheduler))
+    except ModelMissing as e:
+        raise fail(str(e)) from None
+
+
+def _loads(stats: RunStats, nlp) -> str:
+    """How often the workers' model was loaded: once (the fork server) or once per worker."""
+    if nlp is not None or not stats.worker_pids:
+        return ""
+    loads = len(stats.model_pids)
+    return " (model loaded once, shared)" if loads == 1 and stats.model_pids.isdisjoint(
+        stats.worker_pids) else f" (model loaded {loads} times)"
+
+
+def _worker_memory(stats: RunStats, nlp) -> str:
+    if nlp is not None or not stats.worker_pids:
+        return ""
+    own = "" if stats.worker_own_rss_mb is None else f" ({stats.worker_own_rss_mb:.0f} MB not shared)"
+    return f", each worker ≤ {stats.worker_peak_rss_mb:.0f} MB{own}"
 
 
 def _check_inputs(paths, job: Job, on_error) -> None:

@@ -3,9 +3,12 @@
     with executor(workers=N, scheduler=ADDRESS) as ex:
         for result in ex.map_in_order(fn, items, *args): ...
 
-Every executor loads the model once per worker process — a process pool's
-initializer, a Dask WorkerPlugin — and keeps at most `window` partitions in
-flight, so the parent's memory is bounded whatever the corpus. Results come
+The model is loaded once per run where the platform forks: by a fork server
+started at the start of the run (annotate.scale.forkserver), from which the
+pool's processes and a local Dask cluster's workers are forked with the model
+in memory; elsewhere (and on a remote cluster) once per worker process — a
+process pool's initializer, a Dask WorkerPlugin. Every executor keeps at most
+`window` partitions in flight, so the parent's memory is bounded whatever the corpus. Results come
 back in submission order (a finished partition waits for the ones before it),
 which makes the output identical for any number of workers.
 
@@ -45,15 +48,19 @@ class ProcessPool:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from annotate.scale.forkserver import model_context
         from annotate.scale.worker import init_worker
 
         self.workers = workers
-        # spawn, not fork: the parent has pyarrow's threads running, which a fork would copy half-way;
-        # each worker watches this process and ends when it is gone (a kill -9 leaves no orphan)
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=init_worker, initargs=(os.getpid(), tuple(disabled)))
-        # a pool starts a worker per submission: started now, they load the model while the
-        # parent reads the first partition
+        # forked from the fork server, which holds the model (never fork this process: it has
+        # pyarrow's threads running, which a fork would copy half-way); where there is no fork,
+        # spawned, each loading the model. Each worker ends when this process is gone (a kill -9
+        # leaves no orphan).
+        ctx = model_context(disabled) or multiprocessing.get_context("spawn")
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                        initializer=init_worker, initargs=(tuple(disabled),))
+        # a pool starts a worker per submission: started now (the fork server forks them once the
+        # model is loaded; spawned ones load it) while the parent reads the first partitions
         for _ in range(workers):
             self.pool.submit(os.getpid)
 
@@ -76,21 +83,12 @@ def _model_plugin(disabled=()):
         def setup(self, worker):
             from annotate.scale.worker import load_model
 
-            load_model(disabled)
+            try:
+                load_model(disabled)
+            except Exception:  # noqa: BLE001 — raised again by the first partition, reported by the command
+                pass
 
     return ModelPlugin()
-
-
-def _importable_by_children() -> None:
-    """Worker processes import this copy of `annotate` even when it runs from a source tree."""
-    from pathlib import Path
-
-    import annotate
-
-    root = str(Path(annotate.__file__).resolve().parent.parent)
-    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    if root not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, paths)])
 
 
 class DaskCluster:
@@ -101,12 +99,17 @@ class DaskCluster:
         from distributed import Client, LocalCluster
 
         self.cluster = None
+        self._config = None
         if address.startswith("local:"):
             try:
                 n = int(address.split(":", 1)[1])
             except ValueError:
                 raise ValueError(f"--scheduler {address}: expected local:N (N worker processes)") from None
-            _importable_by_children()
+            from annotate.scale.forkserver import importable_by_children
+
+            importable_by_children()
+            self._config = _local_config(disabled)
+            self._config.__enter__()
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
@@ -138,6 +141,27 @@ class DaskCluster:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+        if self._config is not None:
+            self._config.__exit__(None, None, None)
+
+
+def _local_config(disabled=()):
+    """Dask settings for a local cluster (a context manager, held while it lives; its Nannies
+    hand them to the worker processes):
+    - the worker processes forked from the fork server that holds the model (Dask's own
+      `distributed.worker.multiprocessing-method`), where the platform forks;
+    - no statistical profiler: it samples the stack of the thread running the partition every
+      10 ms, for a dashboard a local cluster here does not have;
+    - the event loop's health check 10 times a second, not 50: it takes the GIL from the
+      thread running the partition each time."""
+    import dask
+
+    from annotate.scale.forkserver import model_context
+
+    settings = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "100ms"}
+    if model_context(disabled, dask=True) is not None:
+        settings["distributed.worker.multiprocessing-method"] = "forkserver"
+    return dask.config.set(settings)
 
 
 @contextlib.contextmanager
@@ -150,7 +174,7 @@ def executor(workers: int = 1, scheduler: str | None = None, nlp=None, disabled=
         from annotate.scale.worker import load_model, set_model
 
         if nlp is not None:
-            set_model(nlp)
+            set_model(nlp, disabled)
         load_model(disabled)
         yield InProcess()
         return

@@ -32,10 +32,11 @@ import os
 import posixpath
 import re
 import uuid
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas and annotate.tables are imported where parts are written or listed,
+    import pandas as pd  # not by locked(): the command takes the lock before it starts the fork server
 
-from annotate.tables import TABLES
 
 MANIFEST = "_prelabel.json"
 LOCK = "_prelabel.lock"
@@ -48,6 +49,12 @@ CSV_OPTIONS = {"index": False, "lineterminator": "\n", "date_format": "%Y-%m-%dT
 
 class OutputError(Exception):
     pass
+
+
+def _tables() -> tuple:
+    from annotate.tables import TABLES
+
+    return TABLES
 
 
 def filesystem(url: str):
@@ -90,7 +97,7 @@ def _write(fs, path: str, write) -> None:
 def write_part(url: str, index: int, fmt: str, frames: dict[str, pd.DataFrame]) -> None:
     """The part's documents, spans and relations (in that order: relations last marks it done)."""
     fs, root = filesystem(url)
-    for table in TABLES:
+    for table in _tables():
         df = frames[table]
         folder = posixpath.join(root, table)
         fs.makedirs(folder, exist_ok=True)
@@ -167,7 +174,7 @@ def complete_parts(url: str, fmt: str) -> dict[int, str]:
     """Part index → input digest, of the parts whose three files and marker are all there."""
     fs, root = filesystem(url)
     done = None
-    for table in TABLES:
+    for table in _tables():
         found = _parts(fs, posixpath.join(root, table), fmt)
         done = found if done is None else done & found
     markers = _markers(fs, root)
@@ -175,7 +182,7 @@ def complete_parts(url: str, fmt: str) -> dict[int, str]:
 
 
 def _remove_parts(fs, root: str, keep=lambda index: False) -> None:
-    for table in TABLES:
+    for table in _tables():
         folder = posixpath.join(root, table)
         for ext in EXTENSIONS.values():
             for index in _parts(fs, folder, ext):
@@ -197,7 +204,7 @@ def start(url: str, fmt: str, manifest: dict, resume: bool) -> dict[int, str]:
     fs, root = filesystem(url)
     fs.makedirs(root, exist_ok=True)
     man = posixpath.join(root, MANIFEST)
-    for table in TABLES:
+    for table in _tables():
         _remove_temps(fs, posixpath.join(root, table))
     _remove_temps(fs, posixpath.join(root, DONE))
     done: dict[int, str] = {}
