@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -347,7 +348,9 @@ def test_without_a_fork_server_each_worker_loads_the_model_and_the_output_is_the
                         str(tmp_path / "two"), "--workers", "2"], cwd=REPO, capture_output=True, text=True,
                        timeout=600)
     assert r.returncode == 1 and r.stderr.count("error:") == 1, r.stderr
-    assert "parts, 2 workers (model loaded 2 times); peak RSS" in r.stderr
+    # Each worker loads it when it takes its first part; on a busy machine one worker may take
+    # every part of this small table before the other has started, so one load is possible.
+    assert re.search(r"parts, 2 workers \(model loaded (2 times|once, in a worker)\); peak RSS", r.stderr), r.stderr
     assert _parts(tmp_path / "two") == _parts(tmp_path / "one")
 
 

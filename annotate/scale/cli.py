@@ -144,8 +144,9 @@ def _loads(stats: RunStats, nlp) -> str:
     if nlp is not None or not stats.worker_pids:
         return ""
     loads = len(stats.model_pids)
-    return " (model loaded once, shared)" if loads == 1 and stats.model_pids.isdisjoint(
-        stats.worker_pids) else f" (model loaded {loads} times)"
+    if loads == 1 and stats.model_pids.isdisjoint(stats.worker_pids):
+        return " (model loaded once, shared)"
+    return " (model loaded once, in a worker)" if loads == 1 else f" (model loaded {loads} times)"
 
 
 def _worker_memory(stats: RunStats, nlp) -> str:
