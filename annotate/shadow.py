@@ -83,6 +83,17 @@ def shadow(text: str) -> str:
     return out
 
 
+def read_through_shadow(text: str) -> str | None:
+    """The shadow the readers should read `text` through, or None to read it as it is: only
+    where at least TRADITIONAL_MIN characters change. A stray traditional character in a
+    simplified article (a name, a quoted title) changes nothing the readers look for, and
+    placing the source's characters back costs a pass over the whole text."""
+    read = shadow(text)
+    if read is text or sum(map(operator.ne, text, read)) < TRADITIONAL_MIN:
+        return None
+    return read
+
+
 def is_shadowed(text: str) -> bool:
     """Does the shadow of `text` differ from it (a character of traditional script, a corner quote)?"""
     return shadow(text) != text

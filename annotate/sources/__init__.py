@@ -23,7 +23,7 @@ from .articles import build
 from .decode import DecodeError, read_text
 from .escaped import unescape_text
 from .script import back_map, restore
-from ..shadow import shadow
+from ..shadow import read_through_shadow
 from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
@@ -129,8 +129,8 @@ def read_string(text: str, name: str = "") -> list[Document]:
 def _documents(parser, text: str, path: str | Path, default_source: str) -> list[Document]:
     """The Documents of `text`; a text in traditional script is read as its shadow (the
     readers' patterns are simplified script), its own characters put back (sources.script)."""
-    read = shadow(text)
-    if read != text:
+    read = read_through_shadow(text)
+    if read is not None:
         docs = _read_documents(parser, read, path, default_source)
         back = back_map(text, read)
         placed = [restore(d, text, read, back) for d in docs]

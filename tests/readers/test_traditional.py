@@ -59,3 +59,20 @@ def test_near_miss_characters_the_reader_made_up_fall_back_to_reading_the_source
     html = f"<html><body><h1>發展新質生產力</h1><p>{body}</p><p>第二段說明。</p></body></html>"
     (doc,) = [d for d in read_string(html, "x.html") if d.kind == "article"]
     assert "習近平總書記" in doc.text and "习近平" not in doc.text and "说明" not in doc.text
+
+
+def test_a_stray_traditional_character_reads_the_source_as_it_is(monkeypatch):
+    """A simplified article with one traditional character (a name: 鋒) is read directly: placing the
+    source back costs a pass over the text and changes nothing the readers look for. A traditional
+    article still goes through the shadow."""
+    import annotate.sources as sources
+
+    calls = []
+    real = sources.restore
+    monkeypatch.setattr(sources, "restore", lambda *a: calls.append(1) or real(*a))
+    stray = SIMPLIFIED.replace("木受绳则直", "木受绳則直")
+    (doc,) = read_string(stray, "stray.md")
+    (plain,) = read_string(SIMPLIFIED, "plain.md")
+    assert doc.text == plain.text.replace("则直", "則直") and doc.title == plain.title and not calls
+    (doc,) = read_string(TRADITIONAL, "traditional.md")
+    assert "木受繩則直" in doc.text and calls
