@@ -323,9 +323,17 @@ def rules(
     table.add_column("label", no_wrap=True)
     table.add_column("what it matches", overflow="fold")
     table.add_column("example", overflow="fold")
-    for r in RULES:
-        table.add_row(*(Text(str(x)) for x in (r.id, r.label, r.summary, r.example)))
-    out_console().print(table)
+    rows = [tuple(str(x) for x in (r.id, r.label, r.summary, r.example)) for r in RULES]
+    for row in rows:
+        table.add_row(*(Text(x) for x in row))
+    console = out_console()
+    if not console.is_terminal:
+        # piped: one line per rule however long a cell grows (a reader of the pipe splits on lines)
+        from rich.cells import cell_len
+
+        widest = [max(cell_len(row[i]) for row in rows) for i in range(4)]
+        console.width = max(console.width, sum(widest) + 3 * len(widest) + 1)
+    console.print(table)
 
 
 def main() -> None:

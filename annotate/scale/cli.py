@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from annotate.cli_options import load_nlp
+from annotate import cli_options
 from annotate.console import err_console, error, fail
 from annotate.scale import FORMATS, Job, RunStats, run_job
 from annotate.scale.rows import MARKUPS, is_table
@@ -80,7 +80,8 @@ def run(paths, job: Job, quiet: bool) -> None:
     with stack:
         # one process: the model is loaded here; with workers, by the fork server they are forked
         # from, started now to load it while this process reads the first partitions
-        nlp = load_nlp(job.disabled) if job.workers == 1 and not job.scheduler else None
+        # looked up at call time: the one loader of the CLI (and what tests substitute)
+        nlp = cli_options.load_nlp(job.disabled) if job.workers == 1 and not job.scheduler else None
         if nlp is None:
             _start_fork_server(job)
         to_stdout = job.output == "-"
