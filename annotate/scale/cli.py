@@ -78,9 +78,9 @@ def run(paths, job: Job, quiet: bool) -> None:
     except OSError as e:
         raise fail(f"{job.output}: {e.strerror or e}") from None
     with stack:
-        # one process: the model is loaded here; with workers, by the fork server they are forked
-        # from, started now to load it while this process reads the first partitions
-        # looked up at call time: the one loader of the CLI (and what tests substitute)
+        # one process: the model is loaded here (by the CLI's one loader, looked up at call time);
+        # with workers, by the fork server they are forked from, started now to load it while
+        # this process reads the first partitions
         nlp = cli_options.load_nlp(job.disabled) if job.workers == 1 and not job.scheduler else None
         if nlp is None:
             _start_fork_server(job)

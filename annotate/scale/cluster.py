@@ -99,7 +99,7 @@ class DaskCluster:
         from distributed import Client, LocalCluster
 
         self.cluster = None
-        self._config = None
+        self._settings = contextlib.ExitStack()  # Dask settings held while the local cluster lives
         if address.startswith("local:"):
             try:
                 n = int(address.split(":", 1)[1])
@@ -108,11 +108,12 @@ class DaskCluster:
             from annotate.scale.forkserver import importable_by_children
 
             importable_by_children()
-            self._config = _local_config(disabled)
-            self._config.__enter__()
-            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=40)
-            self.client = Client(self.cluster)
+            with self._settings.pop_all() as settings:  # given back if the cluster fails to start
+                settings.enter_context(_local_config(disabled))
+                self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=40)
+                self.client = Client(self.cluster)
+                self._settings = settings.pop_all()
         else:
             try:
                 self.client = Client(address, timeout="30s")
@@ -141,8 +142,7 @@ class DaskCluster:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-        if self._config is not None:
-            self._config.__exit__(None, None, None)
+        self._settings.close()
 
 
 def _local_config(disabled=()):
