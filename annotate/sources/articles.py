@@ -15,7 +15,7 @@ from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, TITLE
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
                        is_latin_running_head, is_page_number, is_plain_title, is_short_han_label,
                        is_short_plain, is_staff_line, numbered_kind, section_numbers,
-                       is_salutation, drafting_line, is_date_line, summary_box, is_notes_heading, is_headnote, open_quote_depth, original_title, signed_by_editor,
+                       is_furniture_heading, is_salutation, drafting_line, is_date_line, summary_box, is_notes_heading, is_headnote, open_quote_depth, original_title, signed_by_editor,
                        starts_by_closing_quote, title_tag)
 from .raw import HEADING, PARA, RawBlock, merge_runs, split_block, strip_ornament
 
@@ -170,6 +170,7 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
                       if roles[k] == "drop" and is_staff_line(blocks[k].text)), None)
         for k in range(staff + 1 if staff is not None else len(blocks), len(blocks)):
             roles[k] = roles[k] or "drop"
+    _drop_furniture(blocks, roles)
     counts = Counter(blocks[k].text for k in range(len(blocks)) if candidate(k))
     for k in range(len(blocks)):
         t = blocks[k].text
@@ -177,6 +178,25 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
         if n >= 3 or n >= 2 and (t == running_column or any(c.isascii() and c.isalnum() for c in t)):
             roles[k] = "drop"
     return roles, values, running_column
+
+
+def _drop_furniture(blocks: list[RawBlock], roles: list) -> None:
+    """A heading of the page's furniture (相关文章, 作者简介, 订阅…) after running text ends the
+    article: it and what follows are chrome, up to the next top-level heading (another article
+    in the same file). Metadata lines in it keep their roles."""
+    seen_body = dropping = False
+    for k, b in enumerate(blocks):
+        if dropping:
+            if not (b.kind == HEADING and b.level == 1):
+                roles[k] = roles[k] or "drop"
+                continue
+            dropping = False
+        if roles[k] is not None:
+            continue
+        if seen_body and (b.kind == HEADING or len(b.text) <= BARE_HEADING_MAX) and is_furniture_heading(b.text):
+            roles[k], dropping = "drop", True
+        elif _is_body(b):
+            seen_body = True
 
 
 _BANNER_WINDOW = 12   # a crawler's header (source, link, breadcrumb lines) is a few blocks long

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..data.lexicon import lexicon
 from ..document import HEADING, SUBHEADING
 from ..punctuation import (CLAUSE_MARKS, CLOSERS, ELLIPSIS, FOOTNOTE, HAN, HAN_NUMERALS, ITEM_NUMERALS, SECTION_NUMBER, SENTENCE_END,
                            SUBHEADING_NUMBER)
@@ -554,3 +555,18 @@ _HEADNOTE = re.compile(r"^[（(]?\s*(?:这是|本文是|此文是|本篇是|这�
 def is_headnote(text: str) -> bool:
     t = text.strip()
     return len(t) <= 400 and bool(_HEADNOTE.match(t))
+
+
+# ---- page furniture below the article ------------------------------------------
+_FURNITURE_MARKS = re.compile(r"[\s【】\[\]［］#*：:|｜>»›·•\-—_]+")
+FURNITURE_MAX = 16   # a furniture heading is a label, not a sentence
+
+
+def is_furniture_heading(text: str) -> bool:
+    """A heading of the furniture a web page puts below its article (相关文章, 作者简介,
+    订阅我们的通讯, 发表评论; annotate/data/lexicon.toml [page])."""
+    t = _FURNITURE_MARKS.sub("", text)
+    if not t or len(t) > FURNITURE_MAX or is_finished(text):
+        return False
+    page = lexicon().page
+    return t in page.furniture_headings_set or bool(page.furniture_prefix.match(t))

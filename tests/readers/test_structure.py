@@ -915,3 +915,53 @@ def test_a_breadcrumb_trail_ending_in_a_long_title_is_chrome(tmp_path):
             "<h1>陈毅同志在复旦大学一次令人难忘的讲话</h1><p>1949年上海解放后，我考进复旦大学。正文继续。</p>")
     docs = read(tmp_path, html, "b.html")
     assert [d.kind for d in docs] == ["fragment", "article"]
+
+
+# ---- page furniture below the article ------------------------------------------------
+
+BLOG = """# 政府应当正视民意
+
+近年来，社会对施政的不满日益加深。这种不满是长期累积的结果。
+
+### 一、民意为何流失
+
+政府的决策往往缺乏咨询。许多政策推出前没有听取意见。
+
+### 二、出路何在
+
+政府必须重建与市民的沟通渠道。
+
+#### 作者简介
+
+张三，资深评论员，长期关注社会政策。
+
+### 订阅我们的通讯
+
+每周精选文章，直送你的邮箱。
+
+### 相关文章
+
+- [另一篇文章](https://example.com/a)
+"""
+
+
+def test_furniture_headings_below_the_article_end_it(tmp_path):
+    [doc] = read(tmp_path, BLOG, "a.md")
+    assert outline(doc)[-1] == ("paragraph", "政府必须重建与市民的沟通渠道。")
+    assert "作者简介" not in doc.text and "每周精选" not in doc.text
+    # a page in traditional script (read through the simplified shadow)
+    hk = ("# 政府應當正視民意\n\n近年來，社會對施政的不滿日益加深。這種不滿並非憑空而來，而是長期累積的結果。\n\n"
+          "### 一、民意為何流失\n\n政府的決策往往缺乏諮詢。許多政策在推出前沒有充分聽取市民意見。\n\n"
+          "#### 作者簡介\n\n張三，資深評論員，長期關注社會政策。\n\n### 相關文章\n\n- [另一篇](https://example.com/a)\n")
+    [doc] = read(tmp_path, hk, "b.md")
+    assert outline(doc)[-1] == ("paragraph", "政府的決策往往缺乏諮詢。許多政策在推出前沒有充分聽取市民意見。")
+
+
+def test_near_miss_furniture_words_in_a_heading_a_sentence_or_before_the_body_stay(tmp_path):
+    md = ("# 标题\n\n相关文章\n\n正文第一段。我们要说的话。\n\n## 评论区的相关文章为何失真\n\n"
+          "评论是一种表达。作者简介不过几行。\n\n## 二、结论\n\n这是结论。\n")
+    [doc] = read(tmp_path, md, "a.md")
+    kinds = outline(doc)
+    assert ("heading", "评论区的相关文章为何失真") in kinds          # a longer heading that only contains the words
+    assert ("paragraph", "评论是一种表达。作者简介不过几行。") in kinds   # in sentences
+    assert kinds[-1] == ("paragraph", "这是结论。")
