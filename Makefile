@@ -21,7 +21,8 @@ FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0
   --group-by 'dev3 h HTML in Jekyll posts=^h[0-9][0-9]_' --group-by 'dev3 i blog posts=^i[0-9][0-9]_' \
   --group-by 'dev3 j RSS dumps=^j[0-9][0-9]_' --group-by 'dev3 k student page=^k[0-9][0-9]_' \
   --group-by 'dev3 l HK opinion blogs (archive md)=^l[0-9][0-9]_' --group-by 'dev3 m whole opinion pages=^m[0-9][0-9]_' \
-  --group-by 'dev3 n feed-backup reposts=^n[0-9][0-9]_'
+  --group-by 'dev3 n feed-backup reposts=^n[0-9][0-9]_' --group-by 'dev3 o New Year editorials (one weekly)=^o[0-9][0-9]_' \
+  --group-by 'held out, the first six (b j k l m n)=^[bjklmn][0-9][0-9]_'
 GOLD := --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl --gold gold/dev3.gold.jsonl
 
 .PHONY: install model prelabel score figures test bench demo demo-next browser bench-scale lock
