@@ -39,7 +39,7 @@ from annotate.rules.relations import find_relations
 from annotate.rules.text import strip_span
 from annotate.rules.units import Unit, find_units, resolve_precedence
 from annotate.segment import fast_cut
-from annotate.shadow import shadow
+from annotate.shadow import rules_shadow
 
 SPANS_KEY = "arguments"
 BLOCKS_KEY = "blocks"
@@ -47,7 +47,7 @@ BOLD_KEY = "bold"
 KIND_KEY = "annotate.kind"
 TEXT_KEY = "annotate.text"  # doc.text joins every token on each call: computed once per Doc
 LAYOUT_KEY = "annotate.layout"  # the outline with its sentences, computed once per Doc
-# The text the rules read: the shadow (annotate.shadow: simplified script, “” for 「」), of the
+# The text the rules read: the shadow (annotate.shadow: simplified script, “” for 「」 and paired "…"), of the
 # same length as the Doc's text, stored only where it differs from it.
 SHADOW_KEY = "annotate.shadow"
 
@@ -115,7 +115,7 @@ def build_doc(nlp: Language, document: Document, full_segmentation: bool = False
     """A Doc over document.text whose tokens line up with every span a rule can make."""
     cut = _segment(nlp)
     # The rules and the segmenter read the shadow (same offsets); the tokens are the text's.
-    text = shadow(document.text)
+    text = rules_shadow(document.text)
     layout = layout_from_document(document if text == document.text else dataclasses.replace(document, text=text))
     cuts: set[int] = set()
     for block in document.blocks:
@@ -206,7 +206,7 @@ def rule_text(doc: Doc) -> str:
     if text is None:
         text = doc_text(doc)
         if LAYOUT_KEY not in doc.user_data:   # a Doc that build_doc did not make
-            text = shadow(text)
+            text = rules_shadow(text)
             if text != doc_text(doc):
                 doc.user_data[SHADOW_KEY] = text
     return text

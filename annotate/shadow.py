@@ -83,6 +83,36 @@ def shadow(text: str) -> str:
     return out
 
 
+# Straight double quotes as many web and converted texts print Chinese quotations ("…"): in a line
+# with Han characters and an even number of them, each pair with Han between its marks is read as
+# “…”. A line with an odd number is left alone (which mark opens cannot be told).
+_STRAIGHT = re.compile('"')
+
+
+def pair_straight_quotes(text: str) -> str:
+    """`text` with its paired straight double quotes around Chinese text as “…” (same length)."""
+    if '"' not in text:
+        return text
+    out = []
+    for line in text.splitlines(keepends=True):
+        marks = [m.start() for m in _STRAIGHT.finditer(line)] if '"' in line else []
+        if not marks or len(marks) % 2 or not _HAN.search(line):
+            out.append(line)
+            continue
+        chars = list(line)
+        for a, b in zip(marks[::2], marks[1::2]):
+            if _HAN.search(line, a + 1, b):
+                chars[a], chars[b] = "\u201c", "\u201d"
+        out.append("".join(chars))
+    return "".join(out)
+
+
+def rules_shadow(text: str) -> str:
+    """The text the rules and the segmenter read: the shadow, and straight quotes paired (same length).
+    (The readers read `shadow` alone: a source's straight quotes may be markup, class="…".)"""
+    return pair_straight_quotes(shadow(text))
+
+
 def read_through_shadow(text: str) -> str | None:
     """The shadow the readers should read `text` through, or None to read it as it is: only
     where at least TRADITIONAL_MIN characters change. A stray traditional character in a

@@ -4,7 +4,7 @@ from __future__ import annotations
 import spacy
 
 from annotate.pipeline import PIPES, SPANS_KEY, annotate_document
-from annotate.shadow import shadow
+from annotate.shadow import pair_straight_quotes, rules_shadow, shadow
 from annotate.sources import read_string
 
 
@@ -65,3 +65,29 @@ def test_a_doc_not_built_by_the_reader_reads_the_shadow_too():
     quote = [s for s in doc.spans[SPANS_KEY] if s.label_ == "QUOTE"]
     assert [q.text for q in quote] == ["要牢牢把握高質量發展這個首要任務。"]
     assert quote[0]._.speaker == "習近平總書記"
+
+
+# ---- straight double quotes ("…") as many web and converted texts print Chinese quotations ----
+
+def test_straight_quotes_around_chinese_text_pair_as_curly_ones():
+    text = '他说"我们要努力奋斗"，又写道"天下之至柔，驰骋天下之至坚"。\n\n第二段"好"。'
+    out = pair_straight_quotes(text)
+    assert out == '他说“我们要努力奋斗”，又写道“天下之至柔，驰骋天下之至坚”。\n\n第二段“好”。'
+    assert len(out) == len(text) and rules_shadow(text) == out
+
+
+def test_near_miss_straight_quotes_that_cannot_be_paired_or_are_markup_stay():
+    odd = '一个"孤单的引号，还有"一对"。'              # three on the line: which opens cannot be told
+    latin = 'class="note" id="x" 中文在外'             # no Han between the marks
+    english = 'He said "yes" and left.'              # no Han on the line
+    for text in (odd, latin, english):
+        assert pair_straight_quotes(text) == text
+    # the readers' shadow leaves them alone (a source's straight quotes may be markup)
+    assert shadow('<p class="a">他说"好"</p>') == '<p class="a">他说"好"</p>'
+
+
+def test_a_quotation_in_straight_quotes_is_a_quote_cut_from_the_text(nlp):
+    text = '坚持发展新质生产力\n\n习近平总书记强调："要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力。"\n'
+    t_text, spans = _spans(nlp, text)
+    quotes = [(t_text[s:e], speaker) for lab, s, e, _rule, speaker in spans if lab == "QUOTE"]
+    assert quotes == [("要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力。", "习近平总书记")]

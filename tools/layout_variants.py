@@ -14,6 +14,8 @@ metadata are already gone) is written again as plain text in these layouts:
 - `crlf`:   CRLF line ends, every block on its own line with a full-width indent (　　),
             no blank lines (a crawler's text dump);
 - `txt`:    blocks separated by blank lines (the plain text of an HTML or Markdown article);
+- `straight`: as `txt`, with the quotation marks “” printed as straight double quotes "…" (as many
+            web and converted texts print them); the gold's texts are converted alike;
 - `tagged`: the title on a line, then the body's HTML on one line (<p> paragraphs, a <script>),
             saved as .txt (a feed dump that kept the item's markup);
 - `traditional`: the source file itself (Markdown, HTML or text, its suffix kept: `<stem>.traditional.md`)
@@ -38,7 +40,7 @@ in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|tagged|traditional|escaped|html|page)\\.[a-z]+$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|straight|tagged|traditional|escaped|html|page)\\.[a-z]+$'
 """
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ from annotate.sources import MAX_BYTES, SourceError, read_file  # noqa: E402
 from annotate.sources.decode import read_text  # noqa: E402
 
 HELD_OUT = re.compile(r"^[bjklmno]\d\d_")   # dev3's held-out families (corpus/dev3/README.md): never read here
-VARIANTS = ("flat", "spaced", "crlf", "txt", "tagged", "traditional", "escaped", "html", "page")
+VARIANTS = ("flat", "spaced", "crlf", "txt", "straight", "tagged", "traditional", "escaped", "html", "page")
 DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
 
 
@@ -84,6 +86,8 @@ def layout(blocks: list[str], variant: str, turn: int = 0) -> str:
         return "\r\n".join([title] + ["\u3000\u3000" + b for b in body]) + "\r\n"
     if variant == "txt":
         return "\n\n".join(blocks) + "\n"
+    if variant == "straight":
+        return straight("\n\n".join(blocks)) + "\n"
     if variant == "tagged":
         # a feed item's HTML body dumped as text: the title line, then one line of <p>s and a script
         return (title + "\n" + "".join(f"<p>\u3000\u3000{b}</p>" for b in body)
@@ -110,11 +114,16 @@ def to_traditional(text: str) -> str:
     return text.translate(_s2t())
 
 
+def straight(text: str) -> str:
+    """“” as straight double quotes (same length)."""
+    return text.replace("\u201c", '"').replace("\u201d", '"')
+
+
 def gold_as(rec: dict, variant: str) -> dict:
     """A gold record for the variant's text (the texts converted as the variant converts them)."""
-    if variant != "traditional":
+    if variant not in ("traditional", "straight"):
         return rec
-    conv = to_traditional
+    conv = to_traditional if variant == "traditional" else straight
     spans = [{**s, "text": conv(s["text"]), "speaker": conv(s["speaker"]) if s.get("speaker") else s.get("speaker")}
              for s in rec.get("spans", [])]
     rels = [{**r, **{k: conv(r[k]) for k in ("from_text", "to_text") if isinstance(r.get(k), str)}}
