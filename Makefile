@@ -8,20 +8,21 @@ STAMP := .cache/make/install.stamp
 
 # dev3's held-out families (corpus/dev3/README.md): nobody writing rules reads their files, gold or errors.
 # A group or --files class that matches no gold file is skipped, so a family joins its figures once its gold lands.
-HELD_OUT       := bjklmno
-HELD_OUT_NAMES := b j k l m n o
+HELD_OUT       := bjklmnou
+HELD_OUT_NAMES := b j k l m n o u
 
 # The rows of the Figures table in docs/evaluation.md (`annotate evaluate --group-by NAME=REGEX` on the file names).
 FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0-9]_' \
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
   --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_' \
-  --group-by 'dev3 tuning (a c e h i)=^[acehi][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
+  --group-by 'dev3 tuning (a c e h i t)=^[acehit][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
   --group-by 'dev3 a speeches (PHP pages)=^a[0-9][0-9]_' --group-by 'dev3 b essays (collected works)=^b[0-9][0-9]_' \
   --group-by 'dev3 c officials (crawled gov pages)=^c[0-9][0-9]_' --group-by 'dev3 e party office reposts=^e[0-9][0-9]_' \
   --group-by 'dev3 h HTML in Jekyll posts=^h[0-9][0-9]_' --group-by 'dev3 i blog posts=^i[0-9][0-9]_' \
   --group-by 'dev3 j RSS dumps=^j[0-9][0-9]_' --group-by 'dev3 k student page=^k[0-9][0-9]_' \
   --group-by 'dev3 l HK opinion blogs (archive md)=^l[0-9][0-9]_' --group-by 'dev3 m whole opinion pages=^m[0-9][0-9]_' \
   --group-by 'dev3 n feed-backup reposts=^n[0-9][0-9]_' --group-by 'dev3 o New Year editorials (one weekly)=^o[0-9][0-9]_' \
+  --group-by 'dev3 t Qiushi theory articles=^t[0-9][0-9]_' --group-by 'dev3 u one commentary column=^u[0-9][0-9]_' \
   --group-by 'held out, the first six (b j k l m n)=^[bjklmn][0-9][0-9]_'
 GOLD := --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl --gold gold/dev3.gold.jsonl
 
