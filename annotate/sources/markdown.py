@@ -37,6 +37,17 @@ _LINK = re.compile(r"\[([^\[\]\n]*)\]\((?:[^()\n]*|[^()\s]*\s+\"[^\"\n]{0,300}\"
 _NAV_REST = re.compile(r"^[\s>»/|｜·•\-*_#\d.]*$")
 
 
+# Markdown inside raw HTML (<div align=center>**标题**</div>, as crawlers write a centred bold title):
+# CommonMark would print the marks, but the writer meant bold, an image, a link.
+_MD_BOLD = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{1,300}?)(?<=\S)\1")
+
+
+def _inline_markdown_as_html(chunk: str) -> str:
+    chunk = _IMG.sub("", chunk)
+    chunk = _LINK.sub(lambda m: m.group(1), chunk)
+    return _MD_BOLD.sub(r"<b>\2</b>", chunk)
+
+
 _WHOLE_BOLD = re.compile(r"^\s*(\*\*|__)(?P<inner>[^*_\n]{2,40}?)\1\s*$")
 
 
@@ -209,7 +220,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
                     break
                 chunk.append(nxt)
                 html_until += 1
-            blocks += _html.parse_fragment("\n".join(chunk), first_line=n)
+            blocks += _html.parse_fragment(_inline_markdown_as_html("\n".join(chunk)), first_line=n)
             continue
         if not line.strip():
             flush()

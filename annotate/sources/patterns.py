@@ -80,6 +80,9 @@ _BYLINE_PREFIX = re.compile(
 _POSITION_PREFIX = re.compile(
     rf"^[{HAN}]{{2,20}}(?:院士|教授|研究员|主任|部长|局长|司长|书记|委员|主席|所长|院长|理事长|董事长|总经理)[ \u3000]+(?=[{HAN}])")
 _COMMENTATOR = re.compile(r"^(?:本报|人民日报|光明日报|经济日报|新华社)?(?:特约)?评论员$")
+# A collective author: a research or survey group, an editorial office's team, a party group
+# (全国党建研究会调研组, 求是杂志社经济编辑部、…联合课题组, 中共某某部党组)
+_COLLECTIVE = re.compile(rf"^[{HAN}、·（）()\s]{{2,36}}(?:课题组|调研组|研究组|写作组|理论学习中心组|党组)$")
 _NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}[·•][{HAN}]{{1,8}}$")
 _NAME_SEP = re.compile(r"[\s、，,]+")
 
@@ -122,8 +125,8 @@ def byline_names(text: str) -> list[str] | None:
         t = t[:m.start()]
     if len(t) > 40:
         return None
-    if _COMMENTATOR.match(t):
-        return [t]
+    if _COMMENTATOR.match(t) or _COLLECTIVE.match(t):
+        return [" ".join(t.split())]
     m = _BYLINE_PREFIX.match(t)
     prefixed = bool(m and m.group().strip())
     t = t[m.end():] if m else t

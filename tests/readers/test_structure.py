@@ -965,3 +965,33 @@ def test_near_miss_furniture_words_in_a_heading_a_sentence_or_before_the_body_st
     assert ("heading", "评论区的相关文章为何失真") in kinds          # a longer heading that only contains the words
     assert ("paragraph", "评论是一种表达。作者简介不过几行。") in kinds   # in sentences
     assert kinds[-1] == ("paragraph", "这是结论。")
+
+
+# ---- a crawl's Markdown around centred HTML (a journal's reading site) ---------------------------
+
+QIUSHI_LIKE = ("# 从世界观看政绩观\r\n\r\n**作者**：李 毅\r\n\r\n**来源**：<https://example.com/a.html>\r\n\r\n---\r\n\r\n"
+               '<div style="text-align:center">**从世界观看政绩观**</div>\r\n\r\n'
+               '<div style="text-align:center">李 毅</div>\r\n\r\n'
+               "对党员、干部而言，政绩观是世界观的集中投射。我们必须深入查找剖析政绩观偏差。\r\n\r\n"
+               '<div style="text-align:center">**一**</div>\r\n\r\n'
+               '<div style="text-align:center">![](https://example.com/1.jpg)</div>\r\n\r\n'
+               "马克思主义哲学认为，事物是一个过程的存在。发展是现实的，也是历史的。\r\n")
+
+
+def test_markdown_bold_inside_centred_html_is_bold_and_the_repeated_title_is_one_article(tmp_path):
+    [doc] = read(tmp_path, QIUSHI_LIKE, "a.md")
+    assert doc.title == "从世界观看政绩观" and doc.authors == ["李毅"]
+    assert "*" not in doc.text and "![" not in doc.text
+    assert [k for k, _ in outline(doc)] == ["title", "paragraph", "heading", "paragraph"]
+
+
+def test_near_miss_a_lone_double_star_in_html_stays_text(tmp_path):
+    [doc] = read(tmp_path, "# 标题\n\n<div>幂写作 2**3，结果是八。我们要记住。</div>\n", "a.md")
+    assert "2**3" in doc.text
+
+
+def test_a_collective_author_under_the_title_is_the_byline(tmp_path):
+    [doc] = read(tmp_path, "# 如何更好凝聚新就业群体\n\n全国党建研究会调研组\n\n新就业群体规模持续扩大。我们要做好服务。\n", "a.md")
+    assert doc.title == "如何更好凝聚新就业群体" and doc.authors == ["全国党建研究会调研组"]
+    # near miss: a heading that only ends in similar characters is no author
+    assert byline_names("加强基层党组织建设") is None and byline_names("发挥课题组作用的三点思考。") is None
