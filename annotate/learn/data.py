@@ -128,7 +128,10 @@ def units_of(doc: Doc, spans_key: str = SPANS_KEY) -> list[Unit]:
                 f"END={text[e - 1] if not text[e - 1].isalnum() else 'word'}",
                 f"BOLD={_cover(s, e, bold)}", f"Q={_cover(s, e, quotes)}",
             ]
-            feats += [f"L={rl}&K={block.kind}", f"L={rl}&S={place}", f"L={rl}&P={prev}"]
+            # (the rules' label with where the unit stands: a family may take a rule's decision in one
+            # place and not another — a one-sentence paragraph's lead, say)
+            feats += [f"L={rl}&K={block.kind}", f"L={rl}&S={place}", f"L={rl}&P={prev}",
+                      f"L={rl}&S1={'single' if len(sents) == 1 else 'multi'}"]
             units.append(Unit(s, e, "unit", rl, best, tuple(feats + _words(text[s:e]))))
     for sp in spans:
         if sp.label_ != QUOTE:
