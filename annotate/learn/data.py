@@ -31,7 +31,7 @@ NONE = "NONE"
 UNIT_LABELS = (NONE, "CLAIM", "SUPPORT", "DIRECTIVE")
 QUOTE = "QUOTE"
 QUOTE_LABELS = (NONE, QUOTE)
-FEATURES_VERSION = 1  # bump when the features change: a model trained on others is refused
+FEATURES_VERSION = 2  # bump when the features change: a model trained on others is refused
 
 
 @dataclass
