@@ -442,3 +442,21 @@ def test_retraining_from_a_project_adapts_to_its_tasks(nlp, monkeypatch, tmp_pat
     assert meta["held_out"]["fold_files"] == [[f.name] for f in sorted(FILES)]
     saved = json.loads((tmp_path / "team" / "meta.json").read_text())["annotate"]
     assert saved["project"] == 7 and saved["adapt"] == meta["adapt"]
+
+
+def test_units_carry_the_rules_label_crossed_with_a_one_sentence_paragraph(nlp):
+    """A family may take a rule's lead in a long paragraph and not in a one-sentence one: the feature that
+    lets the (adapted) model tell them apart is there for the one and not for the other."""
+    from annotate.learn.data import units_of
+    from annotate.pipeline import annotate_document
+    from annotate.sources import read_string
+
+    text = ("坚持人民至上\n\n人民是历史的创造者。\n\n加强耕地资源保护利用。耕地是粮食生产的命根子，各地都要守住红线。\n\n"
+            "我们要把群众的冷暖放在心上。\n")
+    (document,) = [d for d in read_string(text, "t.txt") if d.kind == "article"]
+    units = {document.text[u.start:u.end]: u.features for u in units_of(annotate_document(nlp, document))
+             if u.kind == "unit"}
+    lead = units["加强耕地资源保护利用。"]
+    assert "L=SUPPORT&S1=multi" in lead and not any(f.endswith("&S1=single") for f in lead)
+    alone = units["我们要把群众的冷暖放在心上。"]
+    assert any(f.endswith("&S1=single") for f in alone) and "L=SUPPORT&S1=multi" not in alone
