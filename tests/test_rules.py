@@ -1448,3 +1448,12 @@ def test_modal_hit_before_an_interjection_yes_and_subject_clause_near_miss():
     a subject: 言论应当更加自由；是的，… prescribes; 必须坚持人民至上，是… still does not."""
     assert has_modal(["言论", "应当", "更加", "自由", "；", "是的", "，", "工作", "无分", "高下", "。"])
     assert not has_modal(["必须", "坚持", "人民", "至上", "，", "是", "该", "思想", "的", "重要", "内容", "。"])
+
+
+def test_some_of_a_group_failing_is_a_list_of_shortcomings_not_a_prescription():
+    # near miss: 有的/有些 as the subject of the sentence part (back to its ；): they fail to, nobody is told to
+    assert not has_modal(["比如", "，", "有的", "干部", "只", "讲", "小集体", "，", "不能", "很好", "地", "观照", "全局", "；"])
+    assert not has_modal(["有些", "地方", "对", "决策", "部署", "搞", "选择性", "落实", "，", "不能", "一以贯之", "。"])
+    # hits: another part of the sentence, or 我们 among them, still prescribes
+    assert has_modal(["有的", "干部", "只", "讲", "小集体", "；", "我们", "要", "观照", "全局", "。"])
+    assert has_modal(["有的", "同志", "说", "，", "我们", "必须", "观照", "全局", "。"])

@@ -99,6 +99,14 @@ def _one_persons_will(words: list[str], i: int) -> bool:
     return after not in D.require_addressees_set and after not in D.addressee_words_set
 
 
+def _some_of_them(words: list[str], i: int) -> bool:
+    """The marker at words[i] stands in a sentence part (back to the last ；) whose subject is some of
+    a group (有的党员…，不能很好地观照全局；有些地方…): a list of shortcomings, not a prescription."""
+    text = "".join(words[:i])
+    part = text[max(text.rfind(ch) for ch in "；;。！？") + 1:]
+    return bool(G.some_of_them.search(part)) and not any(a in part for a in D.require_addressees)
+
+
 def _a_not_a(words: list[str], i: int) -> bool:
     """The marker at words[i] is a half of an A-not-A question (需不需要, 要不要, 应不应该):
     it asks, it does not prescribe."""
@@ -241,7 +249,7 @@ def has_modal(words: list[str]) -> bool:
         # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
         if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
             continue
-        if _a_not_a(words, i) or _own_speech_act(words, i) or _one_persons_will(words, i):
+        if _a_not_a(words, i) or _own_speech_act(words, i) or _one_persons_will(words, i) or _some_of_them(words, i):
             continue
         # 要技术没技术: 要 as the verb "want", in narration.
         if w == G.yao and i + 2 < len(words) and words[i + 2] in G.lack:
