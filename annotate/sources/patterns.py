@@ -573,3 +573,29 @@ def is_furniture_heading(text: str) -> bool:
         return False
     page = lexicon().page
     return t in page.furniture_headings_set or bool(page.furniture_prefix.match(t))
+
+
+# ---- a plain-text file's header block (标题：… / 来源：… / 发布日期：…) -----------------------
+_FIELD = re.compile(rf"^\s*([{HAN}A-Za-z][{HAN}A-Za-z ]{{0,9}}?)\s*[:：]\s*(\S.{{0,199}})$")
+# a label line wholly in brackets around a header or the text under it (【来源】, 【正文】)
+_BRACKET_LABEL = re.compile(r"^\s*[【\[［][^【】\[\]［］\n]{1,40}[】\]］]\s*$")
+
+
+def field_line(text: str) -> tuple[str, str] | None:
+    """(label, value) of a `label：value` line whose value holds no sentence, else None."""
+    m = _FIELD.match(text)
+    if not m or has_inner_sentence_end(m.group(2)) or m.group(2).rstrip().rstrip(CLOSERS)[-1:] in SENTENCE_END:
+        return None
+    return m.group(1).strip(), m.group(2).strip()
+
+
+def is_known_field(label: str) -> bool:
+    return label in lexicon().page.header_fields_set
+
+
+def is_title_field(label: str) -> bool:
+    return label in lexicon().page.title_fields_set
+
+
+def is_bracket_label(text: str) -> bool:
+    return bool(_BRACKET_LABEL.match(text))

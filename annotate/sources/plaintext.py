@@ -12,7 +12,7 @@ from collections import Counter
 
 from ..document import SUBHEADING
 from ..punctuation import CLAUSE_MARKS, CLOSERS, ELLIPSIS, HAN, ITEM_NUMERALS, SENTENCE_END
-from .patterns import (INDENTED_HEADING_MAX, byline_names, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
+from .patterns import (INDENTED_HEADING_MAX, byline_names, field_line, is_bracket_label, is_known_field, is_title_field, is_bare_heading_text, column_line, has_inner_sentence_end, is_finished,
                        is_latin_running_head, is_page_number, is_short_han_label,
                        is_short_plain, is_standalone_line, numbered_kind)
 from .raw import HEADING, PARA, RawBlock, TextBuilder, is_indent
@@ -160,6 +160,9 @@ def _physical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_HEADER_WINDOW = 40   # a header block is at the top: only the first lines are looked at for one
+
+
 def _units(lines: list[tuple[int, str]]) -> tuple[list[list[tuple[int, str]]], list[bool]]:
     """Group lines into paragraphs: `[(line number, stripped text), …]`, and whether each
     opens with a paragraph indent."""
@@ -169,7 +172,9 @@ def _units(lines: list[tuple[int, str]]) -> tuple[list[list[tuple[int, str]]], l
     indents: list[bool] = []
     cur: list[tuple[int, str]] = []
     prev_alone = False   # the previous line is a block of its own
-    for n, raw in lines:
+    # `label：value` lines next to one another (a header block: 标题：… / 来源：…) are a line each
+    fieldish = [field_line(raw) is not None for _, raw in lines[:_HEADER_WINDOW]]
+    for i, (n, raw) in enumerate(lines):
         s = raw.strip()
         if not s:
             if cur:
@@ -177,7 +182,8 @@ def _units(lines: list[tuple[int, str]]) -> tuple[list[list[tuple[int, str]]], l
             cur = []
             continue
         alone = is_standalone_line(s) or numbered_kind(s) is not None or (
-            bool(cur) and is_latin_running_head(cur[-1][1]) and is_short_han_label(s))
+            bool(cur) and is_latin_running_head(cur[-1][1]) and is_short_han_label(s)) or (
+            i < len(fieldish) and fieldish[i] and ((i and fieldish[i - 1]) or (i + 1 < len(fieldish) and fieldish[i + 1])))
         # (a line more than twice as long as the line before it does not continue it: a
         # hard-wrapped paragraph's lines are as wide as the wrap; a short line over a long one
         # is a title or heading above its text)
@@ -207,8 +213,40 @@ def _title_lines(text: str) -> list[str]:
     return [text]
 
 
+HEADER_MIN = 3     # `label：value` lines in a row that make a header block
+HEADER_KNOWN = 2   # … of which this many have a known label (annotate/data/lexicon.toml [page])
+
+
+def _header(units: list, indents: list) -> tuple[dict, list, list]:
+    """A header block at the top of the text (标题：… / 来源：… / 发布日期：…, with a bracketed label
+    line around it): its fields go to the metadata, its title field becomes the title line."""
+    texts = ["".join(s for _, s in u) for u in units]
+    k = 0
+    while k < len(units) and is_bracket_label(texts[k]):
+        k += 1
+    start = k
+    fields = []
+    while k < len(units) and len(units[k]) == 1 and (f := field_line(texts[k])) is not None:
+        fields.append((k, *f))
+        k += 1
+    if len(fields) < HEADER_MIN or sum(is_known_field(lab) for _, lab, _ in fields) < HEADER_KNOWN:
+        return {}, units, indents
+    while k < len(units) and is_bracket_label(texts[k]):
+        k += 1
+    meta = {"header": {lab: val for _, lab, val in fields}}
+    title = next(((j, val) for j, lab, val in fields if is_title_field(lab)), None)
+    head = []
+    if title is not None:
+        j, val = title
+        line, s = units[j][0]
+        head = [[(line, s[s.index(val):])]]   # the value where it stands on its line
+    keep_from = k
+    return meta, head + units[keep_from:], [False] * len(head) + indents[keep_from:]
+
+
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
     units, indents = _units(_physical_lines(text))
+    header, units, indents = _header(units, indents)
     texts = ["".join(s for _, s in u) for u in units]
     # running heads are dropped later; they must not count as neighbours here
     noise = [is_latin_running_head(t) or is_page_number(t) for t in texts]
@@ -268,4 +306,4 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if blk:
             blk.indent = indents[k]
             blocks.append(blk)
-    return {}, blocks
+    return header, blocks

@@ -995,3 +995,28 @@ def test_a_collective_author_under_the_title_is_the_byline(tmp_path):
     assert doc.title == "如何更好凝聚新就业群体" and doc.authors == ["全国党建研究会调研组"]
     # near miss: a heading that only ends in similar characters is no author
     assert byline_names("加强基层党组织建设") is None and byline_names("发挥课题组作用的三点思考。") is None
+
+
+# ---- a plain-text file's header block ----------------------------------------------------------
+
+HEADER_TXT = ("【来源与档案】\n编号：F28\n报道标题：某某评论 | 写好邮件为何成了知识盲区\n发布媒体：某某评论\n"
+              "发布日期：2026-09-18 08:00\n原文链接：https://example.com/a\n\n【正文】\n\n"
+              "很多年轻人写邮件时不知所措。这是一个普遍现象。\n\n一\n\n邮件是职场沟通的基本功。我们要重视它。\n")
+
+
+def test_a_header_block_of_fields_is_metadata_and_its_title_field_the_title(tmp_path):
+    [doc] = read(tmp_path, HEADER_TXT, "a.txt")
+    assert doc.title == "写好邮件为何成了知识盲区" and doc.column == "某某评论"
+    assert doc.meta["header"]["发布日期"] == "2026-09-18 08:00" and doc.meta["header"]["编号"] == "F28"
+    assert [k for k, _ in outline(doc)] == ["title", "paragraph", "heading", "paragraph"]
+    assert "原文链接" not in doc.text and "【" not in doc.text
+
+
+def test_near_miss_two_fields_or_an_interview_opening_stay_text(tmp_path):
+    # two fields are no header block (and the title line stands)
+    [doc] = read(tmp_path, "标题：城市更新的路径\n来源：某报\n\n城市更新要以人为本。这是共识。\n", "a.txt")
+    assert "header" not in doc.meta
+    # interview turns are sentences, not field values
+    txt = "访谈录\n\n主持人：您怎么看城市更新？\n嘉宾：城市更新要以人为本。\n主持人：为什么？\n嘉宾：因为人是城市的主体。\n"
+    [doc] = read(tmp_path, txt, "b.txt")
+    assert "header" not in doc.meta and "主持人：您怎么看城市更新？" in doc.text
