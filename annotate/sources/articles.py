@@ -643,12 +643,31 @@ def _squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+def _drop_title_repeat(seg: _Seg) -> None:
+    """The title printed again as a heading above the body (a page's `#` title, then its own `##`
+    one; a feed's `account｜title` line, then the title): one title, not a section of its own."""
+    if seg.kind != "article" or not seg.titles:
+        return
+    names = {_squeeze("".join(t.text for t in seg.titles))}
+    for t in seg.titles:
+        cs, ce, _ = title_tag(t.text)
+        names |= {_squeeze(t.text), _squeeze(t.text[cs:ce])}
+    for k, b in enumerate(seg.body):
+        if _is_body(b):
+            return
+        if _heading_like(b) and _squeeze(b.text.strip("*_")) in names:
+            del seg.body[k]
+            return
+
+
 def build(blocks: list[RawBlock], *, source: str, path: str, meta: dict | None = None) -> list[Document]:
     """Documents (articles and fragments) in file order; `meta` goes to every Document.meta."""
     blocks = [strip_ornament(b) for b in blocks if b.text]
     segs, running_column = _segments(blocks)
     base = Document(text="", source=source, path=path, meta=dict(meta or {}))
     docs: list[Document] = []
+    for seg in segs:
+        _drop_title_repeat(seg)
     built = [_document(seg, _pieces(seg.body, seg.kind == "article"), base) for seg in segs]
     # a file of one article (a web page) gives that article alone: short unpunctuated
     # fragments around it are page chrome; between articles they are torn page pieces

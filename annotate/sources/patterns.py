@@ -521,8 +521,15 @@ _DATE_LINE = re.compile(
     rf"(?:\s*(?:\d{{1,2}}|[{_HAN_DIGITS}]{{1,3}})\s*日)?(?:\s*[于在]?[{HAN}]{{0,8}})?\s*[）)]?$")
 
 
+# … or a numeric date as web pages and feeds print it (2020-01-01, 2020/1/1 08:30, 2020.01.01 星期三)
+_NUMERIC_DATE_LINE = re.compile(
+    r"^[（(]?\s*\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"(?:\s*(?:星期|周)[{ITEM_NUMERALS}日天])?\s*[）)]?$")
+
+
 def is_date_line(text: str) -> bool:
-    return bool(_DATE_LINE.match(text.strip()))
+    t = text.strip()
+    return bool(_DATE_LINE.match(t) or _NUMERIC_DATE_LINE.match(t))
 
 
 # A summary box an editor puts above the body: 内容提要：… / 【核心提示】… / 编前语 / 摘要：…
