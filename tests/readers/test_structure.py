@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.sources.patterns import byline_names, title_tag
+from annotate.sources.patterns import byline_names, is_date_line, title_tag
 
 from reader_helpers import outline, read
 
@@ -1020,3 +1020,21 @@ def test_near_miss_two_fields_or_an_interview_opening_stay_text(tmp_path):
     txt = "访谈录\n\n主持人：您怎么看城市更新？\n嘉宾：城市更新要以人为本。\n主持人：为什么？\n嘉宾：因为人是城市的主体。\n"
     [doc] = read(tmp_path, txt, "b.txt")
     assert "header" not in doc.meta and "主持人：您怎么看城市更新？" in doc.text
+
+
+# ---- the title printed twice; numeric date lines -----------------------------------------------
+
+def test_the_title_printed_again_as_a_heading_is_one_title_and_a_numeric_date_is_a_date_line(tmp_path):
+    md = ("# 某某专栏｜政府应当正视民意\n\n2020-01-01\n\n## 政府应当正视民意\n\n近年来，社会对施政的不满日益加深。这是累积的结果。\n\n"
+          "### 一、民意为何流失\n\n政府的决策往往缺乏咨询。许多政策推出前没有听取意见。\n")
+    [doc] = read(tmp_path, md, "a.md")
+    assert doc.meta["date_line"] == "2020-01-01"
+    assert [k for k, _ in outline(doc)] == ["title", "paragraph", "heading", "paragraph"]   # 一、 is the section
+
+
+def test_near_miss_a_heading_that_only_starts_like_the_title_or_comes_after_the_body_stays(tmp_path):
+    md = ("# 政府应当正视民意\n\n## 政府应当正视民意的三个理由\n\n近年来，不满日益加深。这是累积的结果。\n\n"
+          "## 政府应当正视民意\n\n所以要正视。我们要记住这一点。\n")
+    [doc] = read(tmp_path, md, "a.md")
+    assert [t for k, t in outline(doc) if k == "heading"] == ["政府应当正视民意的三个理由", "政府应当正视民意"]
+    assert is_date_line("2020/1/1 08:30") and not is_date_line("2020-01-01 发布会") and not is_date_line("1.2.3")
