@@ -15,14 +15,14 @@ HELD_OUT_NAMES := b j k l m n o u v
 FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0-9]_' \
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
   --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_' \
-  --group-by 'dev3 tuning (a c e h i t)=^[acehit][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
+  --group-by 'dev3 tuning (a c e h i t w)=^[acehitw][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
   --group-by 'dev3 a speeches (PHP pages)=^a[0-9][0-9]_' --group-by 'dev3 b essays (collected works)=^b[0-9][0-9]_' \
   --group-by 'dev3 c officials (crawled gov pages)=^c[0-9][0-9]_' --group-by 'dev3 e party office reposts=^e[0-9][0-9]_' \
   --group-by 'dev3 h HTML in Jekyll posts=^h[0-9][0-9]_' --group-by 'dev3 i blog posts=^i[0-9][0-9]_' \
   --group-by 'dev3 j RSS dumps=^j[0-9][0-9]_' --group-by 'dev3 k student page=^k[0-9][0-9]_' \
   --group-by 'dev3 l HK opinion blogs (archive md)=^l[0-9][0-9]_' --group-by 'dev3 m whole opinion pages=^m[0-9][0-9]_' \
   --group-by 'dev3 n feed-backup reposts=^n[0-9][0-9]_' --group-by 'dev3 o New Year editorials (one weekly)=^o[0-9][0-9]_' \
-  --group-by 'dev3 t Qiushi theory articles=^t[0-9][0-9]_' --group-by 'dev3 u one commentary column=^u[0-9][0-9]_' \
+  --group-by 'dev3 t Qiushi theory articles=^t[0-9][0-9]_' --group-by 'dev3 w essays of one writer (hard-wrapped text)=^w[0-9][0-9]_' --group-by 'dev3 u one commentary column=^u[0-9][0-9]_' \
   --group-by 'dev3 v one column as app data (TS records)=^v[0-9][0-9]_' \
   --group-by 'held out, the first six (b j k l m n)=^[bjklmn][0-9][0-9]_'
 GOLD := --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl --gold gold/dev3.gold.jsonl
