@@ -73,9 +73,22 @@ def holds_markup(text: str) -> bool:
     return False
 
 
+# Markdown syntax anywhere: a heading, list, quote, fence, rule or table line, emphasis, a link or
+# image, an HTML tag. A `.md` file with none of it is plain text under another name (a corpus saved
+# as .md): read as text, its line structure (a hard wrap, a title line over the body) counts.
+_MARKDOWN_SYNTAX = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|[-*+]\s|\d{1,3}[.)]\s|>|```|~~~|[-*_=]{3,}\s*$|\|)"
+                              r"|\*\*|__|\]\(|<[A-Za-z/!]", re.M)
+
+
+def holds_markdown(text: str) -> bool:
+    return _MARKDOWN_SYNTAX.search(text) is not None
+
+
 def _parser_for(path: Path, text: str):
     # a file named explicitly with another suffix: sniff it
     parser = _PARSERS.get(path.suffix.lower()) or sniff_parser(text)
+    if parser is _markdown and not holds_markdown(text):
+        parser = _plaintext
     return _html if parser is _plaintext and holds_markup(text) else parser
 
 

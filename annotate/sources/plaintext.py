@@ -160,10 +160,33 @@ def _physical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# A hard-wrapped text (an e-book or a PDF's text cut at a fixed width): most lines are as wide as
+# the wrap, give or take a character or two (a mark that may not open a line). A line narrower than
+# that ends its paragraph, or is a title or heading, whether or not it ends a sentence.
+WRAP_MIN_LINES = 8       # lines of the commonest width, at least, and
+WRAP_SHARE = 0.4         # this share of the text's lines
+WRAP_SLACK = 2           # a line this much narrower than the wrap is still full
+
+
+def _wrap_width(lines: list[tuple[int, str]]) -> int | None:
+    """The width a hard-wrapped text was cut at, or None."""
+    widths = Counter(len(s.strip()) for _, s in lines if s.strip())
+    if not widths:
+        return None
+    width, n = max(widths.items(), key=lambda kv: (kv[1], kv[0]))
+    total = sum(widths.values())
+    return width if 12 <= width <= 120 and n >= WRAP_MIN_LINES and n >= WRAP_SHARE * total else None
+
+
+def _full(line: str, wrap: int | None) -> bool:
+    """As wide as the wrap (or no wrap known): the line may run on into the next."""
+    return not wrap or len(line) >= wrap - WRAP_SLACK
+
+
 _HEADER_WINDOW = 40   # a header block is at the top: only the first lines are looked at for one
 
 
-def _units(lines: list[tuple[int, str]]) -> tuple[list[list[tuple[int, str]]], list[bool]]:
+def _units(lines: list[tuple[int, str]], wrap: int | None = None) -> tuple[list[list[tuple[int, str]]], list[bool]]:
     """Group lines into paragraphs: `[(line number, stripped text), …]`, and whether each
     opens with a paragraph indent."""
     filled = [i for i, (_, s) in enumerate(lines) if s.strip()]
@@ -188,7 +211,8 @@ def _units(lines: list[tuple[int, str]]) -> tuple[list[list[tuple[int, str]]], l
         # hard-wrapped paragraph's lines are as wide as the wrap; a short line over a long one
         # is a title or heading above its text)
         new = (not blank_mode or not cur or raw[0].isspace() or is_finished(cur[-1][1])
-               or alone or prev_alone or len(s) > 2 * len(cur[-1][1]))
+               or alone or prev_alone or len(s) > 2 * len(cur[-1][1])
+               or not _full(cur[-1][1], wrap))
         if new and cur:
             units.append(cur)
             cur = []
@@ -245,7 +269,9 @@ def _header(units: list, indents: list) -> tuple[dict, list, list]:
 
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
-    units, indents = _units(_physical_lines(text))
+    lines = _physical_lines(text)
+    wrap = _wrap_width(lines)
+    units, indents = _units(lines, wrap)
     header, units, indents = _header(units, indents)
     texts = ["".join(s for _, s in u) for u in units]
     # running heads are dropped later; they must not count as neighbours here
@@ -270,7 +296,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             kind = numbered_kind(texts[k])
             if kind:
                 level[k] = _LEVEL[kind]
-            elif nxt is not None and nxt not in level and not noise[k + 1] and (
+            elif nxt is not None and nxt not in level and not noise[k + 1] and not (wrap and _full(texts[k], wrap)) and (
                     nxt in byline and is_short_plain(texts[k])
                     or seen[texts[k]] < 3 and is_bare_heading_text(texts[k], own_paragraph=indents[nxt])):
                 # (a line right before a running head ends a page: a torn paragraph, not a heading)
@@ -283,7 +309,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         nxt = content[i + 1] if i + 1 < len(content) else None
         if k in level and k != first and prev is not None and prev not in level \
                 and prev not in byline and not is_finished(texts[prev]) and nxt not in byline \
-                and not indents[k]:   # (an indented line opens a paragraph of its own)
+                and not indents[k] and _full(units[prev][-1][1], wrap):   # (an indented line, or one after a narrower line in a hard-wrapped text, opens a block of its own)
             del level[k]
 
     blocks: list[RawBlock] = []
@@ -305,5 +331,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         blk = b.finish(HEADING if k in level else PARA, level.get(k))
         if blk:
             blk.indent = indents[k]
+            # (in a hard-wrapped text a narrower line ended the paragraph before: no page break)
+            blk.gap = bool(k and not _full(units[k - 1][-1][1], wrap))
             blocks.append(blk)
     return header, blocks

@@ -1038,3 +1038,34 @@ def test_near_miss_a_heading_that_only_starts_like_the_title_or_comes_after_the_
     [doc] = read(tmp_path, md, "a.md")
     assert [t for k, t in outline(doc) if k == "heading"] == ["政府应当正视民意的三个理由", "政府应当正视民意"]
     assert is_date_line("2020/1/1 08:30") and not is_date_line("2020-01-01 发布会") and not is_date_line("1.2.3")
+
+
+# ---- hard-wrapped text, and a .md file with no Markdown in it ---------------------------------------
+
+def _wrapped(paragraph: str, width: int = 12) -> list[str]:
+    return [paragraph[i:i + width] for i in range(0, len(paragraph), width)]
+
+
+WRAPPED = "\n".join(
+    ["知识分子的中古遗风", "一、谁是知识分子？"]
+    + _wrapped("我到现在还不确切知道什么人算是知识分子，什么人不算。插队的时候，军代表说过我是知识分子。那年我十七岁，上过六年小学")
+    + _wrapped("如果到历史上去找知识分子，先秦诸子当然是知识分子，但是距离太遥远。到了中古，我们找到的对应物就是读书人，这是真的")
+    + ["二、中古遗风何在"]
+    + _wrapped("现代中国的知识分子，中古的遗风多些，首先表现在受约束上。我们应该放弃这种遗风，这是我的看法。还要说明一点道理"))
+
+
+def test_hard_wrapped_lines_join_and_a_narrower_line_ends_its_paragraph(tmp_path):
+    for name in ("a.txt", "b.md"):   # a .md file with no Markdown in it is read as text
+        [doc] = read(tmp_path, WRAPPED, name)
+        assert doc.title == "知识分子的中古遗风"
+        kinds = outline(doc)
+        assert [k for k, _ in kinds] == ["title", "heading", "paragraph", "paragraph", "heading", "paragraph"]
+        assert kinds[2][1].endswith("上过六年小学") and kinds[3][1].startswith("如果到历史上去找")
+
+
+def test_near_miss_lines_of_all_widths_and_real_markdown_read_as_before(tmp_path):
+    ragged = "标题\n\n第一行稍短一点，\n第二行要长一些才行，\n第三行。\n"
+    [doc] = read(tmp_path, ragged, "a.txt")
+    assert ("paragraph", "第一行稍短一点，第二行要长一些才行，第三行。") in outline(doc)
+    [doc] = read(tmp_path, "# 标题\n\n**要点。**正文在这里。\n", "b.md")
+    assert doc.title == "标题" and doc.blocks[1].bold
