@@ -16,6 +16,9 @@ metadata are already gone) is written again as plain text in these layouts:
 - `txt`:    blocks separated by blank lines (the plain text of an HTML or Markdown article);
 - `straight`: as `txt`, with the quotation marks “” printed as straight double quotes "…" (as many
             web and converted texts print them); the gold's texts are converted alike;
+- `wrapped`: hard-wrapped at 30 characters as an e-book or a PDF's text is (each block starts a new
+            line, no blank line between blocks), with a blank line every 21 lines as a page break,
+            wherever it falls;
 - `tagged`: the title on a line, then the body's HTML on one line (<p> paragraphs, a <script>),
             saved as .txt (a feed dump that kept the item's markup);
 - `traditional`: the source file itself (Markdown, HTML or text, its suffix kept: `<stem>.traditional.md`)
@@ -40,7 +43,7 @@ in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|straight|tagged|traditional|escaped|html|page)\\.[a-z]+$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|straight|wrapped|tagged|traditional|escaped|html|page)\\.[a-z]+$'
 """
 from __future__ import annotations
 
@@ -59,7 +62,7 @@ from annotate.sources import MAX_BYTES, SourceError, read_file  # noqa: E402
 from annotate.sources.decode import read_text  # noqa: E402
 
 HELD_OUT = re.compile(r"^[bjklmnouv]\d\d_")   # dev3's held-out families (corpus/dev3/README.md): never read here
-VARIANTS = ("flat", "spaced", "crlf", "txt", "straight", "tagged", "traditional", "escaped", "html", "page")
+VARIANTS = ("flat", "spaced", "crlf", "txt", "straight", "wrapped", "tagged", "traditional", "escaped", "html", "page")
 DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
 
 
@@ -86,6 +89,14 @@ def layout(blocks: list[str], variant: str, turn: int = 0) -> str:
         return "\r\n".join([title] + ["\u3000\u3000" + b for b in body]) + "\r\n"
     if variant == "txt":
         return "\n\n".join(blocks) + "\n"
+    if variant == "wrapped":
+        lines = [title] + [b[i:i + 30] for b in body for i in range(0, len(b), 30)]
+        out = []
+        for k, line in enumerate(lines):
+            if k and k % 21 == 0:
+                out.append("")   # a page break, wherever it falls
+            out.append(line)
+        return "\n".join(out) + "\n"
     if variant == "straight":
         return straight("\n\n".join(blocks)) + "\n"
     if variant == "tagged":
