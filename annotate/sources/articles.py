@@ -548,10 +548,11 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
                             for b in body)
     # A （一）/1． line is second level only under sections of a higher rank (一、…, or explicit
     # headings above it); where it is the article's top level it numbers the sections themselves.
-    ranked_above = numbered_sections or any(
+    series = _one_series(body)
+    ranked_above = (numbered_sections or any(
         not b.editorial and (numbered_kind(b.text) == K_HEADING
                              or (b.kind == HEADING or _bold_only(b)) and numbered_kind(b.text) != SUBHEADING)
-        for b in body)
+        for b in body)) and not series
     # bare lines are headings only in an article that marks none of its headings (in a
     # fragment, text cut off by the previous page, a short first line is a torn piece)
     marked = not article or any(b.kind == HEADING or _bold_only(b) for b in body if not b.editorial)
@@ -571,7 +572,9 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
             continue
         nk = numbered_kind(b.text)
         if explicit:
-            if section is not None and b.level is not None and b.level > section:
+            if series and nk:
+                kind = K_HEADING
+            elif section is not None and b.level is not None and b.level > section:
                 kind = SUBHEADING
             elif nk == SUBHEADING and ranked_above:
                 kind = SUBHEADING
@@ -589,6 +592,26 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
             kind = SUBHEADING
         out.append(_Piece(kind, b.text, b.line, list(b.bold), list(b.lines)))
     return [p.done() for p in out]
+
+
+_HAN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+_SERIES_NUMBER = re.compile(r"^\s*(?:(?P<sub>[（(])(?P<a>[一二三四五六七八九十])[)）]|(?P<b>[一二三四五六七八九十])[、.．])")
+
+
+def _one_series(body: list[RawBlock]) -> bool:
+    """The article numbers its sections in one count across two styles (（一）… （二）… （三）… 四、…
+    （五）…, as a writer's text may have them): every number once, 1 to n in order, both styles
+    used. Then （一） is not a level below 一、: they are all sections."""
+    seen, styles = [], set()
+    for b in body:
+        if b.editorial or numbered_kind(b.text) is None:
+            continue
+        m = _SERIES_NUMBER.match(b.text)
+        if not m:
+            continue
+        styles.add(bool(m.group("sub")))
+        seen.append(_HAN_VALUE[m.group("a") or m.group("b")])
+    return len(styles) == 2 and len(seen) >= 3 and seen == list(range(1, len(seen) + 1))
 
 
 def _emphasis(p: _Piece) -> bool:

@@ -1069,3 +1069,15 @@ def test_near_miss_lines_of_all_widths_and_real_markdown_read_as_before(tmp_path
     assert ("paragraph", "第一行稍短一点，第二行要长一些才行，第三行。") in outline(doc)
     [doc] = read(tmp_path, "# 标题\n\n**要点。**正文在这里。\n", "b.md")
     assert doc.title == "标题" and doc.blocks[1].bold
+
+
+def test_one_count_of_sections_across_two_numbering_styles_is_one_level(tmp_path):
+    txt = ("标题\n\n引言一句。这是开头。\n\n(一)第一个问题\n\n正文一。说明一。\n\n(二)第二个问题\n\n正文二。说明二。\n\n"
+           "三、第三个问题\n\n正文三。说明三。\n\n(四)第四个问题\n\n正文四。说明四。\n")
+    [doc] = read(tmp_path, txt, "a.txt")
+    assert [k for k, _ in outline(doc) if k != "paragraph"] == ["title"] + ["heading"] * 4
+    # near miss: （一）（二） counted again under each 一、/二、 are a level below
+    txt = ("标题\n\n一、第一部分\n\n（一）甲\n\n正文。说明。\n\n（二）乙\n\n正文。说明。\n\n二、第二部分\n\n（一）丙\n\n正文。说明。\n")
+    [doc] = read(tmp_path, txt, "b.txt")
+    assert [k for k, _ in outline(doc) if k != "paragraph"] == ["title", "heading", "subheading", "subheading",
+                                                                 "heading", "subheading"]
