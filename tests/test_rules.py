@@ -1457,3 +1457,18 @@ def test_some_of_a_group_failing_is_a_list_of_shortcomings_not_a_prescription():
     # hits: another part of the sentence, or 我们 among them, still prescribes
     assert has_modal(["有的", "干部", "只", "讲", "小集体", "；", "我们", "要", "观照", "全局", "。"])
     assert has_modal(["有的", "同志", "说", "，", "我们", "必须", "观照", "全局", "。"])
+
+
+def test_should_be_rhetorical_why_and_want_what_are_no_prescription_and_spoken_forms_are():
+    # near misses: 应该是 / 就该是 (what something is supposed to be), 干嘛要 (a rhetorical why), 要什么 (want what)
+    assert not has_modal(["知识分子", "应该", "是", "在", "大学", "供职", "的", "人", "。"])
+    assert not has_modal(["就", "该", "是", "这样", "的", "。"])
+    assert not has_modal(["北京", "的", "女孩子", "，", "干嘛", "要", "用", "鼻子", "说话", "！"])
+    assert not has_modal(["你", "要", "什么", "我", "做", "什么", "。"])
+    assert not has_modal(["该", "公司", "不", "符合", "条件", "。"])            # 该 + a noun: "the said"
+    assert not has_modal(["别人", "都", "这样", "做", "。"])
+    # hits: 应该 + an action, the addressees + 该, and 别 / 可别 forbidding
+    assert has_modal(["我们", "应该", "坚持", "原则", "。"])
+    assert has_modal(["我们", "该", "攒着", "，", "见到", "那种", "人", "再", "说", "。"])
+    assert has_modal(["咱们", "可别", "讲出", "这种", "话", "来", "。"])
+    assert has_modal(["别", "活着", "现眼", "。"])

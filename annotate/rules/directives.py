@@ -238,6 +238,11 @@ def has_modal(words: list[str]) -> bool:
             # 切不可 / 万万不可 / 决不可 segmented as adverb + 不可.
             if w in D.emphatic_before_buke_set and i + 1 < len(words) and words[i + 1] == G.must_not:
                 return True
+            # 我们该…, 咱们还是该… (the addressees, then 该 + a verb)
+            if (w == G.should and i and i + 1 < len(words) and _HAN_CHAR.match(words[i + 1])
+                    and ("".join(words[max(0, i - 2):i]).endswith(G.should_subjects)
+                         or words[i - 1] in G.should_subjects)):
+                return True
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
         # 能上不能下: a pair of abilities, not a prohibition.
@@ -274,6 +279,9 @@ def has_modal(words: list[str]) -> bool:
         if after in G.comprises:
             continue
         if w == G.bare_should and after in G.should_have:
+            continue
+        # 应该是… / 就该是…: "is supposed to be", no action
+        if w in G.epistemic_should_set and after == G.copula:
             continue
         if w in G.never and after in D.not_prohibition_after_set:
             continue
