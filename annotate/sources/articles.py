@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..document import HEADING as K_HEADING
 from ..data.lexicon import lexicon
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from ..punctuation import CLOSERS, SENTENCE_END
+from ..punctuation import CLOSERS, ITEM_NUMERALS, SENTENCE_END
 from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, TITLE_MAX, author_note, byline_names,
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
@@ -594,8 +594,8 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
     return [p.done() for p in out]
 
 
-_HAN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
-_SERIES_NUMBER = re.compile(r"^\s*(?:(?P<sub>[（(])(?P<a>[一二三四五六七八九十])[)）]|(?P<b>[一二三四五六七八九十])[、.．])")
+_HAN_VALUE = {c: i for i, c in enumerate(ITEM_NUMERALS, 1)}
+_SERIES_NUMBER = re.compile(rf"^\s*(?:(?P<sub>[（(])(?P<a>[{ITEM_NUMERALS}])[)）]|(?P<b>[{ITEM_NUMERALS}])[、.．])")
 
 
 def _one_series(body: list[RawBlock]) -> bool:
