@@ -322,3 +322,13 @@ def test_options_are_declared_with_annotated():
                     if isinstance(default, ast.Call) and getattr(default.func, "attr", "") in ("Option", "Argument"):
                         old_style.append(f"{path.relative_to(REPO)}:{default.lineno} {node.name}")
     assert old_style == []
+
+
+def test_learning_data_options_need_learn_and_each_other(tmp_path):
+    """`studio connect --learn-gold/--learn-with` add to --learn; given wrongly, a usage error before any
+    server is reached (exit 2, one line)."""
+    gold = REPO / "gold" / "seed.gold.jsonl"
+    res = run("studio", "connect", "--project", "x", "--learn-gold", gold, "--learn-with", REPO / "corpus")
+    assert res.exit_code == 2 and "give --learn MODEL_DIR too" in res.output
+    res = run("studio", "connect", "--project", "x", "--learn", tmp_path / "m", "--learn-gold", gold)
+    assert res.exit_code == 2 and "go together" in res.output

@@ -397,17 +397,30 @@ def _calibrate_from_studio(project_id: int) -> None:
 
 
 LEARN_ENV = "ANNOTATE_LEARN"  # a model directory: retrain it from the project's corrections (annotate.learn)
+# Articles with gold to train on besides the project's tasks (os.pathsep-separated): gold files, and
+# the articles or folders they annotate (`studio connect --learn DIR --learn-gold G --learn-with PATH`)
+LEARN_GOLD_ENV = "ANNOTATE_LEARN_GOLD"
+LEARN_WITH_ENV = "ANNOTATE_LEARN_WITH"
 LEARN_QUIET = 5.0             # seconds after the last annotation webhook before retraining
 
 
+def _env_list(name: str) -> list[str]:
+    return [p for p in os.environ.get(name, "").split(os.pathsep) if p]
+
+
 def _retrain_from_studio(model: RulesModel, out: str) -> Callable[[int], object]:
+    base: list = []   # the base articles, read once (the first retraining), then reused
+
     def run(project_id: int) -> None:
         from pathlib import Path
 
         from annotate.labelstudio.client import connect
-        from annotate.learn.studio import retrain_project
+        from annotate.learn.studio import base_samples, retrain_project
 
-        meta = retrain_project(connect(), project_id, Path(out), model.nlp, lock=model.lock)
+        gold, paths = _env_list(LEARN_GOLD_ENV), _env_list(LEARN_WITH_ENV)
+        if (gold or paths) and not base:
+            base.extend(base_samples(model.nlp, gold, paths, lock=model.lock))
+        meta = retrain_project(connect(), project_id, Path(out), model.nlp, lock=model.lock, base=base)
         version = model.use_model(out)  # swapped in under the model's lock: the next prediction uses it
         log.info("retrained on project %s (%d articles) → %s", project_id, meta["data"]["articles"], version)
 

@@ -164,10 +164,16 @@ def studio_connect(
         "--learn", file_okay=False, metavar="MODEL_DIR",
         help="The local backend retrains a model beside the rules in MODEL_DIR from the project's corrections "
              "(annotate train) and uses it")] = None,
+    learn_gold: Annotated[Optional[list[Path]], typer.Option(
+        "--learn-gold", exists=True, dir_okay=False, metavar="GOLD",
+        help="With --learn: gold (JSON Lines) of articles to train on besides the project's tasks; repeatable")] = None,
+    learn_with: Annotated[Optional[list[Path]], typer.Option(
+        "--learn-with", exists=True, metavar="PATH",
+        help="With --learn: the articles or folders that --learn-gold annotates; repeatable")] = None,
 ):
     """Register the ML backend with a project and turn on automatic prediction."""
     out = out_console()
-    from annotate.backend.app import LEARN_ENV, basic_auth_from_env
+    from annotate.backend.app import LEARN_ENV, LEARN_GOLD_ENV, LEARN_WITH_ENV, basic_auth_from_env
     from annotate.backend.model import BadRequest
     from annotate.backend.process import LocalBackend
 
@@ -177,6 +183,10 @@ def studio_connect(
     if learn is not None and url is not None:  # a usage error: before anything else
         raise usage("--learn starts the local backend with learning on; it cannot be given with "
                     "--url (start that backend with ANNOTATE_LEARN=MODEL_DIR instead)")
+    if (learn_gold or learn_with) and learn is None:
+        raise usage("--learn-gold and --learn-with add training data to --learn; give --learn MODEL_DIR too")
+    if bool(learn_gold) != bool(learn_with):
+        raise usage("--learn-gold and --learn-with go together: the gold, and the articles it annotates")
     try:
         auth = basic_auth_from_env()  # before anything starts: credentials that cannot work
     except BadRequest as e:
@@ -184,6 +194,8 @@ def studio_connect(
     conn = connect()
     if learn is not None:
         os.environ[LEARN_ENV] = str(learn.resolve())  # the backend process started below inherits it
+        os.environ[LEARN_GOLD_ENV] = os.pathsep.join(str(g.resolve()) for g in learn_gold or [])
+        os.environ[LEARN_WITH_ENV] = os.pathsep.join(str(w.resolve()) for w in learn_with or [])
     if url is None:
         backend = LocalBackend.from_env()
         if learn is not None and backend.running_pid() is not None:
