@@ -33,13 +33,12 @@ DEV2 = ROOT / "corpus" / "dev2"
 FILES = ["p01_zhongguo_tese_jinrong_fazhan_zhilu.md", "q03_chengshi_shilaohua.md", "r02_zhishifenzi_weida_shidai.html"]
 
 
-@pytest.fixture(scope="module")
-def learning_backend(studio, tmp_path_factory):
-    """`annotate serve` with ANNOTATE_LEARN pointing at an empty model directory."""
-    tmp = tmp_path_factory.mktemp("learn")
+def _serve_learning(tmp: Path, **env_extra: str):
+    """`annotate serve` with ANNOTATE_LEARN pointing at an empty model directory (and env_extra); yields
+    (url, model directory, log)."""
     port = free_port()
     env = {**os.environ, "ANNOTATE_CALIBRATION": str(tmp / "calibration.json"), "PYTHONPATH": str(ROOT),
-           "ANNOTATE_LEARN": str(tmp / "model")}
+           "ANNOTATE_LEARN": str(tmp / "model"), **env_extra}
     env.pop("ANNOTATE_MODEL", None)
     log = open(tmp / "backend.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "annotate", "serve", "--port", str(port)], cwd=ROOT, env=env,
@@ -54,6 +53,11 @@ def learning_backend(studio, tmp_path_factory):
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(20)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def learning_backend(studio, tmp_path_factory):
+    yield from _serve_learning(tmp_path_factory.mktemp("learn"))
 
 
 def _wait_runs(url: str, runs: int, log: Path) -> dict:
@@ -130,25 +134,8 @@ SEED = ROOT / "corpus" / "000_02b36b855911883c.md"
 @pytest.fixture(scope="module")
 def learning_backend_with_base(studio, tmp_path_factory):
     """`annotate serve` learning from the project's corrections and from the seed with its gold."""
-    tmp = tmp_path_factory.mktemp("learn-base")
-    port = free_port()
-    env = {**os.environ, "ANNOTATE_CALIBRATION": str(tmp / "calibration.json"), "PYTHONPATH": str(ROOT),
-           "ANNOTATE_LEARN": str(tmp / "model"), "ANNOTATE_LEARN_GOLD": str(ROOT / "gold" / "seed.gold.jsonl"),
-           "ANNOTATE_LEARN_WITH": str(SEED)}
-    env.pop("ANNOTATE_MODEL", None)
-    log = open(tmp / "backend.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "annotate", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while backend_health(url) is None:
-        assert proc.poll() is None, (tmp / "backend.log").read_text()
-        assert time.monotonic() < deadline, "annotate serve did not answer /health"
-        time.sleep(0.3)
-    yield url, tmp / "model", tmp / "backend.log"
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(20)
-    log.close()
+    yield from _serve_learning(tmp_path_factory.mktemp("learn-base"),
+                               ANNOTATE_LEARN_GOLD=str(ROOT / "gold" / "seed.gold.jsonl"), ANNOTATE_LEARN_WITH=str(SEED))
 
 
 def test_webhook_retraining_also_learns_from_the_base_gold(conn, cli, nlp, learning_backend_with_base):
