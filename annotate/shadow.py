@@ -95,8 +95,8 @@ def pair_straight_quotes(text: str) -> str:
         return text
     out = []
     for line in text.splitlines(keepends=True):
-        marks = [m.start() for m in _STRAIGHT.finditer(line)] if '"' in line else []
-        if not marks or len(marks) % 2 or not _HAN.search(line):
+        marks = [m.start() for m in _STRAIGHT.finditer(line)]
+        if not marks or len(marks) % 2:
             out.append(line)
             continue
         chars = list(line)

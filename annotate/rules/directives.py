@@ -103,7 +103,7 @@ def _some_of_them(words: list[str], i: int) -> bool:
     """The marker at words[i] stands in a sentence part (back to the last ；) whose subject is some of
     a group (有的党员…，不能很好地观照全局；有些地方…): a list of shortcomings, not a prescription."""
     text = "".join(words[:i])
-    part = text[max(text.rfind(ch) for ch in "；;。！？") + 1:]
+    part = text[max(text.rfind(ch) for ch in SENTENCE_END + "；;") + 1:]
     return bool(G.some_of_them.search(part)) and not any(a in part for a in D.require_addressees)
 
 
@@ -240,8 +240,7 @@ def has_modal(words: list[str]) -> bool:
                 return True
             # 我们该…, 咱们还是该… (the addressees, then 该 + a verb)
             if (w == G.should and i and i + 1 < len(words) and _HAN_CHAR.match(words[i + 1])
-                    and ("".join(words[max(0, i - 2):i]).endswith(G.should_subjects)
-                         or words[i - 1] in G.should_subjects)):
+                    and "".join(words[max(0, i - 2):i]).endswith(G.should_subjects)):
                 return True
             continue
         after = words[i + 1] if i + 1 < len(words) else ""

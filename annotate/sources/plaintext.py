@@ -197,6 +197,8 @@ def _units(lines: list[tuple[int, str]], wrap: int | None = None) -> tuple[list[
     prev_alone = False   # the previous line is a block of its own
     # `label：value` lines next to one another (a header block: 标题：… / 来源：…) are a line each
     fieldish = [field_line(raw) is not None for _, raw in lines[:_HEADER_WINDOW]]
+    in_header = {i for i, f in enumerate(fieldish)
+                 if f and ((i and fieldish[i - 1]) or (i + 1 < len(fieldish) and fieldish[i + 1]))}
     for i, (n, raw) in enumerate(lines):
         s = raw.strip()
         if not s:
@@ -205,8 +207,7 @@ def _units(lines: list[tuple[int, str]], wrap: int | None = None) -> tuple[list[
             cur = []
             continue
         alone = is_standalone_line(s) or numbered_kind(s) is not None or (
-            bool(cur) and is_latin_running_head(cur[-1][1]) and is_short_han_label(s)) or (
-            i < len(fieldish) and fieldish[i] and ((i and fieldish[i - 1]) or (i + 1 < len(fieldish) and fieldish[i + 1])))
+            bool(cur) and is_latin_running_head(cur[-1][1]) and is_short_han_label(s)) or i in in_header
         # (a line more than twice as long as the line before it does not continue it: a
         # hard-wrapped paragraph's lines are as wide as the wrap; a short line over a long one
         # is a title or heading above its text)
@@ -248,7 +249,6 @@ def _header(units: list, indents: list) -> tuple[dict, list, list]:
     k = 0
     while k < len(units) and is_bracket_label(texts[k]):
         k += 1
-    start = k
     fields = []
     while k < len(units) and len(units[k]) == 1 and (f := field_line(texts[k])) is not None:
         fields.append((k, *f))
@@ -264,8 +264,7 @@ def _header(units: list, indents: list) -> tuple[dict, list, list]:
         j, val = title
         line, s = units[j][0]
         head = [[(line, s[s.index(val):])]]   # the value where it stands on its line
-    keep_from = k
-    return meta, head + units[keep_from:], [False] * len(head) + indents[keep_from:]
+    return meta, head + units[k:], [False] * len(head) + indents[k:]
 
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
