@@ -425,8 +425,8 @@ def _in_intro(site: Site) -> bool:
 
 @rule("support.short_lead", "SUPPORT",
       "in an article without bold leads: a short first sentence (≤ 36 characters) that the rest of its paragraph "
-      "elaborates, or a short one-sentence paragraph between body paragraphs that the next paragraph develops (not "
-      "someone's words after a speech verb and a colon: 他接着说：…)",
+      "elaborates (not a one-sentence paragraph, which has no rest; not someone's words after a speech verb and a "
+      "colon: 他接着说：…)",
       "思想是行动的先导。争当事业尖兵，首先要思想上走在前列。……",
       "“绳短不能汲深井，浅水难以负大舟。”（a paragraph opening with a quotation only: QUOTE）", 0.7)
 def short_lead(site: Site) -> list[Unit]:
@@ -437,10 +437,9 @@ def short_lead(site: Site) -> list[Unit]:
     if (site.block.kind != PARAGRAPH or not sentences or site.prev == HEADING
             or _has_bold_leads(site) or _in_intro(site) or _inline_numbered(site) or site.interviewer_turn):
         return []
-    # A one-sentence paragraph is a lead when it stands as a point line among the body's
-    # paragraphs and the paragraph after it develops it (两种视角，给人启示。 / 从…看，…。):
-    # not right after the title (a dek), not before a heading or another one-liner.
-    if len(sentences) == 1 and not _point_line(site):
+    # A one-sentence paragraph has no rest to elaborate it (SCHEME SUPPORT 3): on the tuning
+    # families the one-liners taken as "point lines" were all remarks, asides and verses.
+    if len(sentences) == 1:
         return []
     s, e = sentences[0]
     first = text[s:e]
@@ -494,13 +493,6 @@ def _question_leads(site: Site) -> dict:
             per_section[sec] = per_section.get(sec, 0) + 1
         site.facts["question_leads"] = {"at": at, "per_section": per_section}
     return site.facts["question_leads"]
-
-
-def _point_line(site: Site) -> bool:
-    blocks, i = site.layout.blocks, site.i
-    if site.prev != PARAGRAPH or i + 1 >= len(blocks) or blocks[i + 1].kind != PARAGRAPH:
-        return False
-    return len(site.layout.sentences[i + 1]) >= 2
 
 
 def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = frozenset()) -> list[Unit]:
