@@ -23,6 +23,21 @@ from annotate.evaluate import NONE, EvaluateError, Evaluation
 TASK_SUFFIXES = (".json", ".jsonl")
 
 
+def _article_record(path: Path) -> bool:
+    """A .json file that holds an article as a data record (annotate.sources.records), not tasks:
+    read as a source. A task (Label Studio's {"data": {…}}) is never such a record."""
+    if path.suffix.lower() != ".json":
+        return False
+    from annotate.sources import MAX_BYTES
+    from annotate.sources.records import read_records
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return False
+        return read_records(path.read_text(encoding="utf-8-sig")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 _NUMERIC = re.compile(r"^[\d.()\s–-]*$")  # figures, counts, "0.78 (49)"
 
 
@@ -203,7 +218,7 @@ def _gather_tasks(paths: list[Path], on_error, model=None, disabled=()) -> list[
 
     tasks, sources = [], []
     for p in paths:
-        if p.is_file() and p.suffix.lower() in TASK_SUFFIXES:
+        if p.is_file() and p.suffix.lower() in TASK_SUFFIXES and not _article_record(p):
             try:
                 tasks += load_tasks(p, on_error)
             except EvaluateError as e:

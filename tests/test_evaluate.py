@@ -370,6 +370,24 @@ def test_cli_bad_task_is_one_line_and_the_rest_is_scored(small, tmp_path):
     assert res.returncode == 1 and res.stderr.strip() == "error: --files zz*: no gold for it"
 
 
+def test_cli_a_json_article_record_is_a_source_and_a_task_file_stays_tasks(small, tmp_path):
+    gold, tasks = small
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps({"title": "标题论点", "paragraphs": ["创新是第一动力，这是共识。我们要坚持创新。"]},
+                                 ensure_ascii=False), encoding="utf-8")
+    gold2 = tmp_path / "gold2.jsonl"
+    gold2.write_text(json.dumps(gold_line(spans=[("CLAIM", "标题论点", None), ("DIRECTIVE", "我们要坚持创新。", None)],
+                                          relations=[], file="r.json"), ensure_ascii=False) + "\n", encoding="utf-8")
+    res = cli("--gold", gold2, record, "--json")          # read and pre-annotated as an article
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["labels"]["DIRECTIVE"]["strict"]["f1"] == 1.0
+    as_json = tmp_path / "tasks.json"                      # a tasks file named .json is still tasks
+    as_json.write_text("[" + tasks.read_text(encoding="utf-8").strip() + "]", encoding="utf-8")
+    res = cli("--gold", gold, as_json, "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["labels"]["CLAIM"]["strict"]["f1"] == 1.0
+
+
 # ------------------------------------------------------------------ against the score tool
 
 

@@ -1472,3 +1472,29 @@ def test_should_be_rhetorical_why_and_want_what_are_no_prescription_and_spoken_f
     assert has_modal(["我们", "该", "攒着", "，", "见到", "那种", "人", "再", "说", "。"])
     assert has_modal(["咱们", "可别", "讲出", "这种", "话", "来", "。"])
     assert has_modal(["别", "活着", "现眼", "。"])
+
+
+def test_cannot_beside_an_inability_and_need_with_cai_state_no_duty_with_near_misses():
+    # coordinated with 无法 in its sentence: what something cannot do
+    assert not has_modal(["益生菌", "无法", "杀灭", "细菌", "，", "不能", "替代", "抗生素", "。"])
+    assert has_modal(["我们", "不能", "放松", "警惕", "。"])
+    assert has_modal(["这个", "问题", "无法", "回避", "。", "我们", "不能", "回避", "。"])   # another sentence
+    # 需 … 才 in one clause: a necessary condition
+    assert not has_modal(["需", "每天", "服用", "数斤", "才", "可能", "见效", "。"])
+    assert has_modal(["需要", "加强", "监管", "，", "才能", "见效", "。"])               # 才 in the next clause
+
+
+def test_claims_voiced_and_so_called_after_the_one_who_says_it_with_near_misses():
+    assert quotes("美国部分政客声称“中国新能源产能过剩”，其实是市场有需求。") == [
+        ("中国新能源产能过剩", "美国部分政客", "quote.attributed")]
+    got = quotes("美国一些政客所谓“中国产能过剩威胁其他国家产业发展”“给国际市场带来灾难”等言论，站不住脚。")
+    assert [q[0] for q in got] == ["中国产能过剩威胁其他国家产业发展", "给国际市场带来灾难"]
+    # 所谓 with nobody before it names; so does a short term after someone's 所谓
+    assert quotes("所谓“卡脖子技术”，就是关键核心技术。") == []
+    assert quotes("这就是所谓“灯下黑”现象的由来，值得警惕。") == []
+    assert quotes("西方所谓“民主”并不民主。") == []
+
+
+def test_a_modal_in_the_clause_of_a_verb_of_consequence_describes_with_a_near_miss():
+    assert not has_modal(["贸易战", "导致", "美国", "家庭", "每年", "要", "多", "支出", "831", "美元", "。"])
+    assert has_modal(["这", "导致", "了", "问题", "，", "我们", "要", "解决", "它", "。"])   # another clause

@@ -166,6 +166,27 @@ def _relative_clause_after(words: list[str], i: int) -> bool:
     return G.attributive in after and len(after) - after.rfind(G.attributive) <= 5
 
 
+def _coordinated_inability(words: list[str], i: int) -> bool:
+    """不能 at words[i] coordinated with an inability in the clause before it or its own, in its
+    sentence (…但无法杀灭病菌，不能替代抗生素): it says what something cannot do."""
+    text = "".join(words[:i])
+    sentence = text[max(text.rfind(ch) for ch in SENTENCE_END) + 1:]
+    marks = [k for k, ch in enumerate(sentence) if ch in _CLAUSE_END]
+    start = marks[-2] + 1 if len(marks) >= 2 else 0
+    return any(w in sentence[start:] for w in G.inability)
+
+
+def _condition_xu(words: list[str], i: int) -> bool:
+    """需/需要 at words[i] with the word 才 later in its clause (需每天服用数斤才可能见效): a
+    necessary condition, no duty (人才 is another word)."""
+    for w in words[i + 1:]:
+        if w and w[0] in _CLAUSE_END:
+            return False
+        if w == G.condition_then:
+            return True
+    return False
+
+
 def _purpose_yao(words: list[str], i: int) -> bool:
     """要 meaning "in order to": its clause is followed by a non-prescriptive 需要 (…要取得胜利，
     往往需要一个漫长的过程) or judged as hard (要保持…是很不容易的)."""
@@ -253,6 +274,9 @@ def has_modal(words: list[str]) -> bool:
         # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
         if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
             continue
+        # 导致家庭每年要多支出…: the consequence of something, described
+        if w in _YAO_FAMILY and G.consequence.search(_clause_before(words, i)):
+            continue
         if _a_not_a(words, i) or _own_speech_act(words, i) or _one_persons_will(words, i) or _some_of_them(words, i):
             continue
         # 要技术没技术: 要 as the verb "want", in narration.
@@ -262,6 +286,9 @@ def has_modal(words: list[str]) -> bool:
                                                              and words[i + 2] in G.whether)):
             continue
         if w == G.yao and (before in D.not_modal_before_set or after in D.not_modal_after_set):
+            continue
+        # …无法杀灭病菌，不能替代…: inability in a series; 需…才…: a condition
+        if (w == G.cannot and _coordinated_inability(words, i)) or (w in G.need_words and _condition_xu(words, i)):
             continue
         # 聚焦…等需人性化判断的领域: bare 需 heading a relative clause (…的 + a noun ends the clause).
         if w == G.bare_need and _relative_clause_after(words, i):

@@ -182,6 +182,9 @@ def attributed(m: Mark) -> Quote | None:
     if not ok:
         return None
     if m.closed and _is_term(m):
+        # (X所谓“民主”: a term X uses, named; only more than a term is X's words)
+        if QG.so_called.search(before.rstrip()):
+            return None
         # A short name glossed right after it (《周礼》提出“六廉”，即…) is explained, not quoted.
         if Q.gloss_after.match(m.text[m.close_mark + 1:m.ceiling]):
             return None

@@ -22,13 +22,14 @@ from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
 from .escaped import unescape_text
+from .records import read_records
 from .script import back_map, restore
 from ..shadow import read_through_shadow
 from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
-SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json")
 MAX_BYTES = 10 * 1024 * 1024   # larger files are refused before they are read
 
 _PARSERS = {".md": _markdown, ".markdown": _markdown, ".html": _html, ".htm": _html,
@@ -122,8 +123,26 @@ def read_file(path: str | Path) -> list[Document]:
     except OSError as e:
         missing = e.errno == errno.ENOENT and not os.path.islink(p)
         raise SourceError(path, "no such file" if missing else os_reason(e, p)) from None
+    records = read_records(text)   # an article kept as a data record (JSON, a JS object literal)
+    if records is not None:
+        return _record_documents(records, path, display_path(p.name))
+    if p.suffix.lower() == ".json":
+        raise SourceError(path, "no article record in this JSON (an object with a text field holding Han text)")
     text = unescape_text(text)   # a body pasted as a string literal: the text it encodes
     return _documents(_parser_for(p, text), text, path, display_path(p.name))
+
+
+def _record_documents(records, path, source: str) -> list[Document]:
+    """The articles of a file of data records, one record after another (each Document's lines
+    count the lines of its record's text: the title line, then one block per paragraph)."""
+    docs: list[Document] = []
+    for record in records:
+        text = unescape_text(record.text)
+        parser = _html if holds_markup(text) else _markdown if holds_markdown(text) else _plaintext
+        for d in _documents(parser, text, path, source, record.meta):
+            d.index = len(docs)
+            docs.append(d)
+    return docs
 
 
 def read_string(text: str, name: str = "") -> list[Document]:
@@ -139,22 +158,23 @@ def read_string(text: str, name: str = "") -> list[Document]:
     return _documents(sniff_parser(text), text, name, name)
 
 
-def _documents(parser, text: str, path: str | Path, default_source: str) -> list[Document]:
+def _documents(parser, text: str, path: str | Path, default_source: str, fields: dict | None = None) -> list[Document]:
     """The Documents of `text`; a text in traditional script is read as its shadow (the
-    readers' patterns are simplified script), its own characters put back (sources.script)."""
+    readers' patterns are simplified script), its own characters put back (sources.script).
+    `fields`: metadata given beside the text (a data record's fields)."""
     read = read_through_shadow(text)
     if read is not None:
-        docs = _read_documents(parser, read, path, default_source)
+        docs = _read_documents(parser, read, path, default_source, fields)
         back = back_map(text, read)
         placed = [restore(d, text, read, back) for d in docs]
         if all(d is not None for d in placed):
             return placed
-    return _read_documents(parser, text, path, default_source)
+    return _read_documents(parser, text, path, default_source, fields)
 
 
-def _read_documents(parser, text: str, path: str | Path, default_source: str) -> list[Document]:
+def _read_documents(parser, text: str, path: str | Path, default_source: str, fields: dict | None = None) -> list[Document]:
     meta, blocks = parser.parse(text)
-    meta = {k: v for k, v in meta.items()}
+    meta = {**(fields or {}), **meta}
     source = _source_name(default_source, meta)
     title = meta.pop("title", None)
     authors = _names(meta.pop("authors")) if "authors" in meta else None

@@ -448,14 +448,27 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
 
 
 # A breadcrumb trail: three items or more joined by > » › (首页 > 评论 > 某某：标题), the last may be long
-_BREADCRUMB = re.compile(r"^[^>»›。！？\n]{1,20}(?:\s*[>»›]\s*[^>»›。！？\n]{1,20}){1,}\s*[>»›]\s*[^>»›。！？\n]{1,60}$")
+_CRUMB_SEP = re.compile(r"\s*[>»›]\s*")
+CRUMB_MAX, CRUMB_TITLE_MAX = 20, 60
+
+
+def _breadcrumb(text: str) -> bool:
+    """A breadcrumb trail: three items or more apart by > » ›, no sentence end, each item short but
+    one, the page's title, which may be long (首页 > 时政 > title; 正在阅读：title首页> 时政> 正文)."""
+    if "。" in text or "！" in text or "？" in text:
+        return False
+    items = _CRUMB_SEP.split(text)
+    if len(items) < 3 or not all(items):
+        return False
+    lengths = sorted(len(i) for i in items)
+    return lengths[-1] <= CRUMB_TITLE_MAX and lengths[-2] <= CRUMB_MAX
 
 
 def _is_chrome_line(text: str) -> bool:
     """Short, unpunctuated, no sentence: a navigation or share line of a web page; or a
     breadcrumb trail, whose last item (the page's title) may be long."""
     return ((len(text) <= BARE_HEADING_MAX and not is_finished(text) and not has_inner_sentence_end(text))
-            or bool(_BREADCRUMB.match(text.strip())))
+            or _breadcrumb(text.strip()))
 
 
 # ---- step 3b: editorial matter between the byline and the body ---------------------------

@@ -75,10 +75,10 @@ COMPOUND_SURNAMES = {
     "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "百里", "呼延", "轩辕", "澹台",
 }
 _BYLINE_PREFIX = re.compile(
-    r"^(?:文\s*[/／|｜]|(?:本报|[^\s《》]{2,6}?(?:日报|晚报|报社|社|网))?(?:特约)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
+    r"^(?:文\s*[/／|｜丨]|(?:本报|[^\s《》]{2,6}?(?:日报|晚报|报社|社|网))?(?:特约)?记者|作者\s*[:：]?|撰文\s*[:：]?|□|■)\s*")
 # A signer's position before the name, set apart by a space (中国工程院院士 张三, 某大学教授 李四)
 _POSITION_PREFIX = re.compile(
-    rf"^[{HAN}]{{2,20}}(?:院士|教授|研究员|主任|部长|局长|司长|书记|委员|主席|所长|院长|理事长|董事长|总经理)[ \u3000]+(?=[{HAN}])")
+    rf"^[{HAN}]{{2,20}}(?:院士|教授|研究员|主任|部长|局长|司长|书记|委员|主席|所长|院长|理事长|董事长|总经理|评论员|记者|通讯员)[ \u3000]+(?=[{HAN}])")
 _COMMENTATOR = re.compile(r"^(?:本报|人民日报|光明日报|经济日报|新华社)?(?:特约)?评论员$")
 # A collective author: a research or survey group, an editorial office's team, a party group
 # (全国党建研究会调研组, 求是杂志社经济编辑部、…联合课题组, 中共某某部党组)
@@ -130,8 +130,8 @@ def byline_names(text: str) -> list[str] | None:
     m = _BYLINE_PREFIX.match(t)
     prefixed = bool(m and m.group().strip())
     t = t[m.end():] if m else t
-    if not prefixed and (m := _POSITION_PREFIX.match(t)):
-        t = t[m.end():]   # (the names must still have a known surname: prefixed stays False)
+    if (m := _POSITION_PREFIX.match(t)):
+        t = t[m.end():]   # (unprefixed, the names must still have a known surname: prefixed stays False)
     names = _pair_single_chars([n for n in _NAME_SEP.split(t) if n])
     if not 1 <= len(names) <= 4 or not all(_NAME.match(n) for n in names):
         if outlet and not has_inner_sentence_end(t) and not any(c in t for c in "，,。"):
@@ -170,9 +170,14 @@ _COLUMN_LINE = re.compile(r"^【([^【】]{1,12})】$")
 # (matched with .match(text, pos): no ^, so that they apply one after the other)
 _TITLE_PREFIX_TAG = re.compile(r"【([^【】]{1,12})】\s*")
 # A channel label before a bar: 时局 | …, 理论｜…
-_TITLE_BAR_TAG = re.compile(r"([^\s|｜【】（）()]{1,8})\s*[|｜]\s*")
+_TITLE_BAR_TAG = re.compile(r"([^\s|｜丨【】（）()]{1,8})\s*[|｜丨]\s*")   # (丨: the CJK stroke set as a bar)
 # A news dateline heading a title: 新华社北京12月10日电题：… (the place may be absent;
 # 题： or a space must follow, so that 3月2日电力… stays whole)
+# A column's name and a colon: 壹时评：…, 人民锐评：… (lexicon [page] column_heads, a name before the
+# head: a bare 观察：… names no column of its own)
+_TITLE_COLON_COLUMN = re.compile(
+    r"([^\s：:，。、“”《》【】（）()|｜]{1,8}?(?:" + "|".join(sorted(lexicon().page.column_heads, key=len, reverse=True))
+    + r"))\s*[：:]\s*")
 _TITLE_DATELINE = re.compile(
     r"[^\s，。：:“”]{0,16}?\d{1,2}月\d{1,2}日电\s*(?:[（(][^（）()]{0,20}[）)])?(?:\s*题\s*[:：]|\s+)\s*")
 
@@ -203,11 +208,12 @@ _HAN_RE = re.compile(rf"[{HAN}]")
 
 def title_tag(text: str) -> tuple[int, int, str | None]:
     """(claim start, claim end, column) of a title line. Not part of the claim: a
-    column tag 【…】 or `label |` at the start, a news dateline (…12月10日电题：), any
+    column tag 【…】, `label |` or a column's name and a colon (壹时评：) at the start, a news dateline (…12月10日电题：), any
     parenthesised series name at the end （人民要论）/（深入学习贯彻…专家谈）, and an English
     gloss after a Chinese title (读后感 My Thoughts after Reading)."""
     start, end, col = 0, len(text), None
-    for pattern, is_column in ((_TITLE_PREFIX_TAG, True), (_TITLE_BAR_TAG, True), (_TITLE_DATELINE, False)):
+    for pattern, is_column in ((_TITLE_PREFIX_TAG, True), (_TITLE_BAR_TAG, True), (_TITLE_COLON_COLUMN, True),
+                               (_TITLE_DATELINE, False)):
         m = pattern.match(text, start)
         if m and m.end() < len(text):
             start = m.end()
@@ -237,10 +243,13 @@ _STAFF = re.compile(r"^[（(]?\s*(?:来源|稿件来源|文章来源|本文来�
 # A web page's action line: follow, share, print, font size (关注我们, 分享到：微信 微博,
 # 【字号 大 中 小】【打印】【关闭窗口】), with nothing else on it
 # (a share pop-up's close button ×/x may trail the line)
-_ACTION_SEP = r"[\s|｜/、:：·【】\[\]（）()x×]*"
+_ACTION_SEP = r"[\s|｜/、:：·【】\[\]（）()x×+＋]*"   # (+关注: a follow button)
 _PAGE_ACTION = re.compile(
-    rf"^(?:{_ACTION_SEP}(?:(?:扫码|长按)?关注(?:我们|本号|公众号)|扫一扫|分享到?|微信|微博|朋友圈|QQ空间"
+    rf"^(?:{_ACTION_SEP}(?:(?:扫码|长按)?关注(?:我们|本号|公众号)?|扫一扫|分享到?|微信|微博|朋友圈|QQ空间"
     rf"|打印(?:本页)?|收藏(?:本文)?|返回顶部|关闭窗口|我要纠错|字号|[大中小]))+{_ACTION_SEP}$")
+# A page's counters: 5人参与2评论, 阅读 1.2万, 3条评论 (figures and what they count, nothing else)
+_STAT_WORDS = r"(?:人参与|人评论|条评论|评论|人阅读|次阅读|阅读|浏览|点赞|赞|收藏|转发|分享)"
+_PAGE_STATS = re.compile(rf"^(?:\s*(?:\d[\d,.]*\s*[万千]?\s*{_STAT_WORDS}|{_STAT_WORDS}\s*[:：]?\s*\d[\d,.]*\s*[万千]?)\s*)+$")
 _ACTION_WORD = re.compile(r"关注|扫一扫|分享|打印|收藏|返回顶部|关闭窗口|纠错|字号")
 _SHARE_TARGET = re.compile(r"微信|微博|朋友圈|QQ空间")
 # A share pop-up's how-to: 使用"扫一扫"即可将网页分享至朋友圈。 (a scan-to-share instruction)
@@ -253,6 +262,8 @@ def is_page_action_line(text: str) -> bool:
     t = text.strip()
     if len(t) > 40:
         return False
+    if _PAGE_STATS.match(t):
+        return True
     if _PAGE_ACTION.match(t) and (_ACTION_WORD.search(t) or len(_SHARE_TARGET.findall(t)) >= 2):
         return True
     return "扫一扫" in t and bool(_SHARE_HOWTO.search(t))
@@ -284,7 +295,8 @@ def original_title(text: str) -> str | None:
     return m.group(1) if m and len(text) <= 120 else None
 
 
-_EDITOR_NOTE = re.compile(r"^[【\[［]?\s*编者按\s*[】\]］]?\s*[:：]?\s*")
+# 编者按, and the editors' words that open a new column or series (开栏的话, 编者的话)
+_EDITOR_NOTE = re.compile(r"^[【\[［]?\s*(?:编者按语|编者按|编者的话|开栏的话)\s*(?:[】\]］]\s*[:：]?\s*|[:：]\s*|\s+|$)")
 
 
 # A paper's footer: 《 人民日报 》（ 2015年11月02日 07 版）

@@ -7,6 +7,8 @@ super-linear ratio; the bounds are generous so that a busy machine does not
 trip them (linear ≈ 10, quadratic ≈ 100)."""
 from __future__ import annotations
 
+import json
+
 import time
 
 import pytest
@@ -121,10 +123,15 @@ def _txt_torn_lines(k: int) -> str:
     # a body pasted as a Python repr on one line, and one whose literal never closes (decoded in place)
     (".md", lambda k: "# 标题\n\n" + repr([{"type": "text", "value": "\u3000\u3000这是一段话。\n\n" * k}]) + "\n", 3_000),
     (".txt", lambda k: "标题\n\n[{'value': '" + "这是一段话。\\n\\u3000\\'" * k + "\n", 3_000),
+    # an article kept as a JSON record, its body a list of paragraphs; a JS literal of such records
+    (".json", lambda k: json.dumps({"title": "标题", "paragraphs": ["&emsp;&emsp;这是一段话。我们要坚持。"] * k},
+                                   ensure_ascii=False), 3_000),
+    (".txt", lambda k: "[" + "{title: '标题', content: ['这是一段话。', '又一段。'],}," * (k // 10 + 1) + "]", 3_000),
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
         "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines", "md-raw-html-styled", "txt-numbers-footnotes",
         "txt-flattened-paragraphs", "txt-flattened-gaps",
-        "md-traditional", "txt-joined-leads", "txt-joined-one-end", "md-escaped-repr", "txt-escaped-unclosed"])
+        "md-traditional", "txt-joined-leads", "txt-joined-one-end", "md-escaped-repr", "txt-escaped-unclosed", "json-record",
+        "txt-js-records"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"

@@ -216,3 +216,13 @@ def test_title_printed_twice_before_the_article_is_no_fragment(tmp_path):
                     "<p>文／赵六</p><p>现代化产业体系是物质技术基础。</p>", encoding="utf-8")
     docs = read_file(path)
     assert [(d.kind, d.title) for d in docs] == [("article", "以科技创新引领产业体系建设")]
+
+
+def test_a_column_name_and_a_colon_before_a_title_is_a_column_tag():
+    from annotate.sources.patterns import title_tag
+    for title, core, column in (("壹时评：提质扩围适配新需求", "提质扩围适配新需求", "壹时评"),
+                                ("经济日报评论员：再驳“产能过剩论”", "再驳“产能过剩论”", "经济日报评论员"),
+                                ("习近平：坚持人民至上", "习近平：坚持人民至上", None),        # a speaker: kept
+                                ("评论：", "评论：", None)):                                   # nothing after it
+        s, e, col = title_tag(title)
+        assert (title[s:e], col) == (core, column)

@@ -1,0 +1,170 @@
+"""An article stored as a data record: a JSON object (or a JavaScript object literal) with its
+title, body and other fields, as news apps, crawlers and datasets keep articles.
+
+    read_records(text) -> list[Record] | None   the articles of a file that is wholly records
+
+A file is records when all of it (whitespace aside) is one object `{…}` or an array `[{…}, …]`
+of objects — JSON, else a JavaScript literal (unquoted keys, single quotes, trailing commas:
+chompjs, a maintained parser of JS objects) — and each object has a body: the first field named as
+one (lexicon [records] body_fields: content, text, body, paragraphs, 正文 …) that holds Han
+text, else the field that holds the most Han text. A body is one string, or a list of paragraph
+strings (or of objects whose strings are the paragraph: `{"type": "text", "value": …}`).
+The title is the first title field (title, headline, 标题 …) holding text; the other fields
+whose values are short scalars are the article's metadata (author, date, source, url …); long
+texts (an app's summary) and nested values (an app's own annotations) are not.
+
+The article's text is the title line, then the body's paragraphs one block each, as a plain
+text source would lay them out; the readers then read it as usual (as HTML when the body holds
+markup, as Markdown when it holds Markdown). Anything else (prose that opens with a bracket, an
+object without a body, a task file of Label Studio) is not a record: None.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+
+from ..data.lexicon import lexicon
+from ..punctuation import HAN
+
+MAX_META_CHARS = 200          # a longer field value (a summary, a description) is not metadata
+_HAN = re.compile(f"[{HAN}]")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+# A page's <title> kept as the title field: the title, then the channel and site after -- / - / _ / |
+_PAGE_TITLE_SEP = re.compile(r"\s*(?:-{2,}|\s-\s|_|\||｜)\s*")
+PAGE_LABEL_MAX = 12            # a channel or site name after the title is this short
+
+
+@dataclass
+class Record:
+    text: str                          # the title line, then one block per paragraph
+    title: str | None
+    body: list[str]                    # the paragraphs as stored
+    meta: dict = field(default_factory=dict)
+
+
+def _han(s: str) -> int:
+    return len(_HAN.findall(s))
+
+
+def _paragraphs(value) -> list[str] | None:
+    """A body's paragraphs: a string, or a list of strings or of small objects holding them."""
+    if isinstance(value, str):
+        return [value] if _HAN.search(value) else None
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            out.extend(v for v in item.values() if isinstance(v, str) and _HAN.search(v))
+        else:
+            return None        # a list of numbers, of lists …: no text body
+    return out if any(_HAN.search(p) for p in out) else None
+
+
+def _body_field(obj: dict) -> str | None:
+    named = {k.lower() if isinstance(k, str) else k: k for k in obj}
+    for name in lexicon().records.body_fields:
+        key = named.get(name)
+        if key is not None and _paragraphs(obj[key]):
+            return key
+    best, most = None, 0
+    names = lexicon().records
+    for key, value in obj.items():
+        if isinstance(key, str) and (key.lower() in names.title_fields_set or key.lower() in names.author_fields_set):
+            continue
+        paras = _paragraphs(value)
+        n = sum(_han(p) for p in paras) if paras else 0
+        if n > most:
+            best, most = key, n
+    return best
+
+
+def page_title_core(title: str) -> str:
+    """A title field that holds a page's <title> (壹时评：…因时而变--观点-, …_光明网): the part before
+    the channel and site names."""
+    parts = [p for p in _PAGE_TITLE_SEP.split(title.strip(" -")) if p]
+    if len(parts) > 1 and _han(parts[0]) >= 4 and all(len(p) <= PAGE_LABEL_MAX for p in parts[1:]):
+        return parts[0]
+    return title
+
+
+def _plain(paragraph: str) -> str:
+    """A paragraph of a record as text: HTML entities written in a body with no tags (&emsp;&emsp;
+    indents, &nbsp;) are the characters they name; a body with tags is read as HTML anyway."""
+    if "&" in paragraph and _ENTITY.search(paragraph) and not _TAG.search(paragraph):
+        return html.unescape(paragraph)
+    return paragraph
+
+
+def _title(obj: dict, body_key) -> tuple[str, str] | None:
+    """(key, title) of the first title field holding text."""
+    named = {k.lower() if isinstance(k, str) else k: k for k in obj}
+    for name in lexicon().records.title_fields:
+        key = named.get(name)
+        if key is not None and key != body_key and isinstance(obj[key], str) and obj[key].strip():
+            return key, page_title_core(" ".join(obj[key].split()))
+    return None
+
+
+def _meta(obj: dict, used: set) -> dict:
+    out = {}
+    for key, value in obj.items():
+        if key in used or not isinstance(key, str):
+            continue
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (int, float)) or (isinstance(value, str) and 0 < len(value.strip()) <= MAX_META_CHARS):
+            out[key] = value.strip() if isinstance(value, str) else value
+        elif isinstance(value, list) and value and all(isinstance(v, str) and len(v) <= 40 for v in value) \
+                and key.lower() in lexicon().records.author_fields_set:
+            out[key] = list(value)     # authors as a list of names
+    return out
+
+
+def _record(obj) -> Record | None:
+    if not isinstance(obj, dict) or isinstance(obj.get("data"), dict):
+        return None               # (a Label Studio task holds its article under "data")
+    body_key = _body_field(obj)
+    if body_key is None:
+        return None
+    body = [p for p in _paragraphs(obj[body_key]) if p.strip()]
+    found = _title(obj, body_key)
+    title = found[1] if found else None
+    meta = _meta(obj, {body_key, found[0]} if found else {body_key})
+    # a title field gives the title line; the blocks are the stored paragraphs, line ends normalised
+    blocks = [_plain(p).replace("\r\n", "\n").replace("\r", "\n").strip("\n") for p in body]
+    text = "\n\n".join(([title] if title else []) + blocks) + "\n"
+    return Record(text, title, body, meta)
+
+
+def _value(core: str):
+    try:
+        return json.loads(core)
+    except (ValueError, RecursionError):
+        pass
+    import chompjs   # (imported on first use: most sources are no records)
+    try:
+        return chompjs.parse_js_object(core)
+    except Exception:   # any failure of the parser means: not a JavaScript literal either
+        return None
+
+
+def read_records(text: str) -> list[Record] | None:
+    """The articles of a text that is wholly a record or an array of records, else None."""
+    core = text.strip().lstrip("\ufeff")
+    if not ((core[:1] == "{" and core[-1:] == "}") or (core[:1] == "[" and core[-1:] == "]")):
+        return None
+    value = _value(core)
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        return None
+    records = [_record(v) for v in value]
+    if any(r is None for r in records):
+        return None
+    return records
