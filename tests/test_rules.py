@@ -1498,3 +1498,22 @@ def test_claims_voiced_and_so_called_after_the_one_who_says_it_with_near_misses(
 def test_a_modal_in_the_clause_of_a_verb_of_consequence_describes_with_a_near_miss():
     assert not has_modal(["贸易战", "导致", "美国", "家庭", "每年", "要", "多", "支出", "831", "美元", "。"])
     assert has_modal(["这", "导致", "了", "问题", "，", "我们", "要", "解决", "它", "。"])   # another clause
+
+
+def test_conditions_depends_on_evaluations_and_narrated_proposals_are_no_prescriptions_with_near_misses():
+    # a marker in a condition, before its consequence
+    assert not has_modal(["如果", "我们", "不能", "坚持", "改革", "，", "就", "会", "落后", "。"])
+    assert has_modal(["如果", "要", "发展", "，", "就", "必须", "坚持", "创新", "。"])      # the consequence prescribes
+    assert has_modal(["一旦", "发生", "险情", "，", "要", "第一", "时间", "报告", "。"])    # its own clause
+    # 要看 + an A-not-A question: it depends on
+    assert not has_modal(["罪名", "，", "要", "看", "他", "有没有", "理由", "这样", "做", "。"])
+    assert has_modal(["要", "看", "到", "成绩", "，", "也", "要", "看", "到", "问题", "。"])
+    # 不能令人满意: an evaluation
+    assert not has_modal(["结论", "不", "能", "令", "人", "满意", "。"])
+    assert has_modal(["我们", "不", "能", "让", "人民", "失望", "。"])
+    # 曾提出要…: a proposal narrated
+    assert not has_modal(["冯友兰", "先生", "曾", "提出", "要", "修改", "自己", "的", "书", "。"])
+    assert has_modal(["我们", "提出", "要", "修改", "这", "本", "书", "。"])
+    # a clause that 这 then evaluates is its topic
+    assert not has_modal(["不过", "，", "要", "旌表", "一个", "戏中人", "，", "这", "可", "太", "古怪", "了", "。"])
+    assert has_modal(["要", "坚持", "改革", "，", "这样", "才能", "发展", "。"])

@@ -176,6 +176,28 @@ def _coordinated_inability(words: list[str], i: int) -> bool:
     return any(w in sentence[start:] for w in G.inability)
 
 
+def _in_condition(words: list[str], i: int) -> bool:
+    """The marker at words[i] stands in a condition (如果我们不能坚持…, 假定有君王专心要…): its clause
+    opens with a conditional conjunction and no consequence word (就, 则 …) comes before the marker."""
+    clause_words = []
+    for w in reversed(words[:i]):
+        if w and w[0] in _CLAUSE_END:
+            break
+        clause_words.append(w)
+    clause_words.reverse()
+    at = next((k for k, w in enumerate(clause_words) if w in G.conditions), None)
+    return at is not None and not any(w in G.consequence_words for w in clause_words[at + 1:])
+
+
+def _depends_on(words: list[str], i: int) -> bool:
+    """要看 + an A-not-A or whether question in its clause (要看他有没有理由): "it depends on"."""
+    if i + 1 >= len(words) or words[i + 1] != G.look:
+        return False
+    rest = "".join(words[i + 2:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    return bool(G.a_not_a.search(rest[:cut]))
+
+
 def _condition_xu(words: list[str], i: int) -> bool:
     """需/需要 at words[i] with the word 才 later in its clause (需每天服用数斤才可能见效): a
     necessary condition, no duty (人才 is another word)."""
@@ -286,6 +308,12 @@ def has_modal(words: list[str]) -> bool:
                                                              and words[i + 2] in G.whether)):
             continue
         if w == G.yao and (before in D.not_modal_before_set or after in D.not_modal_after_set):
+            continue
+        # 如果我们不能…: a condition; 要看…有没有…: it depends on; 不能令人满意: an evaluation;
+        # 曾提出要…: a proposal narrated
+        if (_in_condition(words, i) or (w in _YAO_FAMILY and _depends_on(words, i))
+                or (w == G.cannot and "".join(words[i + 1:i + 3]).startswith(G.evaluative_after_cannot))
+                or any(o in _clause_before(words, i) for o in G.once)):
             continue
         # …无法杀灭病菌，不能替代…: inability in a series; 需…才…: a condition
         if (w == G.cannot and _coordinated_inability(words, i)) or (w in G.need_words and _condition_xu(words, i)):
