@@ -26,16 +26,10 @@ TASK_SUFFIXES = (".json", ".jsonl")
 def _article_record(path: Path) -> bool:
     """A .json file that holds an article as a data record (annotate.sources.records), not tasks:
     read as a source. A task (Label Studio's {"data": {…}}) is never such a record."""
-    if path.suffix.lower() != ".json":
-        return False
     from annotate.sources import MAX_BYTES
-    from annotate.sources.records import read_records
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return False
-        return read_records(path.read_text(encoding="utf-8-sig")) is not None
-    except (OSError, UnicodeDecodeError):
-        return False
+    from annotate.sources.records import holds_records
+
+    return holds_records(path, MAX_BYTES)
 
 
 _NUMERIC = re.compile(r"^[\d.()\s–-]*$")  # figures, counts, "0.78 (49)"

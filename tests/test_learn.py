@@ -460,3 +460,20 @@ def test_units_carry_the_rules_label_crossed_with_a_one_sentence_paragraph(nlp):
     assert "L=SUPPORT&S1=multi" in lead and not any(f.endswith("&S1=single") for f in lead)
     alone = units["我们要把群众的冷暖放在心上。"]
     assert any(f.endswith("&S1=single") for f in alone) and "L=SUPPORT&S1=multi" not in alone
+
+
+def test_collect_reads_a_json_article_record_as_an_article_and_a_json_task_file_as_tasks(nlp, tmp_path):
+    from annotate.learn.train import collect
+
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps({"title": "标题论点", "paragraphs": ["创新是第一动力，这是共识。我们要坚持创新。"]},
+                                 ensure_ascii=False), encoding="utf-8")
+    gold = {"r.json": {"file": "r.json", "spans": [{"label": "CLAIM", "text": "标题论点", "speaker": None}],
+                       "relations": []}}
+    [s] = collect([record], gold, nlp)
+    assert s.file == "r.json" and s.document.title == "标题论点"
+    tasks = tmp_path / "t.json"   # the same article as a task file named .json: read as tasks
+    tasks.write_text(json.dumps([{"data": {"text": s.document.text, "source": "r.json"}}], ensure_ascii=False),
+                     encoding="utf-8")
+    [t] = collect([tasks], gold, nlp)
+    assert t.document.text == s.document.text

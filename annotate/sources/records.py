@@ -154,6 +154,22 @@ def _value(core: str):
         return None
 
 
+def holds_records(path, max_bytes: int) -> bool:
+    """A .json file holding article records (read as a source), not tasks or another JSON:
+    what `evaluate` and `train` ask of a .json named among their inputs."""
+    from pathlib import Path
+
+    p = Path(path)
+    if p.suffix.lower() != ".json":
+        return False
+    try:
+        if p.stat().st_size > max_bytes:
+            return False
+        return read_records(p.read_text(encoding="utf-8-sig")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def read_records(text: str) -> list[Record] | None:
     """The articles of a text that is wholly a record or an array of records, else None."""
     core = text.strip().lstrip("\ufeff")
