@@ -58,6 +58,18 @@ def test_jsonl_rows(tmp_path):
     assert errors[2][1] == "text is not a string (int)"
 
 
+def test_a_text_cell_holding_a_list_of_paragraphs_is_those_paragraphs(tmp_path):
+    f = tmp_path / "t.jsonl"
+    f.write_text('{"text": ["第一段。", "第二段。"], "title": "标题"}\n{"text": ["甲", 3]}\n{"text": []}\n',
+                 encoding="utf-8")
+    rows, errors = _rows(f)
+    assert [r.text for r in rows] == ["第一段。\n\n第二段。"]
+    [doc] = read_row(rows[0], "txt", str(f))
+    assert [doc.text[b.start:b.end] for b in doc.blocks] == ["标题", "第一段。", "第二段。"]
+    # a list that is not all strings, or an empty one, is no text (one line each)
+    assert [w for w, _ in errors] == [f"{f}:row 1", f"{f}:row 2"]
+
+
 def test_parquet_rows_streamed_with_types(tmp_path):
     import annotate.scale.rows as rows_mod
 

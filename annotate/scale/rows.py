@@ -157,6 +157,8 @@ def meta_schema(path: str | Path, columns: Columns):
 
 def _row(number: int, record: dict, columns: Columns, where: str, on_error: OnError) -> Row | None:
     text = record.get(columns.text)
+    if isinstance(text, (list, tuple)) and text and all(isinstance(p, str) for p in text):
+        text = "\n\n".join(p.strip("\n") for p in text)   # a list of paragraphs, as data records keep a body
     if not isinstance(text, str) or not text.strip():
         on_error(where, "no text" if text is None or isinstance(text, str)
                  else f"text is not a string ({type(text).__name__})")

@@ -22,7 +22,7 @@ from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
 from .escaped import unescape_text
-from .records import read_records
+from .records import read_records, why_not_records
 from .script import back_map, restore
 from ..shadow import read_through_shadow
 from .patterns import banner_core, byline_names, title_tag
@@ -127,7 +127,7 @@ def read_file(path: str | Path) -> list[Document]:
     if records is not None:
         return _record_documents(records, path, display_path(p.name))
     if p.suffix.lower() == ".json":
-        raise SourceError(path, "no article record in this JSON (an object with a text field holding Han text)")
+        raise SourceError(path, why_not_records(text))
     text = unescape_text(text)   # a body pasted as a string literal: the text it encodes
     return _documents(_parser_for(p, text), text, path, display_path(p.name))
 

@@ -170,6 +170,20 @@ def holds_records(path, max_bytes: int) -> bool:
         return False
 
 
+def why_not_records(text: str) -> str:
+    """Why `text` holds no article records (for the one error line of a .json file)."""
+    core = text.strip().lstrip("\ufeff")
+    value = _value(core) if core[:1] in "{[" else None
+    if value is None:
+        return "not a JSON object or array (nor a JavaScript object literal)"
+    items = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+    for k, item in enumerate(items):
+        if _record(item) is None:
+            where = f"item {k + 1}: " if isinstance(value, list) else ""
+            return f"{where}no article record (an object with a text field holding Han text)"
+    return "no article record (an object with a text field holding Han text)"
+
+
 def read_records(text: str) -> list[Record] | None:
     """The articles of a text that is wholly a record or an array of records, else None."""
     core = text.strip().lstrip("\ufeff")

@@ -58,14 +58,17 @@ def test_near_misses_are_not_records(tmp_path):
     assert read_records('{"title": "标题", "content": "正文。"} 又一行') is None   # more than the record
     docs = read(tmp_path, "[1] 标题不是数据\n\n这是正文第一段，不是数据。\n\n第二段到此为止。[2]\n", "b.txt")
     assert "这是正文第一段，不是数据。" in docs[0].text
-    p = tmp_path / "c.json"
-    p.write_text('{"count": 3}', encoding="utf-8")
-    try:
-        read_file(p)
-    except SourceError as e:
-        assert str(e).startswith(str(p)) and "no article record" in str(e)
-    else:
-        raise AssertionError("a JSON file with no article record must fail with one line")
+    for body, reason in (('{"count": 3}', "no article record"),
+                         ('[{"title": "甲", "text": "正文。"}, {"count": 3}]', "item 2: no article record"),
+                         ("不是数据", "not a JSON object or array")):
+        p = tmp_path / "c.json"
+        p.write_text(body, encoding="utf-8")
+        try:
+            read_file(p)
+        except SourceError as e:
+            assert str(e).startswith(f"{p}: {reason}"), str(e)
+        else:
+            raise AssertionError("a JSON file with no article record must fail with one line")
 
 
 def test_a_page_title_in_the_title_field_loses_its_channel_and_site():
