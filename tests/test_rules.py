@@ -1517,3 +1517,8 @@ def test_conditions_depends_on_evaluations_and_narrated_proposals_are_no_prescri
     # a clause that 这 then evaluates is its topic
     assert not has_modal(["不过", "，", "要", "旌表", "一个", "戏中人", "，", "这", "可", "太", "古怪", "了", "。"])
     assert has_modal(["要", "坚持", "改革", "，", "这样", "才能", "发展", "。"])
+
+
+def test_so_called_after_a_verb_names_a_term_however_long():
+    assert quotes("从市场需求看，都不存在所谓“中国新能源产能过剩”问题。") == []
+    assert quotes("一些政客抛出所谓的“中国新能源产能过剩论”，混淆视听。") == []

@@ -181,10 +181,12 @@ def attributed(m: Mark) -> Quote | None:
     ok, speaker = _attributed_before(m.text, m.floor, m.open_mark)
     if not ok:
         return None
+    # 所谓 attributes only after the one who says it, named in its clause (一些政客所谓“…”), and only
+    # more than a term (X所谓“民主”: a term X uses); after a verb (不存在所谓“…”问题) it names
+    if QG.so_called.search(before.rstrip()) and (
+            (m.closed and _is_term(m)) or speaker_in(_clause_before(m.text, m.floor, m.open_mark)) is None):
+        return None
     if m.closed and _is_term(m):
-        # (X所谓“民主”: a term X uses, named; only more than a term is X's words)
-        if QG.so_called.search(before.rstrip()):
-            return None
         # A short name glossed right after it (《周礼》提出“六廉”，即…) is explained, not quoted.
         if Q.gloss_after.match(m.text[m.close_mark + 1:m.ceiling]):
             return None
