@@ -22,7 +22,7 @@ from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
 from .escaped import unescape_text
-from .records import read_records, why_not_records
+from .records import holds_records, read_records, why_not_records
 from .script import back_map, restore
 from ..shadow import read_through_shadow
 from .patterns import banner_core, byline_names, title_tag
@@ -282,6 +282,9 @@ def _folder_files(top: Path, on_error: OnError, also=None) -> list[tuple[Path, o
         for name in files:
             if _is_source(name) or (also is not None and not _hidden(name) and also(name)):
                 f = Path(root, name)
+                # a folder's other JSON (tasks, exports, settings) is no article: only records are taken
+                if name.lower().endswith(".json") and not holds_records(f, MAX_BYTES):
+                    continue
                 st = _stat(f, on_error)
                 if st is not None:
                     found.append((f, st))

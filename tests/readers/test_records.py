@@ -76,3 +76,16 @@ def test_a_page_title_in_the_title_field_loses_its_channel_and_site():
     assert page_title_core("发展新质生产力_光明网") == "发展新质生产力"
     assert page_title_core("时局 | 发展新质生产力的时代课题") == "时局 | 发展新质生产力的时代课题"   # a column bar: kept
     assert page_title_core("发展新质生产力——理论与实践") == "发展新质生产力——理论与实践"          # a subtitle dash
+
+
+def test_in_a_folder_only_json_holding_records_is_taken(tmp_path):
+    from annotate.sources import iter_source_files
+
+    (tmp_path / "a.json").write_text(json.dumps({"title": "标题", "content": "正文。"}, ensure_ascii=False),
+                                     encoding="utf-8")
+    (tmp_path / "tasks.json").write_text('[{"data": {"text": "一篇。"}}]', encoding="utf-8")
+    (tmp_path / "package.json").write_text('{"name": "x"}', encoding="utf-8")
+    (tmp_path / "b.md").write_text("# 标题\n\n正文。\n", encoding="utf-8")
+    assert [p.name for p in iter_source_files([tmp_path])] == ["a.json", "b.md"]
+    # named on the command line, a JSON that holds none is read, and fails with one line
+    assert [p.name for p in iter_source_files([tmp_path / "tasks.json"])] == ["tasks.json"]
