@@ -1522,3 +1522,9 @@ def test_conditions_depends_on_evaluations_and_narrated_proposals_are_no_prescri
 def test_so_called_after_a_verb_names_a_term_however_long():
     assert quotes("从市场需求看，都不存在所谓“中国新能源产能过剩”问题。") == []
     assert quotes("一些政客抛出所谓的“中国新能源产能过剩论”，混淆视听。") == []
+
+
+def test_a_short_first_sentence_reporting_a_counted_figure_is_no_lead_with_a_near_miss():
+    rest = "消息一出，市场振奋。各方反应积极。"
+    assert not any(t.startswith("上次会议部署") for _, _, t in units(f"标题\n\n上次会议部署6方面33项措施。{rest}"))
+    assert ("SUPPORT", "support.short_lead", "稳经济政策贵在落实。") in units(f"标题\n\n稳经济政策贵在落实。{rest}")
