@@ -111,10 +111,14 @@ def _title(obj: dict, body_key) -> tuple[str, str] | None:
     return None
 
 
+# A field that may hold a credential (an app's api_key, token, cookie) never reaches tasks or exports.
+_SECRET_KEY = re.compile(r"(?i)token|secret|passw|api[_-]?key|auth(?!or)|cookie|session|credential")   # (not author)
+
+
 def _meta(obj: dict, used: set) -> dict:
     out = {}
     for key, value in obj.items():
-        if key in used or not isinstance(key, str):
+        if key in used or not isinstance(key, str) or _SECRET_KEY.search(key):
             continue
         if isinstance(value, bool) or value is None:
             continue

@@ -12,6 +12,7 @@ PARAS = ["&emsp;&emsp;新质生产力是推动高质量发展的内在要求。�
          "第一，加强基础研究。基础研究是源头，必须坚持创新驱动。",
          "第二，推动产业升级。产业是根本，各级党委要切实负起责任。"]
 RECORD = {"id": "e35a2a44ef", "date": "2026-08-21", "title": "壹时评：发展新质生产力--观点-", "source": "人民网",
+          "apiToken": "sk-0123456789", "author": "张三",
           "paragraphs": PARAS, "aiSummary": "摘要" * 150,
           "aiAnnotations": [{"type": "viewpoint", "text": "我们要积极培育新质生产力。", "start": 20}]}
 
@@ -26,6 +27,8 @@ def test_a_json_record_reads_as_its_title_and_paragraphs(tmp_path):
     assert doc.meta["source"] == "人民网" and doc.meta["date"] == "2026-08-21"
     # a long summary and an app's own annotations are not metadata, nor text
     assert "aiSummary" not in doc.meta and "aiAnnotations" not in doc.meta
+    # a field that may hold a credential is never kept; the author is the byline
+    assert "apiToken" not in doc.meta and "sk-0123456789" not in json.dumps(doc.meta) and doc.authors == ["张三"]
 
 
 def test_a_javascript_object_literal_in_a_text_file_is_a_record(tmp_path):
