@@ -19,17 +19,7 @@ from annotate import cli_options
 from annotate.cli_options import DisableRule, Model, Use
 from annotate.console import err_console, error, fail, note, out_console
 from annotate.evaluate import NONE, EvaluateError, Evaluation
-
-TASK_SUFFIXES = (".json", ".jsonl")
-
-
-def _article_record(path: Path) -> bool:
-    """A .json file that holds an article as a data record (annotate.sources.records), not tasks:
-    read as a source. A task (Label Studio's {"data": {…}}) is never such a record."""
-    from annotate.sources import MAX_BYTES
-    from annotate.sources.records import holds_records
-
-    return holds_records(path, MAX_BYTES)
+from annotate.jsonrecords import is_task_file
 
 
 _NUMERIC = re.compile(r"^[\d.()\s–-]*$")  # figures, counts, "0.78 (49)"
@@ -212,7 +202,7 @@ def _gather_tasks(paths: list[Path], on_error, model=None, disabled=()) -> list[
 
     tasks, sources = [], []
     for p in paths:
-        if p.is_file() and p.suffix.lower() in TASK_SUFFIXES and not _article_record(p):
+        if is_task_file(p):
             try:
                 tasks += load_tasks(p, on_error)
             except EvaluateError as e:

@@ -4,6 +4,9 @@ read exactly the same files."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+TASK_SUFFIXES = (".json", ".jsonl")
 
 
 class JSONRecordsError(ValueError):
@@ -30,3 +33,12 @@ def parse_json_records(raw: str) -> list:
             except json.JSONDecodeError as e:
                 raise JSONRecordsError(no, e) from None
     return out
+
+
+def is_task_file(path: Path) -> bool:
+    """A file named among `evaluate`'s or `train`'s inputs that holds tasks: .jsonl, or a .json that
+    holds no article records (annotate.sources.records: such a .json is an article source)."""
+    from annotate.sources import MAX_BYTES
+    from annotate.sources.records import holds_records
+
+    return path.is_file() and path.suffix.lower() in TASK_SUFFIXES and not holds_records(path, MAX_BYTES)

@@ -141,8 +141,8 @@ def collect(paths, gold: dict[str, dict], nlp, use: str = "predictions", on_erro
     from annotate.evaluate import EvaluateError, load_tasks
     from annotate.pipeline import annotate_document
     from annotate.prelabel import one_line, source_files
-    from annotate.sources import MAX_BYTES, display_path, read_file
-    from annotate.sources.records import holds_records
+    from annotate.jsonrecords import is_task_file
+    from annotate.sources import display_path, read_file
     from annotate.tasks import document_from_data
 
     report = on_error or (lambda line: None)
@@ -150,8 +150,7 @@ def collect(paths, gold: dict[str, dict], nlp, use: str = "predictions", on_erro
     task_files, sources = [], []
     for p in paths:
         p = Path(p)
-        tasks_file = p.is_file() and p.suffix.lower() in (".json", ".jsonl") and not holds_records(p, MAX_BYTES)
-        (task_files if tasks_file else sources).append(p)
+        (task_files if is_task_file(p) else sources).append(p)
     by_source: dict[str, list] = {}
     for path in source_files(sources, lambda where, reason: report(f"{where}: {reason}")) if sources else []:
         try:

@@ -57,6 +57,13 @@ def _clause_before(words: list[str], i: int) -> str:
     return text[cut + 1:]
 
 
+def _clause_after(words: list[str], i: int) -> str:
+    """The text of the clause after words[i] (up to the next clause-ending mark)."""
+    rest = "".join(words[i + 1:])
+    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
+    return rest[:cut]
+
+
 # (时 ends the time clause: the clause ends there or its main verb phrase follows with 却/就/才…;
 # 与时俱进 has 时 inside an idiom)
 _TIME_CLAUSE = G.time_clause
@@ -65,10 +72,9 @@ _TIME_CLAUSE = G.time_clause
 def _about_to(words: list[str], i: int) -> bool:
     """要 at words[i] heads a time clause (要挣扎着逃离时, 要出发的时候), or its clause ends with
     a sentence-final 了 (就要开学了, 天要下雨了): "about to", not "must"."""
-    rest = "".join(words[i + 1:])
-    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
-    clause = rest[:cut].rstrip("”’」』）)")
-    return bool(_TIME_CLAUSE.match(rest[:cut])) or (len(clause) >= 2 and clause.endswith(G.perfective))
+    after = _clause_after(words, i)
+    clause = after.rstrip("”’」』）)")
+    return bool(_TIME_CLAUSE.match(after)) or (len(clause) >= 2 and clause.endswith(G.perfective))
 
 
 def _own_speech_act(words: list[str], i: int) -> bool:
@@ -126,9 +132,7 @@ def _comparative(words: list[str], i: int) -> bool:
     before = _clause_before(words, i)
     if not G.comparison_before.search(before):
         return False
-    rest = "".join(words[i + 1:])
-    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
-    return 0 < cut <= 8
+    return 0 < len(_clause_after(words, i)) <= 8
 
 
 def _reported_in_clause(words: list[str], i: int) -> bool:
@@ -160,9 +164,7 @@ def _attributive(words: list[str], i: int) -> bool:
 
 
 def _relative_clause_after(words: list[str], i: int) -> bool:
-    rest = "".join(words[i + 1:])
-    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
-    after = rest[:cut]
+    after = _clause_after(words, i)
     return G.attributive in after and len(after) - after.rfind(G.attributive) <= 5
 
 
@@ -193,9 +195,7 @@ def _depends_on(words: list[str], i: int) -> bool:
     """要看 + an A-not-A or whether question in its clause (要看他有没有理由): "it depends on"."""
     if i + 1 >= len(words) or words[i + 1] != G.look:
         return False
-    rest = "".join(words[i + 2:])
-    cut = min([rest.find(ch) for ch in _CLAUSE_END if ch in rest] or [len(rest)])
-    return bool(G.a_not_a.search(rest[:cut]))
+    return bool(G.a_not_a.search(_clause_after(words, i + 1)))
 
 
 def _condition_xu(words: list[str], i: int) -> bool:
@@ -296,8 +296,9 @@ def has_modal(words: list[str]) -> bool:
         # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
         if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
             continue
+        clause_before = _clause_before(words, i)
         # 导致家庭每年要多支出…: the consequence of something, described
-        if w in _YAO_FAMILY and G.consequence.search(_clause_before(words, i)):
+        if w in _YAO_FAMILY and G.consequence.search(clause_before):
             continue
         if _a_not_a(words, i) or _own_speech_act(words, i) or _one_persons_will(words, i) or _some_of_them(words, i):
             continue
@@ -313,7 +314,7 @@ def has_modal(words: list[str]) -> bool:
         # 曾提出要…: a proposal narrated
         if (_in_condition(words, i) or (w in _YAO_FAMILY and _depends_on(words, i))
                 or (w == G.cannot and "".join(words[i + 1:i + 3]).startswith(G.evaluative_after_cannot))
-                or any(o in _clause_before(words, i) for o in G.once)):
+                or any(o in clause_before for o in G.once)):
             continue
         # …无法杀灭病菌，不能替代…: inability in a series; 需…才…: a condition
         if (w == G.cannot and _coordinated_inability(words, i)) or (w in G.need_words and _condition_xu(words, i)):

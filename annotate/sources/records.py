@@ -40,8 +40,6 @@ PAGE_LABEL_MAX = 12            # a channel or site name after the title is this 
 @dataclass
 class Record:
     text: str                          # the title line, then one block per paragraph
-    title: str | None
-    body: list[str]                    # the paragraphs as stored
     meta: dict = field(default_factory=dict)
 
 
@@ -66,14 +64,19 @@ def _paragraphs(value) -> list[str] | None:
     return out if any(_HAN.search(p) for p in out) else None
 
 
+def _named(obj: dict) -> dict:
+    """The object's keys by their lower-cased names (the lexicon's field names are lower case)."""
+    return {k.lower() if isinstance(k, str) else k: k for k in obj}
+
+
 def _body_field(obj: dict) -> str | None:
-    named = {k.lower() if isinstance(k, str) else k: k for k in obj}
-    for name in lexicon().records.body_fields:
+    names = lexicon().records
+    named = _named(obj)
+    for name in names.body_fields:
         key = named.get(name)
         if key is not None and _paragraphs(obj[key]):
             return key
     best, most = None, 0
-    names = lexicon().records
     for key, value in obj.items():
         if isinstance(key, str) and (key.lower() in names.title_fields_set or key.lower() in names.author_fields_set):
             continue
@@ -103,7 +106,7 @@ def _plain(paragraph: str) -> str:
 
 def _title(obj: dict, body_key) -> tuple[str, str] | None:
     """(key, title) of the first title field holding text."""
-    named = {k.lower() if isinstance(k, str) else k: k for k in obj}
+    named = _named(obj)
     for name in lexicon().records.title_fields:
         key = named.get(name)
         if key is not None and key != body_key and isinstance(obj[key], str) and obj[key].strip():
@@ -143,7 +146,7 @@ def _record(obj) -> Record | None:
     # a title field gives the title line; the blocks are the stored paragraphs, line ends normalised
     blocks = [_plain(p).replace("\r\n", "\n").replace("\r", "\n").strip("\n") for p in body]
     text = "\n\n".join(([title] if title else []) + blocks) + "\n"
-    return Record(text, title, body, meta)
+    return Record(text, meta)
 
 
 def _value(core: str):
@@ -160,18 +163,30 @@ def _value(core: str):
 
 def holds_records(path, max_bytes: int) -> bool:
     """A .json file holding article records (read as a source), not tasks or another JSON:
-    what `evaluate` and `train` ask of a .json named among their inputs."""
+    what a folder's walk, `evaluate` and `train` ask of a .json among their inputs. The file is
+    decoded as the readers decode it (annotate.sources.decode)."""
     from pathlib import Path
+
+    from .decode import DecodeError, read_text
 
     p = Path(path)
     if p.suffix.lower() != ".json":
         return False
     try:
-        if p.stat().st_size > max_bytes:
-            return False
-        return read_records(p.read_text(encoding="utf-8-sig")) is not None
-    except (OSError, UnicodeDecodeError):
+        return read_records(read_text(p, max_bytes)) is not None
+    except (OSError, DecodeError):
         return False
+
+
+def _wrapped(text: str) -> bool:
+    """The text (whitespace and a BOM aside) opens with { or [ and closes with the same kind:
+    looked up from both ends, without copying a large text that is no record."""
+    i, j = 0, len(text) - 1
+    while i <= j and (text[i].isspace() or text[i] == "\ufeff"):
+        i += 1
+    while j >= i and text[j].isspace():
+        j -= 1
+    return i < j and (text[i], text[j]) in (("{", "}"), ("[", "]"))
 
 
 def why_not_records(text: str) -> str:
@@ -190,10 +205,9 @@ def why_not_records(text: str) -> str:
 
 def read_records(text: str) -> list[Record] | None:
     """The articles of a text that is wholly a record or an array of records, else None."""
-    core = text.strip().lstrip("\ufeff")
-    if not ((core[:1] == "{" and core[-1:] == "}") or (core[:1] == "[" and core[-1:] == "]")):
+    if not _wrapped(text):
         return None
-    value = _value(core)
+    value = _value(text.strip().lstrip("\ufeff"))
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list) or not value:
