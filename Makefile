@@ -15,7 +15,7 @@ HELD_OUT_NAMES := b f j k l m n o u v z
 FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0-9]_' \
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
   --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_' \
-  --group-by 'dev3 tuning (a c e h i t w x y)=^[acehitwxy][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
+  --group-by 'dev3 tuning (a c d e g h i t w x y)=^[acdeghitwxy][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
   --group-by 'dev3 a speeches (PHP pages)=^a[0-9][0-9]_' --group-by 'dev3 b essays (collected works)=^b[0-9][0-9]_' \
   --group-by 'dev3 c officials (crawled gov pages)=^c[0-9][0-9]_' --group-by 'dev3 e party office reposts=^e[0-9][0-9]_' \
   --group-by 'dev3 h HTML in Jekyll posts=^h[0-9][0-9]_' --group-by 'dev3 i blog posts=^i[0-9][0-9]_' \
@@ -26,6 +26,8 @@ FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0
   --group-by 'dev3 v one column as app data (TS records)=^v[0-9][0-9]_' \
   --group-by 'dev3 x commentaries as JSON records of a news app=^x[0-9][0-9]_' \
   --group-by 'dev3 y whole pages of an extraction benchmark=^y[0-9][0-9]_' \
+  --group-by 'dev3 d WeChat reposts in a Jekyll archive=^d[0-9][0-9]_' \
+  --group-by 'dev3 g essays of one blog (Hugo posts)=^g[0-9][0-9]_' \
   --group-by 'dev3 z WeChat posts in Jekyll (unseen)=^z[0-9][0-9]_' \
   --group-by 'dev3 f editorials of another paper (unseen)=^f[0-9][0-9]_' \
   --group-by 'held out, the first six (b j k l m n)=^[bjklmn][0-9][0-9]_'

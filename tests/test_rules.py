@@ -1528,3 +1528,44 @@ def test_a_short_first_sentence_reporting_a_counted_figure_is_no_lead_with_a_nea
     rest = "消息一出，市场振奋。各方反应积极。"
     assert not any(t.startswith("上次会议部署") for _, _, t in units(f"标题\n\n上次会议部署6方面33项措施。{rest}"))
     assert ("SUPPORT", "support.short_lead", "稳经济政策贵在落实。") in units(f"标题\n\n稳经济政策贵在落实。{rest}")
+
+
+def test_should_before_a_negated_copula_or_a_future_is_a_guess_not_a_prescription():
+    # near misses: 应该不是… / 应该不会… / 应该会…: "probably (not)"
+    assert not has_modal(["从", "反应", "来", "看", "，", "应该", "不", "是", "无中生有", "。"])
+    assert not has_modal(["这", "件", "事", "应该", "不会", "再", "发生", "了", "。"])
+    assert not has_modal(["明年", "的", "增速", "应该", "会", "回升", "。"])
+    # hits: 应该 + an action, and 应当会同 (会同 "jointly with" is another word)
+    assert has_modal(["我们", "应该", "不", "断", "改进", "工作", "。"]) or has_modal(["我们", "应该", "改进", "工作", "。"])
+    assert has_modal(["各地", "应当", "会同", "有关", "部门", "制定", "办法", "。"])
+
+
+def test_quotation_marks_printed_the_wrong_way_or_mistyped_and_empty_quotations():
+    # marks the wrong way round around a short phrase pair as one quotation (a term here), and the
+    # opening mark after it no longer quotes to the paragraph's end
+    from annotate.rules.text import find_quotation_marks
+    text = "性侵事件中的”舆论审判“是多么的没有牙齿。他说：“我们要改。”"
+    got = [text[s:e] for s, e, _ in find_quotation_marks(text, 0, len(text))]
+    assert got == ["舆论审判", "我们要改。"]
+    # an opening mark before 的 closes the quotation it ends (“牙齿“的): no quotation runs on
+    text = "舆论审判是没有“牙齿“的。刑事诉讼的背后是国家公权力，“法律是底线。”"
+    got = [text[s:e] for s, e, _ in find_quotation_marks(text, 0, len(text))]
+    assert got == ["牙齿", "法律是底线。"]
+    # near miss: a real nested quotation stays inside the outer one
+    text = "他说：“你们记住“实事求是”四个字。”"
+    assert [text[s:e] for s, e, _ in find_quotation_marks(text, 0, len(text))] == ["你们记住“实事求是”四个字。"]
+    # no word between the marks, or only a pattern with ellipses: no QUOTE
+    assert quotes("他说了一个“。”就走了。") == []
+    assert quotes("我们不得不作出“既要……又要……”的选择。") == []
+    assert quotes("古人说：“学而不思则罔……”") != []
+
+
+def test_an_epistemic_hedge_and_a_topic_say_are_no_prescription_and_need_not_is():
+    assert not has_modal(["但", "至少", "有", "一点", "不能", "否认", "，", "很多", "行为", "内含", "了", "承认", "。"])
+    assert not has_modal(["他", "乱瞅", "人家", "，", "但", "要", "说", "这", "就是", "流氓", "，", "好像", "还", "差点", "劲儿", "。"])
+    assert not has_modal(["普通人", "不再", "需要", "通过", "大众", "媒体", "。"])
+    assert not has_modal(["舆论", "审判", "比", "法律", "审判", "要", "更加", "不", "严谨", "、", "更加", "情绪化", "。"])
+    # hits: 不必 "need not", 我们要说真话, 不能否定 an achievement is still a prohibition
+    assert has_modal(["我们", "不必", "夸大", "这种", "问题", "。"])
+    assert has_modal(["我们", "要", "说", "真话", "。"])
+    assert has_modal(["我们", "不能", "否定", "改革", "的", "成就", "。"])

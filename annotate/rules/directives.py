@@ -132,7 +132,8 @@ def _comparative(words: list[str], i: int) -> bool:
     before = _clause_before(words, i)
     if not G.comparison_before.search(before):
         return False
-    return 0 < len(_clause_after(words, i)) <= 8
+    # (…比法律审判要更加不严谨、更加情绪化: a degree adverb opens the compared predicate, however long)
+    return 0 < len(_clause_after(words, i)) <= 8 or after.startswith(G.more)
 
 
 def _reported_in_clause(words: list[str], i: int) -> bool:
@@ -335,10 +336,16 @@ def has_modal(words: list[str]) -> bool:
             continue
         if w == G.bare_should and after in G.should_have:
             continue
-        # 应该是… / 就该是…: "is supposed to be", no action
-        if w in G.epistemic_should_set and after == G.copula:
+        # 应该是… / 就该是…: "is supposed to be", no action; 应该不是… / 应该不会…: "probably not"
+        if w in G.epistemic_should_set and (after == G.copula or after == G.will
+                                            or "".join(words[i + 1:i + 4]).startswith(G.epistemic_after)):
             continue
         if w in G.never and after in D.not_prohibition_after_set:
+            continue
+        # 不能否认 / 不能不承认: "it cannot be denied", a hedge; 但要说…: "if one were to say"
+        if w == G.cannot and "".join(words[i + 1:i + 3]).startswith(D.undeniable_after_cannot):
+            continue
+        if w == G.yao and after == G.say and (not i or before in D.say_topic_before_set or before[:1] in _CLAUSE_END):
             continue
         # 需要指出的是，… announces a remark.
         if (after in D.remark_verbs_set and i + 2 < len(words) and words[i + 2] == G.attributive

@@ -140,7 +140,8 @@ def _attributed_before(text: str, floor: int, open_mark: int) -> tuple[bool, str
 def _is_saying(content: str) -> bool:
     """A full clause with its own punctuation (“去干啥？”, “不能变，也不会变”): someone's words,
     however short; a term never carries sentence punctuation."""
-    return any(ch in SENTENCE_PUNCT for ch in content.strip())
+    # (an ellipsis marks words left out: “既要……又要……” is a pattern named, no clause of its own)
+    return any(ch in SENTENCE_PUNCT and ch not in "…⋯" for ch in content.strip())
 
 
 def _is_term(m: Mark) -> bool:
@@ -265,7 +266,8 @@ def find_quotes(text: str, start: int, end: int, disabled: frozenset[str] = froz
     previous_close = -1
     for q_start, q_end, closed in find_quotation_marks(text, start, end):
         s, e = strip_span(text, q_start, q_end)
-        if e <= s:
+        # (no word inside the marks, “。” or “……”: nothing is quoted)
+        if e <= s or not any(ch.isalnum() for ch in text[s:e]):
             previous = None
             continue
         between = text[previous_close + 1:q_start - 1] if previous is not None else None

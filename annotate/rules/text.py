@@ -9,6 +9,7 @@ import bisect
 import re
 
 from annotate.punctuation import CLAUSE_MARKS, CLOSERS, ELLIPSIS, FOOTNOTE, SENTENCE_END
+from annotate.rules.lexicon import QG
 
 # A sentence ends with 。！？ or …… (also ! ? and a lone … run), plus any closing
 # quotation mark or bracket right after it. A semicolon does not end a sentence.
@@ -87,6 +88,12 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_REVERSED_MAX = 20
+_REVERSED_STOP = frozenset("“”「」‘’，。；：！？,;:!?\n")
+# What a quotation never starts with: a structural particle, or a mark that ends a clause.
+_NEVER_FIRST = frozenset(QG.never_first)
+
+
 def find_quotation_marks(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """Paired quotations in text[start:end] as (content_start, content_end, closed).
 
@@ -98,8 +105,25 @@ def find_quotation_marks(text: str, start: int, end: int) -> list[tuple[int, int
     depth = 0
     opener = ""
     open_at = -1
-    for i in range(start, end):
+    i = start - 1
+    while i + 1 < end:
+        i += 1
         ch = text[i]
+        # Marks printed the wrong way round (性侵事件中的”舆论审判“是…): a stray closing mark, a short
+        # phrase and its opening mark pair as one quotation (looked ahead a bounded stretch: linear).
+        if depth == 0 and ch in CLOSE_QUOTES:
+            j = text.find(CLOSE_QUOTES[ch], i + 1, min(end, i + 2 + _REVERSED_MAX))
+            if j > i + 1 and not any(c in _REVERSED_STOP for c in text[i + 1:j]):
+                out.append((i + 1, j, True))
+                i = j
+            continue
+        # An opening mark before a particle or a mark that no quotation starts with (“牙齿“的。) is a
+        # closing mark mistyped: it closes the open quotation, or starts nothing.
+        if ch in OPEN_QUOTES and i + 1 < end and text[i + 1] in _NEVER_FIRST:
+            if depth == 1 and ch == opener:
+                depth = 0
+                out.append((open_at + 1, i, True))
+            continue
         if ch in OPEN_QUOTES and (depth == 0 or ch == opener):
             if depth == 0:
                 opener, open_at = ch, i

@@ -7,6 +7,7 @@ wins an overlap is the registry's precedence order (annotate.rules.registry.RANK
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from annotate.punctuation import CLOSERS, HAN, SENTENCE_END, HEADING_NUMBER, INLINE_SECTION_NUMBER, RUN_IN_NUMBER
@@ -482,11 +483,25 @@ def _opens_with_question(site: Site, k: int) -> bool:
             and not _CONNECTIVE_OPENING.match(text[s:e]))
 
 
+def _question_stem(site: Site, k: int) -> str | None:
+    """The first words of paragraph k's opening question (a connective and its comma cut), or None
+    when it opens with a question word (为什么…？: no subject to share)."""
+    s, e = site.layout.sentences[k][0]
+    q = _CONNECTIVE_OPENING.sub("", site.text[s:e]).lstrip("，, ")
+    if S.question_words.match(q):
+        return None
+    return q[:S.question_stem_chars] or None
+
+
 def _question_leads(site: Site) -> dict:
     """The paragraphs that open with a question lead, and how many each section holds."""
     if "question_leads" not in site.facts:
         _series_counts(site)   # (fills section_of)
-        at = frozenset(k for k in range(len(site.layout.blocks)) if _opens_with_question(site, k))
+        openers = [k for k in range(len(site.layout.blocks)) if _opens_with_question(site, k)]
+        # (parallel questions share a subject: their first words, after a connective, not a question word)
+        stems = {k: _question_stem(site, k) for k in openers}
+        shared = Counter((site.facts["section_of"][k], stem) for k, stem in stems.items() if stem)
+        at = frozenset(k for k in openers if stems[k] and shared[site.facts["section_of"][k], stems[k]] >= 2)
         per_section: dict = {}
         for k in at:
             sec = site.facts["section_of"][k]

@@ -10,6 +10,7 @@ from ..document import HEADING as K_HEADING
 from ..data.lexicon import lexicon
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
 from ..punctuation import CLOSERS, ITEM_NUMERALS, SENTENCE_END
+from annotate.punctuation import SECTION_NUMBER, SUBHEADING_NUMBER
 from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, TITLE_MAX, author_note, byline_names,
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
@@ -224,23 +225,38 @@ def _drop_banner(blocks: list[RawBlock], roles: list) -> None:
 
 def _drop_contents(blocks: list[RawBlock], roles: list) -> None:
     """A table of contents: two or more numbered lines in a row, each set again further down as
-    a heading (bold or marked up). The later lines are the sections; the list is not text."""
+    a heading (bold or marked up), with its number or without it (目次 一、总论 … ## 总论). The
+    later lines are the sections; the list is not text, nor is a contents heading (目次, 目录)
+    right before it."""
     last_heading: dict[str, int] = {}
     for k, b in enumerate(blocks):
-        if _heading_like(b) and numbered_kind(b.text):
+        if _heading_like(b):
             last_heading[_squeeze(b.text)] = k
     if len(last_heading) < 2:
         return
+
+    def set_again(j: int) -> bool:
+        text = blocks[j].text
+        later = max(last_heading.get(_squeeze(text), -1), last_heading.get(_squeeze(_SECTION_NUMBER.sub("", text)), -1))
+        return later > j
+
     k = 0
     while k < len(blocks):
         j = k
-        while (j < len(blocks) and roles[j] is None and numbered_kind(blocks[j].text)
-               and last_heading.get(_squeeze(blocks[j].text), -1) > j):
+        while j < len(blocks) and roles[j] is None and numbered_kind(blocks[j].text) and set_again(j):
             j += 1
         if j - k >= 2:
             for m in range(k, j):
                 roles[m] = "drop"
+            if k and roles[k - 1] is None and _CONTENTS_HEADING.match(_squeeze(blocks[k - 1].text)):
+                roles[k - 1] = "drop"
         k = max(j, k + 1)
+
+
+# (the heading over a table of contents)
+_CONTENTS_HEADING = re.compile(r"^[#*_]*(?:目次|目录|本文目录|文章目录|内容目录|contents)[:：]?$", re.I)
+# (a heading's number: 一、 （一） 1. 第一部分 …, as the list prints it before the heading's words)
+_SECTION_NUMBER = re.compile(rf"^\s*(?:{SECTION_NUMBER}|{SUBHEADING_NUMBER})\s*")
 
 
 # ---- step 2: where articles start ---------------------------------------------------

@@ -23,6 +23,9 @@ _QUOTE = re.compile(r"^(?:\s{0,3}>\s?)+")   # all quote levels at once: no re-sl
 _BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")
 _BR = re.compile(r"<br\s*/?>", re.I)
+# Paragraphs run together on one line, each after an indent of full-width spaces (…。　　下一段):
+# the indent after a finished sentence starts a paragraph, as it does at a line's start.
+_INDENT_BREAK = re.compile(r"(?<=[。！？!?”’」』…])\u3000{2,}")
 # A line that opens with a block-level HTML tag (or a styling <span>/<font>) starts raw HTML, up
 # to the next blank line (CommonMark's HTML block): a repost's body pasted from another site.
 _HTML_START = re.compile(
@@ -77,6 +80,7 @@ _INLINE = re.compile(r"""
 | (?P<ent>&(?:\#\d{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
 | (?P<stars>\*+)
 | (?P<unders>__+)
+| (?P<strike>~~)
 """, re.X)
 
 
@@ -84,7 +88,8 @@ def _unquote(v: str) -> str:
     v = v.strip()
     if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
         v = v[1:-1]
-    return v
+    # (a generator that wrote the title as HTML: title: "分析&#8220;制度性腐败&#8221;")
+    return html.unescape(v) if "&" in v else v
 
 
 def front_matter(lines: list[str]) -> tuple[dict, int]:
@@ -148,6 +153,8 @@ def _inline(parts: list[tuple[int, str]], b: TextBuilder) -> None:
                     b.toggle_bold()
                 if n_stars % 2 and not drop_singles:
                     b.text("*", line)
+            elif m.group("strike"):
+                pass   # ~~struck-through~~ text is kept, its marks are markup (GFM)
             elif m.group("unders"):
                 for _ in range(len(m.group()) // 2):
                     b.toggle_bold()
@@ -185,6 +192,17 @@ def _strip_comments(text: str) -> str:
         pos = b + 3
     out.append(text[pos:])
     return "".join(out)
+
+
+def _titled(blocks: list[RawBlock], title: str) -> bool:
+    """Does the text print its own title: its first block is the front matter's title, a heading
+    says the title, or its first heading is of level 1 (# …, a setext ===)? Section headings
+    (## …) under a title given only in the front matter are no title."""
+    want = "".join(title.split())
+    if blocks and "".join(blocks[0].text.split()) == want:
+        return True
+    headings = [b for b in blocks if b.kind == HEADING]
+    return bool(headings) and (headings[0].level == 1 or any("".join(b.text.split()) == want for b in headings))
 
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
@@ -264,7 +282,8 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if para and (is_finished(para[-1][1].rstrip("*_ \t")) or line.startswith("\u3000")):
             flush()
         hard = line.endswith(("  ", "\\"))
-        pieces = _BR.split(line.rstrip("\\ \t") if hard else line)
+        pieces = [p for chunk in _BR.split(line.rstrip("\\ \t") if hard else line)
+                  for p in _INDENT_BREAK.split(chunk)]
         for k, piece in enumerate(pieces):
             para.append((n, piece))
             if k < len(pieces) - 1:
@@ -274,10 +293,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     flush()
     blocks = _html.styled_headings(blocks)
     title = meta.get("title")
-    if isinstance(title, str) and title.strip() and not any(b.kind == HEADING for b in blocks) \
-            and not (blocks and "".join(blocks[0].text.split()) == "".join(title.split())):
+    if isinstance(title, str) and title.strip() and not _titled(blocks, title):
         # a title given only in the front matter heads the text, so it can be annotated (not
-        # when the text's first line is that title already: a title printed twice is one title)
+        # when the text's first line is that title already: a title printed twice is one title;
+        # nor when the text has a title of its own, a first heading of level 1)
         line = next(i + 1 for i in range(first) if re.match(r"\s*title\s*:", lines[i]))
         blocks.insert(0, RawBlock(HEADING, " ".join(title.split()), line, 1))
     return meta, blocks

@@ -331,11 +331,24 @@ _OUTLET = r"[\u4e00-\u9fffA-Za-z]{1,10}(?:网|报|社|台|刊|客户端|杂志|�
 _OUTLET_LINE = re.compile(rf"^{_OUTLET}(?:\s*[-－—–|｜/]\s*{_OUTLET})+$")
 
 
+# A repost's provenance line: where the text was first published (原文来自「某公众号」：[原题](链接),
+# 本文转自微信公众号：「…」, 转载自…, 本文首发于…, 选自《…》): a note on the copy, never its title or text.
+_REPOST = re.compile(r"^[（(【\[]?\s*(?:(?:原文|本文|文章)(?:来自|转自|转载自|首发于|原载于?|选自|摘自)|转自|转载自|首发于|原载于?"
+                     r"|选自|摘自)\s*(?:微信公众号|公众号|订阅号|微信|微博|网站)?\s*[：:「『《“\[【]")
+
+
+def is_repost_line(text: str) -> bool:
+    """A repost's provenance line (原文来自「…」：…, 本文转自微信公众号：「…」, 选自《…》)."""
+    t = text.strip()
+    return len(t) <= 160 and bool(_REPOST.match(t))
+
+
 def is_dropped_line(text: str) -> bool:
-    """Photo captions and credits, source lines, editorial staff lines, web info and action
-    lines, outlet credits and paper footers."""
+    """Photo captions and credits, source lines, repost provenance lines, editorial staff lines,
+    web info and action lines, outlet credits and paper footers."""
     t = text.strip()
     return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) or is_staff_line(t) \
+        or is_repost_line(t) \
         or (len(t) <= 40 and bool(_OUTLET_LINE.match(t))) \
         or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) or is_page_action_line(t) \
         or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))

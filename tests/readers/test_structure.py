@@ -1081,3 +1081,63 @@ def test_one_count_of_sections_across_two_numbering_styles_is_one_level(tmp_path
     [doc] = read(tmp_path, txt, "b.txt")
     assert [k for k, _ in outline(doc) if k != "paragraph"] == ["title", "heading", "subheading", "subheading",
                                                                  "heading", "subheading"]
+
+
+# ---- reposts of WeChat posts in static-site archives (dev3 family d) --------------------
+
+def test_a_contents_list_set_again_as_headings_without_its_numbers_goes_with_its_heading(tmp_path):
+    md = ("---\ntitle: 夜市的来历\n---\n夜市是城市的烟火气。正文继续。\n\n## 目次\n\n"
+          "一、夜市的起源\n\n二、夜市的今天\n\n## 夜市的起源\n\n夜市起于宋代。街巷开始热闹。\n\n"
+          "## 夜市的今天\n\n今天的夜市更有序。摊位划了线。\n")
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert "目次" not in doc.text and "一、夜市的起源" not in doc.text
+    assert [t for k, t in kinds if k == "heading"] == ["夜市的起源", "夜市的今天"]
+    # near miss: a numbered list that is not set again further down is text, and so is its heading
+    md = "# 夜市的来历\n\n## 目次\n\n一、夜市的起源\n\n二、夜市的今天\n\n夜市是城市的烟火气。正文继续。\n"
+    [doc] = read(tmp_path, md, "b.md")
+    assert "一、夜市的起源" in doc.text and "目次" in doc.text
+
+
+def test_a_repost_provenance_line_is_no_title_and_strikethrough_marks_are_markup(tmp_path):
+    from annotate.sources.patterns import is_repost_line
+    assert is_repost_line("原文来自「某某 新闻实验室」：~~[夜市的来历](https://mp.weixin.qq.com/s/x)~~")
+    assert is_repost_line("本文转自微信公众号：「中国法律评论」")
+    assert is_repost_line("选自《城市评论》2019年第3期")
+    # near misses: body sentences that open alike
+    assert not is_repost_line("来自山区的孩子们，第一次看到了大海。")
+    assert not is_repost_line("选自己喜欢的专业，是每个学生的权利。")
+    md = ("---\n\ntitle: \"夜市的来历\"\n\n---\n\n原文来自「城市观察」：~~[夜市的来历](https://mp.weixin.qq.com/s/x)~~\n\n---\n\n"
+          "夜市是城市的烟火气。正文继续。\n\n## 夜市的起源\n\n夜市起于宋代。街巷~~开始~~热闹。\n")
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert kinds[0] == ("title", "夜市的来历") and [k for k, _ in kinds].count("title") == 1
+    assert "原文来自" not in doc.text and "~~" not in doc.text and "街巷开始热闹。" in doc.text
+
+
+def test_a_front_matter_title_heads_a_body_with_section_headings_but_no_title_of_its_own(tmp_path):
+    md = "---\ntitle: 夜市的来历\n---\n\n夜市是城市的烟火气。正文继续。\n\n## 夜市的起源\n\n夜市起于宋代。街巷开始热闹。\n"
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert kinds[0] == ("title", "夜市的来历")
+    assert ("heading", "夜市的起源") in kinds
+    # near misses: the body's own level-1 title, or the title printed as the first line, is the title, once
+    md = "---\ntitle: 夜市\n---\n\n# 夜市的来历\n\n夜市是城市的烟火气。正文继续。\n\n## 夜市的起源\n\n夜市起于宋代。\n"
+    [doc] = read(tmp_path, md, "b.md")
+    assert outline(doc)[0] == ("title", "夜市的来历") and "夜市\n" not in doc.text[:4]
+    md = "---\ntitle: 夜市的来历\n---\n\n夜市的来历\n\n夜市是城市的烟火气。正文继续。\n\n## 夜市的起源\n\n夜市起于宋代。\n"
+    [doc] = read(tmp_path, md, "c.md")
+    assert [k for k, _ in outline(doc)].count("title") == 1 and doc.text.count("夜市的来历") == 1
+
+
+def test_paragraphs_run_together_after_full_width_indents_and_an_entity_title(tmp_path):
+    md = ("---\nlayout: default\ntitle: '分析&#8220;夜市&#8221;&#65306;城市的烟火气'\n---\n"
+          "　　夜市是城市的烟火气。正文继续。　　第二段从这里开始。还有一句。\n")
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert kinds[0] == ("title", "分析“夜市”：城市的烟火气")
+    assert kinds[1:] == [("paragraph", "夜市是城市的烟火气。正文继续。"), ("paragraph", "第二段从这里开始。还有一句。")]
+    # near miss: full-width spaces inside a sentence (not after its end) are no paragraph break
+    md = "# 夜市\n\n夜市是城市的　　烟火气。正文继续。\n"
+    [doc] = read(tmp_path, md, "b.md")
+    assert len([k for k, _ in outline(doc) if k == "paragraph"]) == 1
