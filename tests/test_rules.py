@@ -1569,3 +1569,12 @@ def test_an_epistemic_hedge_and_a_topic_say_are_no_prescription_and_need_not_is(
     assert has_modal(["我们", "不必", "夸大", "这种", "问题", "。"])
     assert has_modal(["我们", "要", "说", "真话", "。"])
     assert has_modal(["我们", "不能", "否定", "改革", "的", "成就", "。"])
+
+
+def test_mind_you_an_example_frame_alone_and_an_informal_first_person_are_no_prescription():
+    assert not has_modal(["要", "知道", "，", "这", "份", "报纸", "是", "党报", "。"])
+    assert not has_modal(["俺", "要", "稍微", "唱", "一下", "反调", "。"])
+    assert not is_imperative("以明朝开国皇帝朱元璋为例。", 0, len("以明朝开国皇帝朱元璋为例。"))
+    # hits: 要知道 + an object is knowing prescribed; 俺们 (plural) prescribes as 我们 does
+    assert has_modal(["我们", "要", "知道", "国情", "。"])
+    assert has_modal(["俺们", "要", "团结", "。"])

@@ -347,6 +347,9 @@ def has_modal(words: list[str]) -> bool:
             continue
         if w == G.yao and after == G.say and (not i or before in D.say_topic_before_set or before[:1] in _CLAUSE_END):
             continue
+        # 要知道，…: "mind you", a discourse marker before a fact
+        if w == G.yao and after == G.know and (i + 2 >= len(words) or words[i + 2][:1] in _CLAUSE_END):
+            continue
         # 需要指出的是，… announces a remark.
         if (after in D.remark_verbs_set and i + 2 < len(words) and words[i + 2] == G.attributive
                 and i + 3 < len(words) and words[i + 3] == G.copula):

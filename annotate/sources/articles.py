@@ -74,7 +74,9 @@ class _Piece:
 
 
 def _bold_only(b: RawBlock) -> bool:
-    return b.bold == [(0, len(b.text))] and b.text.rstrip(CLOSERS)[-1:] not in SENTENCE_END
+    """A block wholly in bold that ends no sentence: a heading set in bold. Not one that ends at a
+    colon (**天朝不正常的地方：**): a label announcing what follows (SCHEME CLAIM 4), no heading."""
+    return b.bold == [(0, len(b.text))] and b.text.rstrip(CLOSERS)[-1:] not in SENTENCE_END + "：:"
 
 
 QUESTION_HEADING_MAX = 30
@@ -369,7 +371,7 @@ def _first_title(blocks: list[RawBlock], cs: list[int]) -> int | None:
 
 def _title_and_subtitle(b: RawBlock) -> tuple[RawBlock, str | None]:
     """A title line with its —— subtitle on the same line: the title alone, and the subtitle."""
-    at = dash_subtitle_at(b.text)
+    at = None if b.field_title else dash_subtitle_at(b.text)
     if at is None:
         return b, None
     head, tail = split_block(b, at, b.kind, PARA, b.level)
@@ -460,6 +462,7 @@ def _segments(blocks: list[RawBlock]) -> tuple[list[_Seg], str | None]:
     for seg in segs:
         if seg.kind == "article":
             _editorial_front(seg)
+            _blockquotes_apart(seg)
     return segs, running_column
 
 
@@ -495,6 +498,26 @@ _MIN_COPY = 16         # an editorial copy is a clause or more, not a phrase
 def _add_meta(seg: _Seg, key: str, text: str) -> None:
     old = seg.meta.get(key)
     seg.meta[key] = f"{old}\n{text}" if old else text
+
+
+_QUOTED_SHARE = 0.4    # blockquotes are set-apart matter only while the running text is most of the body
+
+
+def _blockquotes_apart(seg: _Seg) -> None:
+    """Paragraphs set in a Markdown blockquote (> …) inside running text are someone else's words
+    quoted at length, or pull quotes: NOTE blocks, never annotated (no gold of the tuning sets puts a
+    span in one). Not when the blockquotes are much of the body (a repost set wholly in >), nor a
+    short line (a byline set in >)."""
+    body = [b for b in seg.body if b.kind == PARA and not b.editorial]
+    total = sum(len(b.text) for b in body)
+    quoted = [b for b in body if b.quoted and len(b.text) > _MIN_COPY
+              and (has_inner_sentence_end(b.text) or is_finished(b.text))]
+    if not quoted or sum(len(b.text) for b in quoted) >= _QUOTED_SHARE * total:
+        return
+    pulls = [b.text for b in quoted]
+    _add_meta(seg, "blockquotes", "\n".join(pulls))
+    for b in quoted:
+        b.editorial = True
 
 
 def _editorial_front(seg: _Seg) -> None:
@@ -611,7 +634,8 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
                 kind = K_HEADING
         elif bold_only:
             kind = SUBHEADING if nk == SUBHEADING and ranked_above else K_HEADING
-        elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.tail)):
+        elif nk and (prev is None or prev.kind != PARAGRAPH or is_finished(prev.tail)) \
+                and not _item_of_a_list(b, body[i - 1] if i else None):
             kind = SUBHEADING if nk == SUBHEADING and ranked_above else K_HEADING
         elif bare:
             kind = K_HEADING
@@ -621,6 +645,20 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
             kind = SUBHEADING
         out.append(_Piece(kind, b.text, b.line, list(b.bold), list(b.lines)))
     return [p.done() for p in out]
+
+
+_NUMBER_STYLE = re.compile(rf"^\s*(?:(?P<paren>[（(][^）)]{{1,3}}[)）])|(?P<arabic>\d{{1,2}}[.．、)）])|(?P<han>[{ITEM_NUMERALS}]{{1,3}}[、.．]))")
+
+
+def _item_of_a_list(b: RawBlock, before: RawBlock | None) -> bool:
+    """A numbered line right after an item of the same numbering that is a sentence or more
+    (2. 正常的议会，可以否决…。 then 3. 这个全国人大的成员，…): one more item of that list, not a
+    heading, however short."""
+    if before is None or before.kind == HEADING:
+        return False
+    m, n = _NUMBER_STYLE.match(b.text), _NUMBER_STYLE.match(before.text)
+    return bool(m and n and m.lastgroup == n.lastgroup
+                and (has_inner_sentence_end(before.text) or is_finished(before.text)))
 
 
 _HAN_VALUE = {c: i for i, c in enumerate(ITEM_NUMERALS, 1)}

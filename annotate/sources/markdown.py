@@ -25,7 +25,7 @@ _ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")
 _BR = re.compile(r"<br\s*/?>", re.I)
 # Paragraphs run together on one line, each after an indent of full-width spaces (…。　　下一段):
 # the indent after a finished sentence starts a paragraph, as it does at a line's start.
-_INDENT_BREAK = re.compile(r"(?<=[。！？!?”’」』…])\u3000{2,}")
+_INDENT_BREAK = re.compile(r"(?<=[。！？!?”’」』…》：:*_])[ \t]*\u3000{2,}")
 # A line that opens with a block-level HTML tag (or a styling <span>/<font>) starts raw HTML, up
 # to the next blank line (CommonMark's HTML block): a repost's body pasted from another site.
 _HTML_START = re.compile(
@@ -37,7 +37,7 @@ _IMG = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
 # (the target may carry a quoted title, parentheses allowed inside it: [t](url "标题(一)"))
 _LINK = re.compile(r"\[([^\[\]\n]*)\]\((?:[^()\n]*|[^()\s]*\s+\"[^\"\n]{0,300}\")\)")
 # What a navigation line holds besides its links: breadcrumb separators, list and rank marks
-_NAV_REST = re.compile(r"^[\s>»/|｜·•\-*_#\d.]*$")
+_NAV_REST = re.compile(r"^[\s>»/|｜·•\-*_#\d.《》]*$")   # (《[书名](链接)》: a reading list's titles)
 
 
 # Markdown inside raw HTML (<div align=center>**标题**</div>, as crawlers write a centred bold title):
@@ -212,10 +212,13 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     blocks: list[RawBlock] = []
     para: list[tuple[int, str]] = []
 
+    quoted_lines: set[int] = set()   # source lines inside a blockquote
+
     def flush() -> None:
         if para:
             blk = _block(PARA, para)
             if blk:
+                blk.quoted = all(n in quoted_lines for n, _ in para)
                 blocks.append(blk)
             para.clear()
 
@@ -227,6 +230,8 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if _FENCE.match(line):
             flush()
             continue
+        if line.lstrip()[:1] == ">" and _QUOTE.match(line):
+            quoted_lines.add(n)
         line = _QUOTE.sub("", line, count=1)
         if _HTML_START.match(line):
             flush()
@@ -285,6 +290,8 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         pieces = [p for chunk in _BR.split(line.rstrip("\\ \t") if hard else line)
                   for p in _INDENT_BREAK.split(chunk)]
         for k, piece in enumerate(pieces):
+            if len(pieces) > 1 and _links_only(piece):
+                continue   # (a reading list's links run together with the next paragraph)
             para.append((n, piece))
             if k < len(pieces) - 1:
                 flush()
@@ -298,5 +305,5 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         # when the text's first line is that title already: a title printed twice is one title;
         # nor when the text has a title of its own, a first heading of level 1)
         line = next(i + 1 for i in range(first) if re.match(r"\s*title\s*:", lines[i]))
-        blocks.insert(0, RawBlock(HEADING, " ".join(title.split()), line, 1))
+        blocks.insert(0, RawBlock(HEADING, " ".join(title.split()), line, 1, field_title=True))
     return meta, blocks

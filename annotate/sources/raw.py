@@ -42,6 +42,11 @@ class RawBlock:
     # How an HTML paragraph's text is set, when all of it is set alike: (font size in px or None,
     # text colour or None); None for a mix of styles or a source with no styling (Markdown, text).
     style: tuple | None = None
+    # The title as a field of the source's metadata gives it (a front matter's title:): the title as
+    # its author set it, one line, not cut at a —— into title and subtitle.
+    field_title: bool = False
+    # Every line of it stands in a Markdown blockquote (> …): words set apart from the running text.
+    quoted: bool = False
 
     def __post_init__(self) -> None:
         if not self.lines:

@@ -1141,3 +1141,40 @@ def test_paragraphs_run_together_after_full_width_indents_and_an_entity_title(tm
     md = "# 夜市\n\n夜市是城市的　　烟火气。正文继续。\n"
     [doc] = read(tmp_path, md, "b.md")
     assert len([k for k, _ in outline(doc) if k == "paragraph"]) == 1
+
+
+# ---- one blog's Hugo posts (dev3 family g) ------------------------------------------------
+
+def test_a_front_matter_title_is_one_title_even_with_a_dash_and_a_body_title_line_is_cut(tmp_path):
+    md = "---\ntitle: '夜市的来历&#8212;&#8212;为啥城市离不开它？'\n---\n\n　　夜市是城市的烟火气。正文继续。\n"
+    [doc] = read(tmp_path, md)
+    assert outline(doc)[0] == ("title", "夜市的来历——为啥城市离不开它？") and "subtitle" not in doc.meta
+    # near miss: a title line of the body with a —— subtitle is still cut (test above)
+    [doc] = read(tmp_path, "# 把握发展主动权——写在某某会议召开之际\n\n正文。正文继续。\n", "b.md")
+    assert doc.title == "把握发展主动权"
+
+
+def test_a_bold_label_ending_at_a_colon_is_no_heading_and_a_list_item_after_a_sentence_item_is_no_heading(tmp_path):
+    md = ("# 夜市\n\n夜市是城市的烟火气。正文继续。\n\n**不正常的地方：**\n\n摊位太挤。通道太窄。\n\n"
+          "1. 摊位应当划线。这样更有序。\n\n2. 通道应当留宽。这样更安全。\n\n3. 卫生要有人管，垃圾要分类（具体办法见下文）\n")
+    [doc] = read(tmp_path, md)
+    kinds = outline(doc)
+    assert ("heading", "不正常的地方：") not in kinds and ("paragraph", "不正常的地方：") in kinds
+    assert ("paragraph", "3. 卫生要有人管，垃圾要分类（具体办法见下文）") in kinds
+    # near misses: a bold line that ends no clause is a heading; numbered headings in a row stay headings
+    md = "# 夜市\n\n**夜市的起源**\n\n夜市起于宋代。街巷开始热闹。\n\n1. 夜市的今天\n\n今天的夜市更有序。\n\n2. 夜市的明天\n\n明天更好。\n"
+    [doc] = read(tmp_path, md, "b.md")
+    heads = [t for k, t in outline(doc) if k in ("heading", "subheading")]
+    assert heads == ["夜市的起源", "1. 夜市的今天", "2. 夜市的明天"]
+
+
+def test_blockquoted_paragraphs_inside_running_text_are_notes_not_text_to_annotate(tmp_path):
+    body = "".join(f"夜市是城市的烟火气，第{i}段说的是摊位和灯火。正文继续。\n\n" for i in range(6))
+    md = "# 夜市\n\n" + body + "> 要深入开展夜市管理，严密防范各种风险。要加强卫生管理。\n\n夜市还会更好。\n"
+    [doc] = read(tmp_path, md)
+    assert doc.meta.get("blockquotes") == "要深入开展夜市管理，严密防范各种风险。要加强卫生管理。"
+    assert [b.kind for b in doc.blocks if "深入开展" in doc.text[b.start:b.end]] == ["note"]
+    # near misses: a repost set wholly in > is the article; a short byline in > is no quotation
+    md = "# 夜市\n\n> 王一鸣\n\n" + "".join("> " + line + "\n>\n" for line in body.split("\n\n") if line)
+    [doc] = read(tmp_path, md, "b.md")
+    assert "blockquotes" not in doc.meta and doc.authors == ["王一鸣"]
