@@ -1578,3 +1578,38 @@ def test_mind_you_an_example_frame_alone_and_an_informal_first_person_are_no_pre
     # hits: 要知道 + an object is knowing prescribed; 俺们 (plural) prescribes as 我们 does
     assert has_modal(["我们", "要", "知道", "国情", "。"])
     assert has_modal(["俺们", "要", "团结", "。"])
+
+
+def _pipeline_spans(nlp, body):
+    from annotate.pipeline import SPANS_KEY, annotate_document
+    from annotate.sources import read_string
+    (document,) = read_string("标题\n\n" + body, "t.txt")
+    doc = annotate_document(nlp, document)
+    return [s for s in doc.spans[SPANS_KEY] if s.label_ != "CLAIM" or s.id_ != "claim.title"]
+
+
+def directives_of(nlp, body):
+    return [s.text for s in _pipeline_spans(nlp, body) if s.label_ == "DIRECTIVE"]
+
+
+def labels_of(nlp, body):
+    return [s.label_ for s in _pipeline_spans(nlp, body) if s.label_ in ("DIRECTIVE", "CLAIM", "SUPPORT")]
+
+
+def test_presumably_naming_a_titles_words_and_asked_necessity_prescribe_nothing(nlp):
+    # 应该都晓得 (the marker before 都 + a cognition verb): "presumably"; 都应该知道 still prescribes
+    assert not has_modal(["大伙儿", "应该", "都", "晓得", "，", "俺", "就", "不", "解释", "啦", "。"])
+    assert has_modal(["大家", "都", "应该", "知道", "这", "一", "点", "。"])
+    # 不妨称之为…: the author's naming; 不妨 + another action still recommends
+    assert not has_modal(["咱们", "不妨", "称之为", "阶级", "一元论", "。"])
+    assert has_modal(["咱们", "不妨", "换", "个", "角度", "想", "想", "。"])
+    # a modal inside a title in 《…》 is the title's, not the author's
+    text = "上星期，《辽宁日报》发了那篇《老师，请不要这样讲中国》。\n\n我们不要这样讲。"
+    assert directives_of(nlp, text) == ["我们不要这样讲。"]
+    # a necessity frame asked about, or 关键在于 + a statement
+    assert labels_of(nlp, "但是，有没有必要爱政府呢？") == []
+    assert labels_of(nlp, "这三种政权能够作恶，关键在于：有一大堆狂热民众的支持。") == []
+    assert labels_of(nlp, "当前，关键在于加快改革。") == ["DIRECTIVE"]
+    # 请注意，… / 请注意：… before a fact is "note that"; 请注意安全 asks
+    assert labels_of(nlp, "请注意，这是他在会议上的讲话。") == []
+    assert labels_of(nlp, "请注意安全，不要靠近水边。") == ["DIRECTIVE"]

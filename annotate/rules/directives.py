@@ -24,7 +24,7 @@ from annotate.rules.registry import rule, rules_for
 from annotate.rules.layout import Layout
 from annotate.rules.lexicon import D, G, needs_words
 from annotate.rules.quotes import Quote
-from annotate.rules.text import Intervals, find_quotation_marks, split_clauses
+from annotate.rules.text import Intervals, find_book_titles, find_quotation_marks, split_clauses
 from annotate.rules.units import Unit, announces_list, pieces_outside_quotes, quotes_in
 
 MODAL_WORDS = D.modal_words_set
@@ -347,6 +347,12 @@ def has_modal(words: list[str]) -> bool:
             continue
         if w == G.yao and after == G.say and (not i or before in D.say_topic_before_set or before[:1] in _CLAUSE_END):
             continue
+        # 应该都晓得 / 应该也听说过: "presumably" (the marker before 都); 不妨称之为…: naming
+        if w in G.epistemic_should_set and after in D.presumably_between_set and i + 2 < len(words) \
+                and "".join(words[i + 2:i + 4]).startswith(D.cognition_verbs):
+            continue
+        if D.naming_in_clause.search(_clause_after(words, i)):
+            continue
         # 要知道，…: "mind you", a discourse marker before a fact
         if w == G.yao and after == G.know and (i + 2 >= len(words) or words[i + 2][:1] in _CLAUSE_END):
             continue
@@ -457,10 +463,16 @@ class Sentence:
     quoted: Intervals       # every quotation in its paragraph (QUOTE or term), as Quote
     quotes: Intervals       # the QUOTE spans
     words_of: Callable[[int, int], list[str]]
+    titled: Intervals | None = None   # the quotations and the titles in 《…》 (None: the quotations alone)
 
     @cached_property
     def pieces(self) -> list[tuple[int, int]]:
         return pieces_outside_quotes(self.start, self.end, self.quoted)
+
+    @cached_property
+    def words_pieces(self) -> list[tuple[int, int]]:
+        """The pieces the modal rule reads: outside quotations and outside titles in 《…》."""
+        return self.pieces if self.titled is None else pieces_outside_quotes(self.start, self.end, self.titled)
 
     @cached_property
     def outside(self) -> str:
@@ -482,7 +494,7 @@ def modal(s: Sentence) -> bool:
     # in past narration (当时要技术没技术) it is "want".
     conditional = bool(D.conditional.search(s.outside))
     past = bool(D.past_opening.match(s.outside) or D.past_frame.match(s.outside))
-    pieces = s.pieces
+    pieces = s.words_pieces
     if _QUESTION_END.search(s.text, s.start, s.end):
         # A question asks (为什么还要…？, 到底要A还是B？): only a statement before its last
         # semicolon may prescribe (我们不要…；要想一想，…会有什么感受？).
@@ -509,7 +521,12 @@ def modal(s: Sentence) -> bool:
       "当前最重要的任务，就是撸起袖子加油干……",
       "这是一项重要任务。（重要 describes, nothing is prescribed）", 0.75)
 def necessity(s: Sentence) -> bool:
-    return bool(_NECESSITY.search(s.outside))
+    m = _NECESSITY.search(s.outside)
+    if not m or _QUESTION_END.search(s.outside) or s.outside[:m.start()].endswith(D.necessity_asked_before):
+        return False
+    # (关键在于 + a statement: 关键在于：有一大堆…的支持)
+    after = s.outside[m.end():].lstrip("：:，, ")
+    return not (m.group().startswith(G.key) and after.startswith(D.statement_openers))
 
 
 @rule("directive.imperative", "DIRECTIVE",
@@ -592,13 +609,17 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             paragraphs.append(None)
             continue
         # Everything between quotation marks (QUOTE or term) is someone else's words.
-        quoted = Intervals([Quote(s, e, None, "") for s, e, _ in find_quotation_marks(text, block.start, block.end)])
+        marks = [(s, e) for s, e, _ in find_quotation_marks(text, block.start, block.end)]
+        quoted = Intervals([Quote(s, e, None, "") for s, e in marks])
+        # (and every title in 《…》 outside them: a work's name is someone else's words too, for the modal rule)
+        titles = [(s, e) for s, e in find_book_titles(text, block.start, block.end) if not quoted.overlapping(s - 1, e + 1)]
+        quoted_or_titled = Intervals([Quote(s, e, None, "") for s, e in marks + titles]) if titles else quoted
         # A lead starts a run when it is a printed (bold) point heading a list of measures, or
         # when it prescribes itself (加强耕地资源保护利用。); after a short lead that states
         # (改革开放是…关键一招。) a subjectless sentence is no command in a run.
         leads = [u for u in taken_index.starting_at(block.start) if u.label == "SUPPORT"]
         lead_taken = any(u.rule == "support.bold_lead" or _prescribes(
-            Sentence(text, u.start, u.end, quoted, quote_index, words_of), alone + in_run) for u in leads)
+            Sentence(text, u.start, u.end, quoted, quote_index, words_of, quoted_or_titled), alone + in_run) for u in leads)
         # (after a stating lead, only a sentence that is commands through and through follows on)
         any_lead = bool(leads)
         candidates = []  # (sentence, id of the standalone rule that hit, id of the run rule that hit)
@@ -606,7 +627,7 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
             # (a paragraph closed by a colon announces a list: that sentence takes no label)
             if taken_index.overlapping(s, e) or announces_list(text, block, e):
                 continue
-            sent = Sentence(text, s, e, quoted, quote_index, words_of)
+            sent = Sentence(text, s, e, quoted, quote_index, words_of, quoted_or_titled)
             hit = next((r.id for r in alone if r(sent)), None)
             run_hit = None if hit else next((r.id for r in in_run if r(sent)), None)
             candidates.append((sent, hit, run_hit))

@@ -137,6 +137,15 @@ def find_quotation_marks(text: str, start: int, end: int) -> list[tuple[int, int
     return out
 
 
+_TITLE_MARKS = re.compile(r"《[^《》\n]{1,60}》")
+
+
+def find_book_titles(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The titles in 《…》 in text[start:end], as (content_start, content_end): a work's name, someone
+    else's words (《老师，请不要这样讲中国》 prescribes nothing in the author's voice)."""
+    return [(m.start() + 1, m.end() - 1) for m in _TITLE_MARKS.finditer(text, start, end)]
+
+
 class Intervals:
     """Sorted, non-overlapping [start, end) intervals (quotations, taken sentences) with an
     overlap query in O(log n + hits): the rules ask it once per sentence, so a document's
