@@ -1613,3 +1613,13 @@ def test_presumably_naming_a_titles_words_and_asked_necessity_prescribe_nothing(
     # 请注意，… / 请注意：… before a fact is "note that"; 请注意安全 asks
     assert labels_of(nlp, "请注意，这是他在会议上的讲话。") == []
     assert labels_of(nlp, "请注意安全，不要靠近水边。") == ["DIRECTIVE"]
+
+
+def test_short_lead_near_misses_an_essays_turns_asides_and_others_views():
+    for opening in ("反之，官员的影响力很难跨层次。", "至于宗教极端主义，前文已经谈过。", "顺便说一下：这也是一种反生产力。",
+                    "上个月，这个名字迅速走红。", "在希特勒看来，其他民族都是劣等民族。", "按照他们的说法：自己人是兄弟。"):
+        text = "标题\n\n" + opening + "后面的句子展开说明这一点。还有一句。"
+        assert not any(t == opening for _, _, t in units(text)), opening
+    # hits: the author's own view (在我看来，…) and a plain point still lead
+    text = "标题\n\n在我看来，舆论审判有其意义。后面的句子展开说明这一点。还有一句。"
+    assert ("SUPPORT", "support.short_lead", "在我看来，舆论审判有其意义。") in units(text)
