@@ -138,3 +138,13 @@ def test_near_miss_short_sentences_that_lead_nothing_stay_in_their_paragraph():
     assert [t for _, t in _blocks("标题一行\n" + clauses + "\n")] == ["标题一行", clauses]
     spaced = " ".join(LONG[i % 3] + LEADS[i % 3] for i in range(6))
     assert all(t.startswith(LONG[i % 3][:6]) for i, (_, t) in enumerate(_blocks("标题一行\n" + spaced + "\n")[1:]))
+
+
+def test_a_numbered_heading_with_a_comma_or_before_a_figure_is_cut_out_of_a_spaced_line():
+    body = " ".join([PARAS[0], "二、防微杜渐，警惕温水煮青蛙", PARAS[1], "三. 301程序的来源", "301程序是一项美国法律。" + PARAS[2]])
+    blocks = _blocks("标题一行\n" + body + "\n")
+    assert (HEADING, "二、防微杜渐，警惕温水煮青蛙") in blocks and (HEADING, "三. 301程序的来源") in blocks
+    assert blocks[-1] == (PARAGRAPH, "301程序是一项美国法律。" + PARAS[2])
+    # near miss: a clause with a comma that is no numbered line stays in its paragraph
+    body = " ".join([PARAS[0], "防微杜渐，警惕温水煮青蛙", PARAS[1], PARAS[2]])
+    assert (HEADING, "防微杜渐，警惕温水煮青蛙") not in _blocks("标题一行\n" + body + "\n")

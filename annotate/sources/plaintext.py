@@ -31,7 +31,7 @@ _INLINE_INDENT = re.compile(rf"(?<=[{re.escape(SENTENCE_END + ELLIPSIS + CLOSERS
 FLAT_MIN = 300
 _GAP = re.compile(r"[ \t\u3000\xa0\u2002\u2003]+")
 _END_CHARS = SENTENCE_END + ELLIPSIS + CLOSERS
-_HAN_CHAR = re.compile(rf"[{HAN}“「《（(【]")
+_HAN_CHAR = re.compile(rf"[{HAN}“「《（(【\d]")   # (a block may open with a figure: 2024年…, 301程序…)
 _HAN_ONE = re.compile(rf"[{HAN}]")
 # A top-level section number right after the end of a sentence (…。二、… / …。（三）…): with
 # nothing between the blocks, the number is the only sign that a section starts there.
@@ -85,8 +85,10 @@ def _flat_cuts(raw: str) -> list[tuple[int, int]]:
             if not FLAT_HEADING_MIN <= m.start() - last <= INDENTED_HEADING_MAX:
                 continue   # (measured before slicing: a long run of gaps stays linear)
             piece = raw[last:m.start()]
+            # (a numbered heading may hold a comma: 二、防微杜渐，警惕温水煮青蛙)
             if (_HAN_CHAR.match(raw, m.end())
-                    and _HAN_ONE.match(raw, m.start() - 1) and is_bare_heading_text(piece)
+                    and _HAN_ONE.match(raw, m.start() - 1)
+                    and (is_bare_heading_text(piece) or numbered_kind(piece) is not None)
                     and not byline_names(piece)):
                 cuts.append((m.start(), m.end()))
                 last = m.end()
