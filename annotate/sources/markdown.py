@@ -205,6 +205,11 @@ def _titled(blocks: list[RawBlock], title: str) -> bool:
     return bool(headings) and (headings[0].level == 1 or any("".join(b.text.split()) == want for b in headings))
 
 
+def _setext_next(lines: list[str], i: int) -> bool:
+    """The line after line i underlines it as a heading (=== or ---), with no blank line between."""
+    return i + 1 < len(lines) and bool(_SETEXT.match(lines[i + 1])) and bool(lines[i].strip())
+
+
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
     text = _strip_comments(text)
     lines = text.split("\n")
@@ -258,8 +263,9 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if _RULE.match(line) or m:   # a rule, or an underline under a sentence
             flush()
             continue
-        if _links_only(line) and (blocks or para or not _ATX.match(line)):
-            # (the first heading linking to its own page is the title: 微信 reposts)
+        if _links_only(line) and (blocks or para or not _ATX.match(line)) and not _setext_next(lines, i):
+            # (the first heading linking to its own page is the title: 微信 reposts; so is a line
+            # of links underlined as a heading, [标题](链接) over ----: a heading whatever it links to)
             flush()
             continue
         m = _ATX.match(line)

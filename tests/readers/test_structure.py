@@ -1178,3 +1178,11 @@ def test_blockquoted_paragraphs_inside_running_text_are_notes_not_text_to_annota
     md = "# 夜市\n\n> 王一鸣\n\n" + "".join("> " + line + "\n>\n" for line in body.split("\n\n") if line)
     [doc] = read(tmp_path, md, "b.md")
     assert "blockquotes" not in doc.meta and doc.authors == ["王一鸣"]
+
+
+def test_a_line_of_links_underlined_as_a_heading_is_a_heading_and_a_bare_one_is_navigation(tmp_path):
+    md = ("[王一鸣 | 夜市的来历](https://example.com/a)\n--------------------------------\n\n"
+          "夜市是城市的烟火气。正文继续。\n\n[相关文章](https://example.com/b)\n\n夜市起于宋代。\n")
+    [doc] = read(tmp_path, md)
+    assert doc.title == "夜市的来历"
+    assert "相关文章" not in doc.text          # near miss: a link alone on its line is navigation
