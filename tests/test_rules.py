@@ -1547,6 +1547,8 @@ def test_quotation_marks_printed_the_wrong_way_or_mistyped_and_empty_quotations(
     text = "性侵事件中的”舆论审判“是多么的没有牙齿。他说：“我们要改。”"
     got = [text[s:e] for s, e, _ in find_quotation_marks(text, 0, len(text))]
     assert got == ["舆论审判", "我们要改。"]
+    text = "该词汇的全称是”Führer und Reichskanzler“）——纳粹以这个词汇来体现希特勒的绝对权威。"
+    assert [text[s:e] for s, e, _ in find_quotation_marks(text, 0, len(text))] == ["Führer und Reichskanzler"]
     # an opening mark before 的 closes the quotation it ends (“牙齿“的): no quotation runs on
     text = "舆论审判是没有“牙齿“的。刑事诉讼的背后是国家公权力，“法律是底线。”"
     got = [text[s:e] for s, e, _ in find_quotation_marks(text, 0, len(text))]

@@ -88,7 +88,7 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-_REVERSED_MAX = 20
+_REVERSED_MAX = 40   # (a name in Latin script between them: ”Führer und Reichskanzler“)
 _REVERSED_STOP = frozenset("“”「」‘’，。；：！？,;:!?\n")
 # What a quotation never starts with: a structural particle, or a mark that ends a clause.
 _NEVER_FIRST = frozenset(QG.never_first)
