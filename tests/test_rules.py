@@ -1625,3 +1625,13 @@ def test_short_lead_near_misses_an_essays_turns_asides_and_others_views():
     # hits: the author's own view (在我看来，…) and a plain point still lead
     text = "标题\n\n在我看来，舆论审判有其意义。后面的句子展开说明这一点。还有一句。"
     assert ("SUPPORT", "support.short_lead", "在我看来，舆论审判有其意义。") in units(text)
+
+
+def test_a_modal_pseudo_cleft_prescribes_unless_its_verb_is_a_remark_or_a_feeling():
+    assert has_modal(["需要", "反思", "的", "是", "深层", "阻力", "何在", "。"])
+    assert has_modal(["我们", "需要", "想", "清楚", "的", "是", "，", "喊打喊杀", "有", "何", "用", "。"])
+    assert has_modal(["需要", "重点", "争取", "的", "，", "是", "另外", "一些", "人", "。"])
+    # near misses: a remark, a feeling, a noun phrase
+    assert not has_modal(["需要", "指出", "的", "是", "，", "产能", "不是", "产品", "。"])
+    assert not has_modal(["应该", "庆幸", "的", "是", "，", "我们", "还", "有", "自由", "。"])
+    assert not has_modal(["这", "是", "我们", "需要", "的", "东西", "。"])

@@ -199,6 +199,16 @@ def _depends_on(words: list[str], i: int) -> bool:
     return bool(G.a_not_a.search(_clause_after(words, i + 1)))
 
 
+def _pseudo_cleft(words: list[str], i: int) -> bool:
+    """The marker at words[i] opens a pseudo-cleft: marker + a verb phrase + 的(，)是 (需要反思的是…),
+    its verb neither a remark (需要指出的是) nor a feeling (应该庆幸的是)."""
+    m = G.pseudo_cleft.match("".join(words[i + 1:i + 8]))
+    if not m:
+        return False
+    verb = m.group("verb")
+    return not verb.startswith(D.remark_verbs) and not verb.startswith(G.feeling_verbs)
+
+
 def _condition_xu(words: list[str], i: int) -> bool:
     """需/需要 at words[i] with the word 才 later in its clause (需每天服用数斤才可能见效): a
     necessary condition, no duty (人才 is another word)."""
@@ -288,6 +298,10 @@ def has_modal(words: list[str]) -> bool:
                 return True
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
+        # 需要反思的是…: a pseudo-cleft names what must be done, then says it (before the tests below,
+        # which read "需要 + …的" as a noun phrase and a marker before 是 as a subject)
+        if w in G.cleft_modals_set and _pseudo_cleft(words, i):
+            return True
         # 能上不能下: a pair of abilities, not a prohibition.
         if w == G.cannot and before.startswith(G.can) and len(before) > 1:
             continue
