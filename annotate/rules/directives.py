@@ -199,12 +199,13 @@ def _depends_on(words: list[str], i: int) -> bool:
     return bool(G.a_not_a.search(_clause_after(words, i + 1)))
 
 
-def _pseudo_cleft(words: list[str], i: int) -> bool:
-    """The marker at words[i] opens a pseudo-cleft: marker + a verb phrase + 的(，)是 (需要反思的是…),
-    its verb neither a remark (需要指出的是) nor a feeling (应该庆幸的是)."""
+def _pseudo_cleft(words: list[str], i: int) -> bool | None:
+    """Does the marker at words[i] open a pseudo-cleft (marker + a verb phrase + 的(，)是: 需要反思的是…)
+    that prescribes? None when there is no pseudo-cleft; False when its verb is a remark (需要指出的是)
+    or a feeling (应该庆幸的是)."""
     m = G.pseudo_cleft.match("".join(words[i + 1:i + 8]))
     if not m:
-        return False
+        return None
     verb = m.group("verb")
     return not verb.startswith(D.remark_verbs) and not verb.startswith(G.feeling_verbs)
 
@@ -300,8 +301,13 @@ def has_modal(words: list[str]) -> bool:
         after = words[i + 1] if i + 1 < len(words) else ""
         # 需要反思的是…: a pseudo-cleft names what must be done, then says it (before the tests below,
         # which read "需要 + …的" as a noun phrase and a marker before 是 as a subject)
-        if w in G.cleft_modals_set and _pseudo_cleft(words, i):
-            return True
+        if w in G.cleft_modals_set:
+            cleft = _pseudo_cleft(words, i)
+            if cleft is not None:
+                if cleft:
+                    return True
+                if "".join(words[i + 1:i + 3]).startswith(G.feeling_verbs):
+                    continue   # (应该庆幸的是…: a feeling, nothing to do)
         # 能上不能下: a pair of abilities, not a prohibition.
         if w == G.cannot and before.startswith(G.can) and len(before) > 1:
             continue
