@@ -206,8 +206,10 @@ def _titled(blocks: list[RawBlock], title: str) -> bool:
 
 
 def _setext_next(lines: list[str], i: int) -> bool:
-    """The line after line i underlines it as a heading (=== or ---), with no blank line between."""
-    return i + 1 < len(lines) and bool(_SETEXT.match(lines[i + 1])) and bool(lines[i].strip())
+    """Line i is one link that the next line underlines as a heading (=== or ---), with no blank line
+    between. (A row of several links over a rule is a menu.)"""
+    return (i + 1 < len(lines) and bool(_SETEXT.match(lines[i + 1])) and bool(lines[i].strip())
+            and len(_LINK.findall(lines[i])) == 1)
 
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:

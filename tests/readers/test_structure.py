@@ -1186,3 +1186,10 @@ def test_a_line_of_links_underlined_as_a_heading_is_a_heading_and_a_bare_one_is_
     [doc] = read(tmp_path, md)
     assert doc.title == "夜市的来历"
     assert "相关文章" not in doc.text          # near miss: a link alone on its line is navigation
+
+
+def test_a_row_of_several_links_over_a_rule_is_a_menu_not_a_title(tmp_path):
+    md = ("[首页](https://example.com/) | [评论](https://example.com/c)\n------\n\n# 夜市的来历\n\n"
+          "夜市是城市的烟火气。正文继续。\n")
+    [doc] = read(tmp_path, md)
+    assert doc.title == "夜市的来历" and "首页" not in doc.text
