@@ -1,4 +1,4 @@
-"""Readers: source files (Markdown, HTML, plain text) → Documents.
+"""Readers: source files (Markdown, HTML, plain text, data records, Word documents) → Documents.
 
     read_file(path) -> list[Document]          one per article or fragment, in file order
     read_string(text, name) -> list[Document]  the same for text that is not in a file (format sniffed)
@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..document import Document
+from . import docx as _docx
 from . import html as _html
 from . import markdown as _markdown
 from . import plaintext as _plaintext
@@ -29,7 +30,7 @@ from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
-SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json")
+SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".docx")
 MAX_BYTES = 10 * 1024 * 1024   # larger files are refused before they are read
 
 _PARSERS = {".md": _markdown, ".markdown": _markdown, ".html": _html, ".htm": _html,
@@ -117,6 +118,8 @@ def read_file(path: str | Path) -> list[Document]:
     try:
         if not stat.S_ISREG(os.stat(p).st_mode):
             raise SourceError(path, "not a regular file")
+        if p.suffix.lower() == ".docx":
+            return _docx_documents(p, path)
         text = read_text(p, MAX_BYTES)
     except DecodeError as e:
         raise SourceError(path, str(e)) from None
@@ -130,6 +133,19 @@ def read_file(path: str | Path) -> list[Document]:
         raise SourceError(path, why_not_records(text))
     text = unescape_text(text)   # a body pasted as a string literal: the text it encodes
     return _documents(_parser_for(p, text), text, path, display_path(p.name))
+
+
+def _docx_documents(p: Path, path) -> list[Document]:
+    """A Word document: its body as the HTML reader's input (annotate.sources.docx), one paragraph
+    per line."""
+    size = os.stat(p).st_size
+    if size > MAX_BYTES:
+        raise SourceError(path, f"file too large ({size / 2**20:.1f} MB > {MAX_BYTES / 2**20:g} MB)")
+    try:
+        text = _docx.docx_to_html(p)
+    except _docx.DocxError as e:
+        raise SourceError(path, str(e)) from None
+    return _documents(_html, text, path, display_path(p.name))
 
 
 def _record_documents(records, path, source: str) -> list[Document]:
