@@ -155,9 +155,9 @@ def prelabel(
 ) -> None:
     """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
 
-    Sources: .md/.html/.txt files, .docx Word documents, .json article records,
-    .parquet/.jsonl/.csv tables (one article a row; other columns kept as
-    document metadata), or folders of them.
+    Sources: .md/.html/.txt files, .docx Word documents, .pdf files with a text
+    layer, .json article records, .parquet/.jsonl/.csv tables (one article a
+    row; other columns kept as document metadata), or folders of them.
 
     Exit status: 0 all files went through, 1 some failed (the output holds the
     others) or the model is missing, 2 usage error, 130/143 interrupted

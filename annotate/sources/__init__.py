@@ -1,4 +1,4 @@
-"""Readers: source files (Markdown, HTML, plain text, data records, Word documents) → Documents.
+"""Readers: source files (Markdown, HTML, plain text, data records, Word documents, PDFs) → Documents.
 
     read_file(path) -> list[Document]          one per article or fragment, in file order
     read_string(text, name) -> list[Document]  the same for text that is not in a file (format sniffed)
@@ -19,6 +19,7 @@ from ..document import Document
 from . import docx as _docx
 from . import html as _html
 from . import markdown as _markdown
+from . import pdf as _pdf
 from . import plaintext as _plaintext
 from .articles import build
 from .decode import DecodeError, read_text
@@ -30,7 +31,7 @@ from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
-SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".docx")
+SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".docx", ".pdf")
 MAX_BYTES = 10 * 1024 * 1024   # larger files are refused before they are read
 
 _PARSERS = {".md": _markdown, ".markdown": _markdown, ".html": _html, ".htm": _html,
@@ -118,8 +119,8 @@ def read_file(path: str | Path) -> list[Document]:
     try:
         if not stat.S_ISREG(os.stat(p).st_mode):
             raise SourceError(path, "not a regular file")
-        if p.suffix.lower() == ".docx":
-            return _docx_documents(p, path)
+        if p.suffix.lower() in (".docx", ".pdf"):
+            return _packaged_documents(p, path)
         text = read_text(p, MAX_BYTES)
     except DecodeError as e:
         raise SourceError(path, str(e)) from None
@@ -135,17 +136,19 @@ def read_file(path: str | Path) -> list[Document]:
     return _documents(_parser_for(p, text), text, path, display_path(p.name))
 
 
-def _docx_documents(p: Path, path) -> list[Document]:
-    """A Word document: its body as the HTML reader's input (annotate.sources.docx), one paragraph
-    per line."""
+def _packaged_documents(p: Path, path) -> list[Document]:
+    """A Word document (its body as the HTML reader's input, one paragraph per line:
+    annotate.sources.docx) or a PDF (its text layer as plain text, pages apart by a blank line:
+    annotate.sources.pdf)."""
     size = os.stat(p).st_size
     if size > MAX_BYTES:
         raise SourceError(path, f"file too large ({size / 2**20:.1f} MB > {MAX_BYTES / 2**20:g} MB)")
     try:
-        text = _docx.docx_to_html(p)
-    except _docx.DocxError as e:
+        if p.suffix.lower() == ".pdf":
+            return _documents(_plaintext, _pdf.pdf_to_text(p), path, display_path(p.name))
+        return _documents(_html, _docx.docx_to_html(p), path, display_path(p.name))
+    except (_docx.DocxError, _pdf.PdfError) as e:
         raise SourceError(path, str(e)) from None
-    return _documents(_html, text, path, display_path(p.name))
 
 
 def _record_documents(records, path, source: str) -> list[Document]:

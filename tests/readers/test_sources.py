@@ -175,13 +175,13 @@ def test_missing_file_and_folder(tmp_path):
 # ---- file discovery ---------------------------------------------------------------
 def test_iter_source_files_order_and_filter(tmp_path):
     for rel in ["b.md", "a.txt", "C.HTM", "sub/c.html", "sub/deep/z.markdown", "sub/.hidden.md",
-                ".git/x.md", "_site/ok.htm", "README.md", "sub/readme.txt", "notes.pdf", "a.md~"]:
+                ".git/x.md", "_site/ok.htm", "README.md", "sub/readme.txt", "notes.rtf", "a.md~"]:
         f = tmp_path / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text("# t\n\n正文。\n", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_source_files([tmp_path])]
     assert found == ["C.HTM", "_site/ok.htm", "a.txt", "b.md", "sub/c.html", "sub/deep/z.markdown"]
-    assert SUFFIXES == (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".docx")
+    assert SUFFIXES == (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".docx", ".pdf")
 
 
 def test_iter_source_files_given_files_and_duplicates(tmp_path):
