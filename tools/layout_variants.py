@@ -31,6 +31,11 @@ metadata are already gone) is written again as plain text in these layouts:
             string with every non-ASCII character escaped (`\\u4e60…`);
 - `html`:   the article as HTML alone (`<stem>.html.html`): the HTML source's own body (its markup
             kept), or the blocks as <h1>/<h2>/<h3>/<p> for a Markdown or text source;
+- `docx`:   the article as a Word document (`<stem>.docx.docx`, python-docx): the title in the Title style,
+            headings in Heading 1 and 2, paragraphs with their bold runs;
+- `pdf`:    the article as a PDF (`<stem>.pdf.pdf`; needs reportlab, not a dependency of the project: without
+            it the variant is skipped with a warning): A4 pages in reportlab's built-in CJK font, the title
+            and headings in larger type, paragraphs hard-wrapped at 30 characters, a page number on each page;
 - `page`:   the same article in a whole web page (`<stem>.page.html`) with generic site chrome around
             it: a head with a script, a nav list, breadcrumbs, a 责编 line, share links, a
             related-articles list, a comment box with comments, a ranking list, a footer (`page`
@@ -43,7 +48,7 @@ in the original and is gone from the clean text is a miss in both). Score with
 
     python3 -m annotate prelabel OUT_DIR/texts -q -o OUT_DIR/prelabels.json
     python3 -m annotate evaluate --gold OUT_DIR/variants.gold.jsonl OUT_DIR/prelabels.json \\
-        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|straight|wrapped|tagged|traditional|escaped|html|page)\\.[a-z]+$'
+        --no-per-file --group-by '\\.(flat|spaced|crlf|txt|straight|wrapped|tagged|traditional|escaped|html|page|docx|pdf)\\.[a-z]+$'
 """
 from __future__ import annotations
 
@@ -62,7 +67,8 @@ from annotate.sources import MAX_BYTES, SourceError, read_file  # noqa: E402
 from annotate.sources.decode import read_text  # noqa: E402
 
 HELD_OUT = re.compile(r"^[bfjklmnouvzA]\d\d_")   # dev3's held-out families (corpus/dev3/README.md): never read here
-VARIANTS = ("flat", "spaced", "crlf", "txt", "straight", "wrapped", "tagged", "traditional", "escaped", "html", "page")
+VARIANTS = ("flat", "spaced", "crlf", "txt", "straight", "wrapped", "tagged", "traditional", "escaped", "html", "page",
+            "docx", "pdf")
 DEFAULT_GOLD = ("gold/seed.gold.jsonl", "gold/dev2.gold.jsonl", "gold/dev3.gold.jsonl")
 
 
@@ -186,7 +192,78 @@ def page(path: Path, docs: list[Document]) -> str:
             '</body></html>\n')
 
 
-def variants_of(path: Path) -> dict[str, str]:
+def article_docx(docs: list[Document]) -> bytes:
+    """The article as a Word document (see `docx` in the module's doc)."""
+    import io
+
+    import docx
+    d = docx.Document()
+    for doc in docs:
+        for b in doc.blocks:
+            text = " ".join(doc.text[b.start:b.end].split())
+            if not text:
+                continue
+            if b.kind in ("title", "heading", "subheading"):
+                d.add_paragraph(text, style={"title": "Title", "heading": "Heading 1", "subheading": "Heading 2"}[b.kind])
+                continue
+            para, pos = d.add_paragraph(), b.start
+            for s, e in b.bold:
+                if s > pos:
+                    para.add_run(doc.text[pos:s])
+                para.add_run(doc.text[s:e]).bold = True
+                pos = e
+            if pos < b.end:
+                para.add_run(doc.text[pos:b.end])
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def article_pdf(docs: list[Document]) -> bytes | None:
+    """The article as a PDF (see `pdf` in the module's doc), or None without reportlab."""
+    try:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfgen import canvas
+    except ImportError:
+        return None
+    import io
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    height = A4[1]
+    y, page_no = height - 60, 1
+
+    def line(text: str, size: float) -> None:
+        nonlocal y, page_no
+        if y < 60:
+            c.setFont("STSong-Light", 9)
+            c.drawString(290, 30, str(page_no))
+            c.showPage()
+            y, page_no = height - 60, page_no + 1
+        c.setFont("STSong-Light", size)
+        c.drawString(60, y, text)
+        y -= size * 1.8
+
+    for doc in docs:
+        for b in doc.blocks:
+            text = " ".join(doc.text[b.start:b.end].split())
+            if not text:
+                continue
+            if b.kind in ("title", "heading", "subheading"):
+                line(text, {"title": 18, "heading": 14, "subheading": 12}[b.kind])
+            else:
+                for k in range(0, len(text), 30):
+                    line(text[k:k + 30], 11)
+    c.setFont("STSong-Light", 9)
+    c.drawString(290, 30, str(page_no))
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def variants_of(path: Path) -> dict[str, str | bytes | None]:
     """variant name → text, for the article(s) of one source file (articles in a row)."""
     docs = [d for d in read_file(path) if d.kind == "article"]
     turn = sum(map(ord, path.name))   # (which form of a variant: fixed per file)
@@ -198,6 +275,10 @@ def variants_of(path: Path) -> dict[str, str]:
             out[v] = page(path, docs)
         elif v == "html":
             out[v] = article_html(path, docs) + "\n"
+        elif v == "docx":
+            out[v] = article_docx(docs)
+        elif v == "pdf":
+            out[v] = article_pdf(docs)
         else:
             out[v] = "\n".join(layout(blocks_text(d), v, turn) for d in docs if blocks_text(d))
     return out
@@ -224,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     texts_dir = args.out / "texts"   # only source files: prelabel reads the whole folder
     texts_dir.mkdir(parents=True, exist_ok=True)
     records = []
+    skipped: set[str] = set()
     for gold in args.gold or DEFAULT_GOLD:
         for line in Path(gold).read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -242,15 +324,24 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: {e}", file=sys.stderr)
                 continue
             for v in variants:
-                suffix = {"traditional": src.suffix, "page": ".html", "html": ".html"}.get(v, ".txt")
+                if texts[v] is None:
+                    skipped.add(v)
+                    continue
+                suffix = {"traditional": src.suffix, "page": ".html", "html": ".html", "docx": ".docx",
+                          "pdf": ".pdf"}.get(v, ".txt")
                 out_name = f"{Path(name).stem}.{v}{suffix}"
-                # newline="" keeps the CRLF variant's line ends as written
-                with open(texts_dir / out_name, "w", encoding="utf-8", newline="") as f:
-                    f.write(texts[v])
+                if isinstance(texts[v], bytes):
+                    (texts_dir / out_name).write_bytes(texts[v])
+                else:
+                    # newline="" keeps the CRLF variant's line ends as written
+                    with open(texts_dir / out_name, "w", encoding="utf-8", newline="") as f:
+                        f.write(texts[v])
                 records.append({**gold_as(rec, v), "file": out_name})
     with open(args.out / "variants.gold.jsonl", "w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    for v in sorted(skipped):
+        print(f"warning: variant {v} skipped (reportlab is not installed)", file=sys.stderr)
     print(f"{len(records)} variant files in {args.out}")
     return 0
 

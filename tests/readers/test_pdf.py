@@ -46,3 +46,15 @@ def test_a_pdf_without_a_text_layer_or_that_is_no_pdf_gets_one_line(tmp_path, ca
     # and nothing else: pypdf's own messages about the broken file are not shown
     assert not [r for r in caplog.records if r.name.startswith("pypdf")]
     assert capsys.readouterr().err == ""
+
+
+def test_page_numbers_and_recurring_running_lines_between_pages_are_dropped():
+    from annotate.sources.pdf import _without_furniture
+    pages = [f"理论周刊\n第{n}行正文，写满了一整行的文字内容，一直写到行末\n最后一行也写满了整整一行的文字内容\n{n}"
+             for n in range(1, 5)]
+    out = _without_furniture(pages)
+    assert all(not p.startswith("理论周刊") and not p.rstrip().endswith(str(n)) for n, p in enumerate(out, 1))
+    # near miss: a first line that does not recur is text, and a number inside a line stays
+    pages = ["第一页的开头一行\n正文有2024年的数字。\n1", "第二页的开头一行\n正文。\n2"]
+    out = _without_furniture(pages)
+    assert out == ["第一页的开头一行\n正文有2024年的数字。", "第二页的开头一行\n正文。"]
