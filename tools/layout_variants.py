@@ -192,28 +192,36 @@ def page(path: Path, docs: list[Document]) -> str:
             '</body></html>\n')
 
 
+_HEADED = ("title", "heading", "subheading")
+
+
+def _blocks_of(docs: list[Document]):
+    """(document, block, its text with whitespace runs as one space) for every non-empty block."""
+    for doc in docs:
+        for b in doc.blocks:
+            text = " ".join(doc.text[b.start:b.end].split())
+            if text:
+                yield doc, b, text
+
+
 def article_docx(docs: list[Document]) -> bytes:
     """The article as a Word document (see `docx` in the module's doc)."""
     import io
 
     import docx
     d = docx.Document()
-    for doc in docs:
-        for b in doc.blocks:
-            text = " ".join(doc.text[b.start:b.end].split())
-            if not text:
-                continue
-            if b.kind in ("title", "heading", "subheading"):
-                d.add_paragraph(text, style={"title": "Title", "heading": "Heading 1", "subheading": "Heading 2"}[b.kind])
-                continue
-            para, pos = d.add_paragraph(), b.start
-            for s, e in b.bold:
-                if s > pos:
-                    para.add_run(doc.text[pos:s])
-                para.add_run(doc.text[s:e]).bold = True
-                pos = e
-            if pos < b.end:
-                para.add_run(doc.text[pos:b.end])
+    for doc, b, text in _blocks_of(docs):
+        if b.kind in _HEADED:
+            d.add_paragraph(text, style={"title": "Title", "heading": "Heading 1", "subheading": "Heading 2"}[b.kind])
+            continue
+        para, pos = d.add_paragraph(), b.start
+        for s, e in b.bold:
+            if s > pos:
+                para.add_run(doc.text[pos:s])
+            para.add_run(doc.text[s:e]).bold = True
+            pos = e
+        if pos < b.end:
+            para.add_run(doc.text[pos:b.end])
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
@@ -246,16 +254,12 @@ def article_pdf(docs: list[Document]) -> bytes | None:
         c.drawString(60, y, text)
         y -= size * 1.8
 
-    for doc in docs:
-        for b in doc.blocks:
-            text = " ".join(doc.text[b.start:b.end].split())
-            if not text:
-                continue
-            if b.kind in ("title", "heading", "subheading"):
-                line(text, {"title": 18, "heading": 14, "subheading": 12}[b.kind])
-            else:
-                for k in range(0, len(text), 30):
-                    line(text[k:k + 30], 11)
+    for _, b, text in _blocks_of(docs):
+        if b.kind in _HEADED:
+            line(text, {"title": 18, "heading": 14, "subheading": 12}[b.kind])
+        else:
+            for k in range(0, len(text), 30):
+                line(text[k:k + 30], 11)
     c.setFont("STSong-Light", 9)
     c.drawString(290, 30, str(page_no))
     c.showPage()
