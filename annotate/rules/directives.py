@@ -199,15 +199,11 @@ def _depends_on(words: list[str], i: int) -> bool:
     return bool(G.a_not_a.search(_clause_after(words, i + 1)))
 
 
-def _pseudo_cleft(words: list[str], i: int) -> bool | None:
-    """Does the marker at words[i] open a pseudo-cleft (marker + a verb phrase + 的(，)是: 需要反思的是…)
-    that prescribes? None when there is no pseudo-cleft; False when its verb is a remark (需要指出的是)
-    or a feeling (应该庆幸的是)."""
+def _pseudo_cleft_verb(words: list[str], i: int) -> str | None:
+    """The verb phrase of the pseudo-cleft the marker at words[i] opens (marker + a verb phrase +
+    的(，)是: 需要反思的是… → 反思), or None."""
     m = G.pseudo_cleft.match("".join(words[i + 1:i + 8]))
-    if not m:
-        return None
-    verb = m.group("verb")
-    return not verb.startswith(D.remark_verbs) and not verb.startswith(G.feeling_verbs)
+    return m.group("verb") if m else None
 
 
 def _condition_xu(words: list[str], i: int) -> bool:
@@ -301,13 +297,13 @@ def has_modal(words: list[str]) -> bool:
         after = words[i + 1] if i + 1 < len(words) else ""
         # 需要反思的是…: a pseudo-cleft names what must be done, then says it (before the tests below,
         # which read "需要 + …的" as a noun phrase and a marker before 是 as a subject)
-        if w in G.cleft_modals_set:
-            cleft = _pseudo_cleft(words, i)
-            if cleft is not None:
-                if cleft:
-                    return True
-                if "".join(words[i + 1:i + 3]).startswith(G.feeling_verbs):
-                    continue   # (应该庆幸的是…: a feeling, nothing to do)
+        # (its verb a feeling, 应该庆幸的是…: nothing to do; a remark, 需要指出的是…: the test below)
+        verb = _pseudo_cleft_verb(words, i) if w in G.cleft_modals_set else None
+        if verb is not None:
+            if verb.startswith(G.feeling_verbs):
+                continue
+            if not verb.startswith(D.remark_verbs):
+                return True
         # 能上不能下: a pair of abilities, not a prohibition.
         if w == G.cannot and before.startswith(G.can) and len(before) > 1:
             continue
@@ -483,7 +479,7 @@ class Sentence:
     quoted: Intervals       # every quotation in its paragraph (QUOTE or term), as Quote
     quotes: Intervals       # the QUOTE spans
     words_of: Callable[[int, int], list[str]]
-    titled: Intervals | None = None   # the quotations and the titles in 《…》 (None: the quotations alone)
+    titled: Intervals | None = None   # the quotations and the titles in 《…》 (None: no title, `quoted` alone)
 
     @cached_property
     def pieces(self) -> list[tuple[int, int]]:
@@ -633,7 +629,7 @@ def find_directives(layout: Layout, taken: list[Unit], quotes: list[Quote], word
         quoted = Intervals([Quote(s, e, None, "") for s, e in marks])
         # (and every title in 《…》 outside them: a work's name is someone else's words too, for the modal rule)
         titles = [(s, e) for s, e in find_book_titles(text, block.start, block.end) if not quoted.overlapping(s - 1, e + 1)]
-        quoted_or_titled = Intervals([Quote(s, e, None, "") for s, e in marks + titles]) if titles else quoted
+        quoted_or_titled = Intervals([Quote(s, e, None, "") for s, e in marks + titles]) if titles else None
         # A lead starts a run when it is a printed (bold) point heading a list of measures, or
         # when it prescribes itself (加强耕地资源保护利用。); after a short lead that states
         # (改革开放是…关键一招。) a subjectless sentence is no command in a run.

@@ -484,10 +484,10 @@ def _opens_with_question(site: Site, k: int) -> bool:
 
 
 def _question_stem(site: Site, k: int) -> str | None:
-    """The first words of paragraph k's opening question (a connective and its comma cut), or None
-    when it opens with a question word (为什么…？: no subject to share)."""
+    """The first words of paragraph k's opening question (no connective opens it: _opens_with_question),
+    or None when it opens with a question word (为什么…？: no subject to share)."""
     s, e = site.layout.sentences[k][0]
-    q = _CONNECTIVE_OPENING.sub("", site.text[s:e]).lstrip("，, ")
+    q = site.text[s:e]
     if S.question_words.match(q):
         return None
     return q[:S.question_stem_chars] or None

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from ..document import HEADING as K_HEADING
 from ..data.lexicon import lexicon
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from ..punctuation import CLOSERS, ITEM_NUMERALS, SENTENCE_END
-from annotate.punctuation import SECTION_NUMBER, SUBHEADING_NUMBER
+from ..punctuation import CLOSERS, ITEM_NUMERALS, SECTION_NUMBER, SENTENCE_END, SUBHEADING_NUMBER
 from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, TITLE_MAX, author_note, byline_names,
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,

@@ -237,7 +237,7 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
         if _FENCE.match(line):
             flush()
             continue
-        if line.lstrip()[:1] == ">" and _QUOTE.match(line):
+        if _QUOTE.match(line):
             quoted_lines.add(n)
         line = _QUOTE.sub("", line, count=1)
         if _HTML_START.match(line):
