@@ -608,6 +608,7 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
     # fragment, text cut off by the previous page, a short first line is a torn piece)
     marked = not article or any(b.kind == HEADING or _bold_only(b) for b in body if not b.editorial)
     out: list[_Piece] = []
+    bare_at: list[int] = []
     for i, b in enumerate(body):
         prev = out[-1] if out else None
         nxt = body[i + 1] if i + 1 < len(body) else None
@@ -638,12 +639,22 @@ def _pieces(body: list[RawBlock], article: bool = True) -> list[_Piece]:
             kind = SUBHEADING if nk == SUBHEADING and ranked_above else K_HEADING
         elif bare:
             kind = K_HEADING
+            bare_at.append(len(out))
         else:
             kind = PARAGRAPH
         if kind == K_HEADING and _ENUMERATED.match(b.text):
             kind = SUBHEADING
         out.append(_Piece(kind, b.text, b.line, list(b.bold), list(b.lines)))
+    _lone_bare_heading(out, bare_at)
     return [p.done() for p in out]
+
+
+def _lone_bare_heading(out: list[_Piece], bare_at: list[int]) -> None:
+    """Sections come in twos or more: one unmarked short line inside the body, the article's
+    only heading, is a sentence without its final mark (关于…的更多介绍，可以参考…), not a section
+    of one. (As the body's first piece, under the title, it may still head the text.)"""
+    if len(bare_at) == 1 and bare_at[0] > 0 and sum(p.kind in (K_HEADING, SUBHEADING) for p in out) == 1:
+        out[bare_at[0]].kind = PARAGRAPH
 
 
 _NUMBER_STYLE = re.compile(rf"^\s*(?:(?P<paren>[（(][^）)]{{1,3}}[)）])|(?P<arabic>\d{{1,2}}[.．、)）])|(?P<han>[{ITEM_NUMERALS}]{{1,3}}[、.．]))")

@@ -71,6 +71,12 @@ def _extract(page: str) -> tuple[str, str | None] | str:
     return text, (squeeze(title) if title else None)
 
 
+def _unbulleted(squeezed: str) -> str:
+    """Without a leading "-": trafilatura prints a list item (<li>) as "- …", the reader as the
+    item's text; both sides lose it, so that an item whose own text opens with a dash still matches."""
+    return squeezed.lstrip("-")
+
+
 def _matches(blocks: list[RawBlock], main: str) -> list[bool]:
     """Which blocks are trafilatura's text, aligned in order. A block matches where it
     starts one of trafilatura's lines, or goes on where the block before it ended in the
@@ -78,7 +84,7 @@ def _matches(blocks: list[RawBlock], main: str) -> list[bool]:
     a line ends or where the next block goes on (so that a menu item that happens to
     open the first line of the article is no match). Each block is tried at a bounded
     number of places: the cost is linear in the page."""
-    lines = [squeeze(line) for line in main.split("\n")]
+    lines = [_unbulleted(squeeze(line)) for line in main.split("\n")]
     starts, ends, pos = [], set(), 0
     for line in lines:
         if line:
@@ -86,7 +92,7 @@ def _matches(blocks: list[RawBlock], main: str) -> list[bool]:
             pos += len(line)
             ends.add(pos)
     flat = "".join(lines)
-    sq = [squeeze(b.text) for b in blocks]
+    sq = [_unbulleted(squeeze(b.text)) for b in blocks]
     following = [""] * len(blocks)   # the next non-empty block text after each
     nxt = ""
     for i in range(len(blocks) - 1, -1, -1):

@@ -216,6 +216,19 @@ def test_near_miss_a_menu_item_that_opens_the_first_line_is_no_match():
     assert pagebody._matches(blocks, "观察：标题一行\n第一段正文。") == [False, True, True, True]
 
 
+def test_list_items_the_extractor_prints_with_a_dash_match():
+    # trafilatura prints <li> as "- item"; the reader's block is the item's text: the list that
+    # closes an article (总结一下： then <ol><li><p>…) stays in it
+    blocks = _blocks("第一段正文。", "总结一下：", "第一条理由很长。", "第二条理由也很长。", "版权所有")
+    hit = pagebody._matches(blocks, "第一段正文。\n总结一下：\n- 第一条理由很长。\n- 第二条理由也很长。")
+    assert hit == [True, True, True, True, False]
+
+
+def test_near_miss_an_item_whose_own_text_opens_with_a_dash_still_matches():
+    blocks = _blocks("第一段正文。", "- 自带横线的一条。", "页脚")
+    assert pagebody._matches(blocks, "第一段正文。\n- - 自带横线的一条。") == [True, True, False]
+
+
 def test_model_version_follows_the_extractor_version(monkeypatch):
     # trafilatura decides which text of a web page is read: another version, another model_version
     from annotate import behaviour

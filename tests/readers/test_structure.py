@@ -172,8 +172,22 @@ def test_bare_heading_paragraphs_in_html(tmp_path):
 
 
 def test_bare_heading_lines_in_markdown(tmp_path):
-    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n开篇一段。\n\n产业兴旺是基础\n\n这一节的正文。\n\n人才振兴是关键\n\n另一节的正文。\n"
     [doc] = read(tmp_path, md)
+    assert ("heading", "产业兴旺是基础") in outline(doc) and ("heading", "人才振兴是关键") in outline(doc)
+
+
+def test_near_miss_a_lone_bare_line_inside_the_body_is_a_paragraph(tmp_path):
+    # sections come in twos: the article's only unmarked short line, inside the body, is a sentence
+    # that lost its final mark (as a reference to read more), not a section of one
+    # (paragraphs indented with 　　: no page break cut it, a comma is no sign of a torn sentence)
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n　　开篇一段。\n\n　　关于这一点的更多介绍，可以参考附录\n\n　　接下来的正文。\n"
+    [doc] = read(tmp_path, md)
+    assert ("paragraph", "关于这一点的更多介绍，可以参考附录") in outline(doc)
+    assert not any(k == "heading" for k, _ in outline(doc))
+    # … while one right under the title, the body's first piece, still heads the text
+    md = "# 乡村振兴开新局\n\n王一鸣\n\n产业兴旺是基础\n\n这一节的正文。\n"
+    [doc] = read(tmp_path, md, "b.md")
     assert ("heading", "产业兴旺是基础") in outline(doc)
 
 
@@ -326,10 +340,11 @@ def test_near_miss_a_page_title_matching_the_first_heading_changes_nothing(tmp_p
 
 def test_bare_heading_lines_in_text_and_near_misses(tmp_path):
     # near miss: a short first line with a comma, before its continuation, is a torn paragraph
-    txt = "乡村振兴开新局\n王一鸣\n第一段开了个头，接着\n写完了。\n产业兴旺是基础\n这一节的正文。\n"
+    txt = "乡村振兴开新局\n王一鸣\n第一段开了个头，接着\n写完了。\n产业兴旺是基础\n这一节的正文。\n人才振兴是关键\n另一节的正文。\n"
     [doc] = read(tmp_path, txt, "a.txt")
     assert outline(doc)[1:] == [("paragraph", "第一段开了个头，接着写完了。"), ("heading", "产业兴旺是基础"),
-                                ("paragraph", "这一节的正文。")]
+                                ("paragraph", "这一节的正文。"), ("heading", "人才振兴是关键"),
+                                ("paragraph", "另一节的正文。")]
 
 
 @pytest.mark.model
