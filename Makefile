@@ -8,15 +8,15 @@ STAMP := .cache/make/install.stamp
 
 # dev3's held-out families (corpus/dev3/README.md): nobody writing rules reads their files, gold or errors.
 # A group or --files class that matches no gold file is skipped, so a family joins its figures once its gold lands.
-HELD_OUT       := bfjklmnouvzAEH
-HELD_OUT_NAMES := b f j k l m n o u v z A E H
+HELD_OUT       := bfjklmnouvzABEH
+HELD_OUT_NAMES := b f j k l m n o u v z A B E H
 
 # The rows of the Figures table in docs/evaluation.md (`annotate evaluate --group-by NAME=REGEX` on the file names).
 FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0-9]_' \
   --group-by 'dev2 pNN (md)=^p[0-9][0-9]_' --group-by 'dev2 qNN (md)=^q[0-9][0-9]_' \
   --group-by 'dev2 rNN (html, txt)=^r[0-9][0-9]_' --group-by 'dev2 sNN (html)=^s[0-9][0-9]_' \
   --group-by 'dev3 tuning (a c d e g h i t w x y)=^[acdeghitwxy][0-9][0-9]_' \
-  --group-by 'dev3 tuning, all (a c d e g h i t w x y F G)=^[acdeghitwxyFG][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
+  --group-by 'dev3 tuning, all (a c d e g h i t w x y C F G)=^[acdeghitwxyCFG][0-9][0-9]_' --group-by 'dev3 HELD OUT ($(HELD_OUT_NAMES))=^[$(HELD_OUT)][0-9][0-9]_' \
   --group-by 'dev3 a speeches (PHP pages)=^a[0-9][0-9]_' --group-by 'dev3 b essays (collected works)=^b[0-9][0-9]_' \
   --group-by 'dev3 c officials (crawled gov pages)=^c[0-9][0-9]_' --group-by 'dev3 e party office reposts=^e[0-9][0-9]_' \
   --group-by 'dev3 h HTML in Jekyll posts=^h[0-9][0-9]_' --group-by 'dev3 i blog posts=^i[0-9][0-9]_' \
@@ -36,6 +36,8 @@ FIGURE_GROUPS := --group-by 'seed=^000_' --group-by 'dev2, all 20=^[pqrs][0-9][0
   --group-by 'dev3 F speeches of a company founder (VitePress md)=^F[0-9][0-9]_' \
   --group-by 'dev3 G essays of one blog (body-only HTML)=^G[0-9][0-9]_' \
   --group-by 'dev3 H whole pages of a school site (unseen)=^H[0-9][0-9]_' \
+  --group-by 'dev3 C essays of a WeChat account, backed up as Markdown=^C[0-9][0-9]_' \
+  --group-by 'dev3 B magazine interviews, backed up as Markdown (unseen)=^B[0-9][0-9]_' \
   --group-by 'held out, the first six (b j k l m n)=^[bjklmn][0-9][0-9]_'
 GOLD := --gold gold/seed.gold.jsonl --gold gold/dev2.gold.jsonl --gold gold/dev3.gold.jsonl
 

@@ -156,7 +156,8 @@ def prelabel(
     """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
 
     Sources: .md/.html/.txt files, .docx Word documents, .pdf files with a text
-    layer, .json article records, .parquet/.jsonl/.csv tables (one article a
+    layer, .epub e-books (a chapter an article), .json article records, .sql
+    database dumps (a row an article), .parquet/.jsonl/.csv tables (one article a
     row; other columns kept as document metadata), or folders of them.
 
     Exit status: 0 all files went through, 1 some failed (the output holds the

@@ -22,6 +22,10 @@ FOOTNOTE = r"(?:[\u2474-\u2487\u00b9\u00b2\u00b3\u2070-\u2079]+|〔\d{1,3}〕|\[
 
 # Marks that end a clause inside a sentence (a semicolon does not end a sentence).
 CLAUSE_MARKS = "，,；;：:"
+# Dashes a line may open with (a —— subtitle, a ——摘自 attribution): the em dash and the look-alikes
+# typesetters use for it (horizontal bar ―, box-drawing ─, two hyphens).
+DASH_OPENERS = ("—", "―", "─", "--")
+DASH_CHARS = "—―─–-"
 
 # ---- heading numbers -------------------------------------------------------------------
 HAN_NUMERALS = "一二三四五六七八九十百零〇"

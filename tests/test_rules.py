@@ -553,11 +553,19 @@ def test_enumeration_needs_two_items_each_opening_a_sentence():
 
 def test_short_lead_near_misses_narration_question_and_transition():
     for first in ("2020年，民营经济发展受到不小冲击。", "去年是十月革命100周年。", "当地时间12月9日下午，峰会举行。",
-                  "新型商场变革的底气在哪里？", "不仅是鹅肝和鱼子酱。"):
+                  "新型商场变革的底气在哪里？", "不仅是鹅肝和鱼子酱。", "几年前我写过一篇文章。",
+                  "三个月以来，成都的天空一直是这个样子。", "过去这些年，客户是我们的重要锚点。",
+                  "（大年初七补充）空气突然变好。", "下图是朋友发来的图片。"):
         text = f"标题\n\n引言段落很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。后文。\n\n{first}后面还有展开的说明。"
         assert "support.short_lead" not in {r for _, r, t in units(text) if t == first}, first
     hit = "标题\n\n引言。后文。\n\n一张清单的变化，意味深长。后面还有展开的说明。"
     assert ("SUPPORT", "support.short_lead", "一张清单的变化，意味深长。") in units(hit)
+    # (a number in brackets opens a point, no aside: （一）… is no editorial opening)
+    from annotate.rules.lexicon import S
+    assert not S.editorial_opening.match("（一）做好碳达峰工作是必然要求。") and S.editorial_opening.match("（补记）空气变好。")
+    # (a span of years as the subject, not a time frame: 三年的变化 is a point)
+    hit = "标题\n\n引言。后文。\n\n三年的变化，意味深长。后面还有展开的说明。"
+    assert ("SUPPORT", "support.short_lead", "三年的变化，意味深长。") in units(hit)
 
 
 def test_conclusion_marker_youci_guanzhi():
@@ -1055,6 +1063,9 @@ def test_interview_turns_tags_left_out_and_the_interviewer_has_no_leads():
     assert "城市是人的家园。" in leads and "老城正在消失。" in leads
     assert not any(t.startswith(("王：", "李：")) for t in leads)
     assert "这一点我同意。" not in leads
+    # nor the space a tag may have after its colon
+    spaced = units(_INTERVIEW.replace("王：", "王： "))
+    assert "城市是人的家园。" in [t for _, r, t in spaced if r == "support.short_lead"]
 
 
 def test_near_miss_a_few_colon_labels_are_no_interview():
@@ -1580,6 +1591,64 @@ def test_mind_you_an_example_frame_alone_and_an_informal_first_person_are_no_pre
     # hits: 要知道 + an object is knowing prescribed; 俺们 (plural) prescribes as 我们 does
     assert has_modal(["我们", "要", "知道", "国情", "。"])
     assert has_modal(["俺们", "要", "团结", "。"])
+
+
+def test_needless_prescribes_and_potential_complements_embedded_questions_and_attainment_do_not():
+    # 没必要 / 没有必要 / 无必要 + an action: what need not be done, as 不必
+    assert has_modal(["所以", "没", "必要", "在", "美国", "餐厅", "战战兢兢"])
+    assert has_modal(["更", "无", "必要", "动用", "刑罚", "。"])
+    # near misses: asked (有没有必要), alone (完全没必要。)
+    assert not has_modal(["有", "没有", "必要", "爱", "政府"])
+    assert not has_modal(["俺", "觉得", "完全", "没", "必要", "。"])
+    # a verb + 不得 is "cannot" (容不得, 算不得); 不得 after a subject prohibits
+    assert not has_modal(["轨道", "基座", "建", "在", "岩石", "上", "，", "容", "不得", "半点", "波动", "。"])
+    assert not has_modal(["实在", "算", "不得", "是", "理性", "的", "选择", "。"])
+    assert has_modal(["任何", "人", "不得", "擅自", "改变", "。"])
+    # a marker before a question word in a statement: an embedded question
+    assert not has_modal(["他", "就", "知道", "以后", "应该", "怎么", "做", "了", "。"])
+    assert not has_modal(["我", "最", "关心", "他", "是", "要", "干", "什么", "。"])
+    assert has_modal(["我们", "应该", "做", "好", "工作", "。"])
+    # 不能 + a verb of attaining: an inability; 不能 + a chosen act: a prohibition
+    assert not has_modal(["法律", "体系", "也", "不能", "解决", "一切", "问题", "。"])
+    assert has_modal(["我们", "不能", "放松", "警惕", "。"])
+    # 要知道 opening its sentence, with no comma, is "mind you" too
+    assert not has_modal(["要", "知道", "半夜", "的", "时候", "路上", "几乎", "没有", "车", "的", "！"])
+
+
+def test_degree_if_if_you_ask_me_let_alone_embedded_questions_and_others_will_do_not_prescribe():
+    # 要 + a predicate + a degree complement: a comparison with its 比 left out
+    assert not has_modal(["负担", "就", "要", "少", "得", "多", "，", "火气", "也", "就", "要", "小", "得", "多", "。"])
+    assert not has_modal(["而且", "，", "要", "我", "说", "前者", "还", "要", "更", "糟糕", "一些", "。"])
+    assert not has_modal(["要", "维护", "的话", "，", "东西", "太", "多", "了", "。"])
+    assert not has_modal(["更", "不要", "说", "和", "谁", "长久", "在", "一起", "了", "。"])
+    assert not has_modal(["不", "知道", "生命", "应该", "向", "何处", "去", "。"])
+    assert not has_modal(["时间", "他们", "要", "用", "去", "参加", "培训班", "。"])
+    # someone's insistence (非要…不可, 硬是要…) and 要和X比 ("if one compares with X")
+    assert not has_modal(["咱们", "又", "接受", "不", "了", "，", "非", "要", "有点", "特色", "不可", "。"])
+    assert not has_modal(["原理", "，", "硬是", "要", "用", "图灵机", "搞", "得", "复杂", "。"])
+    assert not has_modal(["要", "和", "林彪", "比", "滑头", "，", "大伙", "都", "比", "不过", "。"])
+    assert has_modal(["我们", "要", "和", "群众", "打成一片", "。"])
+    # near misses: 要更加 + an action, 思考如何 after the marker, 他们应该, 不要说空话 prescribe
+    assert has_modal(["我们", "要", "更加", "努力", "。"])
+    assert has_modal(["我们", "要", "思考", "如何", "应对", "挑战", "。"])
+    assert has_modal(["他们", "应该", "承担", "责任", "。"])
+    assert has_modal(["不要", "说", "空话", "。"])
+
+
+def test_a_block_without_han_is_no_unit(nlp):
+    from annotate.pipeline import SPANS_KEY, annotate_document
+    from annotate.sources import read_string
+
+    def spans(md):
+        (document,) = read_string(md, "t.md")
+        doc = annotate_document(nlp, document)
+        return [s.text for s in doc.spans[SPANS_KEY]]
+    # (an image prompt in bold after a credit: no bold lead)
+    assert not [t for t in spans("# 标题\n\n开头一段。说明问题。\n\n**Cinematic photography, muted tones.** More words.\n\n"
+                                 "第二段。这里说明。\n") if "Cinematic" in t]
+    # near miss: the same paragraph with Han text is a lead
+    assert [t for t in spans("# 标题\n\n开头一段。说明问题。\n\n**电影摄影的色调。** 还有更多的话。\n\n第二段。这里说明。\n")
+            if t.startswith("电影摄影")]
 
 
 def _pipeline_spans(nlp, body):

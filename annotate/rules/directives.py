@@ -286,6 +286,10 @@ def has_modal(words: list[str]) -> bool:
             if (w == G.important and (not i or words[i - 1] in _CLAUSE_END) and i + 1 < len(words)
                     and _HAN_CHAR.match(words[i + 1]) and words[i + 1] not in G.not_a_verb_after_important):
                 return True
+            # 没必要 / 没有必要 / 无必要 + an action: what need not be done (not 有没有必要, nor + 的).
+            if (w == G.needless and before in G.needless_negators_set and (i < 2 or words[i - 2] != G.have)
+                    and i + 1 < len(words) and _HAN_CHAR.match(words[i + 1]) and words[i + 1] != G.attributive):
+                return True
             # 切不可 / 万万不可 / 决不可 segmented as adverb + 不可.
             if w in D.emphatic_before_buke_set and i + 1 < len(words) and words[i + 1] == G.must_not:
                 return True
@@ -304,6 +308,35 @@ def has_modal(words: list[str]) -> bool:
                 continue
             if not verb.startswith(D.remark_verbs):
                 return True
+        # 容不得 / 算不得: a verb + the potential complement 不得, "cannot"
+        if w == G.cannot_complement and before in G.complement_verbs_set:
+            continue
+        # …就知道以后应该怎么做了, 不知道生命应该向何处去: an embedded question; 不能解决…: what cannot be achieved
+        if "".join(words[i + 1:i + 3]).startswith(G.embedded_question) and (
+                after.startswith(G.embedded_question) or len(after) == 1):
+            continue
+        if G.cognition_before.search(_clause_before(words, i)) and G.question_word_after.search(_clause_after(words, i)):
+            continue
+        if w in _YAO_FAMILY:
+            clause_after = _clause_after(words, i)
+            # 负担就要少得多: a degree; 要维护的话，…: "if"; 要我说: "if you ask me"; 更不要说: "let alone"
+            if (G.degree_after.match(clause_after) or (w == G.yao and G.if_then in clause_after)
+                    or (w == G.yao and clause_after.startswith(G.ask_me))):
+                continue
+            # 非要…不可, 硬是要…: insistence; 要和X比…: a comparison
+            if before in G.insist_before_set or (
+                    after in G.compare_with_set and G.comparison in clause_after[len(after):]):
+                continue
+            # 他们要用去…: others' will or lot in the telling (a few characters before the marker)
+            others = None
+            for others in G.others.finditer(_clause_before(words, i)):
+                pass
+            if others is not None and len(_clause_before(words, i)) - others.end() <= 4:
+                continue
+        if w == G.dont and after == G.say and before in G.let_alone_before_set:
+            continue
+        if w == G.cannot and after in G.attaining_after_cannot_set:
+            continue
         # 能上不能下: a pair of abilities, not a prohibition.
         if w == G.cannot and before.startswith(G.can) and len(before) > 1:
             continue
@@ -369,8 +402,9 @@ def has_modal(words: list[str]) -> bool:
             continue
         if D.naming_in_clause.search(_clause_after(words, i)):
             continue
-        # 要知道，…: "mind you", a discourse marker before a fact
-        if w == G.yao and after == G.know and (i + 2 >= len(words) or words[i + 2][:1] in _CLAUSE_END):
+        # 要知道，…: "mind you", a discourse marker before a fact (also opening its sentence with no comma:
+        # 要知道半夜的时候路上几乎没有车的！)
+        if w == G.yao and after == G.know and (not i or i + 2 >= len(words) or words[i + 2][:1] in _CLAUSE_END):
             continue
         # 需要指出的是，… announces a remark.
         if (after in D.remark_verbs_set and i + 2 < len(words) and words[i + 2] == G.attributive
@@ -498,7 +532,10 @@ class Sentence:
 
 @rule("directive.modal", "DIRECTIVE",
       "a modal marker as a word of its own, outside quotations and with an action outside them (not 提出要“…”): 要/就要/还要/更要/不要/仍要, 必须, 应当/应该/应, 须/需/务必, "
-      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 该 after an adverb (不该/也该/就该), 不可以, a recommendation 不妨/还不如/与其…不如…, 迫切要求/要求我们, 让我们 (not a hedge 应该说，…, a remark 需要指出的是，…, "
+      "deontic 需要, 不能/不得/决不/切忌/切不可/切莫/切勿, older 必得/不可不/宜, 该 after an adverb (不该/也该/就该), 不可以, a recommendation 不妨/还不如/与其…不如…, 迫切要求/要求我们, 让我们, 没必要/无必要 + an action (not a hedge 应该说，…, a remark 需要指出的是，…, "
+      "a verb + 不得 'cannot': 容不得, an embedded question: 知道应该怎么做, 不知道…应该向何处去, 不能 + a verb of attaining: 不能解决…, "
+      "要 + a degree: 就要少得多, 要…的话 'if', 要我说, 更不要说 'let alone', others' will or lot: 他们要…, insistence: 非要…不可, 硬是要…, "
+      "要和X比… 'if one compares with', "
       "要 weighing a comparison: 要比…, 比…要快, 要 'about to' in a time clause: 要逃离时, an A-not-A question: 需不需要, the speaker's own speech act: 我要告诉…, a question: 为什么还要…？, "
       "one person's wish or inability: 他硬是要…, 它不能…, a guess or someone's intention or resolve: 恐怕还要…, 声称要…, 决心要…, 要…了 'about to', what is bound to happen or usual: 势必要…, 迟早要…, 往往要…, what someone wants: 要的是…, 需要 + a noun phrase: 需要很大的勇气)",
       "我们要准确把握新一轮科技革命演变趋势，下好“先手棋”，打好主动仗。",

@@ -71,7 +71,11 @@ class Site:
         found = self.layout.sentences[self.i]
         tag_end = _interview(self)[0].get(self.i)
         if tag_end is not None and found and found[0][0] < tag_end < found[0][1]:
-            # an interview turn's speaker tag (向：) is markup, not part of its first sentence
+            # an interview turn's speaker tag (向：) is markup, not part of its first sentence, nor is
+            # the space after it (于保荣： 我认为…)
+            text = self.text
+            while tag_end < found[0][1] and text[tag_end].isspace():
+                tag_end += 1
             return [(tag_end, found[0][1]), *found[1:]]
         return found
 
@@ -89,6 +93,7 @@ class Site:
 # An interview turn: a short speaker tag and a colon opening a paragraph (向：… / 冯：…), not a
 # quotation after it (某某：“…”)
 _TURN = re.compile(rf"([{HAN}]{{1,4}})[：:](?![“「‘\"])")   # (matched at a block's start)
+_HAN_CHAR = re.compile(f"[{HAN}]")
 INTERVIEW_MIN_TURNS = 3   # each of the two voices takes this many turns or more
 
 
@@ -518,7 +523,9 @@ def find_units(layout: Layout, quotes: list[Quote], disabled: frozenset[str] = f
     for i in range(len(layout.blocks)):
         site = Site(layout, i, index, facts)
         for r in rules:
-            found.extend(r(site))
+            # (a block with no Han character — an image prompt, a Latin credit line — states no point of
+            # a Chinese article; a title may still be Latin)
+            found.extend(u for u in r(site) if u.rule == "claim.title" or _HAN_CHAR.search(layout.text, u.start, u.end))
     return resolve_precedence(found)
 
 

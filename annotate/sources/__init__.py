@@ -1,4 +1,4 @@
-"""Readers: source files (Markdown, HTML, plain text, data records, Word documents, PDFs) → Documents.
+"""Readers: source files (Markdown, HTML, plain text, data records, SQL dumps, Word documents, PDFs, EPUB e-books) → Documents.
 
     read_file(path) -> list[Document]          one per article or fragment, in file order
     read_string(text, name) -> list[Document]  the same for text that is not in a file (format sniffed)
@@ -17,10 +17,12 @@ from pathlib import Path
 
 from ..document import Document
 from . import docx as _docx
+from . import epub as _epub
 from . import html as _html
 from . import markdown as _markdown
 from . import pdf as _pdf
 from . import plaintext as _plaintext
+from . import sqldump as _sqldump
 from .articles import build
 from .decode import DecodeError, read_text
 from .escaped import unescape_text
@@ -31,7 +33,7 @@ from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
-SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".docx", ".pdf")
+SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".sql", ".docx", ".pdf", ".epub")
 MAX_BYTES = 10 * 1024 * 1024   # larger files are refused before they are read
 
 _PARSERS = {".md": _markdown, ".markdown": _markdown, ".html": _html, ".htm": _html,
@@ -119,7 +121,7 @@ def read_file(path: str | Path) -> list[Document]:
     try:
         if not stat.S_ISREG(os.stat(p).st_mode):
             raise SourceError(path, "not a regular file")
-        if p.suffix.lower() in (".docx", ".pdf"):
+        if p.suffix.lower() in (".docx", ".pdf", ".epub"):
             return _packaged_documents(p, path)
         text = read_text(p, MAX_BYTES)
     except DecodeError as e:
@@ -127,6 +129,11 @@ def read_file(path: str | Path) -> list[Document]:
     except OSError as e:
         missing = e.errno == errno.ENOENT and not os.path.islink(p)
         raise SourceError(path, "no such file" if missing else os_reason(e, p)) from None
+    if p.suffix.lower() == ".sql":   # a site's database dump: the rows that hold articles
+        try:
+            return _record_documents(_sqldump.dump_records(text), path, display_path(p.name))
+        except _sqldump.SqlDumpError as e:
+            raise SourceError(path, str(e)) from None
     records = read_records(text)   # an article kept as a data record (JSON, a JS object literal)
     if records is not None:
         return _record_documents(records, path, display_path(p.name))
@@ -138,17 +145,39 @@ def read_file(path: str | Path) -> list[Document]:
 
 def _packaged_documents(p: Path, path) -> list[Document]:
     """A Word document (its body as the HTML reader's input, one paragraph per line:
-    annotate.sources.docx) or a PDF (its text layer as plain text, pages apart by a blank line:
-    annotate.sources.pdf)."""
+    annotate.sources.docx), a PDF (its text layer as plain text, pages apart by a blank line:
+    annotate.sources.pdf) or an EPUB e-book (each chapter read as a page: annotate.sources.epub)."""
     size = os.stat(p).st_size
     if size > MAX_BYTES:
         raise SourceError(path, f"file too large ({size / 2**20:.1f} MB > {MAX_BYTES / 2**20:g} MB)")
     try:
         if p.suffix.lower() == ".pdf":
             return _documents(_plaintext, _pdf.pdf_to_text(p), path, display_path(p.name))
+        if p.suffix.lower() == ".epub":
+            return _book_documents(_epub.epub_chapters(p), path, display_path(p.name))
         return _documents(_html, _docx.docx_to_html(p), path, display_path(p.name))
-    except (_docx.DocxError, _pdf.PdfError) as e:
+    except (_docx.DocxError, _pdf.PdfError, _epub.EpubError) as e:
         raise SourceError(path, str(e)) from None
+
+
+def _book_documents(chapters: list[tuple[str, str]], path, source: str) -> list[Document]:
+    """The articles of an e-book, chapter after chapter (each read as a page of its own; its
+    metadata `epub_item` names the chapter's file in the book, whose lines its line map counts).
+    A chapter with no article text (a cover, a page with nothing but its title) gives none."""
+    docs: list[Document] = []
+    for item, text in chapters:
+        try:
+            found = _documents(_html, text, path, source, {"epub_item": item})
+        except SourceError:
+            continue
+        for d in found:
+            if all(b.kind == "title" for b in d.blocks):
+                continue   # (a cover page: its <title> is all the text it has)
+            d.index = len(docs)
+            docs.append(d)
+    if not docs:
+        raise SourceError(path, "no article text found in any chapter of the book")
+    return docs
 
 
 def _record_documents(records, path, source: str) -> list[Document]:

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from ..document import HEADING as K_HEADING
 from ..data.lexicon import lexicon
 from ..document import NOTE, PARAGRAPH, SUBHEADING, TITLE, Block, Document
-from ..punctuation import CLOSERS, ITEM_NUMERALS, SECTION_NUMBER, SENTENCE_END, SUBHEADING_NUMBER
+from ..punctuation import CLOSERS, DASH_CHARS, DASH_OPENERS, ITEM_NUMERALS, SECTION_NUMBER, SENTENCE_END, SUBHEADING_NUMBER
 from .patterns import (BARE_HEADING_MAX, banner_core, is_page_action_line, TITLE_MAX, author_note, byline_names,
                        column_line, dash_subtitle_at, editor_note, has_inner_sentence_end,
                        is_bare_heading_text, is_dropped_line, is_editorial_aside, is_finished,
                        is_latin_running_head, is_page_number, is_plain_title, is_short_han_label,
-                       is_short_plain, is_staff_line, numbered_kind, section_numbers,
+                       is_rights_line, is_short_plain, is_staff_line, numbered_kind, section_numbers,
                        is_furniture_heading, is_salutation, drafting_line, is_date_line, summary_box, is_notes_heading, is_headnote, open_quote_depth, original_title, signed_by_editor,
                        starts_by_closing_quote, title_tag)
 from .raw import HEADING, PARA, RawBlock, merge_runs, split_block, strip_ornament
@@ -94,7 +94,7 @@ def _heading_like(b: RawBlock) -> bool:
 
 
 def _dash_subtitle(b: RawBlock) -> bool:
-    return b.text.startswith(("——", "--", "—")) and len(b.text.lstrip("—-– ")) > 0
+    return b.text.startswith(DASH_OPENERS) and len(b.text.lstrip(DASH_CHARS + " ")) > 0
 
 
 _META_KEY = {"editor": "editor_note", "aside": "asides", "original_title": "original_title",
@@ -183,9 +183,9 @@ def _roles(blocks: list[RawBlock]) -> tuple[list[str | None], list, str | None]:
 
 
 def _drop_furniture(blocks: list[RawBlock], roles: list) -> None:
-    """A heading of the page's furniture (相关文章, 作者简介, 订阅…) after running text ends the
-    article: it and what follows are chrome, up to the next top-level heading (another article
-    in the same file). Metadata lines in it keep their roles."""
+    """A heading of the page's furniture (相关文章, 作者简介, 订阅…), or a rights notice (转载…版权许可,
+    版权所有), after running text ends the article: it and what follows are chrome, up to the next
+    top-level heading (another article in the same file). Metadata lines in it keep their roles."""
     seen_body = dropping = False
     for k, b in enumerate(blocks):
         if dropping:
@@ -193,6 +193,9 @@ def _drop_furniture(blocks: list[RawBlock], roles: list) -> None:
                 roles[k] = roles[k] or "drop"
                 continue
             dropping = False
+        if seen_body and roles[k] in (None, "drop") and is_rights_line(b.text):
+            roles[k], dropping = "drop", True   # (a rights notice closes the article)
+            continue
         if roles[k] is not None:
             continue
         if seen_body and (b.kind == HEADING or len(b.text) <= BARE_HEADING_MAX) and is_furniture_heading(b.text):

@@ -28,7 +28,11 @@ def read_text(path: Path, max_bytes: int) -> str:
     size = os.stat(path).st_size
     if size > max_bytes:
         raise DecodeError(f"file too large ({size / MB:.1f} MB > {max_bytes / MB:g} MB)")
-    data = path.read_bytes()
+    return decode_bytes(path.read_bytes())
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes of a text (a file's, or a part of a package's: an EPUB chapter) as text with LF line ends."""
     if not data.strip():
         raise DecodeError("empty file")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -10,7 +10,7 @@ import html
 import re
 
 from . import html as _html
-from .patterns import is_finished, is_latin_running_head, is_short_han_label, is_standalone_line, is_short_plain
+from .patterns import TITLE_MAX, is_finished, is_latin_running_head, is_short_han_label, is_standalone_line, is_short_plain
 from .raw import HEADING, PARA, RawBlock, TextBuilder
 
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
@@ -256,7 +256,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
             flush()
             continue
         m = _SETEXT.match(line)
-        if m and len(para) == 1 and not is_finished(para[0][1].strip().strip("*_")):
+        # (a heading is a line as short as a title: a paragraph of hundreds of characters over ---
+        # is running text whose dash —— a converter wrote as ---, not a heading)
+        if m and len(para) == 1 and not is_finished(para[0][1].strip().strip("*_")) \
+                and len(para[0][1].strip().strip("*_")) <= TITLE_MAX:
             head = _block(HEADING, para, 1 if m.group(1)[0] == "=" else 2)
             para.clear()
             if head:

@@ -6,7 +6,7 @@ import re
 
 from ..data.lexicon import lexicon
 from ..document import HEADING, SUBHEADING
-from ..punctuation import (CLAUSE_MARKS, CLOSERS, ELLIPSIS, FOOTNOTE, HAN, HAN_NUMERALS, ITEM_NUMERALS, SECTION_NUMBER, SENTENCE_END,
+from ..punctuation import (CLAUSE_MARKS, CLOSERS, DASH_CHARS, DASH_OPENERS, ELLIPSIS, FOOTNOTE, HAN, HAN_NUMERALS, ITEM_NUMERALS, SECTION_NUMBER, SENTENCE_END,
                            SUBHEADING_NUMBER)
 
 
@@ -233,6 +233,8 @@ def title_tag(text: str) -> tuple[int, int, str | None]:
 
 _DROPPED = re.compile(
     r"^(?:图为|[（(]?\s*(?:图片来源|图片|摄影|图文|制图|绘图|图)\s*[:：/／]|[（(]?\s*(?:来源|稿件来源|文章来源|本文来源)\s*[:：]"
+    # (a title picture's or cover image's credit: 题图标题：《…》 创作者：…, 封面图：…)
+    r"|[（(]?\s*(?:题图|封面图|封面|头图|配图|插图)(?:标题|来源|说明|作者)?\s*[:：]"
     r"|[（(]?\s*(?:责任编辑|编辑|校对|审核|审校|终审|监制)\s*[:：])"
 )
 # The staff of a web page or a WeChat post, one or several to a line (编辑：李四 审核：王五)
@@ -343,12 +345,32 @@ def is_repost_line(text: str) -> bool:
     return len(t) <= 160 and bool(_REPOST.match(t))
 
 
+# An archive's or a repost's disclaimer: 自动备份，仅供查阅学习 / 仅供学习交流 / 如有侵权请联系删除
+_DISCLAIMER = re.compile(r"(?:仅|只)供(?:个人)?(?:学习|参考|查阅|交流|研究|欣赏|阅读)|如有侵权|侵权(?:请)?(?:联系)?(?:删除|必删)|侵删")
+# A rights notice: 个人转载…无需特别申请版权许可 / 未经授权，不得转载 / 版权所有 / 转载请注明出处
+_RIGHTS = re.compile(r"(?:转载|转发|复制).{0,30}?(?:版权|授权|许可|注明|出处|联系)|(?:版权|授权|许可).{0,30}?(?:转载|转发)"
+                     r"|版权所有|版权归.{0,30}?所有|all rights reserved|copyright\s*©?", re.I)
+
+
+def is_disclaimer_line(text: str) -> bool:
+    """A short line disclaiming the copy (自动备份，仅供查阅学习; 如有侵权请联系删除)."""
+    t = text.strip()
+    return len(t) <= 30 and bool(_DISCLAIMER.search(t))
+
+
+def is_rights_line(text: str) -> bool:
+    """A line about the rights to the text (转载…版权许可, 版权所有, 未经授权不得转载): after running
+    text it closes the article, and what follows it is the page's or the account's furniture."""
+    t = text.strip()
+    return len(t) <= 120 and bool(_RIGHTS.search(t))
+
+
 def is_dropped_line(text: str) -> bool:
     """Photo captions and credits, source lines, repost provenance lines, editorial staff lines,
-    web info and action lines, outlet credits and paper footers."""
+    web info and action lines, outlet credits, paper footers, disclaimers and rights notices."""
     t = text.strip()
     return (bool(_DROPPED.match(t)) and (not t.startswith("图为") or len(t) <= 200)) or is_staff_line(t) \
-        or is_repost_line(t) \
+        or is_repost_line(t) or is_disclaimer_line(t) or is_rights_line(t) \
         or (len(t) <= 40 and bool(_OUTLET_LINE.match(t))) \
         or bool(_PAPER_FOOTER.match(t)) or is_info_line(t) or is_page_action_line(t) \
         or (len(t) <= 80 and bool(_PHOTO_CREDIT.search(t)))
@@ -463,8 +485,8 @@ TITLE_MAX = 50   # a title (or its part before a —— subtitle) set as a plain
 
 def dash_subtitle_at(text: str, max_head: int = TITLE_MAX) -> int | None:
     """Where a —— subtitle starts after a short title on the same line (标题——论…), else None."""
-    at = text.find("——")
-    if at < 2 or at > max_head or not text[at:].strip("—- \u3000"):
+    at = min((k for k in (text.find(d) for d in ("——", "――", "──")) if k >= 0), default=-1)
+    if at < 2 or at > max_head or not text[at:].strip(DASH_CHARS + " \u3000"):
         return None
     head = text[:at].strip()
     if not head or has_inner_sentence_end(head) or head[-1] in CLAUSE_MARKS + "、":
@@ -479,13 +501,13 @@ def is_plain_title(text: str) -> bool:
     head = t[:dash_subtitle_at(t) or len(t)].strip()
     return (0 < len(head) <= TITLE_MAX and len(t) <= 2 * TITLE_MAX and not has_inner_sentence_end(t)
             and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + ELLIPSIS and t[-1] not in CLAUSE_MARKS + "、"
-            and not t.startswith(("——", "—", "--")) and numbered_kind(t) is None)
+            and not t.startswith(DASH_OPENERS) and numbered_kind(t) is None)
 
 
 BARE_HEADING_MAX = 30
 # A bare line with a clause mark reads as the start of a sentence cut by a page break; an
 # attribution line (——摘自…) or a line that opens a quotation is no heading either.
-_NOT_HEADING_OPENERS = ("——", "—", "--", "“", "「", "‘")
+_NOT_HEADING_OPENERS = (*DASH_OPENERS, "“", "「", "‘")
 
 
 INDENTED_HEADING_MAX = 40
@@ -558,8 +580,11 @@ def is_date_line(text: str) -> bool:
 
 
 # A summary box an editor puts above the body: 内容提要：… / 【核心提示】… / 编前语 / 摘要：…
+# (a label may be letter-spaced, as typesetters set short labels: 【导  读】)
+_SUMMARY_LABELS = ("内容提要", "内容摘要", "提要", "摘要", "核心提示", "编前语", "编前话", "导读", "题解")
 _SUMMARY_LABEL = re.compile(
-    r"^[【\[［]?\s*(?:内容提要|内容摘要|提要|摘要|核心提示|编前语|编前话|导读|题解)\s*[】\]］]?\s*[:：]?\s*")
+    r"^[【\[［]?\s*(?:" + "|".join(r"\s*".join(label) for label in _SUMMARY_LABELS)
+    + r")\s*[】\]］]?\s*[:：]?\s*")
 
 
 def summary_box(text: str) -> str | None:

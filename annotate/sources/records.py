@@ -134,6 +134,13 @@ def _meta(obj: dict, used: set) -> dict:
 
 
 def _record(obj) -> Record | None:
+    found = record_from(obj)
+    return found[0] if found else None
+
+
+def record_from(obj) -> tuple[Record, int] | None:
+    """The record of one object, with the number of Han characters in its body (what a reader of
+    many rows weighs: annotate.sources.sqldump), or None when the object holds no article."""
     if not isinstance(obj, dict) or isinstance(obj.get("data"), dict):
         return None               # (a Label Studio task holds its article under "data")
     body_key = _body_field(obj)
@@ -146,7 +153,7 @@ def _record(obj) -> Record | None:
     # a title field gives the title line; the blocks are the stored paragraphs, line ends normalised
     blocks = [_plain(p).replace("\r\n", "\n").replace("\r", "\n").strip("\n") for p in body]
     text = "\n\n".join(([title] if title else []) + blocks) + "\n"
-    return Record(text, meta)
+    return Record(text, meta), sum(_han(p) for p in body)
 
 
 def _value(core: str):

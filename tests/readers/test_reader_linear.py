@@ -127,11 +127,15 @@ def _txt_torn_lines(k: int) -> str:
     (".json", lambda k: json.dumps({"title": "标题", "paragraphs": ["&emsp;&emsp;这是一段话。我们要坚持。"] * k},
                                    ensure_ascii=False), 3_000),
     (".txt", lambda k: "[" + "{title: '标题', content: ['这是一段话。', '又一段。'],}," * (k // 10 + 1) + "]", 3_000),
+    # a site's database dump: rows of articles in INSERT statements (sqlglot in the path)
+    (".sql", lambda k: "CREATE TABLE `a` (`id` int, `title` varchar(99), `content` text);\n" + "".join(
+        f"INSERT INTO `a` VALUES ({i},'标题{i}','<p>这是一段话，我们要坚持\\'实事求是\\'。又一句话说明问题。</p>');\n"
+        for i in range(k // 10 + 1)), 3_000),
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
         "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines", "md-raw-html-styled", "txt-numbers-footnotes",
         "txt-flattened-paragraphs", "txt-flattened-gaps",
         "md-traditional", "txt-joined-leads", "txt-joined-one-end", "md-escaped-repr", "txt-escaped-unclosed", "json-record",
-        "txt-js-records"])
+        "txt-js-records", "sql-dump-rows"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"

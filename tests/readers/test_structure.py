@@ -423,6 +423,52 @@ def test_title_with_a_dash_subtitle_on_one_line_in_any_format(tmp_path):
     assert doc.title == "发展，——这是硬道理" and "subtitle" not in doc.meta
 
 
+def test_dash_look_alikes_open_a_subtitle_as_the_em_dash_does(tmp_path):
+    # the horizontal bar ―― (U+2015) and box-drawing ── some typesetters use for ——
+    [doc] = read(tmp_path, "# 市场经济是最好的竞争方式\n\n――某某在某次表彰大会上的讲话\n\n正文一段。\n\n正文二段。\n")
+    assert doc.title == "市场经济是最好的竞争方式" and not any(k == "heading" for k, _ in outline(doc))
+    [doc] = read(tmp_path, "# 把握发展主动权──写在某某会议召开之际\n\n王一鸣\n\n正文。\n", "b.md")
+    assert doc.title == "把握发展主动权" and doc.meta["subtitle"] == "──写在某某会议召开之际"
+    # near miss: a line opening with the numeral 一 (a look-alike of no dash) is a heading still
+    [doc] = read(tmp_path, "# 标题\n\n一、第一节\n\n正文一段。\n\n二、第二节\n\n正文二段。\n", "c.md")
+    assert ("heading", "一、第一节") in outline(doc)
+
+
+def test_letter_spaced_summary_label_opens_a_box(tmp_path):
+    [doc] = read(tmp_path, "# 标题\n\n【导  读】人与人之间的差异往往在八小时之外。\n\n正文一段。\n")
+    assert doc.meta["summary"] == "人与人之间的差异往往在八小时之外。"
+    assert ("note", "【导 读】人与人之间的差异往往在八小时之外。") in outline(doc)   # (runs of spaces squeezed)
+    # near miss: the word 导读 running on as a sentence is no label
+    [doc] = read(tmp_path, "# 标题\n\n导读这本书需要耐心。\n\n正文一段。\n", "b.md")
+    assert "summary" not in doc.meta
+
+
+def test_a_long_line_over_dashes_is_no_setext_heading(tmp_path):
+    # a converter wrote the dash —— as a line of ---: under a paragraph of running text it is no underline
+    long_line = "当我听说有读者因为在留言区被某个人骂，觉得骂声不堪入耳，于是有两年时间不曾再来，内心还是颇为有些震惊，让我决定"
+    [doc] = read(tmp_path, f"# 网上骂人与被骂\n\n{long_line}\n---\n我并不记得当初的恩怨。\n")
+    assert not any(k == "heading" for k, _ in outline(doc))
+    # near miss: a short line over --- is a heading (setext), as Markdown says
+    [doc] = read(tmp_path, "# 标题\n\n第一节的标题\n---\n正文一段。\n\n第二节的标题\n---\n正文二段。\n", "b.md")
+    assert ("heading", "第一节的标题") in outline(doc)
+
+
+def test_archive_disclaimer_picture_credit_and_rights_notice_are_no_text(tmp_path):
+    md = ("# 是孩子在承载父母焦虑\n\n小懒自动备份，仅供查阅学习\n\n这次回昆明我很惊奇地发现，父母正在“肝娃”。这是第二句。\n\n"
+          "学校生活本身就让人喘不过气来。到点就必须做特定的事情。\n\n题图标题： 《自然生长》 创作者： 某某\n\n"
+          "槽边往事 和菜头 出品 【微信号】 Bitsea 个人转载内容至朋友圈和群聊天，无需特别申请版权许可。\n\n"
+          "## 禅定时刻\n\n一张图的说明文字，也很长很长的一段。\n\n## 专营店营业中\n\n月饼已经上线。欢迎选购。\n")
+    [doc] = read(tmp_path, md)
+    assert outline(doc) == [("title", "是孩子在承载父母焦虑"),
+                            ("paragraph", "这次回昆明我很惊奇地发现，父母正在“肝娃”。这是第二句。"),
+                            ("paragraph", "学校生活本身就让人喘不过气来。到点就必须做特定的事情。")]
+    # near miss: the words in running text (a sentence about reprints, 仅供 in a sentence that goes on) stay
+    md = ("# 标题\n\n开头一段。说明问题。\n\n这些材料仅供参考的说法并不成立，因为它们决定了判决的结果，影响很大。\n\n"
+          "报纸转载他的文章时，没有征得同意。这就是问题所在。\n\n结尾一段。\n")
+    [doc] = read(tmp_path, md, "b.md")
+    assert len(outline(doc)) == 5
+
+
 # ---- paragraph indents: a new paragraph, never a page break ------------------------------------
 
 def test_indented_heading_after_an_unfinished_paragraph_in_html(tmp_path):
@@ -439,11 +485,12 @@ def test_indented_heading_after_an_unfinished_paragraph_in_html(tmp_path):
 def test_css_text_indent_and_nbsp_indents_open_paragraphs(tmp_path):
     css = "<p style='text-indent:2em'>"
     html = (f"<h1>建设社会主义文化强国</h1><p>王一鸣</p>{css}这一段没有句号</p>{css}坚定文化自信，建设文化强国</p>"
-            f"{css}我们要增强文化自信。</p><p>&nbsp;&nbsp;&nbsp;&nbsp;又一段停在逗号，</p><p>&emsp;&emsp;再一段。</p>")
+            f"{css}我们要增强文化自信。</p><p>&nbsp;&nbsp;&nbsp;&nbsp;又一段停在逗号，</p><p>&emsp;&emsp;再一段。</p>"
+            f"{css}扩大优质文化供给</p>{css}最后一段。</p>")
     [doc] = read(tmp_path, html, "a.html")
     assert outline(doc)[1:] == [("paragraph", "这一段没有句号"), ("heading", "坚定文化自信，建设文化强国"),
                                 ("paragraph", "我们要增强文化自信。"), ("paragraph", "又一段停在逗号，"),
-                                ("paragraph", "再一段。")]
+                                ("paragraph", "再一段。"), ("heading", "扩大优质文化供给"), ("paragraph", "最后一段。")]
 
 
 def test_near_miss_unindented_pieces_still_join_across_a_page_break(tmp_path):
