@@ -24,10 +24,11 @@ import hashlib
 from functools import lru_cache
 from importlib import metadata, resources
 
-RULES_REVISION = 35  # bump when outputs change, then `make lock` (docs/rules.md, "Provenance")
+RULES_REVISION = 36  # bump when outputs change, then `make lock` (docs/rules.md, "Provenance")
 
-# The distributions whose version decides the text read (web pages, SQL dumps, PDFs, Word documents) and the words cut.
-LIBRARIES = ("trafilatura", "spacy-pkuseg", "spacy", "sqlglot", "pypdf", "python-docx")
+# The distributions whose version decides the text read (web pages, SQL dumps, reStructuredText, PDFs, Word
+# documents) and the words cut.
+LIBRARIES = ("trafilatura", "spacy-pkuseg", "spacy", "sqlglot", "docutils", "pypdf", "python-docx")
 
 
 def library_versions() -> dict[str, str]:

@@ -155,7 +155,7 @@ def prelabel(
 ) -> None:
     """Pre-annotate articles: Label Studio tasks (or tables) with predicted spans and relations.
 
-    Sources: .md/.html/.txt files, .docx Word documents, .pdf files with a text
+    Sources: .md/.rst/.html/.txt files, .docx Word documents, .pdf files with a text
     layer, .epub e-books (a chapter an article), .json article records, .sql
     database dumps (a row an article), .parquet/.jsonl/.csv tables (one article a
     row; other columns kept as document metadata), or folders of them.

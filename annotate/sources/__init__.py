@@ -1,4 +1,5 @@
-"""Readers: source files (Markdown, HTML, plain text, data records, SQL dumps, Word documents, PDFs, EPUB e-books) → Documents.
+"""Readers: source files (Markdown, reStructuredText, HTML, plain text, data records, SQL dumps, Word documents, PDFs,
+EPUB e-books) → Documents.
 
     read_file(path) -> list[Document]          one per article or fragment, in file order
     read_string(text, name) -> list[Document]  the same for text that is not in a file (format sniffed)
@@ -22,6 +23,7 @@ from . import html as _html
 from . import markdown as _markdown
 from . import pdf as _pdf
 from . import plaintext as _plaintext
+from . import rst as _rst
 from . import sqldump as _sqldump
 from .articles import build
 from .decode import DecodeError, read_text
@@ -33,7 +35,7 @@ from .patterns import banner_core, byline_names, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
-SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".sql", ".docx", ".pdf", ".epub")
+SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".txt", ".json", ".sql", ".docx", ".pdf", ".epub")
 MAX_BYTES = 10 * 1024 * 1024   # larger files are refused before they are read
 
 _PARSERS = {".md": _markdown, ".markdown": _markdown, ".html": _html, ".htm": _html,
@@ -137,6 +139,11 @@ def read_file(path: str | Path) -> list[Document]:
     records = read_records(text)   # an article kept as a data record (JSON, a JS object literal)
     if records is not None:
         return _record_documents(records, path, display_path(p.name))
+    if p.suffix.lower() == ".rst" or (p.suffix.lower() == ".txt" and _rst.looks_like_rst(text)):
+        try:   # reStructuredText (a .txt that is: underlined headings and its own links or directives)
+            return _documents(_html, _rst.rst_to_html(text), path, display_path(p.name))
+        except _rst.RstError as e:
+            raise SourceError(path, str(e)) from None
     if p.suffix.lower() == ".json":
         raise SourceError(path, why_not_records(text))
     text = unescape_text(text)   # a body pasted as a string literal: the text it encodes

@@ -187,10 +187,22 @@ def _full(line: str, wrap: int | None) -> bool:
 
 _HEADER_WINDOW = 40   # a header block is at the top: only the first lines are looked at for one
 
+# A line of one punctuation character repeated (====, ----, ~~~~, ****, ————): an underline under a
+# title or heading right above it (as reStructuredText and Markdown's setext headings set them, and
+# many plain texts), else a separator. Either way it is no text.
+_ADORNMENT = re.compile(r"^([=\-~^*#+_\"'`:.＝－—～＊])\1{2,}$")
+UNDERLINED_MAX = 50   # an underlined line this long at most is a heading (longer: running text over a rule)
 
-def _units(lines: list[tuple[int, str]], wrap: int | None = None) -> tuple[list[list[tuple[int, str]]], list[bool]]:
+
+def is_adornment(line: str) -> bool:
+    return bool(_ADORNMENT.match(line.strip()))
+
+
+def _units(lines: list[tuple[int, str]], wrap: int | None = None,
+           underlined: set[int] | None = None) -> tuple[list[list[tuple[int, str]]], list[bool]]:
     """Group lines into paragraphs: `[(line number, stripped text), …]`, and whether each
-    opens with a paragraph indent."""
+    opens with a paragraph indent. An adornment line (====) is no text: a short line right above it
+    is a unit of its own whose source line goes into `underlined`."""
     filled = [i for i, (_, s) in enumerate(lines) if s.strip()]
     blank_mode = bool(filled) and any(not lines[i][1].strip() for i in range(filled[0], filled[-1]))
     units: list[list[tuple[int, str]]] = []
@@ -203,6 +215,19 @@ def _units(lines: list[tuple[int, str]], wrap: int | None = None) -> tuple[list[
                  if f and ((i and fieldish[i - 1]) or (i + 1 < len(fieldish) and fieldish[i + 1]))}
     for i, (n, raw) in enumerate(lines):
         s = raw.strip()
+        if s and is_adornment(s):
+            # (right under a short line: that line is a heading; anywhere else: a separator)
+            if cur and underlined is not None and lines[i - 1][1].strip() == cur[-1][1] \
+                    and len(cur[-1][1]) <= UNDERLINED_MAX and not is_adornment(cur[-1][1]):
+                if len(cur) > 1:
+                    units.append(cur[:-1])
+                    indents.append(False)
+                units.append([cur[-1]])
+                underlined.add(cur[-1][0])
+            elif cur:
+                units.append(cur)
+            cur = []
+            continue
         if not s:
             if cur:
                 units.append(cur)
@@ -271,8 +296,9 @@ def _header(units: list, indents: list) -> tuple[dict, list, list]:
 
 def parse(text: str) -> tuple[dict, list[RawBlock]]:
     lines = _physical_lines(text)
-    wrap = _wrap_width(lines)
-    units, indents = _units(lines, wrap)
+    wrap = _wrap_width([(n, line) for n, line in lines if not is_adornment(line)])
+    underlined: set[int] = set()
+    units, indents = _units(lines, wrap, underlined)
     header, units, indents = _header(units, indents)
     texts = ["".join(s for _, s in u) for u in units]
     # running heads are dropped later; they must not count as neighbours here
@@ -288,6 +314,10 @@ def parse(text: str) -> tuple[dict, list[RawBlock]]:
     if first is not None and len(units[first]) == 1 and len(texts[first]) <= 60 \
             and not has_inner_sentence_end(texts[first]) and not texts[first].endswith("。"):
         level[first] = 1
+    # an underlined line (标题 over ====) is a heading, the first one the title
+    for k in content:
+        if len(units[k]) == 1 and units[k][0][0] in underlined and k not in level:
+            level[k] = 1 if k == first else 2
     # backwards: a bare short line is a heading when a paragraph follows it,
     # unless it recurs (then it is a running head, dropped later)
     seen = Counter(texts[k] for k in content)

@@ -131,11 +131,14 @@ def _txt_torn_lines(k: int) -> str:
     (".sql", lambda k: "CREATE TABLE `a` (`id` int, `title` varchar(99), `content` text);\n" + "".join(
         f"INSERT INTO `a` VALUES ({i},'标题{i}','<p>这是一段话，我们要坚持\\'实事求是\\'。又一句话说明问题。</p>');\n"
         for i in range(k // 10 + 1)), 3_000),
+    # reStructuredText through docutils: underlined sections with paragraphs and links
+    (".rst", lambda k: "标题\n====\n\n" + "".join(f"第{i}节\n------\n\n这是一段话，见 `链接 <http://a.b/{i}>`__ 。我们要坚持。\n\n"
+                                                   for i in range(k // 10 + 1)), 3_000),
 ], ids=["md-paragraphs", "txt-torn-lines", "md-unclosed-comments", "md-brackets", "md-atx-spaces",
         "md-nested-quotes", "md-ornaments-dashes", "txt-indented-lines", "md-raw-html-styled", "txt-numbers-footnotes",
         "txt-flattened-paragraphs", "txt-flattened-gaps",
         "md-traditional", "txt-joined-leads", "txt-joined-one-end", "md-escaped-repr", "txt-escaped-unclosed", "json-record",
-        "txt-js-records", "sql-dump-rows"])
+        "txt-js-records", "sql-dump-rows", "rst-sections"])
 def test_long_files_read_in_linear_time(tmp_path, suffix, make, k):
     """~0.2 MB vs ~2 MB of the same shape."""
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"

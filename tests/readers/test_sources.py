@@ -181,7 +181,7 @@ def test_iter_source_files_order_and_filter(tmp_path):
         f.write_text("# t\n\n正文。\n", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_source_files([tmp_path])]
     assert found == ["C.HTM", "_site/ok.htm", "a.txt", "b.md", "sub/c.html", "sub/deep/z.markdown"]
-    assert SUFFIXES == (".md", ".markdown", ".html", ".htm", ".txt", ".json", ".sql", ".docx", ".pdf", ".epub")
+    assert SUFFIXES == (".md", ".markdown", ".rst", ".html", ".htm", ".txt", ".json", ".sql", ".docx", ".pdf", ".epub")
 
 
 def test_iter_source_files_given_files_and_duplicates(tmp_path):
