@@ -31,7 +31,7 @@ from .escaped import unescape_text
 from .records import holds_records, read_records, why_not_records
 from .script import back_map, restore
 from ..shadow import read_through_shadow
-from .patterns import banner_core, byline_names, title_tag
+from .patterns import banner_core, byline_names, matches_at_least, title_tag
 
 __all__ = ["read_file", "read_string", "iter_source_files", "SourceError", "SUFFIXES", "MAX_BYTES", "display_path"]
 
@@ -72,12 +72,7 @@ MARKUP_MIN_TAGS = 3
 
 
 def holds_markup(text: str) -> bool:
-    n = 0
-    for _ in _MARKUP_TAG.finditer(text):
-        n += 1
-        if n >= MARKUP_MIN_TAGS:
-            return True
-    return False
+    return matches_at_least(_MARKUP_TAG, text, MARKUP_MIN_TAGS)
 
 
 # Markdown syntax anywhere: a heading, list, quote, fence, rule or table line, emphasis, a link or

@@ -656,3 +656,13 @@ def is_title_field(label: str) -> bool:
 
 def is_bracket_label(text: str) -> bool:
     return bool(_BRACKET_LABEL.match(text))
+
+
+def matches_at_least(pattern: re.Pattern, text: str, n: int) -> bool:
+    """`pattern` matches `text` n times or more (the search stops at the n-th match)."""
+    found = 0
+    for _ in pattern.finditer(text):
+        found += 1
+        if found >= n:
+            return True
+    return False

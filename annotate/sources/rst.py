@@ -16,6 +16,8 @@ from __future__ import annotations
 import io
 import re
 
+from .patterns import matches_at_least
+
 # reStructuredText's own marks: a hyperlink `text <url>`_ / `text`__, a directive `.. name::`, an
 # interpreted role :role:`…`, a field list line :field: value, a substitution |name| defined by `.. |name|`
 _RST_MARKS = re.compile(r"`[^`\n]+<[^<>\n]+>`__?|^\.\. [\w-]+::|:[\w-]+:`[^`\n]+`|^\.\. \|[^|\n]+\|", re.M)
@@ -31,14 +33,7 @@ class RstError(Exception):
 def looks_like_rst(text: str) -> bool:
     """Underlined headings and reStructuredText's own marks (links `…<…>`__, directives, roles):
     RST_MIN_MARKS of those marks at least, with a heading underlined."""
-    if not _UNDERLINE.search(text):
-        return False
-    n = 0
-    for _ in _RST_MARKS.finditer(text):
-        n += 1
-        if n >= RST_MIN_MARKS:
-            return True
-    return False
+    return bool(_UNDERLINE.search(text)) and matches_at_least(_RST_MARKS, text, RST_MIN_MARKS)
 
 
 def rst_to_html(text: str) -> str:
