@@ -1068,6 +1068,17 @@ def test_interview_turns_tags_left_out_and_the_interviewer_has_no_leads():
     assert "城市是人的家园。" in [t for _, r, t in spaced if r == "support.short_lead"]
 
 
+def test_an_interview_with_a_long_interviewer_tag_and_two_guests():
+    text = ("访谈录\n\n某某周刊：住院率为什么升高？原因在哪里？\n\n王教授：老龄化是主因。人口结构变了，病人多了。\n\n"
+            "某某周刊：医保基金够用吗？\n\n李主任：基金压力很大。支出增长快于收入。\n\n"
+            "某某周刊：该怎么办？还有别的办法吗？\n\n王教授：要控制不合理住院。这需要制度。\n\n"
+            "某某周刊：这一点我们同意。可是谁来监督？")
+    leads = [t for _, r, t in units(text) if r == "support.short_lead"]
+    assert "老龄化是主因。" in leads and "基金压力很大。" in leads
+    assert not any(t.startswith(("王教授：", "李主任：", "某某周刊：")) for t in leads)
+    assert "这一点我们同意。" not in leads          # the interviewer has no leads
+
+
 def test_near_miss_a_few_colon_labels_are_no_interview():
     # two tagged lines are no interview: their first sentence keeps its tag, as any sentence
     text = "标题\n\n第一段说得多一些。还有一句。\n\n王：城市是人的家园。我从小在老城长大。\n\n李：这一点我同意。可是钱从哪里来？"

@@ -90,17 +90,19 @@ class Site:
         return self.layout.blocks[self.i - 1].kind if self.i else None
 
 
-# An interview turn: a short speaker tag and a colon opening a paragraph (向：… / 冯：…), not a
-# quotation after it (某某：“…”)
-_TURN = re.compile(rf"([{HAN}]{{1,4}})[：:](?![“「‘\"])")   # (matched at a block's start)
+# An interview turn: a speaker tag and a colon opening a paragraph (向：… / 冯：… / 记者：… / a magazine's
+# name for its interviewer, 某某周刊：… / Q：…), not a quotation after it (某某：“…”)
+_TURN = re.compile(rf"([{HAN}A-Za-z]{{1,8}})[：:](?![“「‘\"])")   # (matched at a block's start)
 _HAN_CHAR = re.compile(f"[{HAN}]")
-INTERVIEW_MIN_TURNS = 3   # each of the two voices takes this many turns or more
+INTERVIEW_MIN_TURNS = 3   # each of two voices, or an interviewer and its guests together, take this many turns or more
 
 
 def _interview(site: "Site") -> tuple[dict[int, int], frozenset[int]]:
     """(paragraph index → end of its speaker tag, the paragraphs of the interviewer) when the
-    article is an interview: two speaker tags only, each opening INTERVIEW_MIN_TURNS paragraphs or
-    more; the interviewer is the voice whose turns more often ask (？). ({}, ∅) otherwise."""
+    article is an interview: two speaker tags, each opening INTERVIEW_MIN_TURNS paragraphs or more
+    (the interviewer the voice whose turns more often ask, ？), or an interviewer asking in half of its
+    INTERVIEW_MIN_TURNS turns or more and guests, one or several, with as many turns together.
+    ({}, ∅) otherwise."""
     if "interview" not in site.facts:
         text, turns, count, asks = site.text, {}, {}, {}
         for k, b in enumerate(site.layout.blocks):
@@ -110,12 +112,20 @@ def _interview(site: "Site") -> tuple[dict[int, int], frozenset[int]]:
                 turns[k] = (tag, m.end())
                 count[tag] = count.get(tag, 0) + 1
                 asks[tag] = asks.get(tag, 0) + ("？" in text[b.start:b.end] or "?" in text[b.start:b.end])
-        voices = sorted(count, key=count.get, reverse=True)[:2]
-        # (a tagged line of another kind now and then — 注：…, a cited version's name — is allowed)
-        if len(voices) == 2 and count[voices[1]] >= INTERVIEW_MIN_TURNS \
-                and sum(count.values()) - count[voices[0]] - count[voices[1]] < count[voices[1]]:
+        top = sorted(count, key=count.get, reverse=True)[:2]
+        # two voices that take turns, whoever asks (a tagged line of another kind now and then — 注：…, a
+        # cited version's name — is allowed) …
+        two = (len(top) == 2 and count[top[1]] >= INTERVIEW_MIN_TURNS
+               and sum(count.values()) - count[top[0]] - count[top[1]] < count[top[1]])
+        # … or an interviewer who asks in most of its turns and guests, one or several, who answer
+        askers = [t for t in count if count[t] >= INTERVIEW_MIN_TURNS and 2 * asks[t] >= count[t]]
+        asker = max(askers, key=lambda t: (asks[t] / count[t], count[t])) if askers else None
+        guests = asker is not None and sum(count.values()) - count[asker] >= INTERVIEW_MIN_TURNS
+        if two or guests:
+            voices = top if two else list(count)
+            if two:
+                asker = max(top, key=lambda t: asks[t] / count[t])
             turns = {k: v for k, v in turns.items() if v[0] in voices}
-            asker = max(voices, key=lambda t: asks[t] / count[t])
             site.facts["interview"] = ({k: end for k, (_, end) in turns.items()},
                                        frozenset(k for k, (tag, _) in turns.items() if tag == asker))
         else:
