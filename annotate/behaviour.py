@@ -24,7 +24,7 @@ import hashlib
 from functools import lru_cache
 from importlib import metadata, resources
 
-RULES_REVISION = 37  # bump when outputs change, then `make lock` (docs/rules.md, "Provenance")
+RULES_REVISION = 38  # bump when outputs change, then `make lock` (docs/rules.md, "Provenance")
 
 # The distributions whose version decides the text read (web pages, SQL dumps, reStructuredText, PDFs, Word
 # documents) and the words cut.

@@ -530,6 +530,11 @@ def test_short_object_of_a_concept_verb_is_a_term_unless_a_speaker_says_it():
     assert quotes("强调“马上就办”，并非鼓励仓促决策。") == []
     assert quotes("其中影响较大的是索洛提出的“索洛余值”。") == []
     assert quotes("习近平总书记强调“雷厉风行抓落实”。")[0][:2] == ("雷厉风行抓落实", "习近平总书记")
+    # … with its aspect mark too (提出了“…”), and a short quotation whose wording is talked about
+    assert quotes("在本文开始的时候，提出了“道德保守主义”这样一种说法。") == []
+    assert quotes("顺便说一句，“小资产”这三个字也受之有愧。") == []
+    # near miss: the same after a speaker who says it, and a longer quotation, are his words
+    assert quotes("他说：“小资产阶级也是朋友”这句话。")[0][0] == "小资产阶级也是朋友"
 
 
 def test_zheng_suowei_frames_a_verse_and_suowei_names_a_term():

@@ -170,7 +170,8 @@ def _noun_follows(m: Mark) -> bool:
 
 @rule("quote.attributed", "QUOTE",
       "quoted words right after a speech verb or a source (指出：“…”, 强调“…”, 《建议》提出“…”, 说一声“…”, 高喊“…”, 喊的是“…”) or a noun "
-      "of words (名句“…”, 古语“…”); not a short one that modifies a noun (提出“双碳”目标, 提出了“两个结合”的重大论断)",
+      "of words (名句“…”, 古语“…”); not a short one that modifies a noun (提出“双碳”目标, 提出了“两个结合”的重大论断) "
+      "or whose wording is talked about (“小资产”这三个字, 提出了“…”这样一种说法)",
       "习近平总书记指出：“要牢牢把握高质量发展这个首要任务，因地制宜发展新质生产力”",
       "下好“先手棋”（a term: no speech verb before it）", 0.95)
 def attributed(m: Mark) -> Quote | None:
@@ -196,8 +197,13 @@ def attributed(m: Mark) -> Quote | None:
         # 强调“马上就办”.
         # (With a named speaker, 总书记强调“雷厉风行抓落实”, it is his words.)
         # So is one that a noun follows at once, heading the phrase it modifies: 提出“双碳”目标.
+        # So is one whose wording is talked about: “小资产”这三个字, “道德保守主义”这样一种说法.
+        bare = before.rstrip()
+        if bare.endswith(tuple(Q.concept_aspect)):
+            bare = bare[:-1]
         if (m.text[m.close_mark + 1:m.close_mark + 2] == QG.attributive or before.endswith(QG.attributive)
-                or (before.endswith(Q.concept_verbs) and speaker is None)
+                or (bare.endswith(Q.concept_verbs) and speaker is None)
+                or Q.wording_after.match(m.text[m.close_mark + 1:m.ceiling])
                 or _noun_follows(m)):
             return None
     return Quote(m.start, m.end, speaker, attributed.rule.id)
