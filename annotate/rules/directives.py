@@ -91,15 +91,20 @@ def _own_speech_act(words: list[str], i: int) -> bool:
 _ONE_PERSON = G.one_person
 
 
+def _subject_near(pattern: re.Pattern, clause: str, reach: int = 4) -> bool:
+    """The last match of `pattern` in the clause before a marker ends at most `reach` characters
+    before it: the marker's subject, a few adverbs apart (他硬是要…, 他们要用去…)."""
+    m = None
+    for m in pattern.finditer(clause):
+        pass
+    return m is not None and len(clause) - m.end() <= reach
+
+
 def _one_persons_will(words: list[str], i: int) -> bool:
     """The marker at words[i] has one person for its subject, a few words before it in its clause
     (他硬是要…, 我陈毅就是要…, 它不能产生…, 我想不能…): his wish, intention or inability, not a
     prescription to anyone. (他要大家…: 要 + an addressee demands; 要求 is another word.)"""
-    clause = _clause_before(words, i)
-    m = None
-    for m in _ONE_PERSON.finditer(clause):
-        pass
-    if m is None or len(clause) - m.end() > 4:
+    if not _subject_near(_ONE_PERSON, _clause_before(words, i)):
         return False
     after = words[i + 1] if i + 1 < len(words) else ""
     return after not in D.require_addressees_set and after not in D.addressee_words_set
@@ -315,10 +320,10 @@ def has_modal(words: list[str]) -> bool:
         if "".join(words[i + 1:i + 3]).startswith(G.embedded_question) and (
                 after.startswith(G.embedded_question) or len(after) == 1):
             continue
-        if G.cognition_before.search(_clause_before(words, i)) and G.question_word_after.search(_clause_after(words, i)):
+        clause_before, clause_after = _clause_before(words, i), _clause_after(words, i)
+        if G.cognition_before.search(clause_before) and G.question_word_after.search(clause_after):
             continue
         if w in _YAO_FAMILY:
-            clause_after = _clause_after(words, i)
             # 负担就要少得多: a degree; 要维护的话，…: "if"; 要我说: "if you ask me"; 更不要说: "let alone"
             if (G.degree_after.match(clause_after) or (w == G.yao and G.if_then in clause_after)
                     or (w == G.yao and clause_after.startswith(G.ask_me))):
@@ -328,10 +333,7 @@ def has_modal(words: list[str]) -> bool:
                     after in G.compare_with_set and G.comparison in clause_after[len(after):]):
                 continue
             # 他们要用去…: others' will or lot in the telling (a few characters before the marker)
-            others = None
-            for others in G.others.finditer(_clause_before(words, i)):
-                pass
-            if others is not None and len(_clause_before(words, i)) - others.end() <= 4:
+            if _subject_near(G.others, clause_before):
                 continue
         if w == G.dont and after == G.say and before in G.let_alone_before_set:
             continue
@@ -346,7 +348,6 @@ def has_modal(words: list[str]) -> bool:
         # 要…时 is "about to" (要逃离时); 需不需要 / 要不要 asks.
         if w in _YAO_FAMILY and (_comparative(words, i) or _about_to(words, i)):
             continue
-        clause_before = _clause_before(words, i)
         # 导致家庭每年要多支出…: the consequence of something, described
         if w in _YAO_FAMILY and G.consequence.search(clause_before):
             continue
@@ -379,7 +380,7 @@ def has_modal(words: list[str]) -> bool:
         # A marker before a passive (建议就不能被…否定掉, 党籍要被开除) tells what happens to its subject,
         # not what anyone should do; with us or an addressee as the subject (我们决不能被困难吓倒) it
         # still prescribes.
-        if after == G.passive and not any(a in _clause_before(words, i) for a in D.addressee_words):
+        if after == G.passive and not any(a in clause_before for a in D.addressee_words):
             continue
         if after in G.comprises:
             continue
@@ -400,7 +401,7 @@ def has_modal(words: list[str]) -> bool:
         if w in G.epistemic_should_set and after in D.presumably_between_set and i + 2 < len(words) \
                 and "".join(words[i + 2:i + 4]).startswith(D.cognition_verbs):
             continue
-        if D.naming_in_clause.search(_clause_after(words, i)):
+        if D.naming_in_clause.search(clause_after):
             continue
         # 要知道，…: "mind you", a discourse marker before a fact (also opening its sentence with no comma:
         # 要知道半夜的时候路上几乎没有车的！)

@@ -120,11 +120,13 @@ def _interview(site: "Site") -> tuple[dict[int, int], frozenset[int]]:
         # … or an interviewer who asks in most of its turns and guests, one or several, who answer
         askers = [t for t in count if count[t] >= INTERVIEW_MIN_TURNS and 2 * asks[t] >= count[t]]
         asker = max(askers, key=lambda t: (asks[t] / count[t], count[t])) if askers else None
-        guests = asker is not None and sum(count.values()) - count[asker] >= INTERVIEW_MIN_TURNS
-        if two or guests:
-            voices = top if two else list(count)
-            if two:
-                asker = max(top, key=lambda t: asks[t] / count[t])
+        if two:
+            voices, asker = top, max(top, key=lambda t: asks[t] / count[t])
+        elif asker is not None and sum(count.values()) - count[asker] >= INTERVIEW_MIN_TURNS:
+            voices = list(count)
+        else:
+            voices = None
+        if voices is not None:
             turns = {k: v for k, v in turns.items() if v[0] in voices}
             site.facts["interview"] = ({k: end for k, (_, end) in turns.items()},
                                        frozenset(k for k, (tag, _) in turns.items() if tag == asker))

@@ -16,7 +16,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..document import Document
+from ..document import TITLE, Document
 from . import docx as _docx
 from . import epub as _epub
 from . import html as _html
@@ -173,7 +173,7 @@ def _book_documents(chapters: list[tuple[str, str]], path, source: str) -> list[
         except SourceError:
             continue
         for d in found:
-            if all(b.kind == "title" for b in d.blocks):
+            if all(b.kind == TITLE for b in d.blocks):
                 continue   # (a cover page: its <title> is all the text it has)
             d.index = len(docs)
             docs.append(d)

@@ -483,9 +483,13 @@ def is_short_plain(text: str, limit: int = 30) -> bool:
 TITLE_MAX = 50   # a title (or its part before a —— subtitle) set as a plain line
 
 
+_DOUBLE_DASH = re.compile("|".join(re.escape(c * 2) for c in DASH_OPENERS if len(c) == 1))   # ——, ――, ──
+
+
 def dash_subtitle_at(text: str, max_head: int = TITLE_MAX) -> int | None:
     """Where a —— subtitle starts after a short title on the same line (标题——论…), else None."""
-    at = min((k for k in (text.find(d) for d in ("——", "――", "──")) if k >= 0), default=-1)
+    m = _DOUBLE_DASH.search(text)
+    at = m.start() if m else -1
     if at < 2 or at > max_head or not text[at:].strip(DASH_CHARS + " \u3000"):
         return None
     head = text[:at].strip()

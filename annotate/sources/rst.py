@@ -17,12 +17,11 @@ import io
 import re
 
 from .patterns import matches_at_least
+from .plaintext import is_adornment
 
 # reStructuredText's own marks: a hyperlink `text <url>`_ / `text`__, a directive `.. name::`, an
 # interpreted role :role:`…`, a field list line :field: value, a substitution |name| defined by `.. |name|`
 _RST_MARKS = re.compile(r"`[^`\n]+<[^<>\n]+>`__?|^\.\. [\w-]+::|:[\w-]+:`[^`\n]+`|^\.\. \|[^|\n]+\|", re.M)
-# A title or section heading set as reStructuredText sets it: a line over a line of one punctuation mark
-_UNDERLINE = re.compile(r"^[^\s\n][^\n]{0,80}\n([=\-~^*#+\"'`:.])\1{2,}[ \t]*$", re.M)
 RST_MIN_MARKS = 2
 
 
@@ -33,7 +32,11 @@ class RstError(Exception):
 def looks_like_rst(text: str) -> bool:
     """Underlined headings and reStructuredText's own marks (links `…<…>`__, directives, roles):
     RST_MIN_MARKS of those marks at least, with a heading underlined."""
-    return bool(_UNDERLINE.search(text)) and matches_at_least(_RST_MARKS, text, RST_MIN_MARKS)
+    if not matches_at_least(_RST_MARKS, text, RST_MIN_MARKS):
+        return False
+    # (a title or section heading set as reStructuredText sets it: a line over a line of one punctuation mark)
+    lines = text.split("\n")
+    return any(above[:1].strip() and is_adornment(line) for above, line in zip(lines, lines[1:]))
 
 
 def rst_to_html(text: str) -> str:

@@ -124,25 +124,25 @@ def _rows(text: str):
             table = _table_name(st.this)
             cols = [c.name for c in st.this.expressions] if isinstance(st.this, exp.Schema) else columns.get(table)
             for tup in st.expression.expressions:
-                values = [_value(v) for v in (tup.expressions if isinstance(tup, exp.Tuple) else [tup])]
-                names = cols if cols and len(cols) == len(values) else [f"column_{k + 1}" for k in range(len(values))]
-                yield table, dict(zip(names, values))
+                yield table, _row(cols, [_value(v) for v in (tup.expressions if isinstance(tup, exp.Tuple) else [tup])])
     for table, cols, rows in copies:
         cols = cols or columns.get(table)
         for values in rows:
-            names = cols if cols and len(cols) == len(values) else [f"column_{k + 1}" for k in range(len(values))]
-            yield table, dict(zip(names, values))
+            yield table, _row(cols, values)
+
+
+def _row(cols: list[str] | None, values: list) -> dict:
+    """A row's values by column name (column_1, column_2 … when the names are unknown or do not fit)."""
+    names = cols if cols and len(cols) == len(values) else [f"column_{k + 1}" for k in range(len(values))]
+    return dict(zip(names, values))
 
 
 def dump_records(text: str) -> list[Record]:
     """The articles of a SQL dump, one per row whose body holds MIN_BODY_HAN Han characters or more."""
     out: list[Record] = []
-    counts: dict[str, int] = {}
-    tables: list[str] = []
+    counts: dict[str, int] = {}   # rows per table, tables in dump order
     for table, row in _rows(text):
         counts[table] = counts.get(table, 0) + 1
-        if table not in tables:
-            tables.append(table)
         found = record_from(row)
         if found is None or found[1] < MIN_BODY_HAN:
             continue
@@ -150,7 +150,7 @@ def dump_records(text: str) -> list[Record]:
         record.meta = {"sql_table": table, "sql_row": counts[table], **record.meta}
         out.append(record)
     if not out:
-        seen = ", ".join(f"{t} ({counts[t]} rows)" for t in tables[:8]) or "none"
+        seen = ", ".join(f"{t} ({n} rows)" for t, n in list(counts.items())[:8]) or "none"
         raise SqlDumpError(f"no article rows in the SQL dump (a row with a text field of {MIN_BODY_HAN} Han "
                            f"characters or more); tables inserted into: {seen}")
     return out
